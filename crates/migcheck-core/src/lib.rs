@@ -6,6 +6,7 @@
 pub mod expect;
 pub mod finding;
 pub mod source;
+pub mod split;
 pub mod suppress;
 
 pub use finding::{Finding, Severity};
