@@ -3,8 +3,12 @@
 //! Data flows one way: discover → read → split & parse → build schema state → run rules →
 //! suppress → render. This crate knows nothing about PostgreSQL connections or the command line.
 
+pub mod effect;
 pub mod expect;
+pub mod extract;
+pub mod fallback;
 pub mod finding;
+pub mod parse;
 pub mod source;
 pub mod split;
 pub mod suppress;

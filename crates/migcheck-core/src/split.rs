@@ -191,9 +191,7 @@ fn is_ident_char(c: u8) -> bool {
 
 /// `E'...'` (or `e'...'`) where the `E` is a word of its own.
 fn is_escape_string_prefix(b: &[u8], quote: usize) -> bool {
-    quote >= 1
-        && matches!(b[quote - 1], b'e' | b'E')
-        && (quote < 2 || !is_ident_char(b[quote - 2]))
+    quote >= 1 && matches!(b[quote - 1], b'e' | b'E') && (quote < 2 || !is_ident_char(b[quote - 2]))
 }
 
 fn skip_quoted(
@@ -267,7 +265,8 @@ mod tests {
 
     #[test]
     fn splits_on_semicolons_outside_quotes_and_comments() {
-        let sql = "select ';'; -- a; b\nselect \"x;\" /* c; /* nested; */ d; */ ;\n  select E'\\';' ;";
+        let sql =
+            "select ';'; -- a; b\nselect \"x;\" /* c; /* nested; */ d; */ ;\n  select E'\\';' ;";
         assert_eq!(
             texts(sql),
             [
@@ -329,7 +328,10 @@ mod tests {
     fn comments_are_recorded_with_bodies() {
         let sql = "-- migcheck:allow x reason: y\r\ndrop table t;";
         let s = split(sql);
-        assert_eq!(&sql[s.comments[0].body.clone()], " migcheck:allow x reason: y");
+        assert_eq!(
+            &sql[s.comments[0].body.clone()],
+            " migcheck:allow x reason: y"
+        );
         assert_eq!(&sql[s.statements[0].span.clone()], "drop table t;");
     }
 }

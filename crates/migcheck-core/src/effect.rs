@@ -1,0 +1,201 @@
+//! What a statement does to the schema, in one small vocabulary shared by the parsed (AST) path
+//! and the token-level fallback for statements the parser cannot read.
+//!
+//! The non-additive rules look only at effects, so a `DROP TABLE` is caught the same way whether
+//! sqlparser understood its statement or not. Rules that need detail (locking, security) look at
+//! the AST as well.
+
+use std::fmt;
+
+/// A possibly schema-qualified name, folded the way PostgreSQL folds identifiers: unquoted names
+/// to lower case, quoted names exactly as written.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct QualName {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+impl QualName {
+    pub fn new(schema: Option<&str>, name: &str) -> Self {
+        Self {
+            schema: schema.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for QualName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(s) = &self.schema {
+            write!(f, "{}.", quote_ident(s))?;
+        }
+        f.write_str(&quote_ident(&self.name))
+    }
+}
+
+/// Quotes an identifier only when PostgreSQL would need it (so messages read naturally).
+pub fn quote_ident(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+/// Kinds of objects for `drop-object` and `rename-object`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    View,
+    MaterializedView,
+    Function,
+    Procedure,
+    Type,
+    Sequence,
+    Index,
+    Trigger,
+    Policy,
+    Constraint,
+    Domain,
+    Extension,
+    Schema,
+    EnumValue,
+    Rule,
+    Other,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::View => "view",
+            ObjectKind::MaterializedView => "materialized view",
+            ObjectKind::Function => "function",
+            ObjectKind::Procedure => "procedure",
+            ObjectKind::Type => "type",
+            ObjectKind::Sequence => "sequence",
+            ObjectKind::Index => "index",
+            ObjectKind::Trigger => "trigger",
+            ObjectKind::Policy => "policy",
+            ObjectKind::Constraint => "constraint",
+            ObjectKind::Domain => "domain",
+            ObjectKind::Extension => "extension",
+            ObjectKind::Schema => "schema",
+            ObjectKind::EnumValue => "enum value",
+            ObjectKind::Rule => "rule",
+            ObjectKind::Other => "object",
+        }
+    }
+
+    /// From the keyword(s) after DROP / ALTER, upper-cased and space-joined.
+    pub fn from_keywords(k: &str) -> Option<Self> {
+        Some(match k {
+            "VIEW" => ObjectKind::View,
+            "MATERIALIZED VIEW" => ObjectKind::MaterializedView,
+            "FUNCTION" | "AGGREGATE" => ObjectKind::Function,
+            "PROCEDURE" | "ROUTINE" => ObjectKind::Procedure,
+            "TYPE" => ObjectKind::Type,
+            "SEQUENCE" => ObjectKind::Sequence,
+            "INDEX" => ObjectKind::Index,
+            "TRIGGER" => ObjectKind::Trigger,
+            "POLICY" => ObjectKind::Policy,
+            "DOMAIN" => ObjectKind::Domain,
+            "EXTENSION" => ObjectKind::Extension,
+            "SCHEMA" => ObjectKind::Schema,
+            "RULE" => ObjectKind::Rule,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for ObjectKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One thing a statement does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    CreateSchema {
+        name: String,
+    },
+    CreateTable {
+        table: QualName,
+        columns: Vec<String>,
+    },
+    AddColumn {
+        table: QualName,
+        column: String,
+    },
+    DropTable {
+        table: QualName,
+    },
+    DropSchema {
+        name: String,
+    },
+    DropColumn {
+        table: QualName,
+        column: String,
+    },
+    /// `on` is the table of a trigger, policy, rule or constraint.
+    DropObject {
+        kind: ObjectKind,
+        name: QualName,
+        on: Option<QualName>,
+    },
+    Truncate {
+        table: QualName,
+    },
+    DeleteAllRows {
+        table: QualName,
+    },
+    RenameTable {
+        table: QualName,
+        to: String,
+    },
+    RenameColumn {
+        table: QualName,
+        from: String,
+        to: String,
+    },
+    RenameObject {
+        kind: ObjectKind,
+        name: QualName,
+        to: String,
+        on: Option<QualName>,
+    },
+    ColumnTypeChange {
+        table: QualName,
+        column: String,
+        to_type: String,
+    },
+    /// `ALTER <kind> name SET SCHEMA s`.
+    SetSchema {
+        kind: &'static str,
+        name: QualName,
+        schema: String,
+    },
+    EnableRls {
+        table: QualName,
+    },
+    /// `DISABLE ROW LEVEL SECURITY` (`force: false`) or `NO FORCE ROW LEVEL SECURITY` (`force: true`).
+    DisableRls {
+        table: QualName,
+        force: bool,
+    },
+    ForceRls {
+        table: QualName,
+    },
+    CreatePolicy {
+        table: QualName,
+        name: String,
+    },
+    SetSearchPath {
+        schemas: Vec<String>,
+    },
+}

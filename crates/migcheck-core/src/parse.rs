@@ -1,0 +1,325 @@
+//! Parsing each statement on its own, so one unreadable statement never hides the rest of a file.
+//!
+//! For every statement the splitter found, sqlparser's PostgreSQL dialect parses exactly that
+//! text, and we check that it consumed all of it: `DROP INDEX CONCURRENTLY i` "parses" as dropping
+//! an index called `CONCURRENTLY` and leaves `i` behind, which we treat as unreadable. An
+//! unreadable statement keeps its parser error (for `unparsed-statement`) and goes through the
+//! token-level fallback in [`crate::fallback`], which still recognises the non-additive forms.
+//!
+//! `DO` blocks run during the migration, so the SQL inside their body is split and analysed as
+//! statements of their own (with spans inside the file). Function bodies do not run during the
+//! migration and are never looked into.
+
+use std::ops::Range;
+
+use sqlparser::ast;
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::parser::Parser;
+use sqlparser::tokenizer::Token;
+
+use crate::effect::Effect;
+use crate::split::{split, Comment, Split};
+
+/// How deep the parser may recurse before it gives up on a statement (deeply nested input must
+/// not overflow the stack).
+const RECURSION_LIMIT: usize = 64;
+
+/// One statement of a migration file.
+#[derive(Debug, Clone)]
+pub struct Statement {
+    /// Byte range in the file.
+    pub span: Range<usize>,
+    /// The parsed statement, when sqlparser read all of it.
+    pub ast: Option<ast::Statement>,
+    /// Why the parser could not read it.
+    pub unparsed: Option<String>,
+    /// What it does to the schema.
+    pub effects: Vec<Effect>,
+    /// True for a statement inside a `DO` block body.
+    pub in_do_block: bool,
+    /// True in a rollback (down) section: parsed, but never reported as non-additive.
+    pub rollback: bool,
+    /// Upper-cased leading keywords (up to three), for rules and reports.
+    pub head: String,
+}
+
+/// A parsed file: statements in order, plus the comments (for directives).
+#[derive(Debug, Clone, Default)]
+pub struct ParsedFile {
+    pub statements: Vec<Statement>,
+    pub comments: Vec<Comment>,
+    /// Offset where a dbmate `-- migrate:down` section starts.
+    pub down_from: Option<usize>,
+}
+
+/// Splits and parses a whole file.
+pub fn parse_file(text: &str) -> ParsedFile {
+    let Split {
+        statements,
+        comments,
+        problems,
+    } = split(text);
+    let down_from = comments
+        .iter()
+        .find(|c| {
+            text[c.body.clone()]
+                .trim_start()
+                .starts_with("migrate:down")
+        })
+        .map(|c| c.span.start);
+    let mut out = Vec::with_capacity(statements.len());
+    for raw in statements {
+        let problem = problems
+            .iter()
+            .find(|p| raw.span.contains(&p.offset))
+            .map(|p| p.message.clone());
+        parse_statement(text, raw.span, problem, false, &mut out);
+    }
+    if let Some(d) = down_from {
+        for s in &mut out {
+            s.rollback = s.span.start >= d;
+        }
+    }
+    ParsedFile {
+        statements: out,
+        comments,
+        down_from,
+    }
+}
+
+fn parse_statement(
+    text: &str,
+    span: Range<usize>,
+    split_problem: Option<String>,
+    in_do_block: bool,
+    out: &mut Vec<Statement>,
+) {
+    let sql = &text[span.clone()];
+    let head = head_words(sql);
+    if !in_do_block && (head == "DO" || head.starts_with("DO ")) && split_problem.is_none() {
+        if let Some(body) = do_body(sql) {
+            out.push(Statement {
+                span: span.clone(),
+                ast: None,
+                unparsed: None,
+                effects: Vec::new(),
+                in_do_block: false,
+                rollback: false,
+                head,
+            });
+            let base = span.start + body.start;
+            for inner in split_plpgsql(&sql[body]) {
+                parse_statement(text, base + inner.start..base + inner.end, None, true, out);
+            }
+            return;
+        }
+    }
+    let (ast, unparsed) = match split_problem {
+        Some(p) => (None, Some(p)),
+        None => match parse_one(sql) {
+            Ok(ast) => (Some(ast), None),
+            Err(e) => (None, Some(e)),
+        },
+    };
+    let effects = match &ast {
+        Some(a) => crate::extract::effects(a),
+        None => crate::fallback::effects(sql),
+    };
+    out.push(Statement {
+        span,
+        ast,
+        unparsed,
+        effects,
+        in_do_block,
+        rollback: false,
+        head,
+    });
+}
+
+/// Parses one statement and checks that nothing is left over.
+pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
+    let dialect = PostgreSqlDialect {};
+    let mut parser = Parser::new(&dialect)
+        .with_recursion_limit(RECURSION_LIMIT)
+        .try_with_sql(sql)
+        .map_err(|e| clean_error(e.to_string()))?;
+    let stmt = parser
+        .parse_statement()
+        .map_err(|e| clean_error(e.to_string()))?;
+    loop {
+        let next = parser.next_token();
+        match next.token {
+            Token::SemiColon => continue,
+            Token::EOF => return Ok(stmt),
+            other => {
+                return Err(format!(
+                    "the parser stopped before `{other}` at line {} column {} of the statement",
+                    next.span.start.line, next.span.start.column
+                ))
+            }
+        }
+    }
+}
+
+fn clean_error(e: String) -> String {
+    e.strip_prefix("sql parser error: ")
+        .map(str::to_string)
+        .unwrap_or(e)
+}
+
+/// Up to three leading keywords, upper-cased.
+pub fn head_words(sql: &str) -> String {
+    sql.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .take(3)
+        .map(str::to_ascii_uppercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The range of the body of `DO [LANGUAGE x] $tag$ body $tag$` (or a plain string body) inside
+/// the statement text. Only plpgsql bodies (the default) are analysed.
+fn do_body(sql: &str) -> Option<Range<usize>> {
+    let lower = sql.to_ascii_lowercase();
+    if let Some(l) = lower.find("language") {
+        let lang = lower[l + 8..].trim_start();
+        if !lang.starts_with("plpgsql") && !lang.starts_with("'plpgsql'") {
+            return None;
+        }
+    }
+    let open = sql.find('$')?;
+    let tag_end = open + 1 + sql[open + 1..].find('$')?;
+    let tag = &sql[open..=tag_end];
+    if !tag[1..tag.len() - 1]
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_')
+    {
+        return None;
+    }
+    let close = tag_end + 1 + sql[tag_end + 1..].find(tag)?;
+    Some(tag_end + 1..close)
+}
+
+/// plpgsql control words that can stand before an SQL statement inside a block.
+const CONTROL: &[&str] = &[
+    "BEGIN",
+    "THEN",
+    "ELSE",
+    "LOOP",
+    "DECLARE",
+    "END",
+    "IF",
+    "ELSIF",
+    "EXCEPTION",
+    "WHEN",
+];
+
+/// Splits a plpgsql body into the SQL statements it runs, skipping control structure
+/// (`IF ... THEN`, `BEGIN`, `END IF`, `EXCEPTION WHEN ... THEN`) and plpgsql-only statements
+/// (`RAISE`, `PERFORM`, assignments, `EXECUTE` of dynamic strings).
+fn split_plpgsql(body: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for raw in split(body).statements {
+        let text = &body[raw.span.clone()];
+        let Some(start) = sql_start(text) else {
+            continue;
+        };
+        out.push(raw.span.start + start..raw.span.end);
+    }
+    out
+}
+
+/// Where the SQL statement inside one plpgsql chunk starts, if it has one.
+fn sql_start(chunk: &str) -> Option<usize> {
+    const SQL: &[&str] = &[
+        "CREATE", "ALTER", "DROP", "TRUNCATE", "DELETE", "INSERT", "UPDATE", "GRANT", "REVOKE",
+        "COMMENT",
+    ];
+    let mut i = 0;
+    let b = chunk.as_bytes();
+    let mut depth = 0i32;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'(' {
+            depth += 1;
+        } else if c == b')' {
+            depth -= 1;
+        } else if c == b'\'' {
+            // Skip string constants (dynamic SQL is not analysed).
+            i += 1;
+            while i < b.len() && b[i] != b'\'' {
+                i += 1;
+            }
+        } else if c.is_ascii_alphabetic() && (i == 0 || !is_word(b[i - 1])) {
+            let s = i;
+            while i < b.len() && is_word(b[i]) {
+                i += 1;
+            }
+            let w = chunk[s..i].to_ascii_uppercase();
+            if depth == 0 && SQL.contains(&w.as_str()) {
+                // `... THEN DROP ...`: accept only after control words or at the start.
+                let before = chunk[..s].trim_end();
+                let prev = before
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_uppercase();
+                if before.is_empty() || CONTROL.contains(&prev.as_str()) || before.ends_with(';') {
+                    return Some(s);
+                }
+            }
+            continue;
+        }
+        i += 1;
+    }
+    None
+}
+
+fn is_word(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || c == b'_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drop_index_concurrently_is_not_silently_misread() {
+        let err = parse_one("DROP INDEX CONCURRENTLY i").unwrap_err();
+        assert!(err.contains("`i`"), "{err}");
+    }
+
+    #[test]
+    fn do_blocks_are_analysed_inside() {
+        let sql = "do $$\nbegin\n  if exists (select 1) then\n    alter table t drop column c;\n  end if;\nend\n$$;";
+        let f = parse_file(sql);
+        let inner: Vec<_> = f.statements.iter().filter(|s| s.in_do_block).collect();
+        assert_eq!(inner.len(), 1, "{:?}", f.statements);
+        assert_eq!(&sql[inner[0].span.clone()], "alter table t drop column c;");
+        assert!(matches!(inner[0].effects[0], Effect::DropColumn { .. }));
+    }
+
+    #[test]
+    fn function_bodies_are_not_analysed() {
+        let sql =
+            "create function f() returns void language plpgsql as $$ begin drop table t; end $$;";
+        let f = parse_file(sql);
+        assert_eq!(f.statements.len(), 1);
+        assert!(f.statements[0].effects.is_empty());
+    }
+
+    #[test]
+    fn dbmate_down_sections_are_rollbacks() {
+        let sql = "-- migrate:up\ncreate table t (id int);\n-- migrate:down\ndrop table t;\n";
+        let f = parse_file(sql);
+        assert!(!f.statements[0].rollback);
+        assert!(f.statements[1].rollback);
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let sql = format!("select {}1{};", "(".repeat(5000), ")".repeat(5000));
+        let f = parse_file(&sql);
+        assert!(f.statements[0].unparsed.is_some());
+    }
+}
