@@ -132,6 +132,12 @@ pub enum Effect {
         table: QualName,
         column: String,
     },
+    /// Any other object (index, view, function, type, ...); `on` as for `DropObject`.
+    CreateObject {
+        kind: ObjectKind,
+        name: QualName,
+        on: Option<QualName>,
+    },
     DropTable {
         table: QualName,
     },

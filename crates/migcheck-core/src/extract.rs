@@ -51,6 +51,57 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
             table: qual(&ct.name),
             columns: ct.columns.iter().map(|c| fold(&c.name)).collect(),
         }),
+        Statement::CreateIndex(ci) => {
+            if let Some(n) = &ci.name {
+                let mut name = qual(n);
+                // An index lives in its table's schema.
+                name.schema = name.schema.or_else(|| qual(&ci.table_name).schema);
+                out.push(Effect::CreateObject {
+                    kind: ObjectKind::Index,
+                    name,
+                    on: Some(qual(&ci.table_name)),
+                });
+            }
+        }
+        Statement::CreateView(v) => out.push(Effect::CreateObject {
+            kind: if v.materialized {
+                ObjectKind::MaterializedView
+            } else {
+                ObjectKind::View
+            },
+            name: qual(&v.name),
+            on: None,
+        }),
+        Statement::CreateFunction(f) => out.push(Effect::CreateObject {
+            kind: ObjectKind::Function,
+            name: qual(&f.name),
+            on: None,
+        }),
+        Statement::CreateType { name, .. } => out.push(Effect::CreateObject {
+            kind: ObjectKind::Type,
+            name: qual(name),
+            on: None,
+        }),
+        Statement::CreateDomain(d) => out.push(Effect::CreateObject {
+            kind: ObjectKind::Domain,
+            name: qual(&d.name),
+            on: None,
+        }),
+        Statement::CreateSequence { name, .. } => out.push(Effect::CreateObject {
+            kind: ObjectKind::Sequence,
+            name: qual(name),
+            on: None,
+        }),
+        Statement::CreateExtension(e) => out.push(Effect::CreateObject {
+            kind: ObjectKind::Extension,
+            name: QualName::new(None, &fold(&e.name)),
+            on: None,
+        }),
+        Statement::CreateTrigger(t) => out.push(Effect::CreateObject {
+            kind: ObjectKind::Trigger,
+            name: qual(&t.name),
+            on: Some(qual(&t.table_name)),
+        }),
         Statement::AlterTable(at) => {
             let table = qual(&at.name);
             for op in &at.operations {
@@ -130,15 +181,15 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
                 });
             }
         }
-        Statement::Delete(d) => {
-            if d.selection.as_ref().is_none_or(always_true) && d.limit.is_none() {
-                let tables = match &d.from {
-                    FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
-                };
-                for t in tables {
-                    if let TableFactor::Table { name, .. } = &t.relation {
-                        out.push(Effect::DeleteAllRows { table: qual(name) });
-                    }
+        Statement::Delete(d)
+            if d.selection.as_ref().is_none_or(always_true) && d.limit.is_none() =>
+        {
+            let tables = match &d.from {
+                FromTable::WithFromKeyword(t) | FromTable::WithoutKeyword(t) => t,
+            };
+            for t in tables {
+                if let TableFactor::Table { name, .. } = &t.relation {
+                    out.push(Effect::DeleteAllRows { table: qual(name) });
                 }
             }
         }
@@ -275,15 +326,14 @@ fn alter_table_op(table: &QualName, op: &AlterTableOperation, out: &mut Vec<Effe
                 on: Some(table.clone()),
             })
         }
-        AlterTableOperation::AlterColumn { column_name, op } => {
-            if let AlterColumnOperation::SetDataType { data_type, .. } = op {
-                out.push(Effect::ColumnTypeChange {
-                    table: table.clone(),
-                    column: fold(column_name),
-                    to_type: data_type.to_string(),
-                });
-            }
-        }
+        AlterTableOperation::AlterColumn {
+            column_name,
+            op: AlterColumnOperation::SetDataType { data_type, .. },
+        } => out.push(Effect::ColumnTypeChange {
+            table: table.clone(),
+            column: fold(column_name),
+            to_type: data_type.to_string(),
+        }),
         AlterTableOperation::EnableRowLevelSecurity => out.push(Effect::EnableRls {
             table: table.clone(),
         }),

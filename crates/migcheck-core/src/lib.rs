@@ -3,12 +3,19 @@
 //! Data flows one way: discover → read → split & parse → build schema state → run rules →
 //! suppress → render. This crate knows nothing about PostgreSQL connections or the command line.
 
+pub mod config;
+pub mod deploy_files;
+pub mod discover;
 pub mod effect;
 pub mod expect;
 pub mod extract;
 pub mod fallback;
 pub mod finding;
+pub mod lint;
 pub mod parse;
+pub mod render;
+pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod split;
 pub mod suppress;

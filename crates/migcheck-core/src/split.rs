@@ -139,15 +139,13 @@ pub fn split(text: &str) -> Split {
                     i += 1;
                 }
                 let word = &text[w..i];
-                if word.eq_ignore_ascii_case("atomic")
+                let opens_atomic = word.eq_ignore_ascii_case("atomic")
                     && last_word
                         .as_ref()
-                        .is_some_and(|r| text[r.clone()].eq_ignore_ascii_case("begin"))
-                {
-                    atomic_depth += 1;
-                } else if atomic_depth > 0
-                    && (word.eq_ignore_ascii_case("case") || word.eq_ignore_ascii_case("begin"))
-                {
+                        .is_some_and(|r| text[r.clone()].eq_ignore_ascii_case("begin"));
+                let opens_nested = atomic_depth > 0
+                    && (word.eq_ignore_ascii_case("case") || word.eq_ignore_ascii_case("begin"));
+                if opens_atomic || opens_nested {
                     atomic_depth += 1;
                 } else if atomic_depth > 0 && word.eq_ignore_ascii_case("end") {
                     atomic_depth -= 1;

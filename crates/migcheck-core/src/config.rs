@@ -1,0 +1,226 @@
+//! `migcheck.toml`: found by walking up from each linted file; the nearest one governs.
+//!
+//! ```toml
+//! exposed_schemas = ["public", "api"]       # schemas the Data API serves (default ["public"])
+//! allow_without_rls = ["public._prisma_migrations"]
+//! exclude = ["supabase/seed.sql", "**/fixtures/**"]
+//! pg_version = 15
+//!
+//! [rules]
+//! rls-without-policy = "error"   # error | warning | off
+//!
+//! [deploy]
+//! allow_scripts = ["package.json:db:migrate"]
+//! ```
+//!
+//! Unknown keys and unknown rule ids are errors naming the file and line: a typo must never
+//! silently turn a check off.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+
+use crate::finding::Severity;
+
+pub const FILE_NAME: &str = "migcheck.toml";
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    exposed_schemas: Option<Vec<String>>,
+    allow_without_rls: Option<Vec<String>>,
+    exclude: Option<Vec<String>>,
+    pg_version: Option<u32>,
+    rules: Option<BTreeMap<String, Severity>>,
+    deploy: Option<RawDeploy>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDeploy {
+    allow_scripts: Option<Vec<String>>,
+}
+
+/// An invalid configuration file.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{path}:{line}: {message}")]
+pub struct ConfigError {
+    pub path: String,
+    pub line: usize,
+    pub message: String,
+}
+
+/// The configuration that governs a migration set.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it came from (None: defaults).
+    pub path: Option<PathBuf>,
+    pub exposed_schemas: Vec<String>,
+    /// `(schema, table)` pairs allowed without RLS.
+    pub allow_without_rls: Vec<(String, String)>,
+    exclude: GlobSet,
+    base: PathBuf,
+    pub pg_version: u32,
+    severities: HashMap<String, Severity>,
+    pub allowed_scripts: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            path: None,
+            exposed_schemas: vec!["public".into()],
+            allow_without_rls: Vec::new(),
+            exclude: GlobSet::empty(),
+            base: PathBuf::from("."),
+            pg_version: 15,
+            severities: HashMap::new(),
+            allowed_scripts: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses a config file's text; `known_rule` validates rule ids.
+    pub fn parse(
+        path: &Path,
+        display: &str,
+        text: &str,
+        known_rule: &dyn Fn(&str) -> bool,
+    ) -> Result<Self, ConfigError> {
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let err = |line: usize, message: String| ConfigError {
+            path: display.to_string(),
+            line,
+            message,
+        };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(s.start));
+            err(line, e.message().trim().to_string())
+        })?;
+        let mut cfg = Config {
+            path: Some(path.to_path_buf()),
+            base: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            ..Config::default()
+        };
+        if let Some(s) = raw.exposed_schemas {
+            cfg.exposed_schemas = s;
+        }
+        for entry in raw.allow_without_rls.unwrap_or_default() {
+            let (schema, table) = entry.split_once('.').unwrap_or(("public", entry.as_str()));
+            cfg.allow_without_rls.push((
+                schema.trim_matches('"').into(),
+                table.trim_matches('"').into(),
+            ));
+        }
+        if let Some(globs) = raw.exclude {
+            let mut b = GlobSetBuilder::new();
+            for g in globs {
+                let glob = Glob::new(&g).map_err(|e| {
+                    err(
+                        find_line(text, &g),
+                        format!("invalid exclude pattern `{g}`: {e}"),
+                    )
+                })?;
+                b.add(glob);
+            }
+            cfg.exclude = b
+                .build()
+                .map_err(|e| err(1, format!("invalid exclude patterns: {e}")))?;
+        }
+        if let Some(v) = raw.pg_version {
+            if !(9..=30).contains(&v) {
+                return Err(err(
+                    find_line(text, "pg_version"),
+                    format!("pg_version {v} is not a PostgreSQL major version"),
+                ));
+            }
+            cfg.pg_version = v;
+        }
+        for (id, sev) in raw.rules.unwrap_or_default() {
+            if !known_rule(&id) {
+                return Err(err(
+                    find_line(text, &id),
+                    format!("unknown rule id `{id}` (see `migcheck rules`)"),
+                ));
+            }
+            cfg.severities.insert(id, sev);
+        }
+        cfg.allowed_scripts = raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default();
+        Ok(cfg)
+    }
+
+    /// The severity of `rule` under this config.
+    pub fn severity(&self, rule: &str, default: Severity) -> Severity {
+        self.severities.get(rule).copied().unwrap_or(default)
+    }
+
+    /// True when `path` matches an `exclude` pattern (relative to the config's directory).
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let rel = path.strip_prefix(&self.base).unwrap_or(path);
+        let rel = rel.strip_prefix("./").unwrap_or(rel);
+        self.exclude.is_match(rel) || self.exclude.is_match(path)
+    }
+
+    pub fn is_exposed(&self, schema: &str) -> bool {
+        self.exposed_schemas.iter().any(|s| s == schema)
+    }
+
+    pub fn allowed_without_rls(&self, schema: &str, table: &str) -> bool {
+        self.allow_without_rls
+            .iter()
+            .any(|(s, t)| s == schema && t == table)
+    }
+}
+
+fn find_line(text: &str, needle: &str) -> usize {
+    text.find(needle)
+        .map_or(1, |o| text[..o].matches('\n').count() + 1)
+}
+
+/// The nearest `migcheck.toml` at or above `dir`.
+pub fn find_config_file(dir: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    abs.ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("x/migcheck.toml"), "migcheck.toml", text, &|id| {
+            id == "drop-table"
+        })
+    }
+
+    #[test]
+    fn unknown_keys_and_rules_name_the_line() {
+        let e = parse("exposed_schemas = [\"public\"]\nexposd = 1\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("migcheck.toml:2: unknown field `exposd`"),
+            "{e}"
+        );
+        let e = parse("[rules]\ndrop-table = \"off\"\ndrop-tabel = \"off\"\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = parse("[rules]\ndrop-table = \"loud\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn values_are_read() {
+        let c = parse("allow_without_rls = [\"public._prisma_migrations\"]\nexclude = [\"seed.sql\"]\n[rules]\ndrop-table = \"warning\"\n").unwrap();
+        assert!(c.allowed_without_rls("public", "_prisma_migrations"));
+        assert_eq!(c.severity("drop-table", Severity::Error), Severity::Warning);
+        assert!(c.is_excluded(Path::new("x/seed.sql")));
+    }
+}

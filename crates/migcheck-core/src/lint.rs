@@ -1,0 +1,514 @@
+//! The engine: discover → read → parse → replay into the schema model → run rules → suppress.
+//!
+//! Files are read and parsed in parallel (they are independent); each migration set is then
+//! replayed in order, since rules depend on what earlier files built. Per-file problems (a file
+//! that cannot be read, an invalid config) are collected as [`InputError`]s and the run goes on.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::config::{find_config_file, Config};
+use crate::discover::{discover, MigrationSet, Role, SetKind};
+use crate::finding::{Finding, Severity};
+use crate::parse::parse_file;
+use crate::rules::{self, FileCx, FileUnit, Hit, SetCx, StatementCx};
+use crate::schema::{Origin, SchemaState};
+use crate::source::{display_path, SourceFile};
+use crate::suppress::{parse_directive, Directive, Scope};
+
+/// A file or configuration migcheck could not use. Exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{}: {message}", path, line.map(|l| format!(":{l}")).unwrap_or_default())]
+pub struct InputError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct CheckOptions {
+    /// Report only these files (canonical paths), e.g. those changed since a git ref. `None`:
+    /// report what the paths named.
+    pub only: Option<HashSet<PathBuf>>,
+    /// Use this config file for everything instead of the nearest `migcheck.toml`.
+    pub config: Option<PathBuf>,
+}
+
+/// Everything a `check` run found.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    /// Files reported on (migrations and deployment files).
+    pub files: usize,
+    /// Statements in the reported files.
+    pub statements: usize,
+    pub errors: Vec<InputError>,
+}
+
+impl Report {
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Loads configs once per directory.
+#[derive(Default)]
+pub struct ConfigCache {
+    forced: Option<PathBuf>,
+    by_file: HashMap<Option<PathBuf>, Result<Arc<Config>, InputError>>,
+}
+
+impl ConfigCache {
+    pub fn new(forced: Option<PathBuf>) -> Self {
+        Self {
+            forced,
+            by_file: HashMap::new(),
+        }
+    }
+
+    /// The config governing `dir` (defaults when there is none).
+    pub fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, InputError> {
+        let file = self.forced.clone().or_else(|| find_config_file(dir));
+        self.by_file
+            .entry(file.clone())
+            .or_insert_with(|| load_config(file.as_deref()))
+            .clone()
+    }
+}
+
+fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
+    let Some(file) = file else {
+        return Ok(Arc::new(Config::default()));
+    };
+    let display = display_path(file);
+    let text = std::fs::read_to_string(file).map_err(|e| InputError {
+        path: display.clone(),
+        line: None,
+        message: format!("cannot read config: {e}"),
+    })?;
+    Config::parse(file, &display, &text, &|id| rules::by_id(id).is_some())
+        .map(Arc::new)
+        .map_err(|e| InputError {
+            path: e.path,
+            line: Some(e.line),
+            message: e.message,
+        })
+}
+
+/// Reads a file as UTF-8, naming it (and the line of the first bad byte) when it is not.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
+    let display = display_path(path);
+    let bytes = std::fs::read(path).map_err(|e| InputError {
+        path: display.clone(),
+        line: None,
+        message: format!("cannot read file: {e}"),
+    })?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(InputError {
+                path: display,
+                line: Some(line),
+                message: "file is not valid UTF-8; migcheck reads UTF-8 SQL only".into(),
+            })
+        }
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A migration set with its governing config and parsed files.
+pub struct LoadedSet {
+    pub set: MigrationSet,
+    pub config: Arc<Config>,
+    pub units: Vec<FileUnit>,
+}
+
+/// Discovers, reads and parses the migration sets under `paths`; also returns deploy files.
+pub fn load(
+    paths: &[PathBuf],
+    configs: &mut ConfigCache,
+    errors: &mut Vec<InputError>,
+) -> (Vec<LoadedSet>, Vec<PathBuf>) {
+    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    for (p, why) in found.missing {
+        errors.push(InputError {
+            path: display_path(&p),
+            line: None,
+            message: why,
+        });
+    }
+    let mut prepared = Vec::new();
+    for mut set in found.sets {
+        let config = match configs.for_dir(&set.dir) {
+            Ok(c) => c,
+            Err(e) => {
+                if !errors.contains(&e) {
+                    errors.push(e);
+                }
+                Arc::new(Config::default())
+            }
+        };
+        set.files.retain(|f| !config.is_excluded(&f.path));
+        prepared.push((set, config));
+    }
+    let loaded: Vec<(LoadedSet, Vec<InputError>)> = prepared
+        .into_par_iter()
+        .map(|(set, config)| {
+            let mut errs = Vec::new();
+            let read: Vec<_> = set
+                .files
+                .par_iter()
+                .map(|m| read_source(&m.path).map(|s| (m.clone(), s)))
+                .collect();
+            let mut units = Vec::new();
+            for r in read {
+                match r {
+                    Ok((migration, source)) => {
+                        let mut parsed = parse_file(&source.text);
+                        if migration.role == Role::Down {
+                            for s in &mut parsed.statements {
+                                s.rollback = true;
+                            }
+                        }
+                        units.push(FileUnit {
+                            index: units.len(),
+                            source,
+                            parsed,
+                            migration,
+                        });
+                    }
+                    Err(e) => errs.push(e),
+                }
+            }
+            (LoadedSet { set, config, units }, errs)
+        })
+        .collect();
+    let mut sets = Vec::new();
+    for (s, errs) in loaded {
+        errors.extend(errs);
+        sets.push(s);
+    }
+    (sets, found.deploy_files)
+}
+
+/// What [`replay`] reports while it walks a set.
+pub enum ReplayEvent<'a> {
+    /// A statement, with the schema just before it.
+    Statement(&'a FileUnit, &'a crate::parse::Statement, &'a SchemaState),
+    /// The end of a file, with the schema after it.
+    FileEnd(&'a FileUnit, &'a SchemaState),
+}
+
+/// Replays a set through the schema model in order. Returns the final state.
+pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> SchemaState {
+    let mut state = SchemaState::default();
+    for unit in &loaded.units {
+        if unit.migration.role == Role::Unapplied {
+            continue;
+        }
+        if loaded.set.kind == SetKind::Plain {
+            state = SchemaState::default();
+        }
+        state.start_file();
+        for stmt in &unit.parsed.statements {
+            visit(ReplayEvent::Statement(unit, stmt, &state));
+            if stmt.rollback {
+                continue;
+            }
+            let origin = Origin {
+                file: unit.index,
+                span: stmt.span.clone(),
+            };
+            for e in &stmt.effects {
+                state.apply(e, &origin);
+            }
+        }
+        visit(ReplayEvent::FileEnd(unit, &state));
+    }
+    state
+}
+
+/// Runs every rule over one loaded set.
+fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
+    let mut hits: Vec<(&'static str, Hit)> = Vec::new();
+    let mut buf = Vec::new();
+    let config = &*loaded.config;
+    let set = &loaded.set;
+    let state = replay(loaded, |event| match event {
+        ReplayEvent::Statement(unit, stmt, state) => {
+            if unit.migration.role == Role::Unapplied {
+                return;
+            }
+            let cx = StatementCx {
+                set,
+                unit,
+                stmt,
+                state,
+                config,
+            };
+            for rule in rules::ALL {
+                rule.check_statement(&cx, &mut buf);
+                hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+            }
+        }
+        ReplayEvent::FileEnd(unit, state) => {
+            let cx = FileCx {
+                set,
+                unit,
+                state,
+                config,
+            };
+            for rule in rules::ALL {
+                rule.check_file(&cx, &mut buf);
+                hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+            }
+        }
+    });
+    let cx = SetCx {
+        set,
+        units: &loaded.units,
+        state: &state,
+        config,
+    };
+    for rule in rules::ALL {
+        rule.check_set(&cx, &mut buf);
+        hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+    }
+    hits
+}
+
+/// A directive and what it covers.
+struct Allow {
+    directive: Directive,
+    covers: Range<usize>,
+    used: bool,
+}
+
+/// Collects the `migcheck:allow` directives of a parsed SQL file.
+fn sql_allows(unit: &FileUnit) -> Vec<Allow> {
+    let text = &unit.source.text;
+    let mut out = Vec::new();
+    for c in &unit.parsed.comments {
+        let Some(d) = parse_directive(&text[c.body.clone()], c.body.start) else {
+            continue;
+        };
+        let covers = match d.scope {
+            Scope::File => 0..text.len(),
+            Scope::Next => match unit
+                .parsed
+                .statements
+                .iter()
+                .find(|s| s.span.start >= c.span.end)
+            {
+                Some(s) => s.span.clone(),
+                None => continue,
+            },
+        };
+        out.push(Allow {
+            directive: d,
+            covers,
+            used: false,
+        });
+    }
+    out
+}
+
+/// Applies directives to one file's findings and reports invalid and unused directives.
+/// `findings` must all belong to `file`.
+pub fn apply_allows(
+    file: &Arc<SourceFile>,
+    allows: Vec<(Directive, Range<usize>)>,
+    findings: Vec<Finding>,
+    config: &Config,
+) -> Vec<Finding> {
+    let mut allows: Vec<Allow> = allows
+        .into_iter()
+        .map(|(directive, covers)| Allow {
+            directive,
+            covers,
+            used: false,
+        })
+        .collect();
+    let mut extra = Vec::new();
+    for a in &mut allows {
+        let unknown: Vec<_> = a
+            .directive
+            .rules
+            .iter()
+            .filter(|r| rules::by_id(r).is_none())
+            .cloned()
+            .collect();
+        let problem = if a.directive.rules.is_empty() {
+            Some("names no rule; write `migcheck:allow <rule-id> reason: <why>`".to_string())
+        } else if !unknown.is_empty() {
+            Some(format!(
+                "names unknown rule id(s) {} (see `migcheck rules`)",
+                unknown
+                    .iter()
+                    .map(|u| format!("`{u}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        } else if a.directive.reason.is_none() {
+            Some("has no `reason:`, so it is not honoured; say why the change is safe".to_string())
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            a.used = true; // reported as invalid, not also as unused
+            a.covers = 0..0;
+            extra.push(Finding {
+                rule: "invalid-allow",
+                severity: Severity::Warning,
+                file: file.clone(),
+                span: a.directive.span.clone(),
+                message: format!("This migcheck:allow directive {p}"),
+                help: "Write `-- migcheck:allow <rule-id> reason: <why this is safe>` on the line above the statement.".into(),
+            });
+        }
+    }
+    let mut kept = Vec::new();
+    for f in findings {
+        let mut silenced = false;
+        for a in allows.iter_mut() {
+            if a.covers.end > a.covers.start
+                && a.covers.contains(&f.span.start)
+                && a.directive.rules.iter().any(|r| r == f.rule)
+            {
+                a.used = true;
+                silenced = true;
+            }
+        }
+        if !silenced {
+            kept.push(f);
+        }
+    }
+    for a in &allows {
+        if !a.used {
+            extra.push(Finding {
+                rule: "unused-allow",
+                severity: Severity::Warning,
+                file: file.clone(),
+                span: a.directive.span.clone(),
+                message: format!(
+                    "This migcheck:allow for {} silences nothing: no such finding on the statement it covers",
+                    a.directive.rules.join(", ")
+                ),
+                help: "Remove the directive, or move it to the line directly above the statement it is meant for.".into(),
+            });
+        }
+    }
+    for mut f in extra {
+        let meta = rules::by_id(f.rule)
+            .map(|r| r.meta().severity)
+            .unwrap_or(Severity::Warning);
+        f.severity = config.severity(f.rule, meta);
+        kept.push(f);
+    }
+    kept.retain(|f| f.severity != Severity::Off);
+    kept
+}
+
+/// Lints the migrations and deployment files under `paths`.
+pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
+    let mut report = Report::default();
+    let mut configs = ConfigCache::new(opts.config.clone());
+    let (sets, deploy_files) = load(paths, &mut configs, &mut report.errors);
+    let only = opts.only.as_ref();
+    let is_reported = |path: &Path, named: bool| match only {
+        Some(set) => set.contains(&canonical(path)),
+        None => named,
+    };
+
+    let per_set: Vec<(Vec<Finding>, usize, usize)> = sets
+        .par_iter()
+        .map(|loaded| {
+            let hits = run_rules(loaded);
+            let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
+            for (rule, h) in hits {
+                let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
+                let Some(unit) = loaded
+                    .units
+                    .iter()
+                    .find(|u| Arc::ptr_eq(&u.source, &h.file))
+                else {
+                    continue;
+                };
+                by_file.entry(unit.index).or_default().push(Finding {
+                    rule,
+                    severity: loaded.config.severity(rule, default),
+                    file: h.file,
+                    span: h.span,
+                    message: h.message,
+                    help: h.help,
+                });
+            }
+            let mut findings = Vec::new();
+            let (mut files, mut statements) = (0, 0);
+            for unit in &loaded.units {
+                if !is_reported(&unit.migration.path, unit.migration.reported) {
+                    continue;
+                }
+                files += 1;
+                statements += unit.parsed.statements.len();
+                let allows = sql_allows(unit)
+                    .into_iter()
+                    .map(|a| (a.directive, a.covers))
+                    .collect();
+                let f = by_file.remove(&unit.index).unwrap_or_default();
+                findings.extend(apply_allows(&unit.source, allows, f, &loaded.config));
+            }
+            (findings, files, statements)
+        })
+        .collect();
+    for (f, files, statements) in per_set {
+        report.findings.extend(f);
+        report.files += files;
+        report.statements += statements;
+    }
+
+    for path in deploy_files {
+        if !is_reported(&path, true) {
+            continue;
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let config = match configs.for_dir(dir) {
+            Ok(c) => c,
+            Err(e) => {
+                if !report.errors.contains(&e) {
+                    report.errors.push(e);
+                }
+                Arc::new(Config::default())
+            }
+        };
+        if config.is_excluded(&path) {
+            continue;
+        }
+        match crate::deploy_files::check(&path, &config) {
+            Ok(findings) => {
+                report.files += 1;
+                report.findings.extend(findings);
+            }
+            Err(e) => report.errors.push(e),
+        }
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report
+        .errors
+        .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+    report
+}

@@ -1,0 +1,163 @@
+//! `--format human`: code frames (miette) with the rule id, message, help and doc link.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use super::{rule_url, RenderOptions};
+use crate::finding::{Finding, Severity};
+use crate::lint::Report;
+use crate::source::SourceFile;
+
+/// A source file as miette source code, without copying its text.
+struct Src(Arc<SourceFile>);
+
+impl fmt::Debug for Src {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.display)
+    }
+}
+
+impl SourceCode for Src {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .0
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.0.display.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+struct Diag<'a> {
+    finding: &'a Finding,
+    src: Src,
+}
+
+impl fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            _ => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.help))
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(rule_url(self.finding.rule)))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = label_span(self.finding);
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            None, span,
+        ))))
+    }
+}
+
+/// The first line of the finding's span: a label on a whole 40-line CREATE TABLE is noise.
+fn label_span(f: &Finding) -> SourceSpan {
+    let text = &f.file.text[f.span.clone()];
+    let len = text.find('\n').map_or(text.len(), |n| n.min(text.len()));
+    let len = text[..len].trim_end_matches('\r').len();
+    SourceSpan::new(f.span.start.into(), len)
+}
+
+pub fn render(report: &Report, opts: RenderOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100)
+        .with_context_lines(1);
+    let mut out = String::new();
+    for f in &report.findings {
+        let diag = Diag {
+            finding: f,
+            src: Src(f.file.clone()),
+        };
+        // Rendering into a String cannot fail.
+        let _ = handler.render_report(&mut out, &diag);
+        out.push('\n');
+    }
+    for e in &report.errors {
+        out.push_str(&format!("error: {e}\n"));
+    }
+    out.push_str(&summary(report));
+    out
+}
+
+/// `Found 3 errors and 1 warning in 4 files (27 statements).`
+pub fn summary(report: &Report) -> String {
+    let (e, w) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    let mut s = if e + w == 0 {
+        format!(
+            "No problems in {} ({}).",
+            plural(report.files, "file"),
+            plural(report.statements, "statement")
+        )
+    } else {
+        format!(
+            "Found {} and {} in {} ({}).",
+            plural(e, "error"),
+            plural(w, "warning"),
+            plural(report.files, "file"),
+            plural(report.statements, "statement")
+        )
+    };
+    if !report.errors.is_empty() {
+        s.push_str(&format!(
+            " {} could not be checked.",
+            plural(report.errors.len(), "input")
+        ));
+    }
+    s.push('\n');
+    s
+}

@@ -1,0 +1,47 @@
+use super::{Hit, Rule, RuleMeta, StatementCx};
+use crate::effect::{Effect, ObjectKind};
+
+pub struct DropObject;
+
+static META: RuleMeta = rule_meta!(
+    "drop-object",
+    Error,
+    NonAdditive,
+    "DROP of a view, function, type, sequence, index, trigger, policy, constraint, domain or extension"
+);
+
+impl Rule for DropObject {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+        for e in cx.forward_effects() {
+            let Effect::DropObject { kind, name, on } = e else {
+                continue;
+            };
+            if cx
+                .state
+                .object_created_in(*kind, name, on.as_ref(), cx.unit.index)
+            {
+                continue;
+            }
+            let target = match on {
+                Some(t) => format!("{kind} `{name}` on `{}`", cx.table_name(t)),
+                None => format!("{kind} `{name}`"),
+            };
+            let why = match kind {
+                ObjectKind::Policy => "clients lose the access it granted (or, if it was the last one, nobody but the owner can use the table)",
+                ObjectKind::Index => "queries that relied on it fall back to slower plans, and a unique index stops enforcing uniqueness",
+                ObjectKind::Constraint => "the database stops enforcing it, so invalid rows can be written from then on",
+                ObjectKind::Trigger => "whatever it kept up to date silently stops being maintained",
+                ObjectKind::Extension => "every function, type and operator it provided disappears, with columns that use them",
+                _ => "code still deployed that uses it fails",
+            };
+            out.push(cx.hit(
+                format!("Dropping {target} is not additive: {why}"),
+                format!("Stop depending on the {kind} in a release first, then drop it in its own reviewed migration; to replace it, create the new one before dropping the old."),
+            ));
+        }
+    }
+}

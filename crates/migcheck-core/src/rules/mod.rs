@@ -1,0 +1,204 @@
+//! The rule registry and the contexts rules see.
+//!
+//! One rule, one file: each file below defines a unit struct implementing [`Rule`], whose
+//! [`RuleMeta`] embeds the user documentation from `rules/<id>.md` at the repository root (a
+//! rule without a doc does not compile). [`ALL`] is the only list of rules; `migcheck rules`,
+//! `migcheck explain`, configuration validation and the SARIF rule table all read it.
+//!
+//! Rules are plain functions of a context: a statement with the schema state just before it,
+//! the end of a file, or the end of a set. They report [`Hit`]s; the engine turns them into
+//! findings with the configured severity and applies `migcheck:allow` directives.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::discover::{MigrationFile, MigrationSet};
+use crate::effect::{Effect, QualName};
+use crate::finding::Severity;
+use crate::parse::{ParsedFile, Statement};
+use crate::schema::SchemaState;
+use crate::source::SourceFile;
+
+/// Groups rules in `migcheck rules` and the docs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// Changes that break code still deployed or lose data.
+    NonAdditive,
+    /// Row level security.
+    Security,
+    /// Locks and table rewrites that stall production traffic.
+    Locking,
+    /// Transactions, types and conventions.
+    Hygiene,
+    /// Files, layouts and input migcheck could not fully read.
+    Input,
+    /// Deployment configuration.
+    Deploy,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::NonAdditive => "non-additive",
+            Category::Security => "security",
+            Category::Locking => "locking",
+            Category::Hygiene => "hygiene",
+            Category::Input => "input",
+            Category::Deploy => "deploy",
+        }
+    }
+}
+
+/// What every rule declares about itself.
+#[derive(Debug)]
+pub struct RuleMeta {
+    pub id: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// One line for `migcheck rules`.
+    pub summary: &'static str,
+    /// The Markdown documentation (`rules/<id>.md`).
+    pub doc: &'static str,
+}
+
+/// Declares a rule's metadata and embeds its doc.
+macro_rules! rule_meta {
+    ($id:literal, $sev:ident, $cat:ident, $summary:literal) => {
+        $crate::rules::RuleMeta {
+            id: $id,
+            severity: $crate::finding::Severity::$sev,
+            category: $crate::rules::Category::$cat,
+            summary: $summary,
+            doc: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../rules/",
+                $id,
+                ".md"
+            )),
+        }
+    };
+}
+
+/// A problem a rule found, before severity and suppressions are applied.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+    pub message: String,
+    pub help: String,
+}
+
+/// One migration file of a set, parsed.
+#[derive(Debug)]
+pub struct FileUnit {
+    /// Position in the set's order.
+    pub index: usize,
+    pub source: Arc<SourceFile>,
+    pub parsed: ParsedFile,
+    pub migration: MigrationFile,
+}
+
+/// A statement and the schema just before it.
+pub struct StatementCx<'a> {
+    pub set: &'a MigrationSet,
+    pub unit: &'a FileUnit,
+    pub stmt: &'a Statement,
+    pub state: &'a SchemaState,
+    pub config: &'a Config,
+}
+
+impl StatementCx<'_> {
+    pub fn hit(&self, message: String, help: impl Into<String>) -> Hit {
+        Hit {
+            file: self.unit.source.clone(),
+            span: self.stmt.span.clone(),
+            message,
+            help: help.into(),
+        }
+    }
+
+    /// True when the statement is applied forward (not a rollback section or file).
+    pub fn is_forward(&self) -> bool {
+        !self.stmt.rollback
+    }
+
+    /// True when the table was created earlier in this same file (so changing it is additive).
+    pub fn table_is_new(&self, table: &QualName) -> bool {
+        self.state.table_created_in(table, self.unit.index)
+    }
+
+    /// The statement's effects, for forward statements only.
+    pub fn forward_effects(&self) -> &[Effect] {
+        if self.is_forward() {
+            &self.stmt.effects
+        } else {
+            &[]
+        }
+    }
+
+    /// The fully resolved, display form of a table name.
+    pub fn table_name(&self, table: &QualName) -> String {
+        let (s, n) = self.state.resolve_table(table);
+        QualName::new(Some(&s), &n).to_string()
+    }
+}
+
+/// The end of one file: the schema after its last statement.
+pub struct FileCx<'a> {
+    pub set: &'a MigrationSet,
+    pub unit: &'a FileUnit,
+    pub state: &'a SchemaState,
+    pub config: &'a Config,
+}
+
+/// The end of a set: all files and the final schema.
+pub struct SetCx<'a> {
+    pub set: &'a MigrationSet,
+    pub units: &'a [FileUnit],
+    pub state: &'a SchemaState,
+    pub config: &'a Config,
+}
+
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    fn check_statement(&self, _cx: &StatementCx<'_>, _out: &mut Vec<Hit>) {}
+    fn check_file(&self, _cx: &FileCx<'_>, _out: &mut Vec<Hit>) {}
+    fn check_set(&self, _cx: &SetCx<'_>, _out: &mut Vec<Hit>) {}
+}
+
+macro_rules! registry {
+    ($($module:ident => $rule:ident),* $(,)?) => {
+        $(mod $module;)*
+        /// Every rule, in the order `migcheck rules` lists them.
+        pub static ALL: &[&dyn Rule] = &[$(&$module::$rule),*];
+    };
+}
+
+registry! {
+    drop_table => DropTable,
+    drop_column => DropColumn,
+    drop_schema => DropSchema,
+    drop_object => DropObject,
+    truncate_table => TruncateTable,
+    delete_all_rows => DeleteAllRows,
+    rename_table => RenameTable,
+    rename_column => RenameColumn,
+    rename_object => RenameObject,
+    column_type_change => ColumnTypeChange,
+    missing_rls => MissingRls,
+    disable_rls => DisableRls,
+    rls_without_policy => RlsWithoutPolicy,
+    unparsed_statement => UnparsedStatement,
+    unapplied_migration_file => UnappliedMigrationFile,
+    duplicate_migration_version => DuplicateMigrationVersion,
+    migration_in_deploy_config => MigrationInDeployConfig,
+    invalid_allow => InvalidAllow,
+    unused_allow => UnusedAllow,
+}
+
+/// The rule with this id.
+pub fn by_id(id: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().id == id)
+}

@@ -1,0 +1,40 @@
+use super::{Hit, Rule, RuleMeta, SetCx};
+use crate::effect::QualName;
+
+pub struct RlsWithoutPolicy;
+
+static META: RuleMeta = rule_meta!(
+    "rls-without-policy",
+    Warning,
+    Security,
+    "RLS enabled on a table that no policy in the set applies to"
+);
+
+impl Rule for RlsWithoutPolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+        for ((schema, name), t) in &cx.state.tables {
+            let Some(enabled) = &t.rls_enabled else { continue };
+            if !t.rls || !t.policies.is_empty() {
+                continue;
+            }
+            let Some(unit) = cx.units.iter().find(|u| u.index == enabled.file) else {
+                continue;
+            };
+            let table = QualName::new(Some(schema), name).to_string();
+            out.push(Hit {
+                file: unit.source.clone(),
+                span: enabled.span.clone(),
+                message: format!(
+                    "Row level security is enabled on `{table}` but no policy in the migrations applies to it: every role except the owner (and BYPASSRLS roles) is locked out"
+                ),
+                help: format!(
+                    "Add `create policy ... on {table} for select to authenticated using (...)` for the access clients need; if only the service role should use the table, say so in a comment and allow this finding."
+                ),
+            });
+        }
+    }
+}

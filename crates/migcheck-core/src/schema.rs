@@ -1,0 +1,345 @@
+//! The schema model: what the migration set has built so far, replayed statement by statement.
+//!
+//! Rules ask it questions ("was this table created earlier in the same file?", "is RLS on?").
+//! It models only what the rules need: schemas, tables with their columns, RLS flags and
+//! policies, and where other objects were created. Unqualified names resolve through the
+//! current `search_path` (default `public`) the way PostgreSQL resolves them: to the first
+//! schema in the path where the object exists, else (for creation) the first schema.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+use crate::effect::{Effect, ObjectKind, QualName};
+
+/// A place in the migration set: file index (in set order) and byte range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub file: usize,
+    pub span: Range<usize>,
+}
+
+/// A fully resolved table name.
+pub type TableKey = (String, String);
+
+#[derive(Debug, Clone, Default)]
+pub struct TableInfo {
+    pub columns: Vec<String>,
+    pub rls: bool,
+    pub force_rls: bool,
+    /// Policy name → where it was created.
+    pub policies: BTreeMap<String, Origin>,
+    /// Where the table was created (None: it existed before the set, or is only referenced).
+    pub created: Option<Origin>,
+    /// Where RLS was last enabled.
+    pub rls_enabled: Option<Origin>,
+    /// Where a column was created, when that was in the set.
+    pub column_created: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SchemaState {
+    search_path: Vec<String>,
+    pub tables: BTreeMap<TableKey, TableInfo>,
+    pub schemas: BTreeSet<String>,
+    /// Other objects: (kind, schema, name) → file index where created.
+    objects: HashMap<(ObjectKind, String, String), usize>,
+    schema_created: HashMap<String, usize>,
+}
+
+impl Default for SchemaState {
+    fn default() -> Self {
+        Self {
+            search_path: vec!["public".into()],
+            tables: BTreeMap::new(),
+            schemas: ["public".to_string()].into(),
+            objects: HashMap::new(),
+            schema_created: HashMap::new(),
+        }
+    }
+}
+
+impl SchemaState {
+    /// The schema an unqualified name would be created in.
+    fn creation_schema(&self) -> String {
+        self.search_path
+            .iter()
+            .find(|s| *s != "$user" && *s != "pg_catalog" && *s != "pg_temp")
+            .cloned()
+            .unwrap_or_else(|| "public".into())
+    }
+
+    /// Resolves a table name as PostgreSQL would.
+    pub fn resolve_table(&self, q: &QualName) -> TableKey {
+        if let Some(s) = &q.schema {
+            return (s.clone(), q.name.clone());
+        }
+        for s in &self.search_path {
+            let key = (s.clone(), q.name.clone());
+            if self.tables.contains_key(&key) {
+                return key;
+            }
+        }
+        (self.creation_schema(), q.name.clone())
+    }
+
+    fn resolve_object(&self, kind: ObjectKind, q: &QualName) -> (ObjectKind, String, String) {
+        if let Some(s) = &q.schema {
+            return (kind, s.clone(), q.name.clone());
+        }
+        for s in &self.search_path {
+            let key = (kind, s.clone(), q.name.clone());
+            if self.objects.contains_key(&key) {
+                return key;
+            }
+        }
+        (kind, self.creation_schema(), q.name.clone())
+    }
+
+    pub fn table(&self, q: &QualName) -> Option<&TableInfo> {
+        self.tables.get(&self.resolve_table(q))
+    }
+
+    /// True when the table was created in file `file` (changing it is then additive).
+    pub fn table_created_in(&self, q: &QualName, file: usize) -> bool {
+        self.table(q)
+            .and_then(|t| t.created.as_ref())
+            .is_some_and(|o| o.file == file)
+    }
+
+    /// True when the column was added in file `file` (or its table was created there).
+    pub fn column_created_in(&self, q: &QualName, column: &str, file: usize) -> bool {
+        self.table(q).is_some_and(|t| {
+            t.created.as_ref().is_some_and(|o| o.file == file)
+                || t.column_created.get(column) == Some(&file)
+        })
+    }
+
+    /// True when the object was created in file `file`. Objects on a table (triggers, policies,
+    /// constraints) also count as created there when their table was.
+    pub fn object_created_in(
+        &self,
+        kind: ObjectKind,
+        name: &QualName,
+        on: Option<&QualName>,
+        file: usize,
+    ) -> bool {
+        if let Some(t) = on {
+            if self.table_created_in(t, file) {
+                return true;
+            }
+            if kind == ObjectKind::Policy {
+                return self
+                    .table(t)
+                    .and_then(|t| t.policies.get(&name.name))
+                    .is_some_and(|o| o.file == file);
+            }
+        }
+        match kind {
+            ObjectKind::Schema => self.schema_created.get(&name.name) == Some(&file),
+            _ => self.objects.get(&self.resolve_object(kind, name)) == Some(&file),
+        }
+    }
+
+    pub fn schema_created_in(&self, schema: &str, file: usize) -> bool {
+        self.schema_created.get(schema) == Some(&file)
+    }
+
+    /// Applies one effect of the statement at `origin`.
+    pub fn apply(&mut self, effect: &Effect, origin: &Origin) {
+        match effect {
+            Effect::CreateSchema { name } => {
+                if self.schemas.insert(name.clone()) {
+                    self.schema_created.insert(name.clone(), origin.file);
+                }
+            }
+            Effect::CreateTable { table, columns } => {
+                let key = self.resolve_table_for_create(table);
+                self.schemas.insert(key.0.clone());
+                self.tables.entry(key).or_insert_with(|| TableInfo {
+                    columns: columns.clone(),
+                    created: Some(origin.clone()),
+                    ..TableInfo::default()
+                });
+            }
+            Effect::AddColumn { table, column } => {
+                let t = self.table_mut(table);
+                if !t.columns.contains(column) {
+                    t.columns.push(column.clone());
+                    t.column_created.insert(column.clone(), origin.file);
+                }
+            }
+            Effect::CreateObject { kind, name, .. } => {
+                let key = self.resolve_object(*kind, name);
+                self.objects.entry(key).or_insert(origin.file);
+            }
+            Effect::DropTable { table } => {
+                let key = self.resolve_table(table);
+                self.tables.remove(&key);
+            }
+            Effect::DropSchema { name } => {
+                self.schemas.remove(name);
+                self.tables.retain(|(s, _), _| s != name);
+            }
+            Effect::DropColumn { table, column } => {
+                if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
+                    t.columns.retain(|c| c != column);
+                }
+            }
+            Effect::DropObject { kind, name, on } => {
+                if *kind == ObjectKind::Policy {
+                    if let Some(t) = on {
+                        if let Some(t) = self.tables.get_mut(&self.resolve_table(t)) {
+                            t.policies.remove(&name.name);
+                        }
+                    }
+                } else {
+                    let key = self.resolve_object(*kind, name);
+                    self.objects.remove(&key);
+                }
+            }
+            Effect::RenameTable { table, to } => {
+                let key = self.resolve_table(table);
+                if let Some(t) = self.tables.remove(&key) {
+                    self.tables.insert((key.0, to.clone()), t);
+                }
+            }
+            Effect::RenameColumn { table, from, to } => {
+                if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
+                    for c in &mut t.columns {
+                        if c == from {
+                            *c = to.clone();
+                        }
+                    }
+                }
+            }
+            Effect::RenameObject {
+                kind: ObjectKind::Policy,
+                name,
+                to,
+                on: Some(t),
+            } => {
+                if let Some(t) = self.tables.get_mut(&self.resolve_table(t)) {
+                    if let Some(o) = t.policies.remove(&name.name) {
+                        t.policies.insert(to.clone(), o);
+                    }
+                }
+            }
+            Effect::RenameObject {
+                kind: ObjectKind::Schema,
+                name,
+                to,
+                ..
+            } => {
+                if self.schemas.remove(&name.name) {
+                    self.schemas.insert(to.clone());
+                }
+                let moved: Vec<_> = self
+                    .tables
+                    .keys()
+                    .filter(|(s, _)| *s == name.name)
+                    .cloned()
+                    .collect();
+                for key in moved {
+                    if let Some(t) = self.tables.remove(&key) {
+                        self.tables.insert((to.clone(), key.1), t);
+                    }
+                }
+            }
+            Effect::SetSchema {
+                kind: "table",
+                name,
+                schema,
+            } => {
+                let key = self.resolve_table(name);
+                if let Some(t) = self.tables.remove(&key) {
+                    self.tables.insert((schema.clone(), key.1), t);
+                }
+            }
+            Effect::EnableRls { table } => {
+                let t = self.table_mut(table);
+                t.rls = true;
+                t.rls_enabled = Some(origin.clone());
+            }
+            Effect::DisableRls { table, force } => {
+                let t = self.table_mut(table);
+                if *force {
+                    t.force_rls = false;
+                } else {
+                    t.rls = false;
+                    t.rls_enabled = None;
+                }
+            }
+            Effect::ForceRls { table } => self.table_mut(table).force_rls = true,
+            Effect::CreatePolicy { table, name } => {
+                self.table_mut(table)
+                    .policies
+                    .entry(name.clone())
+                    .or_insert_with(|| origin.clone());
+            }
+            Effect::SetSearchPath { schemas } => {
+                self.search_path = if schemas.is_empty() {
+                    vec!["public".into()]
+                } else {
+                    schemas.clone()
+                };
+            }
+            Effect::Truncate { .. }
+            | Effect::DeleteAllRows { .. }
+            | Effect::RenameObject { .. }
+            | Effect::SetSchema { .. }
+            | Effect::ColumnTypeChange { .. } => {}
+        }
+    }
+
+    /// Resets per-file session state (each migration file runs in its own session).
+    pub fn start_file(&mut self) {
+        self.search_path = vec!["public".into()];
+    }
+
+    fn resolve_table_for_create(&self, q: &QualName) -> TableKey {
+        match &q.schema {
+            Some(s) => (s.clone(), q.name.clone()),
+            None => (self.creation_schema(), q.name.clone()),
+        }
+    }
+
+    /// The table, created as "existing before the set" when the set never created it
+    /// (`ALTER TABLE` of a table made outside the migrations).
+    fn table_mut(&mut self, q: &QualName) -> &mut TableInfo {
+        let key = self.resolve_table(q);
+        self.tables.entry(key).or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o(file: usize) -> Origin {
+        Origin { file, span: 0..0 }
+    }
+
+    #[test]
+    fn search_path_and_folding() {
+        let mut s = SchemaState::default();
+        s.apply(
+            &Effect::SetSearchPath {
+                schemas: vec!["app".into(), "public".into()],
+            },
+            &o(0),
+        );
+        s.apply(
+            &Effect::CreateTable {
+                table: QualName::new(None, "Users"),
+                columns: vec![],
+            },
+            &o(0),
+        );
+        assert!(s.tables.contains_key(&("app".into(), "Users".into())));
+        assert!(s.table_created_in(&QualName::new(None, "Users"), 0));
+        assert!(!s.table_created_in(&QualName::new(None, "users"), 0));
+        s.start_file();
+        assert!(s.table(&QualName::new(None, "Users")).is_none());
+        assert!(s.table(&QualName::new(Some("app"), "Users")).is_some());
+    }
+}
