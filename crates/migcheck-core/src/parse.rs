@@ -305,7 +305,10 @@ mod tests {
             "create function f() returns void language plpgsql as $$ begin drop table t; end $$;";
         let f = parse_file(sql);
         assert_eq!(f.statements.len(), 1);
-        assert!(f.statements[0].effects.is_empty());
+        assert!(!f.statements[0]
+            .effects
+            .iter()
+            .any(|e| matches!(e, Effect::DropTable { .. })));
     }
 
     #[test]
