@@ -40,3 +40,128 @@ pub struct Expectations {
     /// `schema.table` names allowed without RLS (config `allow_without_rls`).
     pub allow_without_rls: Vec<String>,
 }
+
+use std::path::PathBuf;
+
+use crate::discover::{Role, SetKind};
+use crate::lint::{load, replay, ConfigCache, InputError};
+
+/// Derives what `verify` should find from the migration sets under `paths`: every table created
+/// and not dropped by the end of its set, its columns and policies, and whether RLS must be on.
+/// Migrations are listed for the tools whose history table `verify` reads (Supabase, Prisma).
+pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, Vec<InputError>) {
+    let mut errors = Vec::new();
+    let mut configs = ConfigCache::new(config);
+    let (sets, _) = load(paths, &mut configs, &mut errors);
+    let mut exp = Expectations::default();
+    for loaded in &sets {
+        let state = replay(loaded, |_| {});
+        let cfg = &loaded.config;
+        for s in &cfg.exposed_schemas {
+            if !exp.exposed_schemas.contains(s) {
+                exp.exposed_schemas.push(s.clone());
+            }
+        }
+        for (s, t) in &cfg.allow_without_rls {
+            let name = format!("{s}.{t}");
+            if !exp.allow_without_rls.contains(&name) {
+                exp.allow_without_rls.push(name);
+            }
+        }
+        for ((schema, name), t) in &state.tables {
+            let Some(created) = &t.created else { continue };
+            exp.tables.push(ExpectedTable {
+                schema: schema.clone(),
+                name: name.clone(),
+                columns: t.columns.clone(),
+                rls_required: cfg.is_exposed(schema) && !cfg.allowed_without_rls(schema, name),
+                policies: t.policies.keys().cloned().collect(),
+                created_in: loaded
+                    .units
+                    .iter()
+                    .find(|u| u.index == created.file)
+                    .map(|u| u.source.display.clone()),
+            });
+        }
+        let tool = match loaded.set.kind {
+            SetKind::Supabase => "supabase",
+            SetKind::Prisma => "prisma",
+            _ => continue,
+        };
+        for u in &loaded.units {
+            if u.migration.role != Role::Up {
+                continue;
+            }
+            if let Some(v) = &u.migration.version {
+                exp.migrations.push(ExpectedMigration {
+                    tool,
+                    version: v.clone(),
+                    name: u.migration.name.clone(),
+                });
+            }
+        }
+    }
+    exp.tables
+        .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    exp.tables
+        .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
+    (exp, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hotdash_expectations() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/examples/hotdash");
+        let (exp, errors) = from_paths(&[root], None);
+        assert!(errors.is_empty(), "{errors:?}");
+        let names: Vec<_> = exp
+            .tables
+            .iter()
+            .map(|t| {
+                format!(
+                    "{}.{} rls={} policies={}",
+                    t.schema,
+                    t.name,
+                    t.rls_required,
+                    t.policies.len()
+                )
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "public.Session rls=true policies=0",
+                "public.TileSetting rls=true policies=0",
+                "public.inventory_actions rls=true policies=1",
+                "public.notifications rls=true policies=0",
+                "public.sales_pulse_actions rls=true policies=2",
+                "public.user_preferences rls=true policies=2",
+            ]
+        );
+        let inv = exp
+            .tables
+            .iter()
+            .find(|t| t.name == "inventory_actions")
+            .unwrap();
+        assert!(
+            inv.columns.contains(&"units".to_string()),
+            "renamed column: {:?}",
+            inv.columns
+        );
+        assert_eq!(
+            exp.migrations
+                .iter()
+                .filter(|m| m.tool == "supabase")
+                .count(),
+            6
+        );
+        assert_eq!(
+            exp.migrations.iter().filter(|m| m.tool == "prisma").count(),
+            1
+        );
+    }
+}
