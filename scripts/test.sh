@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The project's test command (README): installs what the tests need on a fresh machine, then
+# runs every test. Tests that need PostgreSQL start their own throwaway server from the
+# PostgreSQL server binaries (initdb, pg_ctl, postgres); this script only makes sure they exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+have_pg_server() {
+  command -v initdb >/dev/null 2>&1 && return 0
+  command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ] && return 0
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
+}
+
+if ! have_pg_server; then
+  echo "scripts/test.sh: PostgreSQL server binaries not found; installing them" >&2
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+    # Debian starts a cluster on install; the tests use their own throwaway servers.
+    service postgresql stop >/dev/null 2>&1 || true
+  else
+    echo "Install PostgreSQL (e.g. 'sudo apt-get install postgresql' or 'brew install postgresql@16') and run again." >&2
+    exit 2
+  fi
+fi
+
+cargo test --workspace --locked "$@"
