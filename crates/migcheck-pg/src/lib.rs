@@ -1,1 +1,3 @@
-pub fn x() {}
+pub mod conn;
+pub mod server;
+pub mod supabase;
