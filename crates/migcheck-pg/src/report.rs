@@ -161,3 +161,80 @@ pub fn render_markdown(report: &VerifyReport) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::checks;
+
+    fn check(
+        check: &'static str,
+        object: &str,
+        status: Status,
+        message: &str,
+        table: Option<&str>,
+    ) -> CheckResult {
+        CheckResult {
+            check,
+            object: object.into(),
+            status,
+            message: message.into(),
+            table: table.map(str::to_string),
+        }
+    }
+
+    fn mixed() -> VerifyReport {
+        VerifyReport {
+            database: "postgresql://app:****@db.example.com:6543/postgres?sslmode=require".into(),
+            checks: vec![
+                check(checks::TABLE_EXISTS, "public.todos", Status::Pass, "table exists", Some("public.todos")),
+                check(checks::COLUMN_EXISTS, "public.todos.title", Status::Pass, "column exists", Some("public.todos")),
+                check(checks::RLS_ENABLED, "public.todos", Status::Fail, "row level security is off: the table is in an exposed schema, so the API roles read and write every row", Some("public.todos")),
+                check(checks::POLICY_EXISTS, "public.\"TileSetting\" policy \"a|b\"", Status::Fail, "policy is missing", Some("public.\"TileSetting\"")),
+                check(checks::TABLE_EXISTS, "public.\"TileSetting\"", Status::Pass, "table exists", Some("public.\"TileSetting\"")),
+                check(checks::RLS_HAS_POLICY, "public.\"TileSetting\"", Status::Warn, "row level security is on but the table has no policy: nobody but the owner (and roles that bypass RLS) can read or change it", Some("public.\"TileSetting\"")),
+                check(checks::MIGRATION_RECORDED, "20240101000000_init", Status::Warn, "not recorded in supabase_migrations.schema_migrations: applied by hand?", None),
+                check(checks::MIGRATION_RECORDED, "20240102000000_todos", Status::Pass, "recorded in supabase_migrations.schema_migrations", None),
+            ],
+            round_trips: 2,
+            elapsed: std::time::Duration::from_millis(3),
+        }
+    }
+
+    #[test]
+    fn human() {
+        insta::assert_snapshot!(render_human(&mixed()));
+    }
+
+    #[test]
+    fn json() {
+        let s = render_json(&mixed());
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected = vec!["version", "ok", "database", "checks", "summary"];
+        expected.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, expected);
+        assert_eq!(v["checks"][0].as_object().unwrap().len(), 4);
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn markdown() {
+        let md = render_markdown(&mixed());
+        assert!(md.contains("a\\|b"));
+        insta::assert_snapshot!(md);
+    }
+
+    #[test]
+    fn healthy_and_empty() {
+        let mut r = mixed();
+        r.checks.retain(|c| c.status == Status::Pass);
+        assert!(render_markdown(&r).contains("✅ **Healthy**"));
+        assert!(render_human(&r).ends_with("ok: 4 checks: 4 passed, 0 failed, 0 warnings\n"));
+        r.checks.clear();
+        assert!(render_markdown(&r).contains("No checks ran."));
+        assert_eq!(summary_line(&r), "0 checks: 0 passed, 0 failed, 0 warnings");
+    }
+}
