@@ -169,6 +169,19 @@ const URL_PART: &AsciiSet = &CONTROLS
     .add(b'=')
     .add(b'+');
 
+/// Characters escaped in query parameter values of a displayed URL (paths stay readable).
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'=')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
 fn enc(s: &str) -> String {
     utf8_percent_encode(s, URL_PART).to_string()
 }
@@ -449,7 +462,7 @@ impl ConnectionConfig {
             s.push(if i == 0 { '?' } else { '&' });
             s.push_str(k);
             s.push('=');
-            s.push_str(&enc(v));
+            s.push_str(&utf8_percent_encode(v, QUERY_VALUE).to_string());
         }
         s
     }

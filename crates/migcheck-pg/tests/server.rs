@@ -26,6 +26,19 @@ async fn starts_connects_applies_baseline_and_stops() {
     assert!(!rows.is_empty());
 
     let sock = connect(&server.socket_config()).await.expect("socket");
+    // url() (unix socket, no secret) and superuser_url() (TCP, password) both work.
+    assert!(!server.url().contains(server.password()));
+    let by_url = migcheck_pg::ConnectionConfig::from_url(&server.url()).unwrap();
+    assert_eq!(
+        migcheck_pg::ConnectionConfig::from_url(&by_url.display()).unwrap(),
+        by_url
+    );
+    assert!(by_url
+        .display()
+        .contains(&format!("host={}", server.socket_dir().display())));
+    connect(&by_url).await.expect("url()");
+    let by_su = migcheck_pg::ConnectionConfig::from_url(&server.superuser_url()).unwrap();
+    connect(&by_su).await.expect("superuser_url()");
     sock.simple_query("select 1").await.unwrap();
     let data_dir = server.data_dir().to_path_buf();
     let port = server.port();

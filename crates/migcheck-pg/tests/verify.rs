@@ -577,3 +577,32 @@ async fn hostile_names_are_data_not_sql() {
     let r = run(&db, &expectations(), &VerifyOptions::default()).await;
     assert!(r.ok());
 }
+
+#[tokio::test]
+async fn a_locked_history_table_times_out_instead_of_hanging() {
+    let db = TestDb::new("locked").await;
+    db.exec(SCHEMA).await;
+    let locker = db.client().await;
+    locker
+        .batch_execute(
+            "begin; lock table supabase_migrations.schema_migrations in access exclusive mode",
+        )
+        .await
+        .unwrap();
+    let client = db.client().await;
+    let opts = VerifyOptions {
+        statement_timeout_ms: 300,
+        ..VerifyOptions::default()
+    };
+    let t = Instant::now();
+    let e = verify(&client, &expectations(), &opts).await.unwrap_err();
+    assert!(t.elapsed() < Duration::from_secs(5));
+    assert_eq!(
+        e.to_string(),
+        "query timed out (statement_timeout 300 ms) while reading the migration history"
+    );
+    // The session was rolled back and is usable.
+    client.simple_query("select 1").await.unwrap();
+    locker.batch_execute("rollback").await.unwrap();
+    assert!(verify(&client, &expectations(), &opts).await.unwrap().ok());
+}
