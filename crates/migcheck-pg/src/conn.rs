@@ -1,0 +1,1085 @@
+//! Where and how to connect: URL / `DATABASE_URL` / libpq environment variables, TLS modes,
+//! and one-line error messages that never contain the password.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, CONTROLS};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{
+    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
+};
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Client;
+use tokio_postgres_rustls::MakeRustlsConnect;
+
+/// Connect timeout used when neither the URL, the environment nor the caller sets one.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The mask shown instead of a password.
+pub const PASSWORD_MASK: &str = "****";
+
+/// How TLS is negotiated, as libpq's `sslmode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SslMode {
+    /// Plain connection only.
+    Disable,
+    /// Treated as `prefer` (TLS when the server offers it).
+    Allow,
+    /// TLS when the server offers it; plain only when the server says it has no TLS.
+    /// The certificate is not checked.
+    #[default]
+    Prefer,
+    /// TLS or fail; the certificate is not checked (like libpq), unless `sslrootcert` is
+    /// given, in which case the chain is checked as with `verify-ca` (also like libpq).
+    Require,
+    /// TLS, the certificate chain must lead to a trusted CA; the host name is not checked.
+    VerifyCa,
+    /// TLS, chain and host name are checked.
+    VerifyFull,
+}
+
+impl SslMode {
+    pub fn parse(s: &str) -> Option<SslMode> {
+        Some(match s {
+            "disable" => SslMode::Disable,
+            "allow" => SslMode::Allow,
+            "prefer" => SslMode::Prefer,
+            "require" => SslMode::Require,
+            "verify-ca" => SslMode::VerifyCa,
+            "verify-full" => SslMode::VerifyFull,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SslMode::Disable => "disable",
+            SslMode::Allow => "allow",
+            SslMode::Prefer => "prefer",
+            SslMode::Require => "require",
+            SslMode::VerifyCa => "verify-ca",
+            SslMode::VerifyFull => "verify-full",
+        }
+    }
+
+    fn requires_tls(self) -> bool {
+        matches!(
+            self,
+            SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull
+        )
+    }
+}
+
+impl fmt::Display for SslMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The server's address: a TCP host name / IP, or a directory holding the unix socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Host {
+    Tcp(String),
+    Unix(PathBuf),
+}
+
+impl Host {
+    fn from_value(v: &str) -> Host {
+        if v.starts_with('/') {
+            Host::Unix(PathBuf::from(v))
+        } else {
+            Host::Tcp(v.to_string())
+        }
+    }
+}
+
+impl fmt::Display for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Host::Tcp(h) => f.write_str(h),
+            Host::Unix(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// Everything needed to open one connection. The password is private and is never printed:
+/// `Debug` and [`ConnectionConfig::display`] mask it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ConnectionConfig {
+    pub host: Host,
+    pub port: u16,
+    pub user: String,
+    password: Option<String>,
+    pub dbname: String,
+    pub sslmode: SslMode,
+    /// A PEM file with the CA certificate(s) to trust (instead of the built-in web roots).
+    pub sslrootcert: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    pub application_name: Option<String>,
+    /// Server options sent at start-up (libpq `options`, e.g. `-c search_path=x`).
+    pub options: Option<String>,
+    /// Query parameters of the URL that were not understood and were ignored
+    /// (e.g. Prisma's `pgbouncer=true`, `schema=public`).
+    pub ignored_params: Vec<String>,
+}
+
+impl fmt::Debug for ConnectionConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionConfig")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| PASSWORD_MASK))
+            .field("dbname", &self.dbname)
+            .field("sslmode", &self.sslmode)
+            .field("sslrootcert", &self.sslrootcert)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("application_name", &self.application_name)
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Characters escaped in the user, password and database parts of a displayed URL.
+const URL_PART: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b':')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'@')
+    .add(b'[')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}')
+    .add(b'&')
+    .add(b'=')
+    .add(b'+');
+
+/// Characters escaped in query parameter values of a displayed URL (paths stay readable).
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'=')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, URL_PART).to_string()
+}
+
+fn dec(s: &str) -> Result<String, PgError> {
+    percent_decode_str(s)
+        .decode_utf8()
+        .map(|c| c.into_owned())
+        .map_err(|_| PgError::InvalidUrl("a percent-encoded part is not valid UTF-8".into()))
+}
+
+/// Values read from a URL before the environment and defaults fill the gaps.
+#[derive(Default)]
+struct Partial {
+    host: Option<String>,
+    port: Option<String>,
+    user: Option<String>,
+    password: Option<String>,
+    dbname: Option<String>,
+    sslmode: Option<String>,
+    sslrootcert: Option<String>,
+    connect_timeout: Option<String>,
+    application_name: Option<String>,
+    options: Option<String>,
+    ignored: Vec<String>,
+}
+
+fn parse_url(url: &str) -> Result<Partial, PgError> {
+    let rest = url
+        .strip_prefix("postgres://")
+        .or_else(|| url.strip_prefix("postgresql://"))
+        .ok_or_else(|| {
+            PgError::InvalidUrl("the URL must start with postgres:// or postgresql://".into())
+        })?;
+    let mut p = Partial::default();
+    let (before_query, query) = match rest.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match before_query.split_once('/') {
+        Some((a, d)) => (a, Some(d)),
+        None => (before_query, None),
+    };
+    // The password may contain '@' when not encoded; the host never does: split at the last '@'.
+    let hostport = match authority.rsplit_once('@') {
+        Some((userinfo, hp)) => {
+            match userinfo.split_once(':') {
+                Some((u, pw)) => {
+                    p.user = Some(dec(u)?);
+                    p.password = Some(dec(pw)?);
+                }
+                None => p.user = Some(dec(userinfo)?),
+            }
+            hp
+        }
+        None => authority,
+    };
+    if hostport.contains(',') {
+        return Err(PgError::InvalidUrl(
+            "several hosts in one URL are not supported".into(),
+        ));
+    }
+    if let Some(h) = hostport.strip_prefix('[') {
+        let (h, after) = h
+            .split_once(']')
+            .ok_or_else(|| PgError::InvalidUrl("unclosed '[' in the host".into()))?;
+        p.host = Some(h.to_string());
+        if let Some(port) = after.strip_prefix(':') {
+            p.port = Some(port.to_string());
+        } else if !after.is_empty() {
+            return Err(PgError::InvalidUrl("unexpected text after the host".into()));
+        }
+    } else if let Some((h, port)) = hostport.rsplit_once(':') {
+        if !h.is_empty() {
+            p.host = Some(dec(h)?);
+        }
+        if !port.is_empty() {
+            p.port = Some(port.to_string());
+        }
+    } else if !hostport.is_empty() {
+        p.host = Some(dec(hostport)?);
+    }
+    if let Some(d) = path {
+        if !d.is_empty() {
+            p.dbname = Some(dec(d)?);
+        }
+    }
+    if let Some(q) = query {
+        for pair in q.split('&').filter(|s| !s.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            let v = dec(&v.replace('+', "%20"))?;
+            match k {
+                "host" => p.host = Some(v),
+                "port" => p.port = Some(v),
+                "user" => p.user = Some(v),
+                "password" => p.password = Some(v),
+                "dbname" => p.dbname = Some(v),
+                "sslmode" => p.sslmode = Some(v),
+                "sslrootcert" => p.sslrootcert = Some(v),
+                "connect_timeout" => p.connect_timeout = Some(v),
+                "application_name" => p.application_name = Some(v),
+                "options" => p.options = Some(v),
+                other => p.ignored.push(other.to_string()),
+            }
+        }
+    }
+    Ok(p)
+}
+
+impl ConnectionConfig {
+    /// Resolves where to connect: `url` if given, else `DATABASE_URL`, else the libpq
+    /// variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`,
+    /// `PGSSLROOTCERT`, `PGCONNECT_TIMEOUT`, `PGAPPNAME`). As with libpq, the variables also
+    /// fill whatever the URL leaves out. Defaults: host `localhost`, port 5432, user `$USER`
+    /// (else `postgres`), database = user, sslmode `prefer`, connect timeout 10 s
+    /// (`connect_timeout=0` means the default too: a connection attempt never waits forever).
+    pub fn resolve(
+        url: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<ConnectionConfig, PgError> {
+        let nonempty = |k: &str| env(k).filter(|v| !v.is_empty());
+        let url = url.map(str::to_string).or_else(|| nonempty("DATABASE_URL"));
+        let p = match &url {
+            Some(u) => parse_url(u.trim())?,
+            None => Partial::default(),
+        };
+        let host = p
+            .host
+            .or_else(|| nonempty("PGHOST"))
+            .unwrap_or_else(|| "localhost".into());
+        if host.contains(',') {
+            return Err(PgError::InvalidUrl(
+                "several hosts are not supported".into(),
+            ));
+        }
+        let port = match p.port.or_else(|| nonempty("PGPORT")) {
+            Some(s) => s
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .ok_or_else(|| PgError::InvalidUrl(format!("invalid port \"{s}\"")))?,
+            None => 5432,
+        };
+        let user = p
+            .user
+            .filter(|u| !u.is_empty())
+            .or_else(|| nonempty("PGUSER"))
+            .or_else(|| nonempty("USER"))
+            .unwrap_or_else(|| "postgres".into());
+        let password = p.password.or_else(|| nonempty("PGPASSWORD"));
+        let dbname = p
+            .dbname
+            .or_else(|| nonempty("PGDATABASE"))
+            .unwrap_or_else(|| user.clone());
+        let sslmode = match p.sslmode.or_else(|| nonempty("PGSSLMODE")) {
+            Some(s) => SslMode::parse(&s).ok_or_else(|| {
+                PgError::InvalidUrl(format!(
+                    "invalid sslmode \"{s}\" (expected disable, allow, prefer, require, verify-ca or verify-full)"
+                ))
+            })?,
+            None => SslMode::Prefer,
+        };
+        let connect_timeout = match p.connect_timeout.or_else(|| nonempty("PGCONNECT_TIMEOUT")) {
+            Some(s) => match s.trim().parse::<u64>() {
+                Ok(0) => DEFAULT_CONNECT_TIMEOUT,
+                Ok(n) => Duration::from_secs(n),
+                Err(_) => {
+                    return Err(PgError::InvalidUrl(format!(
+                        "invalid connect_timeout \"{s}\" (expected whole seconds)"
+                    )))
+                }
+            },
+            None => DEFAULT_CONNECT_TIMEOUT,
+        };
+        Ok(ConnectionConfig {
+            host: Host::from_value(&host),
+            port,
+            user,
+            password,
+            dbname,
+            sslmode,
+            sslrootcert: p
+                .sslrootcert
+                .or_else(|| nonempty("PGSSLROOTCERT"))
+                .map(PathBuf::from),
+            connect_timeout,
+            application_name: p.application_name.or_else(|| nonempty("PGAPPNAME")),
+            options: p.options,
+            ignored_params: p.ignored,
+        })
+    }
+
+    /// Parses a URL alone (no environment).
+    pub fn from_url(url: &str) -> Result<ConnectionConfig, PgError> {
+        ConnectionConfig::resolve(Some(url), &|_| None)
+    }
+
+    /// Resolves from the process environment.
+    pub fn from_env(url: Option<&str>) -> Result<ConnectionConfig, PgError> {
+        ConnectionConfig::resolve(url, &|k| std::env::var(k).ok())
+    }
+
+    pub fn password(&self) -> Option<&str> {
+        self.password.as_deref()
+    }
+
+    pub fn set_password(&mut self, password: Option<String>) {
+        self.password = password;
+    }
+
+    /// Overrides the connect timeout (the CLI's `--connect-timeout`).
+    pub fn set_connect_timeout(&mut self, timeout: Duration) {
+        self.connect_timeout = timeout;
+    }
+
+    /// The same server, another database.
+    pub fn with_dbname(&self, dbname: &str) -> ConnectionConfig {
+        let mut c = self.clone();
+        c.dbname = dbname.to_string();
+        c
+    }
+
+    /// The same server, another user and password.
+    pub fn with_user(&self, user: &str, password: Option<&str>) -> ConnectionConfig {
+        let mut c = self.clone();
+        c.user = user.to_string();
+        c.password = password.map(str::to_string);
+        c
+    }
+
+    /// The URL with the password masked, for reports and logs.
+    pub fn display(&self) -> String {
+        self.url_with(Some(PASSWORD_MASK))
+    }
+
+    /// The full URL, password included. Do not print it.
+    pub fn url_with_password(&self) -> String {
+        self.url_with(None)
+    }
+
+    fn url_with(&self, mask: Option<&str>) -> String {
+        let mut s = String::from("postgresql://");
+        s.push_str(&enc(&self.user));
+        if let Some(pw) = &self.password {
+            s.push(':');
+            match mask {
+                Some(m) => s.push_str(m),
+                None => s.push_str(&enc(pw)),
+            }
+        }
+        s.push('@');
+        let mut params: Vec<(String, String)> = Vec::new();
+        match &self.host {
+            Host::Tcp(h) if h.contains(':') => s.push_str(&format!("[{h}]")),
+            Host::Tcp(h) => s.push_str(&enc(h)),
+            Host::Unix(p) => params.push(("host".into(), p.display().to_string())),
+        }
+        s.push_str(&format!(":{}/{}", self.port, enc(&self.dbname)));
+        if self.sslmode != SslMode::Prefer && matches!(self.host, Host::Tcp(_)) {
+            params.push(("sslmode".into(), self.sslmode.as_str().into()));
+        }
+        if let Some(c) = &self.sslrootcert {
+            params.push(("sslrootcert".into(), c.display().to_string()));
+        }
+        if self.connect_timeout != DEFAULT_CONNECT_TIMEOUT {
+            params.push((
+                "connect_timeout".into(),
+                self.connect_timeout.as_secs().max(1).to_string(),
+            ));
+        }
+        if let Some(a) = &self.application_name {
+            params.push(("application_name".into(), a.clone()));
+        }
+        if let Some(o) = &self.options {
+            params.push(("options".into(), o.clone()));
+        }
+        for (i, (k, v)) in params.iter().enumerate() {
+            s.push(if i == 0 { '?' } else { '&' });
+            s.push_str(k);
+            s.push('=');
+            s.push_str(&utf8_percent_encode(v, QUERY_VALUE).to_string());
+        }
+        s
+    }
+
+    /// `host:port` (or the socket path) for messages.
+    pub fn address(&self) -> String {
+        match &self.host {
+            Host::Tcp(h) if h.contains(':') => format!("[{h}]:{}", self.port),
+            Host::Tcp(h) => format!("{h}:{}", self.port),
+            Host::Unix(p) => format!("{}/.s.PGSQL.{}", p.display(), self.port),
+        }
+    }
+
+    fn effective_sslmode(&self) -> SslMode {
+        match self.host {
+            // PostgreSQL has no TLS on unix sockets; libpq ignores sslmode there too.
+            Host::Unix(_) => SslMode::Disable,
+            Host::Tcp(_) => self.sslmode,
+        }
+    }
+
+    fn tokio_config(&self) -> tokio_postgres::Config {
+        let mut c = tokio_postgres::Config::new();
+        match &self.host {
+            Host::Tcp(h) => c.host(h),
+            Host::Unix(p) => c.host_path(p),
+        };
+        c.port(self.port)
+            .user(&self.user)
+            .dbname(&self.dbname)
+            .connect_timeout(self.connect_timeout)
+            .application_name(self.application_name.as_deref().unwrap_or("migcheck"))
+            .ssl_mode(match self.effective_sslmode() {
+                SslMode::Disable => tokio_postgres::config::SslMode::Disable,
+                SslMode::Allow | SslMode::Prefer => tokio_postgres::config::SslMode::Prefer,
+                _ => tokio_postgres::config::SslMode::Require,
+            });
+        if let Some(pw) = &self.password {
+            c.password(pw);
+        }
+        if let Some(o) = &self.options {
+            c.options(o);
+        }
+        c
+    }
+
+    fn tls_connector(&self) -> Result<MakeRustlsConnect, PgError> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| PgError::Tls(e.to_string()))?;
+        let mode = self.effective_sslmode();
+        let verify_chain = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull)
+            || (mode == SslMode::Require && self.sslrootcert.is_some());
+        let config = if !verify_chain {
+            builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(NoCertCheck(provider)))
+                .with_no_client_auth()
+        } else {
+            let roots = Arc::new(self.root_store()?);
+            if mode == SslMode::VerifyFull {
+                builder.with_root_certificates(roots).with_no_client_auth()
+            } else {
+                builder
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(ChainOnly { roots, provider }))
+                    .with_no_client_auth()
+            }
+        };
+        Ok(MakeRustlsConnect::new(config))
+    }
+
+    fn root_store(&self) -> Result<RootCertStore, PgError> {
+        let mut roots = RootCertStore::empty();
+        match &self.sslrootcert {
+            Some(path) => {
+                let certs = read_pem_certs(path)?;
+                for c in certs {
+                    roots.add(c).map_err(|e| {
+                        PgError::Tls(format!(
+                            "cannot use the CA certificate in {}: {e}",
+                            path.display()
+                        ))
+                    })?;
+                }
+            }
+            None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
+        }
+        Ok(roots)
+    }
+}
+
+fn read_pem_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, PgError> {
+    let data = std::fs::read(path).map_err(|e| {
+        PgError::Tls(format!(
+            "cannot read sslrootcert {}: {}",
+            path.display(),
+            io_reason(&e)
+        ))
+    })?;
+    let certs = rustls_pemfile::certs(&mut data.as_slice())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| PgError::Tls(format!("invalid PEM in {}: {e}", path.display())))?;
+    if certs.is_empty() {
+        return Err(PgError::Tls(format!(
+            "no certificate found in sslrootcert {}",
+            path.display()
+        )));
+    }
+    Ok(certs)
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "no such file".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// `sslmode=prefer/require`: encrypt without checking who is on the other side (as libpq),
+/// but still check the handshake signatures.
+#[derive(Debug)]
+struct NoCertCheck(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for NoCertCheck {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// `sslmode=verify-ca`: the chain must lead to a trusted root; the host name is not checked.
+#[derive(Debug)]
+struct ChainOnly {
+    roots: Arc<RootCertStore>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for ChainOnly {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+        rustls::client::verify_server_cert_signed_by_trust_anchor(
+            &cert,
+            &self.roots,
+            intermediates,
+            now,
+            self.provider.signature_verification_algorithms.all,
+        )?;
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
+    }
+}
+
+/// Why talking to PostgreSQL failed. Each `Display` is one line, and none contains the
+/// password (messages from the server are scrubbed too).
+#[derive(Debug, thiserror::Error)]
+pub enum PgError {
+    #[error("invalid connection settings: {0}")]
+    InvalidUrl(String),
+    #[error("cannot resolve host {host}")]
+    CannotResolveHost { host: String },
+    #[error("connection refused at {address} (is the server running?)")]
+    ConnectionRefused { address: String },
+    #[error("no server socket at {address} (is the server running?)")]
+    NoSocket { address: String },
+    #[error("timed out after {secs} s connecting to {address}")]
+    Timeout { secs: u64, address: String },
+    #[error("TLS failed ({0})")]
+    Tls(String),
+    #[error("server at {address} does not support TLS but sslmode={sslmode}")]
+    ServerWithoutTls { address: String, sslmode: SslMode },
+    #[error("the server at {address} requires TLS and refused a plain connection (use sslmode=require or stronger)")]
+    TlsRequiredByServer { address: String },
+    #[error("authentication failed for user {user}")]
+    AuthenticationFailed { user: String },
+    #[error("the server asks for a password for user {user} but none was given (put it in the URL or PGPASSWORD)")]
+    PasswordMissing { user: String },
+    #[error("the server rejected the connection: {message}")]
+    Rejected { message: String },
+    #[error("database {database} does not exist")]
+    DatabaseDoesNotExist { database: String },
+    #[error("permission denied reading {what}: {message}")]
+    PermissionDenied { what: String, message: String },
+    #[error("query timed out (statement_timeout {ms} ms) while reading {what}")]
+    StatementTimeout { ms: u64, what: String },
+    #[error("server error ({code}) while {doing}: {message}")]
+    Server {
+        code: String,
+        doing: String,
+        message: String,
+    },
+    #[error("connection to {address} failed: {message}")]
+    Io { address: String, message: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Replaces any occurrence of the password in a message (defence in depth: servers and
+/// libraries are not supposed to echo it, but nothing here relies on that).
+pub(crate) fn scrub(message: &str, password: Option<&str>) -> String {
+    let one_line = message.replace(['\n', '\r'], " ");
+    match password {
+        Some(pw) if pw.len() >= 3 => one_line.replace(pw, PASSWORD_MASK),
+        _ => one_line,
+    }
+}
+
+fn source_chain<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut v = vec![e];
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        v.push(s);
+        cur = s.source();
+    }
+    v
+}
+
+fn describe_rustls(e: &rustls::Error, cfg: &ConnectionConfig) -> String {
+    match e {
+        rustls::Error::InvalidCertificate(c) => match c {
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                format!(
+                    "the server certificate is not valid for host name {} (sslmode=verify-full checks it; verify-ca does not)",
+                    cfg.host
+                )
+            }
+            CertificateError::UnknownIssuer => {
+                "the server certificate is signed by an unknown authority (give the CA with sslrootcert=<file>)".into()
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                "the server certificate has expired".into()
+            }
+            other => format!("invalid server certificate: {other:?}"),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Turns a tokio-postgres error (connecting or querying) into a one-line [`PgError`].
+pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing: &str) -> PgError {
+    let pw = cfg.password();
+    let address = cfg.address();
+    if let Some(db) = e.as_db_error() {
+        let message = scrub(db.message(), pw);
+        let code = db.code();
+        return if *code == SqlState::INVALID_PASSWORD {
+            PgError::AuthenticationFailed {
+                user: cfg.user.clone(),
+            }
+        } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
+            if message.contains("no encryption") {
+                PgError::TlsRequiredByServer { address }
+            } else {
+                PgError::Rejected { message }
+            }
+        } else if *code == SqlState::INVALID_CATALOG_NAME {
+            PgError::DatabaseDoesNotExist {
+                database: cfg.dbname.clone(),
+            }
+        } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
+            PgError::PermissionDenied {
+                what: doing.to_string(),
+                message,
+            }
+        } else {
+            PgError::Server {
+                code: code.code().to_string(),
+                doing: doing.to_string(),
+                message,
+            }
+        };
+    }
+    let chain = source_chain(e);
+    for s in &chain {
+        if let Some(r) = s.downcast_ref::<rustls::Error>() {
+            return PgError::Tls(scrub(&describe_rustls(r, cfg), pw));
+        }
+        if let Some(ioe) = s.downcast_ref::<io::Error>() {
+            if let Some(r) = ioe
+                .get_ref()
+                .and_then(|i| i.downcast_ref::<rustls::Error>())
+            {
+                return PgError::Tls(scrub(&describe_rustls(r, cfg), pw));
+            }
+        }
+    }
+    let top = e.to_string();
+    let inner: Vec<String> = chain.iter().skip(1).map(|s| s.to_string()).collect();
+    if top == "error performing TLS handshake" {
+        if inner
+            .iter()
+            .any(|m| m.contains("server does not support TLS"))
+        {
+            return PgError::ServerWithoutTls {
+                address,
+                sslmode: cfg.sslmode,
+            };
+        }
+        return PgError::Tls(scrub(
+            inner
+                .last()
+                .map(String::as_str)
+                .unwrap_or("handshake failed"),
+            pw,
+        ));
+    }
+    if top == "authentication error" {
+        if inner.iter().any(|m| m.contains("password missing")) {
+            return PgError::PasswordMissing {
+                user: cfg.user.clone(),
+            };
+        }
+        return PgError::AuthenticationFailed {
+            user: cfg.user.clone(),
+        };
+    }
+    for s in &chain {
+        if let Some(ioe) = s.downcast_ref::<io::Error>() {
+            return match ioe.kind() {
+                io::ErrorKind::ConnectionRefused => PgError::ConnectionRefused { address },
+                io::ErrorKind::TimedOut => PgError::Timeout {
+                    secs: cfg.connect_timeout.as_secs(),
+                    address,
+                },
+                io::ErrorKind::NotFound if matches!(cfg.host, Host::Unix(_)) => {
+                    PgError::NoSocket { address }
+                }
+                _ => PgError::Io {
+                    address,
+                    message: scrub(&ioe.to_string(), pw),
+                },
+            };
+        }
+    }
+    if e.is_closed() {
+        return PgError::Io {
+            address,
+            message: "the server closed the connection".into(),
+        };
+    }
+    let msg = std::iter::once(top)
+        .chain(inner)
+        .collect::<Vec<_>>()
+        .join(": ");
+    PgError::Other(scrub(&format!("{doing}: {msg}"), pw))
+}
+
+/// Opens a connection and spawns its driver task on the current tokio runtime.
+///
+/// The whole attempt (name resolution, TCP, TLS, authentication) is bounded by
+/// `cfg.connect_timeout`.
+pub async fn connect(cfg: &ConnectionConfig) -> Result<Client, PgError> {
+    let address = cfg.address();
+    let timeout = cfg.connect_timeout;
+    let attempt = async {
+        if cfg.sslmode.requires_tls() || cfg.sslrootcert.is_some() {
+            // Fail early (and clearly) on a bad CA file even before the network.
+            cfg.tls_connector()?;
+        }
+        if let Host::Tcp(h) = &cfg.host {
+            if h.parse::<std::net::IpAddr>().is_err() {
+                let found = tokio::net::lookup_host((h.as_str(), cfg.port))
+                    .await
+                    .map(|mut it| it.next().is_some())
+                    .unwrap_or(false);
+                if !found {
+                    return Err(PgError::CannotResolveHost { host: h.clone() });
+                }
+            }
+        }
+        // Errors after start-up surface on the client's next query, so the connection
+        // task's own result is dropped.
+        if cfg.effective_sslmode() == SslMode::Disable {
+            let (client, connection) = cfg
+                .tokio_config()
+                .connect(tokio_postgres::NoTls)
+                .await
+                .map_err(|e| classify(&e, cfg, "connecting"))?;
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            Ok(client)
+        } else {
+            let (client, connection) = cfg
+                .tokio_config()
+                .connect(cfg.tls_connector()?)
+                .await
+                .map_err(|e| classify(&e, cfg, "connecting"))?;
+            tokio::spawn(async move {
+                let _ = connection.await;
+            });
+            Ok(client)
+        }
+    };
+    match tokio::time::timeout(timeout, attempt).await {
+        Ok(r) => r,
+        Err(_) => Err(PgError::Timeout {
+            secs: timeout.as_secs(),
+            address,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env_of(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let m: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| m.get(k).cloned()
+    }
+
+    #[test]
+    fn parses_a_full_url() {
+        let c = ConnectionConfig::from_url(
+            "postgresql://app%40x:p%3Ass%2Fw@db.example.com:6543/my%20db?sslmode=verify-full&connect_timeout=3&application_name=mc&options=-c%20search_path%3Dx&sslrootcert=/tmp/ca.pem",
+        )
+        .unwrap();
+        assert_eq!(c.host, Host::Tcp("db.example.com".into()));
+        assert_eq!(c.port, 6543);
+        assert_eq!(c.user, "app@x");
+        assert_eq!(c.password(), Some("p:ss/w"));
+        assert_eq!(c.dbname, "my db");
+        assert_eq!(c.sslmode, SslMode::VerifyFull);
+        assert_eq!(c.connect_timeout, Duration::from_secs(3));
+        assert_eq!(c.application_name.as_deref(), Some("mc"));
+        assert_eq!(c.options.as_deref(), Some("-c search_path=x"));
+        assert_eq!(c.sslrootcert, Some(PathBuf::from("/tmp/ca.pem")));
+    }
+
+    #[test]
+    fn postgres_scheme_defaults_and_ignored_params() {
+        let c = ConnectionConfig::resolve(
+            Some("postgres://u:pw@h/d?pgbouncer=true&connection_limit=1"),
+            &|_| None,
+        )
+        .unwrap();
+        assert_eq!(c.port, 5432);
+        assert_eq!(c.sslmode, SslMode::Prefer);
+        assert_eq!(c.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(c.ignored_params, vec!["pgbouncer", "connection_limit"]);
+        assert!(ConnectionConfig::from_url("mysql://x").is_err());
+        assert!(ConnectionConfig::from_url("postgres://h:notaport/d").is_err());
+        assert!(ConnectionConfig::from_url("postgres://h/d?sslmode=maybe").is_err());
+    }
+
+    #[test]
+    fn unix_socket_host_param_and_ipv6() {
+        let c = ConnectionConfig::from_url("postgres://u@/db?host=/var/run/postgresql&port=5433")
+            .unwrap();
+        assert_eq!(c.host, Host::Unix("/var/run/postgresql".into()));
+        assert_eq!(c.port, 5433);
+        assert_eq!(c.address(), "/var/run/postgresql/.s.PGSQL.5433");
+        let c = ConnectionConfig::from_url("postgres://u@%2Ftmp%2Fsock/db").unwrap();
+        assert_eq!(c.host, Host::Unix("/tmp/sock".into()));
+        let c = ConnectionConfig::from_url("postgres://u@[::1]:7/db").unwrap();
+        assert_eq!(c.host, Host::Tcp("::1".into()));
+        assert_eq!(c.address(), "[::1]:7");
+    }
+
+    #[test]
+    fn database_url_then_libpq_env() {
+        let env = env_of(&[
+            ("DATABASE_URL", "postgres://a:secret1@dbhost/app"),
+            ("PGHOST", "ignored"),
+        ]);
+        let c = ConnectionConfig::resolve(None, &env).unwrap();
+        assert_eq!(c.host, Host::Tcp("dbhost".into()));
+        let env = env_of(&[
+            ("PGHOST", "pg.local"),
+            ("PGPORT", "6000"),
+            ("PGUSER", "bob"),
+            ("PGPASSWORD", "hunter22"),
+            ("PGDATABASE", "shop"),
+            ("PGSSLMODE", "require"),
+            ("PGSSLROOTCERT", "/ca.pem"),
+            ("PGCONNECT_TIMEOUT", "4"),
+            ("PGAPPNAME", "x"),
+        ]);
+        let c = ConnectionConfig::resolve(None, &env).unwrap();
+        assert_eq!(c.host, Host::Tcp("pg.local".into()));
+        assert_eq!(c.port, 6000);
+        assert_eq!(c.user, "bob");
+        assert_eq!(c.password(), Some("hunter22"));
+        assert_eq!(c.dbname, "shop");
+        assert_eq!(c.sslmode, SslMode::Require);
+        assert_eq!(c.sslrootcert, Some(PathBuf::from("/ca.pem")));
+        assert_eq!(c.connect_timeout, Duration::from_secs(4));
+        assert_eq!(c.application_name.as_deref(), Some("x"));
+        // The URL wins over the variables, which fill the gaps.
+        let c = ConnectionConfig::resolve(Some("postgres://carol@h2/db2"), &env).unwrap();
+        assert_eq!((c.user.as_str(), c.port), ("carol", 6000));
+        assert_eq!(c.password(), Some("hunter22"));
+        // Nothing at all: libpq-like defaults.
+        let c = ConnectionConfig::resolve(None, &env_of(&[("USER", "me")])).unwrap();
+        assert_eq!(c.host, Host::Tcp("localhost".into()));
+        assert_eq!((c.user.as_str(), c.dbname.as_str()), ("me", "me"));
+    }
+
+    #[test]
+    fn password_is_masked_everywhere() {
+        let secret = "S3cr3t-p@ss";
+        let c = ConnectionConfig::from_url(&format!(
+            "postgres://user:{}@h:5/d?sslmode=require",
+            enc(secret)
+        ))
+        .unwrap();
+        assert_eq!(c.password(), Some(secret));
+        let shown = c.display();
+        assert_eq!(shown, "postgresql://user:****@h:5/d?sslmode=require");
+        let debug = format!("{c:?}");
+        assert!(
+            !debug.contains(secret) && !debug.contains("S3cr3t"),
+            "{debug}"
+        );
+        // The unmasked URL round-trips.
+        let again = ConnectionConfig::from_url(&c.url_with_password()).unwrap();
+        assert_eq!(again, c);
+        assert_eq!(
+            scrub(&format!("oops {secret}\nline"), Some(secret)),
+            "oops **** line"
+        );
+        let mut t = c.clone();
+        t.set_connect_timeout(Duration::from_secs(2));
+        assert!(t.display().ends_with("connect_timeout=2"));
+    }
+
+    #[test]
+    fn unparsable_url_errors_do_not_echo_it() {
+        let e = ConnectionConfig::from_url("postgres://u:topsecret@h:99999/d").unwrap_err();
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("topsecret"), "{shown}");
+    }
+}

@@ -1,0 +1,240 @@
+//! Renderers for a [`VerifyReport`]: human text, JSON, Markdown. Pure functions returning a
+//! `String`, shared by `migcheck verify` and `migcheck replay`.
+
+use serde::Serialize;
+
+use crate::verify::{CheckResult, Status, Summary, VerifyReport};
+
+fn label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "pass",
+        Status::Fail => "FAIL",
+        Status::Warn => "warn",
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// `12 checks: 10 passed, 1 failed, 1 warning`
+pub fn summary_line(report: &VerifyReport) -> String {
+    let s = report.summary();
+    format!(
+        "{}: {} passed, {} failed, {}",
+        plural(s.pass + s.fail + s.warn, "check", "checks"),
+        s.pass,
+        s.fail,
+        plural(s.warn, "warning", "warnings")
+    )
+}
+
+/// The object relative to its table heading (`title`, `policy "x"`), or `None` for the table
+/// itself.
+fn relative_object(c: &CheckResult) -> Option<String> {
+    match &c.table {
+        Some(t) if c.object == *t => None,
+        Some(t) => match c.object.strip_prefix(t.as_str()) {
+            Some(rest) => Some(rest.trim_start_matches(['.', ' ']).to_string()),
+            None => Some(c.object.clone()),
+        },
+        None => Some(c.object.clone()),
+    }
+}
+
+/// One line per check, grouped by table (migration checks last), then a summary line.
+pub fn render_human(report: &VerifyReport) -> String {
+    let mut out = String::new();
+    if !report.database.is_empty() {
+        out.push_str(&format!("database: {}\n", report.database));
+    }
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.check.len())
+        .max()
+        .unwrap_or(0);
+    let mut groups: Vec<(Option<&str>, Vec<&CheckResult>)> = Vec::new();
+    for c in &report.checks {
+        let key = c.table.as_deref();
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(c),
+            None => groups.push((key, vec![c])),
+        }
+    }
+    // Checks that belong to no table (migration history) come last.
+    groups.sort_by_key(|(k, _)| k.is_none());
+    for (key, checks) in groups {
+        out.push('\n');
+        out.push_str(key.unwrap_or("migration history"));
+        out.push('\n');
+        for c in checks {
+            let what = match relative_object(c) {
+                Some(o) => format!("{o}: {}", c.message),
+                None => c.message.clone(),
+            };
+            out.push_str(&format!(
+                "  {}  {:<width$}  {}\n",
+                label(c.status),
+                c.check,
+                what
+            ));
+        }
+    }
+    out.push('\n');
+    let verdict = if report.ok() { "ok" } else { "verify failed" };
+    out.push_str(&format!("{verdict}: {}\n", summary_line(report)));
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    ok: bool,
+    database: &'a str,
+    checks: &'a [CheckResult],
+    summary: Summary,
+}
+
+/// `{"version": 1, "ok": …, "database": …, "checks": [{"check","object","status","message"}],
+/// "summary": {"pass","fail","warn"}}`, pretty-printed.
+pub fn render_json(report: &VerifyReport) -> String {
+    let j = JsonReport {
+        version: 1,
+        ok: report.ok(),
+        database: &report.database,
+        checks: &report.checks,
+        summary: report.summary(),
+    };
+    let mut s = serde_json::to_string_pretty(&j).expect("a report always serializes");
+    s.push('\n');
+    s
+}
+
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+/// A heading, a status line (healthy / issues found) and a table of checks, failures first,
+/// then warnings, then passes.
+pub fn render_markdown(report: &VerifyReport) -> String {
+    let s = report.summary();
+    let mut out = String::from("## migcheck verify\n\n");
+    let status = if s.fail > 0 {
+        "❌ **Issues found**"
+    } else if s.warn > 0 {
+        "⚠️ **Healthy, with warnings**"
+    } else {
+        "✅ **Healthy**"
+    };
+    out.push_str(&format!("{status}: {}", summary_line(report)));
+    if !report.database.is_empty() {
+        out.push_str(&format!(" (`{}`)", report.database.replace('`', "'")));
+    }
+    out.push_str("\n\n");
+    if report.checks.is_empty() {
+        out.push_str("No checks ran.\n");
+        return out;
+    }
+    let rank = |st: Status| match st {
+        Status::Fail => 0,
+        Status::Warn => 1,
+        Status::Pass => 2,
+    };
+    let mut rows: Vec<&CheckResult> = report.checks.iter().collect();
+    rows.sort_by_key(|c| rank(c.status));
+    out.push_str("| Status | Check | Object | Message |\n| --- | --- | --- | --- |\n");
+    for c in rows {
+        out.push_str(&format!(
+            "| {} | `{}` | {} | {} |\n",
+            match c.status {
+                Status::Fail => "**fail**",
+                Status::Warn => "warn",
+                Status::Pass => "pass",
+            },
+            c.check,
+            cell(&c.object),
+            cell(&c.message)
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::checks;
+
+    fn check(
+        check: &'static str,
+        object: &str,
+        status: Status,
+        message: &str,
+        table: Option<&str>,
+    ) -> CheckResult {
+        CheckResult {
+            check,
+            object: object.into(),
+            status,
+            message: message.into(),
+            table: table.map(str::to_string),
+        }
+    }
+
+    fn mixed() -> VerifyReport {
+        VerifyReport {
+            database: "postgresql://app:****@db.example.com:6543/postgres?sslmode=require".into(),
+            checks: vec![
+                check(checks::TABLE_EXISTS, "public.todos", Status::Pass, "table exists", Some("public.todos")),
+                check(checks::COLUMN_EXISTS, "public.todos.title", Status::Pass, "column exists", Some("public.todos")),
+                check(checks::RLS_ENABLED, "public.todos", Status::Fail, "row level security is off: the table is in an exposed schema, so the API roles read and write every row", Some("public.todos")),
+                check(checks::POLICY_EXISTS, "public.\"TileSetting\" policy \"a|b\"", Status::Fail, "policy is missing", Some("public.\"TileSetting\"")),
+                check(checks::TABLE_EXISTS, "public.\"TileSetting\"", Status::Pass, "table exists", Some("public.\"TileSetting\"")),
+                check(checks::RLS_HAS_POLICY, "public.\"TileSetting\"", Status::Warn, "row level security is on but the table has no policy: nobody but the owner (and roles that bypass RLS) can read or change it", Some("public.\"TileSetting\"")),
+                check(checks::MIGRATION_RECORDED, "20240101000000_init", Status::Warn, "not recorded in supabase_migrations.schema_migrations: applied by hand?", None),
+                check(checks::MIGRATION_RECORDED, "20240102000000_todos", Status::Pass, "recorded in supabase_migrations.schema_migrations", None),
+            ],
+            round_trips: 2,
+            elapsed: std::time::Duration::from_millis(3),
+        }
+    }
+
+    #[test]
+    fn human() {
+        insta::assert_snapshot!(render_human(&mixed()));
+    }
+
+    #[test]
+    fn json() {
+        let s = render_json(&mixed());
+        let v: serde_json::Value = serde_json::from_str(&s).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+        let mut expected = vec!["version", "ok", "database", "checks", "summary"];
+        expected.sort();
+        let mut got = keys.clone();
+        got.sort();
+        assert_eq!(got, expected);
+        assert_eq!(v["checks"][0].as_object().unwrap().len(), 4);
+        insta::assert_snapshot!(s);
+    }
+
+    #[test]
+    fn markdown() {
+        let md = render_markdown(&mixed());
+        assert!(md.contains("a\\|b"));
+        insta::assert_snapshot!(md);
+    }
+
+    #[test]
+    fn healthy_and_empty() {
+        let mut r = mixed();
+        r.checks.retain(|c| c.status == Status::Pass);
+        assert!(render_markdown(&r).contains("✅ **Healthy**"));
+        assert!(render_human(&r).ends_with("ok: 4 checks: 4 passed, 0 failed, 0 warnings\n"));
+        r.checks.clear();
+        assert!(render_markdown(&r).contains("No checks ran."));
+        assert_eq!(summary_line(&r), "0 checks: 0 passed, 0 failed, 0 warnings");
+    }
+}

@@ -1,0 +1,847 @@
+//! `migcheck verify`: compare what the migrations promise ([`Expectations`]) with a live
+//! database, read-only.
+//!
+//! Everything runs inside `START TRANSACTION READ ONLY` (with `SET LOCAL statement_timeout`)
+//! and ends with `ROLLBACK`. Only the simple query protocol is used (no named prepared
+//! statements), so Supabase's transaction pooler (port 6543) works; values are inlined as
+//! quoted literals by [`quote_literal`]. The number of round trips does not grow with the
+//! number of tables: one statement per check kind, all statements of a phase in one
+//! message (usually two round trips in total).
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+use std::time::Duration;
+
+use migcheck_core::expect::{Expectations, ExpectedMigration};
+use serde::Serialize;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, SimpleQueryMessage};
+
+use crate::conn::{connect, ConnectionConfig, PgError};
+
+/// Check ids (part of the JSON interface).
+pub mod checks {
+    pub const TABLE_EXISTS: &str = "table-exists";
+    pub const COLUMN_EXISTS: &str = "column-exists";
+    pub const RLS_ENABLED: &str = "rls-enabled";
+    pub const POLICY_EXISTS: &str = "policy-exists";
+    pub const RLS_HAS_POLICY: &str = "rls-has-policy";
+    pub const MIGRATION_RECORDED: &str = "migration-recorded";
+    /// `--all`: a policy on a table whose RLS is off does nothing.
+    pub const POLICY_WITHOUT_RLS: &str = "policy-without-rls";
+}
+
+/// What to check beyond the expectations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Also audit every table of the exposed schemas in the live database (RLS off → fail
+    /// unless allow-listed) and policies on tables whose RLS is off (→ warn).
+    pub all: bool,
+    /// More tables (schema, name) that must exist; RLS is required for them when their
+    /// schema is exposed and they are not allow-listed.
+    pub extra_tables: Vec<(String, String)>,
+    /// `statement_timeout` for each statement, in milliseconds.
+    pub statement_timeout_ms: u64,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            all: false,
+            extra_tables: Vec::new(),
+            statement_timeout_ms: 15_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Pass,
+    Fail,
+    Warn,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "pass",
+            Status::Fail => "fail",
+            Status::Warn => "warn",
+        }
+    }
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckResult {
+    /// The check id (see [`checks`]).
+    pub check: &'static str,
+    /// What was checked: `schema.table`, `schema.table.column`,
+    /// `schema.table policy "name"`, or a migration.
+    pub object: String,
+    pub status: Status,
+    pub message: String,
+    /// The table (`schema.table`) the check belongs to, for grouping; `None` for migration
+    /// checks. Not part of the JSON output.
+    #[serde(skip)]
+    pub table: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub warn: usize,
+}
+
+/// The outcome of `verify`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VerifyReport {
+    /// The database, as a URL without the password (set by [`verify_blocking`] /
+    /// [`verify_with_config`]; [`verify`] leaves it empty).
+    pub database: String,
+    pub checks: Vec<CheckResult>,
+    /// Messages sent to the server (each a simple query, possibly several statements).
+    pub round_trips: usize,
+    /// Time spent talking to the server for the checks (connecting excluded).
+    pub elapsed: Duration,
+}
+
+impl VerifyReport {
+    /// True when no check failed (warnings allowed).
+    pub fn ok(&self) -> bool {
+        !self.checks.iter().any(|c| c.status == Status::Fail)
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.checks {
+            match c.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => s.fail += 1,
+                Status::Warn => s.warn += 1,
+            }
+        }
+        s
+    }
+}
+
+/// A SQL string literal for any text, safe whatever `standard_conforming_strings` is: the
+/// `E'…'` form with `\` and `'` doubled. NUL characters (which PostgreSQL text cannot hold)
+/// are dropped.
+pub fn quote_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 3);
+    out.push_str("E'");
+    for ch in s.chars() {
+        match ch {
+            '\'' => out.push_str("''"),
+            '\\' => out.push_str("\\\\"),
+            '\0' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+/// `ARRAY[E'a', E'b']::text[]` (an empty array is fine too).
+pub fn text_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
+    let parts: Vec<String> = items.into_iter().map(quote_literal).collect();
+    format!("ARRAY[{}]::pg_catalog.text[]", parts.join(", "))
+}
+
+/// An identifier as PostgreSQL would need it written: bare when it is lower-case
+/// alphanumeric, else double-quoted.
+pub fn display_ident(s: &str) -> String {
+    let bare = !s.is_empty()
+        && s.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '$');
+    if bare {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+}
+
+/// `schema.table` for messages.
+pub fn display_table(schema: &str, name: &str) -> String {
+    format!("{}.{}", display_ident(schema), display_ident(name))
+}
+
+#[derive(Debug, Clone)]
+struct Wanted {
+    schema: String,
+    name: String,
+    columns: Vec<String>,
+    rls_required: bool,
+    policies: Vec<String>,
+    created_in: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Live {
+    relkind: Option<String>,
+    schema_exists: bool,
+    rls: bool,
+    columns: BTreeSet<String>,
+    policies: BTreeSet<String>,
+}
+
+struct History {
+    tool: &'static str,
+    table: &'static str,
+    /// The SQL that lists recorded ids among `ids`.
+    query: fn(&str) -> String,
+    advice: &'static str,
+}
+
+const HISTORIES: [History; 2] = [
+    History {
+        tool: "supabase",
+        table: "supabase_migrations.schema_migrations",
+        query: |ids| {
+            format!(
+                "SELECT version FROM supabase_migrations.schema_migrations WHERE version = ANY({ids})"
+            )
+        },
+        advice: "`supabase db push` would apply it again; if it was applied by hand (e.g. pasted into the SQL editor), record it with `supabase migration repair --status applied`",
+    },
+    History {
+        tool: "prisma",
+        table: "public._prisma_migrations",
+        query: |ids| {
+            format!(
+                "SELECT migration_name FROM public._prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL AND migration_name = ANY({ids})"
+            )
+        },
+        advice: "`prisma migrate deploy` would apply it again; if it was applied by hand (e.g. in an SQL editor), record it with `prisma migrate resolve --applied`",
+    },
+];
+
+fn migration_object(m: &ExpectedMigration) -> String {
+    if m.name.is_empty() || m.name == m.version || m.tool == "prisma" {
+        m.version.clone()
+    } else {
+        format!("{}_{}", m.version, m.name)
+    }
+}
+
+/// Splits the messages of a multi-statement simple query into one row list per statement.
+fn split_results(msgs: Vec<SimpleQueryMessage>) -> Vec<Vec<Vec<Option<String>>>> {
+    let mut out = Vec::new();
+    let mut cur: Vec<Vec<Option<String>>> = Vec::new();
+    for m in msgs {
+        match m {
+            SimpleQueryMessage::Row(r) => {
+                cur.push((0..r.len()).map(|i| r.get(i).map(str::to_string)).collect());
+            }
+            SimpleQueryMessage::CommandComplete(_) => out.push(std::mem::take(&mut cur)),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn query_error(e: &tokio_postgres::Error, doing: &str, timeout_ms: u64) -> PgError {
+    if let Some(db) = e.as_db_error() {
+        let message = db.message().replace(['\n', '\r'], " ");
+        if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE {
+            return PgError::PermissionDenied {
+                what: doing.to_string(),
+                message,
+            };
+        }
+        if *db.code() == SqlState::QUERY_CANCELED {
+            return PgError::StatementTimeout {
+                ms: timeout_ms,
+                what: doing.to_string(),
+            };
+        }
+        return PgError::Server {
+            code: db.code().code().to_string(),
+            doing: format!("reading {doing}"),
+            message,
+        };
+    }
+    if e.is_closed() {
+        return PgError::Other(format!(
+            "the server closed the connection while reading {doing}"
+        ));
+    }
+    PgError::Other(format!("reading {doing}: {e}"))
+}
+
+fn flag(v: &Option<String>) -> bool {
+    v.as_deref() == Some("t")
+}
+
+/// Runs every check over `client`. See the module docs for the rules (read-only, simple
+/// protocol, few round trips). The report's `database` is left empty.
+pub async fn verify(
+    client: &Client,
+    exp: &Expectations,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport, PgError> {
+    let started = std::time::Instant::now();
+    let exposed: Vec<String> = if exp.exposed_schemas.is_empty() {
+        vec!["public".to_string()]
+    } else {
+        exp.exposed_schemas.clone()
+    };
+    let allowed = |schema: &str, name: &str| {
+        let plain = format!("{schema}.{name}");
+        let shown = display_table(schema, name);
+        exp.allow_without_rls
+            .iter()
+            .any(|a| *a == plain || *a == shown)
+    };
+
+    // The tables to look at, in order, without duplicates.
+    let mut wanted: Vec<Wanted> = Vec::new();
+    let mut index: HashMap<(String, String), usize> = HashMap::new();
+    for t in &exp.tables {
+        let key = (t.schema.clone(), t.name.clone());
+        if index.contains_key(&key) {
+            continue;
+        }
+        index.insert(key, wanted.len());
+        wanted.push(Wanted {
+            schema: t.schema.clone(),
+            name: t.name.clone(),
+            columns: t.columns.clone(),
+            rls_required: t.rls_required,
+            policies: t.policies.clone(),
+            created_in: t.created_in.clone(),
+        });
+    }
+    for (schema, name) in &opts.extra_tables {
+        let key = (schema.clone(), name.clone());
+        if index.contains_key(&key) {
+            continue;
+        }
+        index.insert(key, wanted.len());
+        wanted.push(Wanted {
+            schema: schema.clone(),
+            name: name.clone(),
+            columns: Vec::new(),
+            rls_required: exposed.contains(schema) && !allowed(schema, name),
+            policies: Vec::new(),
+            created_in: None,
+        });
+    }
+
+    let schemas = text_array(wanted.iter().map(|w| w.schema.as_str()));
+    let names = text_array(wanted.iter().map(|w| w.name.as_str()));
+    let expected_rel = format!(
+        "unnest({schemas}, {names}) WITH ORDINALITY AS e(nsp, rel, i) \
+         JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) e.nsp \
+         JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid AND c.relname OPERATOR(pg_catalog.=) e.rel"
+    );
+    let tools: Vec<&History> = HISTORIES
+        .iter()
+        .filter(|h| exp.migrations.iter().any(|m| m.tool == h.tool))
+        .collect();
+
+    // Phase 1: open the read-only transaction and read the catalog.
+    let mut sql = String::new();
+    let _ = write!(
+        sql,
+        "START TRANSACTION READ ONLY; \
+         SET LOCAL statement_timeout = {}; \
+         SET LOCAL search_path = pg_catalog; ",
+        opts.statement_timeout_ms
+    );
+    // 0: tables (every expected one, found or not).
+    let _ = write!(
+        sql,
+        "SELECT e.i, (n.oid IS NOT NULL), c.relkind, c.relrowsecurity \
+         FROM unnest({schemas}, {names}) WITH ORDINALITY AS e(nsp, rel, i) \
+         LEFT JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) e.nsp \
+         LEFT JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid AND c.relname OPERATOR(pg_catalog.=) e.rel \
+         ORDER BY e.i; "
+    );
+    // 1: columns.
+    let _ = write!(
+        sql,
+        "SELECT e.i, a.attname FROM {expected_rel} \
+         JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum > 0 AND NOT a.attisdropped; "
+    );
+    // 2: policies.
+    let _ = write!(
+        sql,
+        "SELECT e.i, p.polname FROM {expected_rel} \
+         JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) c.oid; "
+    );
+    // 3: migration history tables: present? readable?
+    let mut hist_sel: Vec<String> = Vec::new();
+    for h in &tools {
+        let (schema, _) = h.table.split_once('.').unwrap_or(("public", h.table));
+        let t = quote_literal(h.table);
+        let s = quote_literal(schema);
+        hist_sel.push(format!(
+            "(pg_catalog.to_regclass({t}) IS NOT NULL), \
+             CASE WHEN pg_catalog.to_regclass({t}) IS NULL THEN false \
+             ELSE pg_catalog.has_schema_privilege({s}, 'USAGE') AND pg_catalog.has_table_privilege(pg_catalog.to_regclass({t}), 'SELECT') END"
+        ));
+    }
+    if hist_sel.is_empty() {
+        hist_sel.push("NULL".into());
+    }
+    let _ = write!(sql, "SELECT {}; ", hist_sel.join(", "));
+    // 4: --all: every table of the exposed schemas.
+    if opts.all {
+        let _ = write!(
+            sql,
+            "SELECT n.nspname, c.relname, c.relrowsecurity, \
+             (SELECT pg_catalog.count(*) FROM pg_catalog.pg_policy p WHERE p.polrelid OPERATOR(pg_catalog.=) c.oid) \
+             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND n.nspname OPERATOR(pg_catalog.=) ANY({}) \
+             ORDER BY 1, 2; ",
+            text_array(exposed.iter().map(String::as_str))
+        );
+    }
+    let mut round_trips = 1;
+    let results = match client.simple_query(&sql).await {
+        Ok(msgs) => split_results(msgs),
+        Err(e) => {
+            // Leave the session clean (ignore errors: the connection may be gone).
+            let _ = client.simple_query("ROLLBACK").await;
+            return Err(query_error(&e, "the catalog", opts.statement_timeout_ms));
+        }
+    };
+    // START, SET, SET, then the SELECTs.
+    let sel = |i: usize| results.get(3 + i).cloned().unwrap_or_default();
+    let table_rows = sel(0);
+    let column_rows = sel(1);
+    let policy_rows = sel(2);
+    let hist_row = sel(3).into_iter().next().unwrap_or_default();
+    let audit_rows = if opts.all { sel(4) } else { Vec::new() };
+
+    let mut live: Vec<Live> = vec![Live::default(); wanted.len()];
+    let idx = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|s| s.parse::<usize>().ok())
+            .and_then(|i| i.checked_sub(1))
+    };
+    for r in &table_rows {
+        if let Some(i) = idx(&r[0]).filter(|i| *i < live.len()) {
+            live[i].schema_exists = flag(&r[1]);
+            live[i].relkind = r[2].clone();
+            live[i].rls = flag(&r[3]);
+        }
+    }
+    for r in &column_rows {
+        if let (Some(i), Some(c)) = (idx(&r[0]), &r[1]) {
+            if let Some(l) = live.get_mut(i) {
+                l.columns.insert(c.clone());
+            }
+        }
+    }
+    for r in &policy_rows {
+        if let (Some(i), Some(p)) = (idx(&r[0]), &r[1]) {
+            if let Some(l) = live.get_mut(i) {
+                l.policies.insert(p.clone());
+            }
+        }
+    }
+
+    // Phase 2: read the history tables that exist and are readable; end the transaction.
+    let mut readable: Vec<(&History, bool, bool)> = Vec::new();
+    for (k, h) in tools.iter().enumerate() {
+        let present = hist_row.get(2 * k).map(flag).unwrap_or(false);
+        let can_read = hist_row.get(2 * k + 1).map(flag).unwrap_or(false);
+        readable.push((h, present, can_read));
+    }
+    let mut sql2 = String::new();
+    let mut asked: Vec<&'static str> = Vec::new();
+    for (h, present, can_read) in &readable {
+        if *present && *can_read {
+            let ids: Vec<&str> = exp
+                .migrations
+                .iter()
+                .filter(|m| m.tool == h.tool)
+                .map(|m| m.version.as_str())
+                .collect();
+            let _ = write!(sql2, "{}; ", (h.query)(&text_array(ids)));
+            asked.push(h.tool);
+        }
+    }
+    sql2.push_str("ROLLBACK");
+    round_trips += 1;
+    let recorded_rows = match client.simple_query(&sql2).await {
+        Ok(msgs) => split_results(msgs),
+        Err(e) => {
+            let _ = client.simple_query("ROLLBACK").await;
+            return Err(query_error(
+                &e,
+                "the migration history",
+                opts.statement_timeout_ms,
+            ));
+        }
+    };
+    let mut recorded: HashMap<&str, BTreeSet<String>> = HashMap::new();
+    for (k, tool) in asked.iter().enumerate() {
+        let set = recorded.entry(tool).or_default();
+        for r in recorded_rows.get(k).into_iter().flatten() {
+            if let Some(v) = &r[0] {
+                set.insert(v.clone());
+            }
+        }
+    }
+
+    // Turn it all into checks.
+    let mut out: Vec<CheckResult> = Vec::new();
+    for (w, l) in wanted.iter().zip(&live) {
+        let table = display_table(&w.schema, &w.name);
+        let push = |out: &mut Vec<CheckResult>, check, object: String, status, message: String| {
+            out.push(CheckResult {
+                check,
+                object,
+                status,
+                message,
+                table: Some(table.clone()),
+            })
+        };
+        let created = w
+            .created_in
+            .as_deref()
+            .map(|f| format!(" (created in {f})"))
+            .unwrap_or_default();
+        let skipped = {
+            let mut parts = Vec::new();
+            if !w.columns.is_empty() {
+                parts.push("column");
+            }
+            if w.rls_required {
+                parts.push("RLS");
+            }
+            if !w.policies.is_empty() {
+                parts.push("policy");
+            }
+            match parts.len() {
+                0 => String::new(),
+                1 => format!("; its {} checks are skipped", parts[0]),
+                _ => format!(
+                    "; its {} and {} checks are skipped",
+                    parts[..parts.len() - 1].join(", "),
+                    parts[parts.len() - 1]
+                ),
+            }
+        };
+        match l.relkind.as_deref() {
+            Some("r") | Some("p") => {
+                push(
+                    &mut out,
+                    checks::TABLE_EXISTS,
+                    table.clone(),
+                    Status::Pass,
+                    "table exists".into(),
+                );
+            }
+            Some(kind) => {
+                let what = match kind {
+                    "v" => "a view",
+                    "m" => "a materialized view",
+                    "f" => "a foreign table",
+                    "S" => "a sequence",
+                    "i" | "I" => "an index",
+                    "c" => "a composite type",
+                    _ => "not a table",
+                };
+                push(
+                    &mut out,
+                    checks::TABLE_EXISTS,
+                    table.clone(),
+                    Status::Fail,
+                    format!("{table} exists but is {what}, not a table{created}{skipped}"),
+                );
+                continue;
+            }
+            None => {
+                let why = if l.schema_exists {
+                    format!("table is missing{created}")
+                } else {
+                    format!(
+                        "table is missing: schema {} does not exist{created}",
+                        display_ident(&w.schema)
+                    )
+                };
+                push(
+                    &mut out,
+                    checks::TABLE_EXISTS,
+                    table.clone(),
+                    Status::Fail,
+                    format!("{why}{skipped}"),
+                );
+                continue;
+            }
+        }
+        for c in &w.columns {
+            let object = format!("{table}.{}", display_ident(c));
+            if l.columns.contains(c) {
+                push(
+                    &mut out,
+                    checks::COLUMN_EXISTS,
+                    object,
+                    Status::Pass,
+                    "column exists".into(),
+                );
+            } else {
+                push(
+                    &mut out,
+                    checks::COLUMN_EXISTS,
+                    object,
+                    Status::Fail,
+                    "column is missing".into(),
+                );
+            }
+        }
+        if w.rls_required {
+            if l.rls {
+                push(
+                    &mut out,
+                    checks::RLS_ENABLED,
+                    table.clone(),
+                    Status::Pass,
+                    "row level security is on".into(),
+                );
+            } else {
+                push(
+                    &mut out,
+                    checks::RLS_ENABLED,
+                    table.clone(),
+                    Status::Fail,
+                    "row level security is off: the table is in an exposed schema, so the API roles read and write every row".into(),
+                );
+            }
+        }
+        for p in &w.policies {
+            let object = format!("{table} policy \"{}\"", p.replace('"', "\"\""));
+            if l.policies.contains(p) {
+                push(
+                    &mut out,
+                    checks::POLICY_EXISTS,
+                    object,
+                    Status::Pass,
+                    "policy exists".into(),
+                );
+            } else {
+                push(
+                    &mut out,
+                    checks::POLICY_EXISTS,
+                    object,
+                    Status::Fail,
+                    "policy is missing".into(),
+                );
+            }
+        }
+        if l.rls {
+            if l.policies.is_empty() {
+                push(
+                    &mut out,
+                    checks::RLS_HAS_POLICY,
+                    table.clone(),
+                    Status::Warn,
+                    "row level security is on but the table has no policy: nobody but the owner (and roles that bypass RLS) can read or change it".into(),
+                );
+            } else {
+                let n = l.policies.len();
+                push(
+                    &mut out,
+                    checks::RLS_HAS_POLICY,
+                    table.clone(),
+                    Status::Pass,
+                    format!("{n} {}", if n == 1 { "policy" } else { "policies" }),
+                );
+            }
+        }
+    }
+
+    // --all: the live database's exposed tables.
+    for r in &audit_rows {
+        let (Some(schema), Some(name)) = (&r[0], &r[1]) else {
+            continue;
+        };
+        let rls = flag(&r[2]);
+        let npol: usize = r[3].as_deref().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let table = display_table(schema, name);
+        let expected = index.contains_key(&(schema.clone(), name.clone()));
+        if !expected && !rls {
+            let (status, message) = if allowed(schema, name) {
+                (
+                    Status::Pass,
+                    "row level security is off (allowed by allow_without_rls)".to_string(),
+                )
+            } else {
+                (
+                    Status::Fail,
+                    "row level security is off on a table the migrations do not create (exposed schema, so the API roles read and write every row); enable RLS or add it to allow_without_rls".to_string(),
+                )
+            };
+            out.push(CheckResult {
+                check: checks::RLS_ENABLED,
+                object: table.clone(),
+                status,
+                message,
+                table: Some(table.clone()),
+            });
+        }
+        if !rls && npol > 0 {
+            out.push(CheckResult {
+                check: checks::POLICY_WITHOUT_RLS,
+                object: table.clone(),
+                status: Status::Warn,
+                message: format!(
+                    "{npol} {} but row level security is off: the {} nothing until RLS is enabled",
+                    if npol == 1 { "policy" } else { "policies" },
+                    if npol == 1 {
+                        "policy does"
+                    } else {
+                        "policies do"
+                    }
+                ),
+                table: Some(table),
+            });
+        }
+    }
+
+    // Migration history.
+    for (h, present, can_read) in &readable {
+        let migs: Vec<&ExpectedMigration> =
+            exp.migrations.iter().filter(|m| m.tool == h.tool).collect();
+        if !present {
+            out.push(CheckResult {
+                check: checks::MIGRATION_RECORDED,
+                object: h.table.to_string(),
+                status: Status::Warn,
+                message: format!(
+                    "the migration history table {} does not exist, so none of the {} migrations is recorded (applied by hand, e.g. in the SQL editor?)",
+                    h.table,
+                    migs.len()
+                ),
+                table: None,
+            });
+            continue;
+        }
+        if !can_read {
+            out.push(CheckResult {
+                check: checks::MIGRATION_RECORDED,
+                object: h.table.to_string(),
+                status: Status::Warn,
+                message: format!(
+                    "cannot read {} (permission denied): the migration history was not checked",
+                    h.table
+                ),
+                table: None,
+            });
+            continue;
+        }
+        let set = recorded.get(h.tool);
+        for m in migs {
+            let found = set.is_some_and(|s| s.contains(&m.version));
+            out.push(CheckResult {
+                check: checks::MIGRATION_RECORDED,
+                object: migration_object(m),
+                status: if found { Status::Pass } else { Status::Warn },
+                message: if found {
+                    format!("recorded in {}", h.table)
+                } else {
+                    format!("not recorded in {}: {}", h.table, h.advice)
+                },
+                table: None,
+            });
+        }
+    }
+
+    Ok(VerifyReport {
+        database: String::new(),
+        checks: out,
+        round_trips,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Connects with `cfg`, verifies, and fills the report's `database` (password masked).
+pub async fn verify_with_config(
+    cfg: &ConnectionConfig,
+    exp: &Expectations,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport, PgError> {
+    let client = connect(cfg).await?;
+    let mut report = verify(&client, exp, opts).await?;
+    report.database = cfg.display();
+    Ok(report)
+}
+
+/// [`verify_with_config`] on a current-thread tokio runtime, for synchronous callers.
+pub fn verify_blocking(
+    cfg: &ConnectionConfig,
+    exp: &Expectations,
+    opts: &VerifyOptions,
+) -> Result<VerifyReport, PgError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PgError::Other(format!("cannot start the async runtime: {e}")))?;
+    rt.block_on(verify_with_config(cfg, exp, opts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_quoted() {
+        assert_eq!(quote_literal("abc"), "E'abc'");
+        assert_eq!(quote_literal("it's"), "E'it''s'");
+        assert_eq!(
+            quote_literal("a\\'; drop table x; --"),
+            "E'a\\\\''; drop table x; --'"
+        );
+        assert_eq!(quote_literal("nul\0byte"), "E'nulbyte'");
+        assert_eq!(
+            text_array(["a", "b'c"]),
+            "ARRAY[E'a', E'b''c']::pg_catalog.text[]"
+        );
+        assert_eq!(text_array([]), "ARRAY[]::pg_catalog.text[]");
+    }
+
+    #[test]
+    fn identifiers_are_shown_as_written() {
+        assert_eq!(display_ident("todos"), "todos");
+        assert_eq!(display_ident("TileSetting"), "\"TileSetting\"");
+        assert_eq!(display_ident("a\"b"), "\"a\"\"b\"");
+        assert_eq!(display_ident("1x"), "\"1x\"");
+        assert_eq!(display_table("public", "my table"), "public.\"my table\"");
+    }
+
+    #[test]
+    fn report_summary_and_ok() {
+        let mut r = VerifyReport::default();
+        assert!(r.ok());
+        for s in [Status::Pass, Status::Warn, Status::Pass] {
+            r.checks.push(CheckResult {
+                check: checks::TABLE_EXISTS,
+                object: "x".into(),
+                status: s,
+                message: String::new(),
+                table: None,
+            });
+        }
+        assert!(r.ok());
+        r.checks[0].status = Status::Fail;
+        assert!(!r.ok());
+        assert_eq!(
+            r.summary(),
+            Summary {
+                pass: 1,
+                fail: 1,
+                warn: 1
+            }
+        );
+    }
+}

@@ -1,0 +1,93 @@
+//! A throwaway server shared by the tests of one test binary, with one database per test.
+//!
+//! The server is reference-counted: every test holds an `Arc` for as long as it runs, and
+//! the last one to finish drops it, which stops the server and removes its directory (a
+//! `static` would never be dropped and would leak a postgres process). If tests happen not
+//! to overlap, the next one simply starts a new server.
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, Mutex, Weak};
+
+use migcheck_pg::{
+    apply_supabase_baseline, connect, ConnectionConfig, ServerOptions, ThrowawayServer,
+};
+use tokio_postgres::Client;
+
+static SHARED: Mutex<Weak<ThrowawayServer>> = Mutex::new(Weak::new());
+
+/// A database made from the template that has the Supabase baseline.
+const TEMPLATE: &str = "supabase_template";
+
+fn on_own_runtime<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f).join().expect("helper thread")
+}
+
+/// The shared server (started, with the template database, when nobody holds it).
+pub fn server() -> Arc<ThrowawayServer> {
+    let mut slot = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(s) = slot.upgrade() {
+        return s;
+    }
+    let server = Arc::new(ThrowawayServer::start(ServerOptions::default()).expect("server starts"));
+    eprintln!(
+        "throwaway PostgreSQL {} started in {:?}",
+        server.version(),
+        server.startup_time()
+    );
+    let cfg = server.connection_config();
+    on_own_runtime(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let admin = connect(&cfg).await.expect("connect");
+            admin
+                .batch_execute(&format!("CREATE DATABASE {TEMPLATE}"))
+                .await
+                .expect("create template");
+            let tpl = connect(&cfg.with_dbname(TEMPLATE))
+                .await
+                .expect("connect template");
+            apply_supabase_baseline(&tpl).await.expect("baseline");
+        });
+    });
+    *slot = Arc::downgrade(&server);
+    server
+}
+
+/// One test's database on the shared server.
+pub struct TestDb {
+    pub server: Arc<ThrowawayServer>,
+    pub name: String,
+}
+
+impl TestDb {
+    /// `CREATE DATABASE <name> TEMPLATE supabase_template` (Supabase baseline included).
+    pub async fn new(name: &str) -> TestDb {
+        let server = server();
+        let admin = connect(&server.connection_config()).await.expect("connect");
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+            .await
+            .expect("create database");
+        TestDb {
+            server,
+            name: name.to_string(),
+        }
+    }
+
+    /// The superuser, over TCP with the password, to this database.
+    pub fn config(&self) -> ConnectionConfig {
+        self.server.connection_config().with_dbname(&self.name)
+    }
+
+    pub async fn client(&self) -> Client {
+        connect(&self.config()).await.expect("connect")
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        self.client().await.batch_execute(sql).await.expect(sql);
+    }
+}

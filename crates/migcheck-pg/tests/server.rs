@@ -1,0 +1,142 @@
+//! The throwaway server itself: start, connect (TCP with password, unix socket), baseline.
+
+use migcheck_pg::conn::{connect, PgError};
+use migcheck_pg::server::{ServerOptions, ThrowawayServer};
+use migcheck_pg::supabase::apply_supabase_baseline;
+
+#[tokio::test]
+async fn starts_connects_applies_baseline_and_stops() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    eprintln!(
+        "throwaway PostgreSQL {} started in {:?} on port {}",
+        server.version(),
+        server.startup_time(),
+        server.port()
+    );
+    let client = connect(&server.connection_config()).await.expect("tcp");
+    apply_supabase_baseline(&client).await.expect("baseline");
+    // Twice: it is idempotent.
+    apply_supabase_baseline(&client)
+        .await
+        .expect("baseline again");
+    let rows = client
+        .simple_query("select auth.uid() is null, count(*) from auth.users")
+        .await
+        .unwrap();
+    assert!(!rows.is_empty());
+
+    let sock = connect(&server.socket_config()).await.expect("socket");
+    // url() (unix socket, no secret) and superuser_url() (TCP, password) both work.
+    assert!(!server.url().contains(server.password()));
+    let by_url = migcheck_pg::ConnectionConfig::from_url(&server.url()).unwrap();
+    assert_eq!(
+        migcheck_pg::ConnectionConfig::from_url(&by_url.display()).unwrap(),
+        by_url
+    );
+    assert!(by_url
+        .display()
+        .contains(&format!("host={}", server.socket_dir().display())));
+    connect(&by_url).await.expect("url()");
+    let by_su = migcheck_pg::ConnectionConfig::from_url(&server.superuser_url()).unwrap();
+    connect(&by_su).await.expect("superuser_url()");
+    sock.simple_query("select 1").await.unwrap();
+    let data_dir = server.data_dir().to_path_buf();
+    let port = server.port();
+    drop(client);
+    drop(sock);
+    drop(server);
+    assert!(!data_dir.exists(), "the directory is removed");
+    // The server is gone: refused, fast.
+    let cfg = migcheck_pg::conn::ConnectionConfig::from_url(&format!(
+        "postgres://postgres:x@127.0.0.1:{port}/postgres?sslmode=disable"
+    ))
+    .unwrap();
+    let t = std::time::Instant::now();
+    let e = connect(&cfg).await.unwrap_err();
+    assert!(matches!(e, PgError::ConnectionRefused { .. }), "{e:?}");
+    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    assert_eq!(
+        e.to_string(),
+        format!("connection refused at 127.0.0.1:{port} (is the server running?)")
+    );
+}
+
+/// What typical Supabase migrations use applies unchanged after the baseline, in a new
+/// session too (the database-level search_path includes `extensions`).
+#[tokio::test]
+async fn typical_supabase_migration_applies_after_the_baseline() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let admin = connect(&server.connection_config()).await.unwrap();
+    admin.batch_execute("create database app").await.unwrap();
+    let cfg = server.connection_config().with_dbname("app");
+    apply_supabase_baseline(&connect(&cfg).await.unwrap())
+        .await
+        .unwrap();
+    let client = connect(&cfg).await.unwrap();
+    client
+        .batch_execute(
+            r#"
+            create table public.profiles (
+              id uuid primary key references auth.users (id) on delete cascade,
+              username text unique,
+              avatar_url text,
+              updated_at timestamptz default now()
+            );
+            alter table public.profiles enable row level security;
+            create policy "Public profiles are viewable by everyone." on public.profiles
+              for select using (true);
+            create policy "Users can update own profile." on public.profiles
+              for update to authenticated using ((select auth.uid()) = id);
+            create table public.notes (id uuid primary key default uuid_generate_v4(), body text,
+              secret text default encode(gen_random_bytes(8), 'hex'));
+            alter publication supabase_realtime add table public.notes;
+            create function public.handle_new_user() returns trigger
+              language plpgsql security definer set search_path = '' as $$
+              begin
+                insert into public.profiles (id, username)
+                values (new.id, new.raw_user_meta_data ->> 'user_name');
+                return new;
+              end;
+              $$;
+            create trigger on_auth_user_created after insert on auth.users
+              for each row execute procedure public.handle_new_user();
+            insert into storage.buckets (id, name) values ('avatars', 'avatars');
+            create policy "Avatar owners" on storage.objects for insert to authenticated
+              with check (bucket_id = 'avatars' and (storage.foldername(name))[1] = auth.uid()::text);
+            insert into auth.users (id, email, raw_user_meta_data)
+              values ('00000000-0000-0000-0000-000000000001', 'a@example.com', '{"user_name": "ann"}');
+            set request.jwt.claims = '{"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}';
+            "#,
+        )
+        .await
+        .expect("migration applies");
+    let rows = client
+        .simple_query(
+            "select auth.uid()::text, auth.role(), (select username from public.profiles), \
+             (storage.foldername('u1/a/b.png'))[1], storage.filename('u1/a/b.png'), storage.extension('u1/a/b.png')",
+        )
+        .await
+        .unwrap();
+    let row = rows
+        .iter()
+        .find_map(|m| match m {
+            tokio_postgres::SimpleQueryMessage::Row(r) => Some(
+                (0..r.len())
+                    .map(|i| r.get(i).unwrap_or("").to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        row,
+        vec![
+            "00000000-0000-0000-0000-000000000001",
+            "authenticated",
+            "ann",
+            "u1",
+            "b.png",
+            "png"
+        ]
+    );
+}
