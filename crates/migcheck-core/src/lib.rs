@@ -3,6 +3,7 @@
 //! Data flows one way: discover → read → split & parse → build schema state → run rules →
 //! suppress → render. This crate knows nothing about PostgreSQL connections or the command line.
 
+pub mod deploy;
 pub mod expect;
 pub mod finding;
 pub mod source;
