@@ -30,18 +30,19 @@ pub struct MigrationCommand {
     /// Subcommand words; each position lists the accepted alternatives.
     pub words: &'static [&'static [&'static str]],
     pub position: Position,
-    /// What running it during a deploy does, completing "a deploy would …".
+    /// What running it during a deploy does, completing "a deploy would …"; a human
+    /// description of the command.
     pub effect: &'static str,
     /// The command a person runs instead, by hand, after review.
     pub by_hand: &'static str,
 }
 
-const APPLY: &str = "apply migrations to the production database";
+const APPLY: &str = "apply migrations to the production database without review";
 const PUSH: &str = "change the production schema without a reviewed migration";
 const RESET: &str = "drop and recreate the production database";
-const ROLLBACK: &str = "roll back migrations in the production database";
-const EXECUTE: &str = "run SQL against the production database";
-const HISTORY: &str = "rewrite the migration history of the production database";
+const ROLLBACK: &str = "roll back migrations in the production database without review";
+const EXECUTE: &str = "run SQL against the production database without review";
+const HISTORY: &str = "rewrite the migration history of the production database without review";
 
 macro_rules! cmd {
     ($tool:expr, [$($p:expr),+], [$([$($w:expr),+]),*], $pos:ident, $effect:expr, $by_hand:expr) => {
@@ -59,7 +60,7 @@ macro_rules! cmd {
 /// Every command this rule flags. Keep it the only such list: the tests generate one command per
 /// alternative from it.
 #[rustfmt::skip]
-pub const COMMANDS: &[MigrationCommand] = &[
+pub static COMMANDS: &[MigrationCommand] = &[
     cmd!("Prisma", ["prisma"], [["migrate"], ["deploy", "dev"]], Leading, APPLY, "prisma migrate deploy"),
     cmd!("Prisma", ["prisma"], [["migrate"], ["reset"]], Leading, RESET, "prisma migrate deploy"),
     cmd!("Prisma", ["prisma"], [["migrate"], ["resolve"]], Leading, HISTORY, "prisma migrate resolve"),

@@ -279,7 +279,7 @@ pub(crate) fn hit(
         span,
         anchors: place.anchors.clone(),
         message: format!(
-            "{} runs `{display}`{via}: {} would {} without review",
+            "{} runs `{display}`{via}: {} would {}",
             place.subject, place.when, command.effect
         ),
         help: format!(

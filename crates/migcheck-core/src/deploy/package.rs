@@ -3,7 +3,7 @@
 //! serde_json parses the document; a small scanner over the (then known to be valid) text finds
 //! the byte range of each script's string token, so findings point into the escaped text.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use super::commands::MigrationCommand;
@@ -25,6 +25,7 @@ pub(crate) struct Script {
 /// The scripts of one package.json.
 pub(crate) struct Scripts {
     pub scripts: Vec<Script>,
+    by_name: HashMap<String, usize>,
 }
 
 /// A migration command reached by running a script.
@@ -93,12 +94,17 @@ impl Scripts {
                     items,
                 }
             })
+            .collect::<Vec<Script>>();
+        let by_name = scripts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
             .collect();
-        Ok(Self { scripts })
+        Ok(Self { scripts, by_name })
     }
 
     fn get(&self, name: &str) -> Option<&Script> {
-        self.scripts.iter().find(|s| s.name == name)
+        self.by_name.get(name).map(|&i| &self.scripts[i])
     }
 
     /// The first migration command that running `name` reaches (with npm's `pre`/`post` hooks

@@ -517,18 +517,27 @@ impl Analyzer<'_, '_> {
 }
 
 /// `*` matches any run of characters (npm-run-all also stops `*` at `:`, which is ignored here).
+/// Iterative, with one backtracking point: linear in practice, never exponential.
 fn glob_match(pat: &str, s: &str) -> bool {
-    match pat.split_once('*') {
-        None => pat == s,
-        Some((head, tail)) => {
-            let Some(rest) = s.strip_prefix(head) else {
-                return false;
-            };
-            (0..=rest.len())
-                .filter(|&k| rest.is_char_boundary(k))
-                .any(|k| glob_match(tail, &rest[k..]))
+    let (p, t): (Vec<char>, Vec<char>) = (pat.chars().collect(), s.chars().collect());
+    let (mut pi, mut ti) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if pi < p.len() && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
         }
     }
+    p[pi..].iter().all(|&c| c == '*')
 }
 
 fn display(words: &[String]) -> String {
@@ -577,5 +586,9 @@ mod tests {
         assert!(glob_match("db:*", "db:deploy"));
         assert!(!glob_match("db:*", "build"));
         assert!(glob_match("*", ""));
+        assert!(glob_match("a*b*c", "aXbYc"));
+        assert!(!glob_match("a*b*c", "aXbY"));
+        let pathological = "*a".repeat(30) + "b";
+        assert!(!glob_match(&pathological, &"a".repeat(200)));
     }
 }

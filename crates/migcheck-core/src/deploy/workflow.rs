@@ -68,13 +68,28 @@ struct Loader<'a> {
     skipping: usize,
     anchors: HashMap<usize, Rc<Node>>,
     root: Option<Rc<Node>>,
+    /// A character index and its byte offset.
+    cursor: (usize, usize),
 }
 
 impl Loader<'_> {
-    fn offset(&self, m: &Marker) -> usize {
-        self.file
-            .lines
-            .offset(&self.file.text, m.line(), m.col() + 1)
+    /// The byte offset of a marker (yaml-rust2 counts characters). Markers mostly move forward,
+    /// so a cursor keeps this linear.
+    fn offset(&mut self, m: &Marker) -> usize {
+        let text = &self.file.text;
+        let (mut chars, mut bytes) = self.cursor;
+        if m.index() < chars {
+            return self.file.lines.offset(text, m.line(), m.col() + 1);
+        }
+        for c in text[bytes..].chars() {
+            if chars == m.index() {
+                break;
+            }
+            chars += 1;
+            bytes += c.len_utf8();
+        }
+        self.cursor = (chars, bytes);
+        bytes
     }
 
     fn add(&mut self, node: Rc<Node>, anchor: usize) {
@@ -157,6 +172,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
         skipping: 0,
         anchors: HashMap::new(),
         root: None,
+        cursor: (0, 0),
     };
     Parser::new_from_str(&file.text)
         .load(&mut loader, false)
