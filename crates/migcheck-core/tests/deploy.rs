@@ -742,3 +742,21 @@ fn errors_display_path_and_line() {
     };
     assert_eq!(e.to_string(), "fly.toml:3: invalid TOML");
 }
+
+#[test]
+fn crlf_files_report_the_same_positions() {
+    for kind in ["fly", "package-json", "procfile", "dockerfile", "workflow"] {
+        for p in files_under(&testdata().join(kind).join("bad")) {
+            let lf = source(&p);
+            let crlf =
+                SourceFile::new(p.clone(), lf.display.clone(), lf.text.replace('\n', "\r\n"));
+            let key = |f: &Finding| {
+                let s = f.start();
+                (s.line, s.column, f.message.clone())
+            };
+            let a: Vec<_> = check(&lf).iter().map(key).collect();
+            let b: Vec<_> = check(&crlf).iter().map(key).collect();
+            assert_eq!(a, b, "{}", p.display());
+        }
+    }
+}
