@@ -760,3 +760,37 @@ fn crlf_files_report_the_same_positions() {
         }
     }
 }
+
+/// fly.toml, Procfile, Dockerfile and workflows that start the app through package.json scripts
+/// are followed into the project's package.json.
+#[test]
+fn script_calls_are_followed_into_the_project_package_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::copy(
+        testdata().join("package-json/bad/hotdash/package.json"),
+        root.join("package.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join(".github/workflows")).unwrap();
+    let files = [
+        ("Dockerfile", "FROM node:20\nCMD [\"npm\", \"start\"]\n"),
+        ("Procfile", "web: yarn start\nworker: yarn build\n"),
+        (
+            "fly.toml",
+            "[deploy]\nrelease_command = \"npm run setup\"\n",
+        ),
+        (
+            ".github/workflows/deploy.yml",
+            "jobs:\n  d:\n    steps:\n      - run: pnpm run start\n",
+        ),
+    ];
+    let mut out = String::new();
+    for (name, text) in files {
+        let path = root.join(name);
+        std::fs::write(&path, text).unwrap();
+        let file = SourceFile::new(path, name.to_string(), text.to_string());
+        out.push_str(&render(&check(&file)));
+    }
+    insta::assert_snapshot!("script_calls_followed", out);
+}

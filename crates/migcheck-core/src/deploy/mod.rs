@@ -253,8 +253,16 @@ impl<'f> Ctx<'f> {
                         "scripts"
                     };
                     let via = format!("through the package.json {noun} `{chain}`");
+                    let last = r.chain.last().map_or(script.as_str(), String::as_str);
+                    let place = Place {
+                        subject: place.subject.clone(),
+                        when: place.when.clone(),
+                        fix: format!("take it out of the package.json script `{last}`"),
+                        anchors: place.anchors.clone(),
+                        script: place.script.clone(),
+                    };
                     out.push(hit(
-                        place,
+                        &place,
                         span_of(range.clone()),
                         r.command,
                         &r.display,
