@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity, category and summary.
     Rules(RulesArgs),
+    /// Check a live database against what the migrations promise (read-only).
+    Verify(crate::cmd_verify::VerifyArgs),
     /// Print the documentation of one rule.
     Explain {
         /// The rule id, e.g. `drop-column`.

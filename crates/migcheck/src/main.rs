@@ -14,6 +14,7 @@ use migcheck_core::rules;
 use migcheck_core::Severity;
 
 mod cli;
+mod cmd_verify;
 
 use cli::{CheckArgs, CheckFormat, Cli, Command, RulesFormat};
 
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
 }
 
 /// Writes to stdout; a closed pipe (`migcheck ... | head`) ends quietly.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     if out
         .write_all(text.as_bytes())
@@ -52,6 +53,7 @@ fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Check(args) => check(args),
         Command::Rules(args) => list_rules(args.format),
+        Command::Verify(args) => cmd_verify::run(args),
         Command::Explain { rule } => match rules::by_id(&rule) {
             Some(r) => {
                 emit(r.meta().doc);

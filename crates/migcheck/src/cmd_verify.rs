@@ -1,0 +1,160 @@
+//! `migcheck verify`: derive what the migrations promise, check it against a live database
+//! read-only, and report for people (human, markdown) and machines (json).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+use migcheck_core::expect;
+use migcheck_pg::{render_human, render_json, render_markdown, ConnectionConfig, VerifyOptions};
+
+use crate::{emit, CLEAN, FINDINGS, TROUBLE};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Migration sets to derive expectations from (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Where to connect (postgres:// or postgresql://). Default: DATABASE_URL, else the libpq
+    /// variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Also check this table (schema.name); repeatable.
+    #[arg(long = "table", value_name = "SCHEMA.NAME")]
+    pub tables: Vec<String>,
+    /// Also audit every table in the exposed schemas of the live database, and policies on
+    /// tables whose RLS is off.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
+    pub format: VerifyFormat,
+    /// Seconds to wait for the connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+    /// Use this configuration file instead of the nearest migcheck.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Splits `schema.name` (quotes keep case and dots: `public."TileSetting"`).
+fn parse_table(s: &str) -> Option<(String, String)> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = s.chars().peekable();
+    let mut was_quoted = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => {
+                quoted = !quoted;
+                was_quoted = true;
+            }
+            '.' if !quoted => {
+                parts.push(fold(std::mem::take(&mut cur), was_quoted));
+                was_quoted = false;
+            }
+            c => cur.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    parts.push(fold(cur, was_quoted));
+    match parts.as_slice() {
+        [n] if !n.is_empty() => Some(("public".into(), n.clone())),
+        [s, n] if !s.is_empty() && !n.is_empty() => Some((s.clone(), n.clone())),
+        _ => None,
+    }
+}
+
+fn fold(s: String, quoted: bool) -> String {
+    if quoted {
+        s
+    } else {
+        s.to_lowercase()
+    }
+}
+
+pub fn run(args: VerifyArgs) -> u8 {
+    let mut extra = Vec::new();
+    for t in &args.tables {
+        match parse_table(t) {
+            Some(p) => extra.push(p),
+            None => {
+                eprintln!("error: --table `{t}` is not a table name (expected schema.name)");
+                return TROUBLE;
+            }
+        }
+    }
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let (expectations, errors) = expect::from_paths(&paths, args.config);
+    if !errors.is_empty() {
+        for e in &errors {
+            eprintln!("error: {e}");
+        }
+        return TROUBLE;
+    }
+    let mut conn = match ConnectionConfig::from_env(args.database_url.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return TROUBLE;
+        }
+    };
+    conn.set_connect_timeout(Duration::from_secs(args.connect_timeout.max(1)));
+    for p in &conn.ignored_params {
+        eprintln!("note: ignoring connection parameter `{p}` (not a PostgreSQL setting)");
+    }
+    let opts = VerifyOptions {
+        all: args.all,
+        extra_tables: extra,
+        ..VerifyOptions::default()
+    };
+    let report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot verify {}: {e}", conn.display());
+            return TROUBLE;
+        }
+    };
+    emit(&match args.format {
+        VerifyFormat::Human => render_human(&report),
+        VerifyFormat::Json => render_json(&report),
+        VerifyFormat::Markdown => render_markdown(&report),
+    });
+    if report.ok() {
+        CLEAN
+    } else {
+        FINDINGS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_table;
+
+    #[test]
+    fn table_names_fold_like_postgres() {
+        let p = |s| parse_table(s).map(|(a, b)| format!("{a}|{b}"));
+        assert_eq!(p("Orders").as_deref(), Some("public|orders"));
+        assert_eq!(p("app.\"TileSetting\"").as_deref(), Some("app|TileSetting"));
+        assert_eq!(p("\"a.b\".\"x\"\"y\"").as_deref(), Some("a.b|x\"y"));
+        assert_eq!(p("a.b.c"), None);
+        assert_eq!(p("\"open"), None);
+    }
+}
