@@ -47,6 +47,8 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
             };
             out.push(Effect::CreateSchema { name });
         }
+        // A temporary table lives for the session only: it is never part of the schema.
+        Statement::CreateTable(ct) if ct.temporary => {}
         Statement::CreateTable(ct) => out.push(Effect::CreateTable {
             table: qual(&ct.name),
             columns: ct.columns.iter().map(|c| fold(&c.name)).collect(),
@@ -253,6 +255,35 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
             }),
             _ => {}
         },
+        Statement::AlterView(v) => {
+            let kind = if v.materialized {
+                ObjectKind::MaterializedView
+            } else {
+                ObjectKind::View
+            };
+            match &v.operation {
+                ast::AlterViewOperation::RenameTo { new_name } => out.push(Effect::RenameObject {
+                    kind,
+                    name: qual(&v.name),
+                    to: last(new_name),
+                    on: None,
+                }),
+                ast::AlterViewOperation::SetSchema { schema_name } => out.push(Effect::SetSchema {
+                    kind: kind.as_str(),
+                    name: qual(&v.name),
+                    schema: last(schema_name),
+                }),
+                ast::AlterViewOperation::RenameColumn {
+                    old_column_name,
+                    new_column_name,
+                } => out.push(Effect::RenameColumn {
+                    table: qual(&v.name),
+                    from: fold(old_column_name),
+                    to: fold(new_column_name),
+                }),
+                _ => {}
+            }
+        }
         Statement::CreatePolicy(p) => out.push(Effect::CreatePolicy {
             table: qual(&p.table_name),
             name: fold(&p.name),
@@ -279,8 +310,8 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
         }
         _ => {}
     }
-    // ALTER VIEW / MATERIALIZED VIEW / SEQUENCE ... RENAME TO and SET SCHEMA are not modelled by
-    // sqlparser for PostgreSQL; they reach the token-level fallback as unparsed statements.
+    // ALTER SEQUENCE ... RENAME TO and ALTER TABLE ... SET SCHEMA are not modelled by sqlparser
+    // for PostgreSQL; they reach the token-level fallback as unparsed statements.
     out
 }
 

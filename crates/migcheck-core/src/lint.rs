@@ -403,8 +403,17 @@ pub fn apply_allows(
                 file: file.clone(),
                 span: a.directive.span.clone(),
                 message: format!(
-                    "This migcheck:allow for {} silences nothing: no such finding on the statement it covers",
-                    a.directive.rules.join(", ")
+                    "This migcheck:allow for {} silences nothing: no such finding {}",
+                    a.directive
+                        .rules
+                        .iter()
+                        .map(|r| format!("`{r}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    match a.directive.scope {
+                        Scope::Next => "on the statement it covers",
+                        Scope::File => "in this file",
+                    }
                 ),
                 help: "Remove the directive, or move it to the line directly above the statement it is meant for.".into(),
             });

@@ -238,37 +238,55 @@ fn sql_start(chunk: &str) -> Option<usize> {
     let mut i = 0;
     let b = chunk.as_bytes();
     let mut depth = 0i32;
+    // The previous significant token, upper-cased (comments skipped); `None` at the start.
+    let mut prev: Option<String> = None;
     while i < b.len() {
         let c = b[i];
-        if c == b'(' {
-            depth += 1;
-        } else if c == b')' {
-            depth -= 1;
-        } else if c == b'\'' {
+        if c == b'\'' {
             // Skip string constants (dynamic SQL is not analysed).
             i += 1;
             while i < b.len() && b[i] != b'\'' {
                 i += 1;
             }
+            prev = Some("'".into());
+        } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            // A comment between control words and the statement (`THEN -- why\n DROP ...`)
+            // must neither hide the statement nor supply words of its own.
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                i += 1;
+            }
+            i += 2;
+            continue;
         } else if c.is_ascii_alphabetic() && (i == 0 || !is_word(b[i - 1])) {
             let s = i;
             while i < b.len() && is_word(b[i]) {
                 i += 1;
             }
             let w = chunk[s..i].to_ascii_uppercase();
-            if depth == 0 && SQL.contains(&w.as_str()) {
-                // `... THEN DROP ...`: accept only after control words or at the start.
-                let before = chunk[..s].trim_end();
-                let prev = before
-                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_uppercase();
-                if before.is_empty() || CONTROL.contains(&prev.as_str()) || before.ends_with(';') {
-                    return Some(s);
-                }
+            // `... THEN DROP ...`: accept only at the start or after control words.
+            if depth == 0
+                && SQL.contains(&w.as_str())
+                && prev
+                    .as_deref()
+                    .is_none_or(|p| p == ";" || CONTROL.contains(&p))
+            {
+                return Some(s);
             }
+            prev = Some(w);
             continue;
+        } else if !c.is_ascii_whitespace() {
+            if c == b'(' {
+                depth += 1;
+            } else if c == b')' {
+                depth -= 1;
+            }
+            prev = Some((c as char).to_string());
         }
         i += 1;
     }
@@ -297,6 +315,15 @@ mod tests {
         assert_eq!(inner.len(), 1, "{:?}", f.statements);
         assert_eq!(&sql[inner[0].span.clone()], "alter table t drop column c;");
         assert!(matches!(inner[0].effects[0], Effect::DropColumn { .. }));
+    }
+
+    #[test]
+    fn comments_inside_do_blocks_do_not_hide_statements() {
+        let sql = "do $$\nbegin\n  if true then\n    -- see ticket: drop-table\n    drop table t;\n  end if;\nend\n$$;";
+        let f = parse_file(sql);
+        let inner: Vec<_> = f.statements.iter().filter(|s| s.in_do_block).collect();
+        assert_eq!(inner.len(), 1, "{:?}", f.statements);
+        assert_eq!(&sql[inner[0].span.clone()], "drop table t;");
     }
 
     #[test]

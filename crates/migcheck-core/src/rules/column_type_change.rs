@@ -28,9 +28,9 @@ impl Rule for ColumnTypeChange {
                 }
                 out.push(cx.hit(
                     format!(
-                        "Changing the type of `{}`.`{}` to `{to_type}` can rewrite the whole table under an ACCESS EXCLUSIVE lock, can fail or lose precision on existing values, and breaks clients that expect the old type",
-                        cx.table_name(table),
-                        quote_ident(column)
+                        "Changing the type of column `{}` of `{}` to `{to_type}` can rewrite the whole table under an ACCESS EXCLUSIVE lock, can fail or lose precision on existing values, and breaks clients that expect the old type",
+                        quote_ident(column),
+                        cx.table_name(table)
                     ),
                     "Add a new column of the new type, backfill it in batches and write to both, switch readers, then drop the old column in a later migration.",
                 ));

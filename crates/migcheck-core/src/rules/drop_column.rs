@@ -1,5 +1,5 @@
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::Effect;
+use crate::effect::{quote_ident, Effect};
 
 pub struct DropColumn;
 
@@ -23,7 +23,8 @@ impl Rule for DropColumn {
                 }
                 out.push(cx.hit(
                     format!(
-                        "Dropping column `{column}` of `{}` loses its data, and queries of the running application that name it (including `select *` into a fixed shape, and ORM models) start failing",
+                        "Dropping column `{}` of `{}` loses its data, and queries of the running application that name it (including `select *` into a fixed shape, and ORM models) start failing",
+                        quote_ident(column),
                         cx.table_name(table)
                     ),
                     "Remove every use of the column from the application and deploy that first; drop the column in a later migration.",

@@ -26,12 +26,13 @@ impl Rule for MissingRls {
                 continue;
             }
             let table = QualName::new(Some(schema), name).to_string();
-            // `create table "TileSetting"` then `alter table TileSetting enable ...`: the
-            // unquoted name folds to another table.
+            // `create table "TileSetting"` then `alter table TileSetting enable ...` (or
+            // `tile_setting`): the unquoted name folds to another table.
+            let loose = |n: &str| n.to_lowercase().replace('_', "");
             let near_miss = cx.state.tables.iter().find(|((s, n), t)| {
                 s == schema
                     && n != name
-                    && n.to_lowercase() == name.to_lowercase()
+                    && loose(n) == loose(name)
                     && t.rls_enabled.as_ref().is_some_and(|o| o.file == cx.unit.index)
             });
             let note = match near_miss {

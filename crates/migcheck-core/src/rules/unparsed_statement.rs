@@ -19,14 +19,21 @@ impl Rule for UnparsedStatement {
             return;
         };
         let recognised = if cx.stmt.effects.is_empty() {
-            "only a token-level scan checked it".to_string()
+            "only a token-level scan looked at it".to_string()
         } else {
-            "a token-level scan still checked it for non-additive changes".to_string()
+            "a token-level scan still recognised what it changes".to_string()
         };
+        // The leading words as written: the upper-cased `head` would shout identifiers.
+        let text = cx.unit.source.slice(&cx.stmt.span);
+        let lead = text
+            .split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let lead = lead.trim_end_matches(';');
         out.push(cx.hit(
             format!(
-                "migcheck could not parse this `{}` statement ({reason}); {recognised}, but locking and security rules did not run on it",
-                cx.stmt.head
+                "migcheck could not parse this `{lead}` statement ({reason}); {recognised}, but rules that need the whole statement (locks, table rewrites) did not run on it"
             ),
             "Review this statement by hand; if it is valid PostgreSQL, allow it with `-- migcheck:allow unparsed-statement reason: ...` and report the parser gap.",
         ));

@@ -1,0 +1,324 @@
+//! Migration-set discovery on one tiny, realistic set per tool: `testdata/layouts/<tool>/`.
+//!
+//! Each test pins what a user of that tool relies on: which tool migcheck takes the folder for,
+//! the order files are applied in, which files are rollbacks (their drops are never reported),
+//! and that naming one file reports only that file while the rest of its set is context.
+
+use std::path::{Path, PathBuf};
+
+use migcheck_core::discover::{discover, MigrationSet, Role, SetKind};
+use migcheck_core::lint::{check, CheckOptions};
+
+fn layout(tool: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../testdata/layouts")
+        .join(tool)
+}
+
+/// The one set found under `testdata/layouts/<tool>`.
+fn set_of(tool: &str) -> MigrationSet {
+    let d = discover(&[layout(tool)], &|_| false);
+    assert!(d.missing.is_empty(), "{:?}", d.missing);
+    assert_eq!(d.sets.len(), 1, "{tool}: {:#?}", d.sets);
+    d.sets.into_iter().next().unwrap()
+}
+
+/// Paths of the set's files relative to the set directory, in set order, with their roles.
+fn files(set: &MigrationSet) -> Vec<(String, Role)> {
+    set.files
+        .iter()
+        .map(|f| (rel(&set.dir, &f.path), f.role))
+        .collect()
+}
+
+fn rel(dir: &Path, p: &Path) -> String {
+    p.strip_prefix(dir)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// `(path relative to the layout dir, line, rule)` of every finding of a check.
+fn findings(tool: &str, paths: &[PathBuf]) -> Vec<(String, usize, String)> {
+    let report = check(paths, &CheckOptions::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let base = std::fs::canonicalize(layout(tool)).unwrap();
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let p = std::fs::canonicalize(&f.file.path).unwrap();
+            (rel(&base, &p), f.start().line, f.rule.to_string())
+        })
+        .collect()
+}
+
+fn owned(v: &[(&str, usize, &str)]) -> Vec<(String, usize, String)> {
+    v.iter()
+        .map(|(p, l, r)| (p.to_string(), *l, r.to_string()))
+        .collect()
+}
+
+#[test]
+fn supabase_set_in_version_order() {
+    let set = set_of("supabase");
+    assert_eq!(set.kind, SetKind::Supabase);
+    assert_eq!(
+        files(&set),
+        [
+            ("20240101000000_profiles.sql".into(), Role::Up),
+            ("20240102000000_drop_bio.sql".into(), Role::Up),
+        ]
+    );
+    assert_eq!(
+        findings("supabase", &[layout("supabase")]),
+        owned(&[(
+            "supabase/migrations/20240102000000_drop_bio.sql",
+            1,
+            "drop-column"
+        )])
+    );
+}
+
+#[test]
+fn prisma_folders_with_migration_lock() {
+    let set = set_of("prisma");
+    assert_eq!(set.kind, SetKind::Prisma);
+    assert_eq!(
+        files(&set),
+        [
+            ("20240101000000_init/migration.sql".into(), Role::Up),
+            (
+                "20240102000000_drop_session_data/migration.sql".into(),
+                Role::Up
+            ),
+        ]
+    );
+    assert_eq!(set.files[1].name, "drop_session_data");
+    assert_eq!(
+        findings("prisma", &[layout("prisma")]),
+        owned(&[(
+            "prisma/migrations/20240102000000_drop_session_data/migration.sql",
+            2,
+            "drop-column"
+        )])
+    );
+}
+
+#[test]
+fn sqlx_versions_order_numerically_9_before_10() {
+    let set = set_of("sqlx");
+    assert_eq!(set.kind, SetKind::Versioned);
+    assert_eq!(
+        files(&set),
+        [
+            ("9_create_users.sql".into(), Role::Up),
+            ("10_drop_users.sql".into(), Role::Up),
+            ("11_create_notes.sql".into(), Role::Up),
+        ]
+    );
+    // 10 drops the table 9 created: an existing table by then, so it is reported.
+    assert_eq!(
+        findings("sqlx", &[layout("sqlx")]),
+        owned(&[("migrations/10_drop_users.sql", 1, "drop-table")])
+    );
+}
+
+#[test]
+fn sqlx_reversible_down_files_are_rollbacks() {
+    let set = set_of("sqlx-reversible");
+    assert_eq!(set.kind, SetKind::UpDown);
+    assert_eq!(
+        files(&set),
+        [
+            ("20240101000000_tags.up.sql".into(), Role::Up),
+            ("20240102000000_tag_color.up.sql".into(), Role::Up),
+            ("20240101000000_tags.down.sql".into(), Role::Down),
+            ("20240102000000_tag_color.down.sql".into(), Role::Down),
+        ]
+    );
+    // The down files drop a table and a column: rollbacks, never reported.
+    assert_eq!(
+        findings("sqlx-reversible", &[layout("sqlx-reversible")]),
+        []
+    );
+}
+
+#[test]
+fn golang_migrate_up_and_down() {
+    let set = set_of("golang-migrate");
+    assert_eq!(set.kind, SetKind::UpDown);
+    let roles: Vec<_> = files(&set);
+    assert_eq!(roles[0], ("000001_create_accounts.up.sql".into(), Role::Up));
+    assert_eq!(roles[1], ("000002_rename_email.up.sql".into(), Role::Up));
+    assert!(roles[2..].iter().all(|(_, r)| *r == Role::Down));
+    assert_eq!(set.files[0].version.as_deref(), Some("000001"));
+    assert_eq!(
+        findings("golang-migrate", &[layout("golang-migrate")]),
+        owned(&[(
+            "db/migrations/000002_rename_email.up.sql",
+            1,
+            "rename-column"
+        )])
+    );
+}
+
+#[test]
+fn diesel_folders_with_up_and_down() {
+    let set = set_of("diesel");
+    assert_eq!(set.kind, SetKind::Diesel);
+    assert_eq!(
+        files(&set),
+        [
+            (
+                "00000000000000_diesel_initial_setup/up.sql".into(),
+                Role::Up
+            ),
+            ("2024-01-01-000000_create_posts/up.sql".into(), Role::Up),
+            ("2024-01-02-000000_drop_drafts/up.sql".into(), Role::Up),
+            (
+                "00000000000000_diesel_initial_setup/down.sql".into(),
+                Role::Down
+            ),
+            ("2024-01-01-000000_create_posts/down.sql".into(), Role::Down),
+            ("2024-01-02-000000_drop_drafts/down.sql".into(), Role::Down),
+        ]
+    );
+    assert_eq!(
+        findings("diesel", &[layout("diesel")]),
+        owned(&[(
+            "migrations/2024-01-02-000000_drop_drafts/up.sql",
+            1,
+            "drop-table"
+        )])
+    );
+}
+
+#[test]
+fn flyway_versioned_repeatable_and_undo() {
+    let set = set_of("flyway");
+    assert_eq!(set.kind, SetKind::Flyway);
+    assert_eq!(
+        files(&set),
+        [
+            ("V1__create_ledger.sql".into(), Role::Up),
+            ("V1.1__add_amount.sql".into(), Role::Up),
+            ("V2__drop_memo.sql".into(), Role::Up),
+            ("R__ledger_view.sql".into(), Role::Repeatable),
+            ("U2__drop_memo.sql".into(), Role::Down),
+        ]
+    );
+    assert_eq!(set.files[1].version.as_deref(), Some("1.1"));
+    // U2 drops a table: an undo file, never reported.
+    assert_eq!(
+        findings("flyway", &[layout("flyway")]),
+        owned(&[(
+            "src/main/resources/db/migration/V2__drop_memo.sql",
+            1,
+            "drop-column"
+        )])
+    );
+}
+
+#[test]
+fn dbmate_down_sections_are_rollbacks() {
+    let set = set_of("dbmate");
+    assert_eq!(set.kind, SetKind::Dbmate);
+    assert_eq!(
+        files(&set),
+        [
+            ("20240101000000_create_events.sql".into(), Role::Up),
+            ("20240102000000_truncate_events.sql".into(), Role::Up),
+        ]
+    );
+    // Both files drop a table under `-- migrate:down`: not reported.
+    assert_eq!(
+        findings("dbmate", &[layout("dbmate")]),
+        owned(&[(
+            "db/migrations/20240102000000_truncate_events.sql",
+            2,
+            "truncate-table"
+        )])
+    );
+}
+
+#[test]
+fn drizzle_breakpoints_and_journal() {
+    let set = set_of("drizzle");
+    assert_eq!(set.kind, SetKind::Drizzle);
+    assert_eq!(
+        files(&set),
+        [
+            ("0000_init.sql".into(), Role::Up),
+            ("0001_drop_pets.sql".into(), Role::Up),
+        ]
+    );
+    // Two statements on lines 1 and 2, separated by a breakpoint right after the `;`.
+    assert_eq!(
+        findings("drizzle", &[layout("drizzle")]),
+        owned(&[
+            ("drizzle/0001_drop_pets.sql", 1, "drop-column"),
+            ("drizzle/0001_drop_pets.sql", 2, "drop-table"),
+        ])
+    );
+}
+
+#[test]
+fn naming_one_file_reports_it_with_its_set_as_context() {
+    // The drop of a table an earlier file created is reported.
+    let later = layout("sqlx").join("migrations/10_drop_users.sql");
+    let report = check(std::slice::from_ref(&later), &CheckOptions::default());
+    assert_eq!(report.files, 1);
+    assert_eq!(
+        findings("sqlx", &[later]),
+        owned(&[("migrations/10_drop_users.sql", 1, "drop-table")])
+    );
+
+    // Naming the earlier file reports nothing: the later drop is context only.
+    let earlier = layout("sqlx").join("migrations/9_create_users.sql");
+    let report = check(std::slice::from_ref(&earlier), &CheckOptions::default());
+    assert_eq!(report.files, 1);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}
+
+#[test]
+fn naming_a_prisma_migration_loads_the_folder_set() {
+    let named =
+        layout("prisma").join("prisma/migrations/20240102000000_drop_session_data/migration.sql");
+    let d = discover(std::slice::from_ref(&named), &|_| false);
+    assert_eq!(d.sets.len(), 1);
+    let set = &d.sets[0];
+    assert_eq!(set.kind, SetKind::Prisma);
+    let reported: Vec<_> = set
+        .files
+        .iter()
+        .map(|f| (rel(&set.dir, &f.path), f.reported))
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            ("20240101000000_init/migration.sql".to_string(), false),
+            (
+                "20240102000000_drop_session_data/migration.sql".to_string(),
+                true
+            ),
+        ]
+    );
+    assert_eq!(
+        findings("prisma", &[named]),
+        owned(&[(
+            "prisma/migrations/20240102000000_drop_session_data/migration.sql",
+            2,
+            "drop-column"
+        )])
+    );
+}
+
+#[test]
+fn naming_a_down_file_reports_nothing_for_its_drops() {
+    let named = layout("golang-migrate").join("db/migrations/000001_create_accounts.down.sql");
+    let report = check(std::slice::from_ref(&named), &CheckOptions::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.files, 1);
+    assert!(report.findings.is_empty(), "{:?}", report.findings);
+}

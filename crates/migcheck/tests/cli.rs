@@ -1,0 +1,275 @@
+//! The real `migcheck` binary, run in temporary directories: exit codes, output formats, and
+//! input it must survive. Regression tests are named after what they pin.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `migcheck args...` in `dir`, without colours.
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("migcheck runs");
+    Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// A temp dir with `files` (relative path, contents) written into it.
+fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const CLEAN_TABLE: &[u8] = b"create table public.notes (id bigint primary key, user_id uuid);
+alter table public.notes enable row level security;
+create policy \"own notes\" on public.notes for select to authenticated
+  using ((select auth.uid()) = user_id);
+";
+
+#[test]
+fn exit_0_when_nothing_is_found() {
+    let p = project(&[("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE)]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "No problems in 1 file (3 statements).\n");
+}
+
+#[test]
+fn exit_1_on_an_error_finding() {
+    let p = project(&[(
+        "supabase/migrations/20240101000000_drop.sql",
+        b"drop table public.legacy;\n",
+    )]);
+    let r = run(p.path(), &["check", "supabase"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
+}
+
+#[test]
+fn warnings_exit_0_unless_deny_warnings() {
+    // RLS without any policy is a warning.
+    let p = project(&[(
+        "supabase/migrations/20240101000000_locked.sql",
+        b"create table public.locked (id int);\nalter table public.locked enable row level security;\n",
+    )]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("rls-without-policy"), "{}", r.stdout);
+    let r = run(p.path(), &["check", "--deny-warnings"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+#[test]
+fn json_output_shape() {
+    let p = project(&[
+        ("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE),
+        (
+            "supabase/migrations/20240102000000_cleanup.sql",
+            b"-- Clean-up\nalter table public.notes drop column user_id;\ntruncate public.notes;\n",
+        ),
+    ]);
+    let r = run(
+        p.path(),
+        &["check", "--format", "json", "supabase/migrations"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stderr, "");
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).expect("valid JSON");
+    assert_eq!(doc["version"], 1);
+    // Paths as the user typed them, relative to the current directory.
+    assert_eq!(
+        doc["diagnostics"][0]["path"],
+        "supabase/migrations/20240102000000_cleanup.sql"
+    );
+    insta::assert_snapshot!("json_output_shape", r.stdout);
+}
+
+#[test]
+fn human_output_on_the_hotdash_example() {
+    let r = run(&repo_root(), &["check", "testdata/examples/hotdash"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!("human_output_hotdash", r.stdout);
+}
+
+#[test]
+fn missing_path_exits_2_and_names_it() {
+    let p = project(&[]);
+    let r = run(p.path(), &["check", "no/such/dir"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("error: no/such/dir:"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    let r = run(p.path(), &["check", "--format", "json", "no/such/dir"]);
+    assert_eq!(r.code, 2);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["errors"][0]["path"], "no/such/dir");
+    assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
+}
+
+#[test]
+fn non_utf8_file_exits_2_naming_file_and_line_and_others_are_still_linted() {
+    let mut latin1 = b"-- line 1\ncreate table public.t (id int);\n-- caf".to_vec();
+    latin1.extend_from_slice(&[0xe9, b'\n']); // 'é' in Latin-1, on line 3
+    let p = project(&[
+        ("supabase/migrations/20240101000000_latin1.sql", &latin1),
+        (
+            "supabase/migrations/20240102000000_drop.sql",
+            b"drop table public.legacy;\n",
+        ),
+    ]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(
+            "error: supabase/migrations/20240101000000_latin1.sql:3: file is not valid UTF-8"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
+}
+
+#[test]
+fn config_with_unknown_key_exits_2_naming_file_and_line() {
+    let p = project(&[
+        (
+            "migcheck.toml",
+            b"exposed_schemas = [\"public\"]\nexposd_schemas = [\"api\"]\n",
+        ),
+        ("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE),
+    ]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("error: migcheck.toml:2: unknown field `exposd_schemas`"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn unterminated_dollar_quote_is_a_warning_not_a_hang() {
+    let p = project(&[(
+        "supabase/migrations/20240101000000_fn.sql",
+        b"create table public.t (id int);\nalter table public.t enable row level security;\ncreate policy p on public.t for select to authenticated using (true);\ncreate function f() returns int language sql as $body$ select 1;\n",
+    )]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["diagnostics"][0]["rule"], "unparsed-statement");
+    assert_eq!(doc["diagnostics"][0]["line"], 4);
+    assert!(doc["diagnostics"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("unterminated dollar-quoted string $body$"));
+}
+
+#[test]
+fn deeply_nested_parentheses_do_not_overflow_the_stack() {
+    let sql = format!(
+        "select {}1{};\ndrop table public.legacy;\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let p = project(&[(
+        "supabase/migrations/20240101000000_deep.sql",
+        sql.as_bytes(),
+    )]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let rules: Vec<_> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(rules, ["unparsed-statement", "drop-table"]);
+}
+
+/// Checks a generated file of about `megabytes` MB: a data migration of the kind a seed export
+/// produces, many small inserts. Returns nothing; fails if the run fails or miscounts.
+fn big_file_completes(megabytes: usize) {
+    let mut sql = String::from(
+        "create table public.items (id bigint primary key, label text);\n\
+         alter table public.items enable row level security;\n\
+         create policy \"read items\" on public.items for select to authenticated using (true);\n",
+    );
+    let mut i = 0u64;
+    while sql.len() < megabytes * 1024 * 1024 {
+        sql.push_str(&format!(
+            "insert into public.items (id, label) values ({i}, 'item number {i} with a label');\n"
+        ));
+        i += 1;
+    }
+    let p = project(&[("supabase/migrations/20240101000000_big.sql", sql.as_bytes())]);
+    let start = Instant::now();
+    let r = run(p.path(), &["check", "--format", "json"]);
+    let took = start.elapsed();
+    // Reported, not asserted: the figure depends on the machine and the profile.
+    eprintln!("{megabytes} MB file ({i} statements) checked in {took:.2?}");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["statements"], i + 3);
+}
+
+#[test]
+fn five_megabyte_file_completes() {
+    big_file_completes(5);
+}
+
+/// Measured in a debug build on 2 shared cores: about 20 s and a peak of about 7 GB resident
+/// (every statement keeps its syntax tree), so it does not run by default.
+#[test]
+#[ignore = "slow and memory-hungry in debug builds; run with `cargo test -p migcheck --test cli -- --ignored`"]
+fn fifty_megabyte_file_completes() {
+    big_file_completes(50);
+}
+
+#[test]
+fn rules_lists_every_rule() {
+    let r = run(&repo_root(), &["rules"]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!("rules", r.stdout);
+}
+
+#[test]
+fn explain_prints_the_rule_doc() {
+    let r = run(&repo_root(), &["explain", "drop-table"]);
+    assert_eq!(r.code, 0);
+    let doc = std::fs::read_to_string(repo_root().join("rules/drop-table.md")).unwrap();
+    assert_eq!(r.stdout, doc);
+}
+
+#[test]
+fn explain_unknown_rule_exits_2() {
+    let r = run(&repo_root(), &["explain", "nope"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(r.stdout, "");
+    assert!(r.stderr.contains("unknown rule `nope`"), "{}", r.stderr);
+}

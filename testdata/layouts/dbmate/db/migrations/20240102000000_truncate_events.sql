@@ -1,0 +1,5 @@
+-- migrate:up
+truncate events;
+
+-- migrate:down
+drop table if exists events_backup;

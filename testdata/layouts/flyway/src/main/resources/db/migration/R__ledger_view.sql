@@ -1,0 +1,1 @@
+create or replace view ledger_totals as select sum(amount) as total from ledger;

@@ -1,0 +1,1 @@
+alter table ledger drop column memo;

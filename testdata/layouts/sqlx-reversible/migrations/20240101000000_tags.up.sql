@@ -1,0 +1,1 @@
+create table tags (id int primary key, label text);

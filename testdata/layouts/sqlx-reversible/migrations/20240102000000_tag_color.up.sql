@@ -1,0 +1,1 @@
+alter table tags add column color text;

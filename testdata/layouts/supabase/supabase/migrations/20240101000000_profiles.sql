@@ -1,0 +1,1 @@
+create table public.profiles (id uuid primary key, bio text);

@@ -1,0 +1,3 @@
+-- A rollback drops what its up file created; never reported.
+drop table gadgets;
+drop table if exists gizmos;

@@ -1,0 +1,42 @@
+-- expect: rename-object
+alter type order_status rename to purchase_status;
+
+-- expect: rename-object
+alter type order_status rename value 'shipped' to 'sent';
+
+-- expect: rename-object
+alter index orders_created_idx rename to orders_created_at_idx;
+
+-- expect: rename-object
+alter table orders rename constraint orders_total_check to orders_amount_check;
+
+-- expect: rename-object
+alter policy "read orders" on orders rename to "read own orders";
+
+-- expect: rename-object
+alter function calc_total(integer) rename to compute_total;
+
+-- expect: rename-object
+alter schema reporting rename to analytics;
+
+-- expect: rename-object
+alter view active_users rename to current_users;
+
+-- expect: rename-object
+alter materialized view sales_summary set schema reporting;
+
+-- Moving to another schema breaks qualified names and search-path lookups. sqlparser cannot
+-- read ALTER TABLE ... SET SCHEMA yet; the token-level scan still sees the move.
+-- expect: rename-object, unparsed-statement
+alter table orders set schema archive;
+
+-- expect: rename-object
+alter function calc_total(integer) set schema billing;
+
+-- Objects created in this file can be renamed.
+create type tmp_kind as enum ('a');
+alter type tmp_kind rename to draft_kind;
+create index tmp_idx on orders (id);
+alter index tmp_idx rename to orders_id_idx;
+create view tmp_view as select 1 as id;
+alter view tmp_view rename to draft_view;

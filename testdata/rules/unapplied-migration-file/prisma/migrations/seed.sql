@@ -1,0 +1,2 @@
+-- expect-file: unapplied-migration-file
+insert into "Session" (id) values ('demo');

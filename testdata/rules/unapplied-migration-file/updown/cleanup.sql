@@ -1,0 +1,2 @@
+-- expect-file: unapplied-migration-file
+delete from public.tags;
