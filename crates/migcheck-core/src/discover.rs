@@ -130,11 +130,14 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
         if meta.is_file() {
             if is_sql(p) {
                 let dir = set_dir(p);
-                let g = groups.entry(dir.clone()).or_default();
-                g.1.insert(p.clone());
-                for f in set_members(&dir) {
-                    g.0.insert(f);
+                // The rest of the set is context; read the directory once per set, however
+                // many of its files were named (pre-commit passes them one by one).
+                if !groups.contains_key(&dir) {
+                    let members = set_members(&dir).into_iter().collect();
+                    groups.insert(dir.clone(), (members, HashSet::new()));
                 }
+                let g = groups.get_mut(&dir).expect("inserted above");
+                g.1.insert(p.clone());
                 g.0.insert(p.clone());
             } else if is_deploy_file(p) {
                 deploy.insert(p.clone());

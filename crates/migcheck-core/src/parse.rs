@@ -29,7 +29,8 @@ const RECURSION_LIMIT: usize = 64;
 pub struct Statement {
     /// Byte range in the file.
     pub span: Range<usize>,
-    /// The parsed statement, when sqlparser read all of it.
+    /// The parsed statement, when sqlparser read all of it (not kept for INSERT and SELECT,
+    /// which no rule inspects: see `parse_statement`).
     pub ast: Option<ast::Statement>,
     /// Why the parser could not read it.
     pub unparsed: Option<String>,
@@ -125,6 +126,9 @@ fn parse_statement(
         Some(a) => crate::extract::effects(a),
         None => crate::fallback::effects(sql),
     };
+    // Data statements (seed INSERTs, SELECTs) can be most of a large file, and no rule looks
+    // into their trees: keep only their effects, so memory stays proportional to the DDL.
+    let ast = ast.filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)));
     out.push(Statement {
         span,
         ast,

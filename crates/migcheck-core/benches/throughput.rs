@@ -1,0 +1,242 @@
+//! Lint throughput on a realistic corpus, side by side with squawk when it is installed.
+//!
+//! `cargo bench -p migcheck-core --bench throughput`
+//!
+//! 1. Generates a corpus of Supabase-style migration sets under `target/bench-corpus`
+//!    (deterministic: the same files every run) and lints it in-process.
+//! 2. Lints `../shared/corpus` too when it exists (real migrations; never copied).
+//! 3. Runs the release `migcheck` binary and `squawk` (`pip install squawk-cli`) as processes
+//!    on the same files, one after the other, and prints the throughput ratio.
+//!
+//! Files are independent, so the engine parses them on every core (rayon).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use migcheck_core::lint::{check, CheckOptions};
+
+/// A small deterministic generator (xorshift), so the corpus needs no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[(self.next() % xs.len() as u64) as usize]
+    }
+}
+
+const WORDS: &[&str] = &[
+    "order", "invoice", "customer", "shop", "tile", "session", "event", "payment", "audit", "note",
+    "inventory", "product", "variant", "refund", "webhook", "member", "team", "project", "task",
+];
+const TYPES: &[&str] = &[
+    "text", "integer", "bigint", "uuid", "timestamptz", "boolean", "jsonb", "numeric(12, 2)",
+    "text[]",
+];
+
+fn table_sql(rng: &mut Rng, name: &str) -> String {
+    let mut cols = vec![
+        "  id uuid primary key default gen_random_uuid()".to_string(),
+        "  created_at timestamptz not null default now()".to_string(),
+    ];
+    for i in 0..(3 + rng.next() % 8) {
+        let ty = rng.pick(TYPES);
+        let w = rng.pick(WORDS);
+        let null = if rng.next() % 3 == 0 { " not null" } else { "" };
+        cols.push(format!("  {w}_{i} {ty}{null}"));
+    }
+    cols.push("  user_id uuid not null references auth.users (id) on delete cascade".into());
+    let mut s = format!(
+        "-- {name}: generated for the benchmark\ncreate table if not exists public.{name} (\n{}\n);\n\n",
+        cols.join(",\n")
+    );
+    s.push_str(&format!(
+        "create index if not exists {name}_user_idx on public.{name} (user_id, created_at desc);\n\n"
+    ));
+    s.push_str(&format!("alter table public.{name} enable row level security;\n\n"));
+    s.push_str(&format!(
+        "create policy \"owners read {name}\"\n  on public.{name} for select to authenticated\n  using ((select auth.uid()) = user_id);\n\n"
+    ));
+    s.push_str(&format!(
+        "create policy \"owners write {name}\"\n  on public.{name} for insert to authenticated\n  with check ((select auth.uid()) = user_id);\n\n"
+    ));
+    if rng.next() % 4 == 0 {
+        s.push_str(&format!(
+            "create or replace function public.{name}_touch()\nreturns trigger\nlanguage plpgsql\nsecurity invoker\nset search_path = ''\nas $$\nbegin\n  new.created_at := now();\n  -- drop table is only text here\n  return new;\nend;\n$$;\n\ncreate trigger {name}_touch before update on public.{name}\n  for each row execute function public.{name}_touch();\n\n"
+        ));
+    }
+    if rng.next() % 5 == 0 {
+        s.push_str(&format!(
+            "do $$\nbegin\n  if not exists (select 1 from pg_type where typname = '{name}_status') then\n    create type public.{name}_status as enum ('new', 'done');\n  end if;\nend\n$$;\n\n"
+        ));
+    }
+    s.push_str(&format!(
+        "comment on table public.{name} is 'Rows of {name}; see docs/{name}.md';\n"
+    ));
+    s
+}
+
+fn alter_sql(rng: &mut Rng, name: &str) -> String {
+    let w = rng.pick(WORDS);
+    match rng.next() % 4 {
+        0 => format!("alter table public.{name} add column {w}_extra text;\n"),
+        1 => format!("alter table public.{name} alter column created_at set default now();\n"),
+        2 => format!("update public.{name} set created_at = now() where created_at is null;\n"),
+        _ => format!(
+            "grant select, insert on public.{name} to authenticated;\nrevoke all on public.{name} from anon;\n"
+        ),
+    }
+}
+
+/// Writes the generated corpus (when missing) and returns its root.
+fn generated_corpus() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-corpus");
+    let marker = root.join(".complete-v1");
+    if marker.exists() {
+        return root;
+    }
+    let _ = std::fs::remove_dir_all(&root);
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    for app in 0..20 {
+        let dir = root.join(format!("app{app:02}/supabase/migrations"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut tables = Vec::new();
+        for n in 0..100u64 {
+            let version = 20240101000000u64 + n * 100 + app;
+            let sql = if n % 3 != 0 || tables.is_empty() {
+                let name = format!("{}_{n}", rng.pick(WORDS));
+                let sql = table_sql(&mut rng, &name);
+                tables.push(name);
+                sql
+            } else {
+                let t = tables[(rng.next() % tables.len() as u64) as usize].clone();
+                alter_sql(&mut rng, &t)
+            };
+            std::fs::write(dir.join(format!("{version}_step_{n}.sql")), sql).unwrap();
+        }
+    }
+    std::fs::write(&marker, "").unwrap();
+    root
+}
+
+fn sql_files(root: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "sql"))
+        .map(|e| e.into_path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn mb(files: &[PathBuf]) -> f64 {
+    files
+        .iter()
+        .map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0))
+        .sum::<u64>() as f64
+        / 1e6
+}
+
+/// Best of `runs` wall-clock times.
+fn best(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+fn in_process(name: &str, root: &Path) {
+    let files = sql_files(root);
+    let size = mb(&files);
+    let mut statements = 0;
+    let t = best(5, || {
+        let r = check(&[root.to_path_buf()], &CheckOptions::default());
+        statements = r.statements;
+    });
+    println!(
+        "{name:<22} {:>5} files {:>7} statements {:>6.2} MB  {:>8.1} ms  {:>7.2} MB/s  (in-process, {} threads)",
+        files.len(),
+        statements,
+        size,
+        t.as_secs_f64() * 1e3,
+        size / t.as_secs_f64(),
+        rayon::current_num_threads()
+    );
+}
+
+fn run_quiet(cmd: &mut Command) -> bool {
+    cmd.stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Times the migcheck binary and squawk on the same files, side by side.
+fn side_by_side(name: &str, root: &Path) {
+    let migcheck = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/migcheck");
+    if !migcheck.exists() {
+        println!("  (build `cargo build --release -p migcheck` to compare binaries)");
+        return;
+    }
+    let files = sql_files(root);
+    let size = mb(&files);
+    let t_mig = best(3, || {
+        run_quiet(
+            Command::new(&migcheck)
+                .args(["check", "--format", "json"])
+                .args(&files),
+        );
+    });
+    let has_squawk = Command::new("squawk")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !has_squawk {
+        println!(
+            "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s; squawk not installed (pip install squawk-cli)",
+            t_mig.as_secs_f64() * 1e3,
+            size / t_mig.as_secs_f64()
+        );
+        return;
+    }
+    let t_sq = best(3, || {
+        run_quiet(Command::new("squawk").args(&files));
+    });
+    println!(
+        "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s | squawk {:>8.1} ms {:>7.2} MB/s | migcheck/squawk throughput = {:.2}x",
+        t_mig.as_secs_f64() * 1e3,
+        size / t_mig.as_secs_f64(),
+        t_sq.as_secs_f64() * 1e3,
+        size / t_sq.as_secs_f64(),
+        t_sq.as_secs_f64() / t_mig.as_secs_f64()
+    );
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is ignored.
+    let generated = generated_corpus();
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+    println!("in-process lint (best of 5):");
+    in_process("generated", &generated);
+    if shared.is_dir() {
+        in_process("../shared/corpus", &shared);
+    }
+    println!("\nbinaries on the same files (best of 3, wall clock):");
+    side_by_side("generated", &generated);
+    if shared.is_dir() {
+        side_by_side("../shared/corpus", &shared);
+    }
+}
