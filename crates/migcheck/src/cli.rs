@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckArgs),
     /// List every rule with its default severity, category and summary.
     Rules(RulesArgs),
+    /// Apply the migrations to a throwaway PostgreSQL, trace locks and rewrites, then verify.
+    Replay(crate::cmd_replay::ReplayArgs),
     /// Print the documentation of one rule.
     Explain {
         /// The rule id, e.g. `drop-column`.
