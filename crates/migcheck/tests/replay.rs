@@ -175,7 +175,7 @@ fn child_postgres(pid: u32) -> Option<(u32, PathBuf)> {
 fn ctrl_c_stops_and_removes_the_server() {
     let set = tempfile::tempdir().unwrap();
     std::fs::write(set.path().join("slow.sql"), "select pg_sleep(60);\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+    let child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
         .arg("replay")
         .arg(set.path())
         .stdout(Stdio::null())
