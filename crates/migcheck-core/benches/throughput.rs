@@ -32,11 +32,35 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "order", "invoice", "customer", "shop", "tile", "session", "event", "payment", "audit", "note",
-    "inventory", "product", "variant", "refund", "webhook", "member", "team", "project", "task",
+    "order",
+    "invoice",
+    "customer",
+    "shop",
+    "tile",
+    "session",
+    "event",
+    "payment",
+    "audit",
+    "note",
+    "inventory",
+    "product",
+    "variant",
+    "refund",
+    "webhook",
+    "member",
+    "team",
+    "project",
+    "task",
 ];
 const TYPES: &[&str] = &[
-    "text", "integer", "bigint", "uuid", "timestamptz", "boolean", "jsonb", "numeric(12, 2)",
+    "text",
+    "integer",
+    "bigint",
+    "uuid",
+    "timestamptz",
+    "boolean",
+    "jsonb",
+    "numeric(12, 2)",
     "text[]",
 ];
 
@@ -59,7 +83,9 @@ fn table_sql(rng: &mut Rng, name: &str) -> String {
     s.push_str(&format!(
         "create index if not exists {name}_user_idx on public.{name} (user_id, created_at desc);\n\n"
     ));
-    s.push_str(&format!("alter table public.{name} enable row level security;\n\n"));
+    s.push_str(&format!(
+        "alter table public.{name} enable row level security;\n\n"
+    ));
     s.push_str(&format!(
         "create policy \"owners read {name}\"\n  on public.{name} for select to authenticated\n  using ((select auth.uid()) = user_id);\n\n"
     ));

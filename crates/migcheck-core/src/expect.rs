@@ -44,7 +44,8 @@ pub struct Expectations {
 use std::path::PathBuf;
 
 use crate::discover::{Role, SetKind};
-use crate::lint::{load, replay, ConfigCache, InputError};
+use crate::lint::{load, replay, ConfigCache, InputError, LoadedSet};
+use crate::schema::{Origin, SchemaState};
 
 /// Derives what `verify` should find from the migration sets under `paths`: every table created
 /// and not dropped by the end of its set, its columns and policies, and whether RLS must be on.
@@ -55,57 +56,95 @@ pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, 
     let (sets, _) = load(paths, &mut configs, &mut errors);
     let mut exp = Expectations::default();
     for loaded in &sets {
-        let state = replay(loaded, |_| {});
-        let cfg = &loaded.config;
-        for s in &cfg.exposed_schemas {
-            if !exp.exposed_schemas.contains(s) {
-                exp.exposed_schemas.push(s.clone());
-            }
-        }
-        for (s, t) in &cfg.allow_without_rls {
-            let name = format!("{s}.{t}");
-            if !exp.allow_without_rls.contains(&name) {
-                exp.allow_without_rls.push(name);
-            }
-        }
-        for ((schema, name), t) in &state.tables {
-            let Some(created) = &t.created else { continue };
-            exp.tables.push(ExpectedTable {
-                schema: schema.clone(),
-                name: name.clone(),
-                columns: t.columns.clone(),
-                rls_required: cfg.is_exposed(schema) && !cfg.allowed_without_rls(schema, name),
-                policies: t.policies.keys().cloned().collect(),
-                created_in: loaded
-                    .units
-                    .iter()
-                    .find(|u| u.index == created.file)
-                    .map(|u| u.source.display.clone()),
-            });
-        }
-        let tool = match loaded.set.kind {
-            SetKind::Supabase => "supabase",
-            SetKind::Prisma => "prisma",
-            _ => continue,
-        };
-        for u in &loaded.units {
-            if u.migration.role != Role::Up {
+        add_set(&mut exp, loaded, replay(loaded, |_| {}));
+    }
+    finish(&mut exp);
+    (exp, errors)
+}
+
+/// What one loaded set promises once applied by `migcheck replay`, which applies the files of
+/// a plain set one after the other into one database (so, unlike `check`, each plain file
+/// builds on the previous ones).
+pub fn from_replayed_set(loaded: &LoadedSet) -> Expectations {
+    let state = if loaded.set.kind == SetKind::Plain {
+        let mut state = SchemaState::default();
+        for unit in &loaded.units {
+            if unit.migration.role == Role::Unapplied {
                 continue;
             }
-            if let Some(v) = &u.migration.version {
-                exp.migrations.push(ExpectedMigration {
-                    tool,
-                    version: v.clone(),
-                    name: u.migration.name.clone(),
-                });
+            state.start_file();
+            for stmt in unit.parsed.statements.iter().filter(|s| !s.rollback) {
+                let origin = Origin {
+                    file: unit.index,
+                    span: stmt.span.clone(),
+                };
+                for e in &stmt.effects {
+                    state.apply(e, &origin);
+                }
             }
         }
+        state
+    } else {
+        replay(loaded, |_| {})
+    };
+    let mut exp = Expectations::default();
+    add_set(&mut exp, loaded, state);
+    finish(&mut exp);
+    exp
+}
+
+fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState) {
+    let cfg = &loaded.config;
+    for s in &cfg.exposed_schemas {
+        if !exp.exposed_schemas.contains(s) {
+            exp.exposed_schemas.push(s.clone());
+        }
     }
+    for (s, t) in &cfg.allow_without_rls {
+        let name = format!("{s}.{t}");
+        if !exp.allow_without_rls.contains(&name) {
+            exp.allow_without_rls.push(name);
+        }
+    }
+    for ((schema, name), t) in &state.tables {
+        let Some(created) = &t.created else { continue };
+        exp.tables.push(ExpectedTable {
+            schema: schema.clone(),
+            name: name.clone(),
+            columns: t.columns.clone(),
+            rls_required: cfg.is_exposed(schema) && !cfg.allowed_without_rls(schema, name),
+            policies: t.policies.keys().cloned().collect(),
+            created_in: loaded
+                .units
+                .iter()
+                .find(|u| u.index == created.file)
+                .map(|u| u.source.display.clone()),
+        });
+    }
+    let tool = match loaded.set.kind {
+        SetKind::Supabase => "supabase",
+        SetKind::Prisma => "prisma",
+        _ => return,
+    };
+    for u in &loaded.units {
+        if u.migration.role != Role::Up {
+            continue;
+        }
+        if let Some(v) = &u.migration.version {
+            exp.migrations.push(ExpectedMigration {
+                tool,
+                version: v.clone(),
+                name: u.migration.name.clone(),
+            });
+        }
+    }
+}
+
+fn finish(exp: &mut Expectations) {
     exp.tables
         .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     exp.tables
         .dedup_by(|a, b| a.schema == b.schema && a.name == b.name);
-    (exp, errors)
 }
 
 #[cfg(test)]

@@ -16,8 +16,12 @@
 //!   127.0.0.1 only, random password, removed on drop; runs as an unprivileged user when
 //!   started as root).
 //! * [`supabase`]: the SQL that gives a stock PostgreSQL what Supabase migrations expect.
+//! * [`replay`]: `migcheck replay`, applying migration sets to a throwaway server with a lock
+//!   trace, then verifying the result.
 
 pub mod conn;
+#[cfg(unix)]
+pub mod replay;
 pub mod report;
 #[cfg(unix)]
 pub mod server;

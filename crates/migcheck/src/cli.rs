@@ -24,6 +24,8 @@ pub enum Command {
     Rules(RulesArgs),
     /// Check a live database against what the migrations promise (read-only).
     Verify(crate::cmd_verify::VerifyArgs),
+    /// Apply the migrations to a throwaway PostgreSQL, trace locks and rewrites, then verify.
+    Replay(crate::cmd_replay::ReplayArgs),
     /// Print the documentation of one rule.
     Explain {
         /// The rule id, e.g. `drop-column`.

@@ -14,6 +14,7 @@ use migcheck_core::rules;
 use migcheck_core::Severity;
 
 mod cli;
+mod cmd_replay;
 mod cmd_verify;
 
 use cli::{CheckArgs, CheckFormat, Cli, Command, RulesFormat};
@@ -54,6 +55,7 @@ fn run(cli: Cli) -> u8 {
         Command::Check(args) => check(args),
         Command::Rules(args) => list_rules(args.format),
         Command::Verify(args) => cmd_verify::run(args),
+        Command::Replay(args) => cmd_replay::run(args),
         Command::Explain { rule } => match rules::by_id(&rule) {
             Some(r) => {
                 emit(r.meta().doc);

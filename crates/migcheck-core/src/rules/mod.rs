@@ -196,6 +196,10 @@ registry! {
     migration_in_deploy_config => MigrationInDeployConfig,
     invalid_allow => InvalidAllow,
     unused_allow => UnusedAllow,
+    // replay
+    replay_failed => ReplayFailed,
+    replay_lock => ReplayLock,
+    replay_table_rewrite => ReplayTableRewrite,
 }
 
 /// The rule with this id.

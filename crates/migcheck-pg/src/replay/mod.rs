@@ -1,0 +1,421 @@
+//! `migcheck replay`: apply the migrations to a throwaway PostgreSQL and check the result.
+//!
+//! 1. Load the migration sets (as `check` does), start a [`ThrowawayServer`].
+//! 2. Per set, a database of its own (`CREATE DATABASE replay_<n>_<kind>`); for a Supabase
+//!    set, the Supabase baseline first.
+//! 3. Apply each migration the tool applies, in its order, the way the tool does (see
+//!    [`plan`]): one transaction per file for tools that wrap files in one, unless the file
+//!    cannot run in one; statement by statement otherwise. Each statement's exact text is sent
+//!    with the simple query protocol, followed in the same message by the lock trace query
+//!    (see [`trace`]): one round trip per statement. The migration is recorded in the tool's
+//!    history table (Supabase, Prisma).
+//! 4. A rejected statement becomes a `replay-failed` finding at the position PostgreSQL names;
+//!    replay of that set stops there. Locks that block reads or writes on tables that existed
+//!    before the file started are `replay-lock` findings, rewrites `replay-table-rewrite`.
+//! 5. After the last migration of a set, `verify` (with `--all` semantics) compares the
+//!    database with the set's expectations.
+//!
+//! The server is stopped and removed at the end, on error, and on Ctrl-C / SIGTERM (then
+//! [`ReplayError::Interrupted`]); with `keep` it is left running after a run that completed.
+
+pub mod exec;
+pub mod plan;
+pub mod trace;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use migcheck_core::discover::SetKind;
+use migcheck_core::expect;
+use migcheck_core::finding::{Finding, Severity};
+use migcheck_core::lint::{self, ConfigCache, InputError, LoadedSet, Report};
+use migcheck_core::rules::{self, FileUnit};
+use migcheck_core::suppress::{parse_directive, Directive, Scope};
+
+use crate::conn::{connect, PgError};
+use crate::server::{find_bin_dir, install_hint, ServerError, ServerOptions, ThrowawayServer};
+use crate::supabase::apply_supabase_baseline;
+use crate::verify::{verify, VerifyOptions, VerifyReport};
+
+pub use exec::{REPLAY_FAILED, REPLAY_LOCK, REPLAY_TABLE_REWRITE};
+
+/// The rule ids replay reports.
+pub const REPLAY_RULES: [&str; 3] = [REPLAY_FAILED, REPLAY_LOCK, REPLAY_TABLE_REWRITE];
+
+/// How to replay.
+#[derive(Debug, Clone, Default)]
+pub struct ReplayOptions {
+    /// The directory with `initdb`, `postgres`, `pg_ctl`.
+    pub pg_bin: Option<PathBuf>,
+    /// Prefer this major version's binaries (`/usr/lib/postgresql/N/bin`, ...).
+    pub pg_version: Option<u32>,
+    /// Leave the server running at the end.
+    pub keep: bool,
+    /// Use this configuration file instead of the nearest `migcheck.toml`.
+    pub config: Option<PathBuf>,
+}
+
+/// One set's replay.
+#[derive(Debug)]
+pub struct SetOutcome {
+    pub kind: SetKind,
+    /// The set directory, as shown to users.
+    pub dir: String,
+    /// The database it was replayed into.
+    pub database: String,
+    /// Migrations the tool would apply.
+    pub files: usize,
+    /// Migrations applied completely.
+    pub applied: usize,
+    /// The file whose statement PostgreSQL rejected.
+    pub stopped_at: Option<String>,
+    /// The verify checks, when every migration applied.
+    pub verify: Option<VerifyReport>,
+    pub elapsed: Duration,
+}
+
+/// A server left running with `keep`.
+#[derive(Debug, Clone)]
+pub struct KeptServer {
+    /// Connection URL over the unix socket (no password needed), to the `postgres` database.
+    pub url: String,
+    pub stop_command: String,
+    /// The directory to delete once stopped.
+    pub dir: PathBuf,
+}
+
+/// Everything a replay found.
+#[derive(Debug, Default)]
+pub struct ReplayOutcome {
+    /// Findings (`replay-*` rules) in `check`'s shape; `files` are the files sent,
+    /// `statements` the statements sent.
+    pub report: Report,
+    pub sets: Vec<SetOutcome>,
+    /// PostgreSQL major version of the server.
+    pub server_version: String,
+    /// initdb + start-up.
+    pub startup: Duration,
+    /// The whole run, start-up included.
+    pub total: Duration,
+    pub kept: Option<KeptServer>,
+}
+
+impl ReplayOutcome {
+    /// Error-severity findings or failed verify checks.
+    pub fn failed(&self) -> bool {
+        self.report.count(Severity::Error) > 0
+            || self
+                .sets
+                .iter()
+                .any(|s| s.verify.as_ref().is_some_and(|v| !v.ok()))
+    }
+}
+
+/// Why replay could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Input(Vec<InputError>),
+    #[error("{0}")]
+    Server(#[from] ServerError),
+    #[error("{0}")]
+    Pg(#[from] PgError),
+    #[error("interrupted; the throwaway server was stopped and removed")]
+    Interrupted,
+    #[error("{0}")]
+    Other(String),
+}
+
+/// The server binaries: `pg_bin`, else `pg_version`'s usual folders, else [`find_bin_dir`].
+pub fn bin_dir(pg_bin: Option<&Path>, pg_version: Option<u32>) -> Result<PathBuf, ServerError> {
+    let Some(n) = pg_version.filter(|_| pg_bin.is_none()) else {
+        return find_bin_dir(pg_bin);
+    };
+    let candidates = [
+        format!("/usr/lib/postgresql/{n}/bin"),
+        format!("/usr/pgsql-{n}/bin"),
+        format!("/opt/homebrew/opt/postgresql@{n}/bin"),
+        format!("/usr/local/opt/postgresql@{n}/bin"),
+    ];
+    for c in &candidates {
+        let d = Path::new(c);
+        if ["initdb", "postgres", "pg_ctl"]
+            .iter()
+            .all(|b| d.join(b).is_file())
+        {
+            return Ok(d.to_path_buf());
+        }
+    }
+    let generic = install_hint();
+    let install = if generic.starts_with("apt-get install postgresql") && !generic.contains('(') {
+        format!("apt-get install postgresql-{n}")
+    } else if generic.starts_with("dnf") {
+        format!("dnf install postgresql{n}-server")
+    } else if generic.starts_with("brew") {
+        format!("brew install postgresql@{n}")
+    } else {
+        format!("{generic} (version {n})")
+    };
+    Err(ServerError::NotFound {
+        searched: candidates.join(", "),
+        install,
+    })
+}
+
+/// Replays the migration sets under `paths` (blocking; installs its own SIGINT/SIGTERM
+/// handling for the duration of the call).
+pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOutcome, ReplayError> {
+    let began = Instant::now();
+    let mut errors = Vec::new();
+    let mut configs = ConfigCache::new(opts.config.clone());
+    let (sets, _) = lint::load(paths, &mut configs, &mut errors);
+    if !errors.is_empty() {
+        return Err(ReplayError::Input(errors));
+    }
+    let sets: Vec<LoadedSet> = sets
+        .into_iter()
+        .filter(|s| exec::applied_units(s).next().is_some())
+        .collect();
+    if sets.is_empty() {
+        return Ok(ReplayOutcome::default());
+    }
+    let bin = bin_dir(opts.pg_bin.as_deref(), opts.pg_version)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ReplayError::Other(format!("cannot start the async runtime: {e}")))?;
+    let server_opts = ServerOptions {
+        pg_bin: Some(bin),
+        // `keep` is applied at the very end, so that errors and Ctrl-C always stop the server.
+        keep: false,
+        ..ServerOptions::default()
+    };
+    let mut outcome = rt.block_on(run_async(sets, server_opts, opts, began))?;
+    outcome.total = began.elapsed();
+    Ok(outcome)
+}
+
+/// SIGINT or SIGTERM.
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals, ReplayError> {
+        use tokio::signal::unix::{signal, SignalKind};
+        let err = |e: std::io::Error| ReplayError::Other(format!("cannot handle Ctrl-C: {e}"));
+        Ok(Signals {
+            int: signal(SignalKind::interrupt()).map_err(err)?,
+            term: signal(SignalKind::terminate()).map_err(err)?,
+        })
+    }
+
+    async fn recv(&mut self) {
+        tokio::select! {
+            _ = self.int.recv() => {}
+            _ = self.term.recv() => {}
+        }
+    }
+}
+
+async fn run_async(
+    sets: Vec<LoadedSet>,
+    server_opts: ServerOptions,
+    opts: &ReplayOptions,
+    began: Instant,
+) -> Result<ReplayOutcome, ReplayError> {
+    let mut signals = Signals::new()?;
+    let mut start = tokio::task::spawn_blocking(move || ThrowawayServer::start(server_opts));
+    let server = tokio::select! {
+        biased;
+        _ = signals.recv() => {
+            // Let the start finish so the server is dropped (stopped, removed) before we exit.
+            let _ = (&mut start).await;
+            return Err(ReplayError::Interrupted);
+        }
+        r = &mut start => r.map_err(|e| ReplayError::Other(format!("server start-up failed: {e}")))??,
+    };
+    let result = tokio::select! {
+        biased;
+        _ = signals.recv() => Err(ReplayError::Interrupted),
+        r = replay_sets(&server, &sets) => r,
+    };
+    let result = match result {
+        // The terminal's Ctrl-C reaches the server too, which may close our connection
+        // before our own handler runs.
+        Err(ReplayError::Pg(e)) => {
+            match tokio::time::timeout(Duration::from_millis(300), signals.recv()).await {
+                Ok(()) => Err(ReplayError::Interrupted),
+                Err(_) => Err(ReplayError::Pg(e)),
+            }
+        }
+        r => r,
+    };
+    let (mut findings_sets, set_outcomes) = result?;
+    let mut outcome = ReplayOutcome {
+        server_version: server.version().to_string(),
+        startup: server.startup_time(),
+        ..ReplayOutcome::default()
+    };
+    for (loaded, run) in sets.iter().zip(findings_sets.iter_mut()) {
+        let (findings, files, statements) = findings_of(loaded, run);
+        outcome.report.findings.extend(findings);
+        outcome.report.files += files;
+        outcome.report.statements += statements;
+    }
+    outcome
+        .report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.sets = set_outcomes;
+    outcome.total = began.elapsed();
+    if opts.keep {
+        outcome.kept = Some(KeptServer {
+            url: server.url(),
+            // pg_ctl refuses to run as root; the postmaster (run as another user then) can
+            // still be signalled: SIGINT is a fast shutdown.
+            stop_command: if crate::server::is_root() {
+                format!(
+                    "kill -INT $(head -1 {})",
+                    server.data_dir().join("postmaster.pid").display()
+                )
+            } else {
+                server.stop_command()
+            },
+            dir: server.socket_dir().to_path_buf(),
+        });
+        // Neither stop the server nor remove its directory.
+        std::mem::forget(server);
+    }
+    Ok(outcome)
+}
+
+type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>);
+
+async fn replay_sets(
+    server: &ThrowawayServer,
+    sets: &[LoadedSet],
+) -> Result<SetResults, ReplayError> {
+    let cfg = server.connection_config();
+    let admin = connect(&cfg).await?;
+    let major: u32 = server
+        .version()
+        .split('.')
+        .next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(15);
+    let mut runs = Vec::new();
+    let mut outcomes = Vec::new();
+    for (i, loaded) in sets.iter().enumerate() {
+        let began = Instant::now();
+        let kind = loaded.set.kind;
+        let database = format!("replay_{}_{}", i + 1, kind.as_str().replace('-', "_"));
+        admin
+            .batch_execute(&format!("CREATE DATABASE {database}"))
+            .await
+            .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
+        let client = connect(&cfg.with_dbname(&database)).await?;
+        if kind == SetKind::Supabase {
+            apply_supabase_baseline(&client).await?;
+        }
+        let run = exec::run_set(&client, loaded, major).await?;
+        let verify = if run.stopped_at.is_none() {
+            let mut exp = expect::from_replayed_set(loaded);
+            if kind == SetKind::Prisma {
+                exp.allow_without_rls
+                    .push("public._prisma_migrations".to_string());
+            }
+            let opts = VerifyOptions {
+                all: true,
+                ..VerifyOptions::default()
+            };
+            let mut report = verify(&client, &exp, &opts).await?;
+            report.database = database.clone();
+            Some(report)
+        } else {
+            None
+        };
+        outcomes.push(SetOutcome {
+            kind,
+            dir: migcheck_core::source::display_path(&loaded.set.dir),
+            database,
+            files: run.files,
+            applied: run.applied,
+            stopped_at: run.stopped_at.clone(),
+            verify,
+            elapsed: began.elapsed(),
+        });
+        runs.push(run);
+    }
+    Ok((runs, outcomes))
+}
+
+/// The `migcheck:allow` directives of a file that name a replay rule, with what they cover.
+fn replay_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
+    let text = &unit.source.text;
+    let mut out = Vec::new();
+    for c in &unit.parsed.comments {
+        let Some(d) = parse_directive(&text[c.body.clone()], c.body.start) else {
+            continue;
+        };
+        if !d.rules.iter().any(|r| REPLAY_RULES.contains(&r.as_str())) {
+            continue;
+        }
+        let covers = match d.scope {
+            Scope::File => 0..text.len(),
+            Scope::Next => match unit
+                .parsed
+                .statements
+                .iter()
+                .find(|s| s.span.start >= c.span.end)
+            {
+                Some(s) => s.span.clone(),
+                None => continue,
+            },
+        };
+        out.push((d, covers));
+    }
+    out
+}
+
+/// Findings of one set with configured severities and allow directives applied; also the
+/// number of files and statements sent.
+fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Vec<Finding>, usize, usize) {
+    let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
+    for (rule, hit) in run.hits.drain(..) {
+        let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
+        let Some(unit) = loaded
+            .units
+            .iter()
+            .find(|u| Arc::ptr_eq(&u.source, &hit.file))
+        else {
+            continue;
+        };
+        by_file.entry(unit.index).or_default().push(Finding {
+            rule,
+            severity: loaded.config.severity(rule, default),
+            file: hit.file,
+            span: hit.span,
+            message: hit.message,
+            help: hit.help,
+        });
+    }
+    let mut out = Vec::new();
+    for &i in &run.attempted {
+        let Some(unit) = loaded.units.iter().find(|u| u.index == i) else {
+            continue;
+        };
+        let findings = by_file.remove(&i).unwrap_or_default();
+        out.extend(lint::apply_allows(
+            &unit.source,
+            replay_allows(unit),
+            findings,
+            &loaded.config,
+        ));
+    }
+    (out, run.attempted.len(), run.statements)
+}

@@ -1,0 +1,235 @@
+//! `migcheck replay`: apply the migrations to a throwaway PostgreSQL, trace locks and
+//! rewrites, then verify the result. The engine is `migcheck_pg::replay`.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use migcheck_core::render::{self, RenderOptions};
+use migcheck_core::Severity;
+use migcheck_pg::replay::{self, ReplayError, ReplayOptions, ReplayOutcome, SetOutcome};
+use migcheck_pg::{render_human, render_markdown};
+use serde_json::json;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReplayFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// Files and directories holding migration sets (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// The directory with the PostgreSQL server binaries (initdb, postgres, pg_ctl).
+    #[arg(long, value_name = "DIR")]
+    pub pg_bin: Option<PathBuf>,
+    /// Prefer this PostgreSQL major version's binaries (e.g. /usr/lib/postgresql/16/bin).
+    #[arg(long, value_name = "N")]
+    pub pg_version: Option<u32>,
+    /// Leave the server running at the end and print how to connect and how to stop it.
+    #[arg(long)]
+    pub keep: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReplayFormat::Human)]
+    pub format: ReplayFormat,
+    /// Use this configuration file instead of the nearest migcheck.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Exit code for an interrupted run (128 + SIGINT).
+const INTERRUPTED: u8 = 130;
+
+pub fn run(args: ReplayArgs) -> u8 {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let opts = ReplayOptions {
+        pg_bin: args.pg_bin,
+        pg_version: args.pg_version,
+        keep: args.keep,
+        config: args.config,
+    };
+    let outcome = match replay::run_blocking(&paths, &opts) {
+        Ok(o) => o,
+        Err(ReplayError::Interrupted) => {
+            eprintln!("migcheck replay: {}", ReplayError::Interrupted);
+            return INTERRUPTED;
+        }
+        Err(e) => {
+            for line in e.to_string().lines() {
+                eprintln!("error: {line}");
+            }
+            return crate::TROUBLE;
+        }
+    };
+    let text = match args.format {
+        ReplayFormat::Human => human(&outcome),
+        ReplayFormat::Json => json_doc(&outcome),
+        ReplayFormat::Markdown => markdown(&outcome),
+    };
+    crate::emit(&text);
+    if outcome.sets.is_empty() {
+        eprintln!("migcheck replay: no migrations to replay under the given paths");
+    } else {
+        let set_times: Vec<String> = outcome
+            .sets
+            .iter()
+            .map(|s| format!("{} {:.2} s", s.database, s.elapsed.as_secs_f64()))
+            .collect();
+        eprintln!(
+            "migcheck replay: PostgreSQL {} started in {:.2} s; {} files, {} statements; total {:.2} s ({})",
+            outcome.server_version,
+            outcome.startup.as_secs_f64(),
+            outcome.report.files,
+            outcome.report.statements,
+            outcome.total.as_secs_f64(),
+            set_times.join(", ")
+        );
+    }
+    if let Some(k) = &outcome.kept {
+        eprintln!(
+            "The server is still running.\n  connect: psql \"{}\"  (databases: {})\n  stop:    {}\n  then remove its directory: rm -rf {}",
+            k.url,
+            outcome
+                .sets
+                .iter()
+                .map(|s| s.database.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            k.stop_command,
+            k.dir.display()
+        );
+    }
+    if outcome.failed() {
+        crate::FINDINGS
+    } else {
+        crate::CLEAN
+    }
+}
+
+fn set_line(s: &SetOutcome) -> String {
+    let mut line = format!(
+        "{} set {} (database {}): applied {} of {} migrations",
+        s.kind.as_str(),
+        s.dir,
+        s.database,
+        s.applied,
+        s.files
+    );
+    if let Some(f) = &s.stopped_at {
+        line.push_str(&format!("; stopped at {f}, verify skipped"));
+    }
+    line
+}
+
+fn human(o: &ReplayOutcome) -> String {
+    let mut out = render::human::render(
+        &o.report,
+        RenderOptions {
+            color: crate::color_wanted(),
+        },
+    );
+    for s in &o.sets {
+        out.push_str(&format!("\n── {}\n", set_line(s)));
+        if let Some(v) = &s.verify {
+            out.push_str(&render_human(v));
+        }
+    }
+    out
+}
+
+fn verify_json(s: &SetOutcome) -> serde_json::Value {
+    json!({
+        "set": s.dir,
+        "kind": s.kind.as_str(),
+        "database": s.database,
+        "files": s.files,
+        "applied": s.applied,
+        "stopped_at": s.stopped_at,
+        "verify": s.verify.as_ref().map(|v| json!({
+            "version": 1,
+            "ok": v.ok(),
+            "database": v.database,
+            "checks": v.checks,
+            "summary": v.summary(),
+        })),
+    })
+}
+
+/// `check`'s JSON document with a `verify` array inserted before `summary`.
+fn json_doc(o: &ReplayOutcome) -> String {
+    let base = render::json::render(&o.report);
+    let verify: Vec<serde_json::Value> = o.sets.iter().map(verify_json).collect();
+    let pretty = serde_json::to_string_pretty(&verify).expect("values serialize");
+    let indented = pretty.replace('\n', "\n  ");
+    let marker = "\n  \"summary\":";
+    match base.rfind(marker) {
+        Some(at) => format!("{}\n  \"verify\": {indented},{}", &base[..at], &base[at..]),
+        None => {
+            // Not the expected layout: rebuild (key order may differ).
+            let mut v: serde_json::Value =
+                serde_json::from_str(&base).expect("check's JSON parses");
+            v["verify"] = serde_json::Value::Array(verify);
+            format!(
+                "{}\n",
+                serde_json::to_string_pretty(&v).expect("serializes")
+            )
+        }
+    }
+}
+
+fn cell(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+fn markdown(o: &ReplayOutcome) -> String {
+    let r = &o.report;
+    let (e, w) = (r.count(Severity::Error), r.count(Severity::Warning));
+    let mut out = String::from("## migcheck replay\n\n");
+    out.push_str(&format!(
+        "{} {} errors, {} warnings in {} files ({} statements)\n\n",
+        if o.failed() {
+            "❌ **Issues found**:"
+        } else if w > 0 {
+            "⚠️ **Applied, with warnings**:"
+        } else {
+            "✅ **Applied cleanly**:"
+        },
+        e,
+        w,
+        r.files,
+        r.statements
+    ));
+    if !r.findings.is_empty() {
+        out.push_str("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n");
+        for f in &r.findings {
+            let at = f.start();
+            out.push_str(&format!(
+                "| {} | [`{}`]({}) | `{}:{}:{}` | {} |\n",
+                f.severity,
+                f.rule,
+                render::rule_url(f.rule),
+                cell(&f.file.display),
+                at.line,
+                at.column,
+                cell(&f.message)
+            ));
+        }
+        out.push('\n');
+    }
+    for s in &o.sets {
+        out.push_str(&format!("### {}\n\n", cell(&set_line(s))));
+        if let Some(v) = &s.verify {
+            let md = render_markdown(v);
+            out.push_str(md.strip_prefix("## migcheck verify\n\n").unwrap_or(&md));
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,213 @@
+//! `migcheck replay` end to end: the binary, real throwaway servers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn migcheck(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("migcheck runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn hotdash_human() {
+    let o = migcheck(&["replay", "testdata/examples/hotdash"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("20251022080000_tile_settings.sql:10:13"),
+        "{out}"
+    );
+    // Timings and the server go to stderr; stdout names no port or temporary path.
+    assert!(!out.contains("/tmp/"), "{out}");
+    assert!(stderr(&o).contains("started in"), "{}", stderr(&o));
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn fixtures_human_exit_0() {
+    let o = migcheck(&["replay", "testdata/replay"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn hotdash_json_and_markdown() {
+    let o = migcheck(&["replay", "--format", "json", "testdata/examples/hotdash"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let failed: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "replay-failed")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["line"], 10);
+    assert_eq!(failed[0]["column"], 13);
+    assert_eq!(failed[0]["severity"], "error");
+    let sets = v["verify"].as_array().unwrap();
+    assert_eq!(sets.len(), 2);
+    assert_eq!(sets[0]["kind"], "prisma");
+    assert_eq!(sets[0]["verify"]["ok"], false);
+    assert_eq!(sets[1]["kind"], "supabase");
+    assert!(sets[1]["verify"].is_null());
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["errors"], 1);
+
+    let o = migcheck(&[
+        "replay",
+        "--format",
+        "markdown",
+        "testdata/examples/hotdash",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let md = stdout(&o);
+    assert!(md.starts_with("## migcheck replay\n"), "{md}");
+    assert!(md.contains("| error | [`replay-failed`]"), "{md}");
+    assert!(
+        md.contains("| **fail** | `rls-enabled` | public.\"Session\""),
+        "{md}"
+    );
+}
+
+#[test]
+fn no_server_binaries_exit_2() {
+    let o = migcheck(&["replay", "--pg-bin", "/nonexistent/bin", "testdata/replay"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("does not contain PostgreSQL server binaries"));
+    let o = migcheck(&["replay", "--pg-version", "99", "testdata/replay"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("install them with"), "{}", stderr(&o));
+    let o = migcheck(&["replay", "testdata/does-not-exist"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn keep_leaves_the_server_running() {
+    let o = migcheck(&["replay", "--keep", "testdata/replay/concurrently"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let line = |prefix: &str| {
+        err.lines()
+            .find_map(|l| l.trim().strip_prefix(prefix).map(str::trim))
+            .unwrap_or_else(|| panic!("no `{prefix}` in {err}"))
+            .to_string()
+    };
+    let stop = line("stop:");
+    let dir = PathBuf::from(line("then remove its directory: rm -rf"));
+    // Whatever happens below, do not leave the server behind.
+    struct Cleanup(PathBuf);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            if let Ok(pid) = std::fs::read_to_string(self.0.join("data/postmaster.pid")) {
+                if let Some(pid) = pid.lines().next() {
+                    let _ = Command::new("kill").args(["-INT", pid]).status();
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+            }
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _cleanup = Cleanup(dir.clone());
+    assert!(line("connect:").contains("postgresql://postgres@/postgres?host="));
+    assert!(dir.join("data/postmaster.pid").is_file(), "{err}");
+    let pid = std::fs::read_to_string(dir.join("data/postmaster.pid")).unwrap();
+    let pid = pid.lines().next().unwrap().to_string();
+    let status = Command::new("sh").arg("-c").arg(&stop).status().unwrap();
+    assert!(status.success(), "{stop}");
+    let began = Instant::now();
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(
+            began.elapsed() < Duration::from_secs(10),
+            "{stop} did not stop it"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The postgres server started by `pid`, and its data directory.
+fn child_postgres(pid: u32) -> Option<(u32, PathBuf)> {
+    for e in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(p) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...
+        let after = &stat[stat.rfind(')').map_or(0, |i| i + 1)..];
+        let ppid: Option<u32> = after.split_whitespace().nth(1).and_then(|s| s.parse().ok());
+        if ppid != Some(pid) {
+            continue;
+        }
+        let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+        let args: Vec<String> = cmd
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if let Some(i) = args.iter().position(|a| a == "-D") {
+            if args[0].ends_with("postgres") {
+                return Some((p, PathBuf::from(&args[i + 1])));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn ctrl_c_stops_and_removes_the_server() {
+    let set = tempfile::tempdir().unwrap();
+    std::fs::write(set.path().join("slow.sql"), "select pg_sleep(60);\n").unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .arg("replay")
+        .arg(set.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let began = Instant::now();
+    let (pg, data) = loop {
+        if let Some(found) = child_postgres(child.id()) {
+            break found;
+        }
+        assert!(began.elapsed() < Duration::from_secs(30), "no server");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // Let it reach the slow statement.
+    std::thread::sleep(Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("stopped and removed"));
+    assert!(!data.exists(), "{} still exists", data.display());
+    assert!(
+        !Path::new(&format!("/proc/{pg}")).exists(),
+        "postgres {pg} still runs"
+    );
+}

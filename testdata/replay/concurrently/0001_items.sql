@@ -1,0 +1,4 @@
+create table items (
+  id integer primary key,
+  sku text not null
+);
