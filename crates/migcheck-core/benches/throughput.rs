@@ -72,7 +72,7 @@ fn table_sql(rng: &mut Rng, name: &str) -> String {
     for i in 0..(3 + rng.next() % 8) {
         let ty = rng.pick(TYPES);
         let w = rng.pick(WORDS);
-        let null = if rng.next() % 3 == 0 { " not null" } else { "" };
+        let null = if rng.next().is_multiple_of(3) { " not null" } else { "" };
         cols.push(format!("  {w}_{i} {ty}{null}"));
     }
     cols.push("  user_id uuid not null references auth.users (id) on delete cascade".into());
@@ -92,12 +92,12 @@ fn table_sql(rng: &mut Rng, name: &str) -> String {
     s.push_str(&format!(
         "create policy \"owners write {name}\"\n  on public.{name} for insert to authenticated\n  with check ((select auth.uid()) = user_id);\n\n"
     ));
-    if rng.next() % 4 == 0 {
+    if rng.next().is_multiple_of(4) {
         s.push_str(&format!(
             "create or replace function public.{name}_touch()\nreturns trigger\nlanguage plpgsql\nsecurity invoker\nset search_path = ''\nas $$\nbegin\n  new.created_at := now();\n  -- drop table is only text here\n  return new;\nend;\n$$;\n\ncreate trigger {name}_touch before update on public.{name}\n  for each row execute function public.{name}_touch();\n\n"
         ));
     }
-    if rng.next() % 5 == 0 {
+    if rng.next().is_multiple_of(5) {
         s.push_str(&format!(
             "do $$\nbegin\n  if not exists (select 1 from pg_type where typname = '{name}_status') then\n    create type public.{name}_status as enum ('new', 'done');\n  end if;\nend\n$$;\n\n"
         ));
