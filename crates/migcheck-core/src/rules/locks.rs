@@ -227,8 +227,13 @@ fn work(stmt: &crate::parse::Statement, locks: &[TableLock], held: &TableLock) -
         _ => {}
     }
     let other = locks.iter().find(|l| l.label != held.label)?;
+    let article = if other.lock == Lock::AccessExclusive {
+        "an"
+    } else {
+        "a"
+    };
     Some(format!(
-        "acquire a {} lock on {}, which can wait behind other sessions",
+        "acquire {article} {} lock on {} (which may itself wait behind other sessions)",
         other.lock.name(),
         other.label
     ))

@@ -25,8 +25,8 @@ impl Rule for StatementsAfterAccessExclusive {
             file: cx.unit.source.clone(),
             span: stmts[i].span.clone(),
             message: format!(
-                "The statement on line {line} took an ACCESS EXCLUSIVE lock on {} that is held until the transaction commits; this statement must {work} first, so every read and write of that table waits for it too",
-                lock.label
+                "The ACCESS EXCLUSIVE lock on {} taken on line {line} is held until the transaction commits, and this statement must first {work}: every read and write of {} waits meanwhile",
+                lock.label, lock.label
             ),
             help: "Move this statement to its own migration, or before the statement that takes the lock, so the lock is held only for an instant.".into(),
         });
