@@ -89,7 +89,6 @@ const VOLATILE: &[&str] = &[
     "txid_current",
     "statement_timestamp",
     "gen_random_bytes",
-    "random_string",
 ];
 
 /// The first volatile function an expression calls, if any (by name: unknown functions are
