@@ -72,7 +72,11 @@ fn table_sql(rng: &mut Rng, name: &str) -> String {
     for i in 0..(3 + rng.next() % 8) {
         let ty = rng.pick(TYPES);
         let w = rng.pick(WORDS);
-        let null = if rng.next().is_multiple_of(3) { " not null" } else { "" };
+        let null = if rng.next().is_multiple_of(3) {
+            " not null"
+        } else {
+            ""
+        };
         cols.push(format!("  {w}_{i} {ty}{null}"));
     }
     cols.push("  user_id uuid not null references auth.users (id) on delete cascade".into());

@@ -396,19 +396,26 @@ fn classify(kind: SetKind, file: &Path) -> (Option<String>, String, Role) {
 
 /// Compares versions numerically, part by part (`1.10` after `1.9`, `0002` equal to `2`).
 pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    let parts = |s: &str| -> Vec<String> {
-        s.split('.')
+    // A version may carry a name after its number (Prisma's is the whole folder name,
+    // `20250822135300_add_filters`): compare the numeric part numerically, then the rest.
+    let split = |s: &str| -> (Vec<String>, String) {
+        let n = s
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(s.len());
+        let parts = s[..n]
+            .split('.')
             .map(|p| p.trim_start_matches('0').to_string())
-            .collect()
+            .collect();
+        (parts, s[n..].to_string())
     };
-    let (pa, pb) = (parts(a), parts(b));
+    let ((pa, ra), (pb, rb)) = (split(a), split(b));
     for (x, y) in pa.iter().zip(&pb) {
         let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
         if o.is_ne() {
             return o;
         }
     }
-    pa.len().cmp(&pb.len())
+    pa.len().cmp(&pb.len()).then_with(|| ra.cmp(&rb))
 }
 
 fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -> MigrationSet {
@@ -447,6 +454,29 @@ fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -
         kind,
         dir,
         files: out,
+    }
+}
+
+#[cfg(test)]
+mod version_order_tests {
+    use super::compare_versions;
+    use std::cmp::Ordering::*;
+
+    #[test]
+    fn prisma_folder_versions_sort_by_their_timestamp() {
+        assert_eq!(
+            compare_versions(
+                "20250822135300_add_dashboard_filters",
+                "20260821121500_backfill_x"
+            ),
+            Less
+        );
+        assert_eq!(
+            compare_versions("20231110012457_a", "20250822135300_longer_name"),
+            Less
+        );
+        assert_eq!(compare_versions("0002", "2"), Equal);
+        assert_eq!(compare_versions("1.10", "1.9"), Greater);
     }
 }
 

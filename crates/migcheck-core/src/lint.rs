@@ -434,8 +434,17 @@ pub fn apply_allows(
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let mut report = Report::default();
     let mut configs = ConfigCache::new(opts.config.clone());
-    let (sets, deploy_files) = load(paths, &mut configs, &mut report.errors);
+    let (mut sets, deploy_files) = load(paths, &mut configs, &mut report.errors);
     let only = opts.only.as_ref();
+    // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
+    // read `reported`: with `--changed` and the like, that is the changed files.
+    if let Some(only) = only {
+        for s in &mut sets {
+            for u in &mut s.units {
+                u.migration.reported = only.contains(&canonical(&u.migration.path));
+            }
+        }
+    }
     let is_reported = |path: &Path, named: bool| match only {
         Some(set) => set.contains(&canonical(path)),
         None => named,

@@ -196,11 +196,50 @@ registry! {
     migration_in_deploy_config => MigrationInDeployConfig,
     invalid_allow => InvalidAllow,
     unused_allow => UnusedAllow,
+    // Locking: statements that block traffic on tables that already exist.
+    require_concurrent_index => RequireConcurrentIndex,
+    require_concurrent_index_drop => RequireConcurrentIndexDrop,
+    concurrently_in_transaction => ConcurrentlyInTransaction,
+    constraint_without_not_valid => ConstraintWithoutNotValid,
+    unique_constraint_without_index => UniqueConstraintWithoutIndex,
+    exclude_constraint => ExcludeConstraint,
+    add_column_not_null_without_default => AddColumnNotNullWithoutDefault,
+    set_not_null => SetNotNull,
+    add_column_rewrites_table => AddColumnRewritesTable,
+    lock_timeout_missing => LockTimeoutMissing,
+    statements_after_access_exclusive => StatementsAfterAccessExclusive,
+    enum_add_value_in_transaction => EnumAddValueInTransaction,
+    // Non-additive: changes that break clients still deployed.
+    drop_not_null_or_default => DropNotNullOrDefault,
+    revoke_from_client_role => RevokeFromClientRole,
+    // Security: static versions of Supabase's database lints.
+    policy_without_rls => PolicyWithoutRls,
+    permissive_policy_always_true => PermissivePolicyAlwaysTrue,
+    security_definer_search_path => SecurityDefinerSearchPath,
+    security_definer_exposed => SecurityDefinerExposed,
+    view_without_security_invoker => ViewWithoutSecurityInvoker,
+    view_over_auth_users => ViewOverAuthUsers,
+    policy_trusts_user_metadata => PolicyTrustsUserMetadata,
+    grant_write_to_anon => GrantWriteToAnon,
+    owner_change_rls => OwnerChangeRls,
+    // Hygiene: transactions, types, conventions.
+    transaction_not_committed => TransactionNotCommitted,
+    commit_in_wrapped_migration => CommitInWrappedMigration,
+    nested_transaction => NestedTransaction,
+    prefer_jsonb => PreferJsonb,
+    prefer_timestamptz => PreferTimestamptz,
+    table_without_primary_key => TableWithoutPrimaryKey,
+    migration_version_out_of_order => MigrationVersionOutOfOrder,
     // replay
     replay_failed => ReplayFailed,
     replay_lock => ReplayLock,
     replay_table_rewrite => ReplayTableRewrite,
 }
+
+// Questions several rules ask (not rules themselves).
+mod locks;
+mod sql;
+mod transaction;
 
 /// The rule with this id.
 pub fn by_id(id: &str) -> Option<&'static dyn Rule> {

@@ -1,0 +1,66 @@
+use sqlparser::ast::{AlterTableOperation, ColumnOption, DataType, Statement as Ast};
+
+use super::{Hit, Rule, RuleMeta, StatementCx};
+use crate::effect::quote_ident;
+use crate::extract::{fold, qual};
+
+pub struct AddColumnNotNullWithoutDefault;
+
+static META: RuleMeta = rule_meta!(
+    "add-column-not-null-without-default",
+    Error,
+    Locking,
+    "ADD COLUMN ... NOT NULL without a DEFAULT on a table that already exists"
+);
+
+/// `serial` and friends: an implicit default from a sequence.
+pub fn is_serial(t: &DataType) -> bool {
+    let name = t.to_string().to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "serial" | "bigserial" | "smallserial" | "serial2" | "serial4" | "serial8"
+    )
+}
+
+impl Rule for AddColumnNotNullWithoutDefault {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+        if !cx.is_forward() {
+            return;
+        }
+        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+            return;
+        };
+        let table = qual(&at.name);
+        if cx.table_is_new(&table) {
+            return;
+        }
+        for op in &at.operations {
+            let AlterTableOperation::AddColumn { column_def, .. } = op else {
+                continue;
+            };
+            let opts: Vec<&ColumnOption> = column_def.options.iter().map(|o| &o.option).collect();
+            let not_null = opts
+                .iter()
+                .any(|o| matches!(o, ColumnOption::NotNull | ColumnOption::PrimaryKey(_)));
+            let filled = is_serial(&column_def.data_type)
+                || opts
+                    .iter()
+                    .any(|o| matches!(o, ColumnOption::Default(_) | ColumnOption::Generated { .. }));
+            if !not_null || filled {
+                continue;
+            }
+            out.push(cx.hit(
+                format!(
+                    "Adding column `{}` to `{}` as NOT NULL without a default fails as soon as the table has a row (existing rows would be NULL), and breaks inserts of deployed code that does not set it",
+                    quote_ident(&fold(&column_def.name)),
+                    cx.table_name(&table)
+                ),
+                "Add the column with a constant DEFAULT (PostgreSQL 11+ stores it without a rewrite), or add it nullable, backfill, and set NOT NULL later.",
+            ));
+        }
+    }
+}

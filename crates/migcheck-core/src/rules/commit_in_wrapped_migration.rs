@@ -1,0 +1,50 @@
+use super::transaction::{control, wrapping, Control, Wrapping};
+use super::{FileCx, Hit, Rule, RuleMeta};
+
+pub struct CommitInWrappedMigration;
+
+static META: RuleMeta = rule_meta!(
+    "commit-in-wrapped-migration",
+    Warning,
+    Hygiene,
+    "COMMIT or ROLLBACK in a file the tool wraps in a transaction, with statements after it"
+);
+
+impl Rule for CommitInWrappedMigration {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+        let Wrapping::Tool(why) = wrapping(cx.set, cx.unit) else {
+            return;
+        };
+        let stmts = &cx.unit.parsed.statements;
+        for (i, s) in stmts.iter().enumerate() {
+            if control(s) != Some(Control::End) {
+                continue;
+            }
+            let rest = stmts[i + 1..]
+                .iter()
+                .filter(|t| !t.rollback && control(t).is_none())
+                .count();
+            if rest == 0 {
+                continue;
+            }
+            let ends = if s.head.starts_with("ROLLBACK") || s.head.starts_with("ABORT") {
+                "rolls back"
+            } else {
+                "commits"
+            };
+            out.push(Hit {
+                file: cx.unit.source.clone(),
+                span: s.span.clone(),
+                message: format!(
+                    "This {ends} the transaction the tool opened ({why}): the {rest} statement(s) after it run outside any transaction, so a failure among them leaves the migration half applied and not recorded as applied"
+                ),
+                help: "Remove the explicit transaction control and let the tool's transaction cover the file, or split the file into separate migrations.".into(),
+            });
+            return;
+        }
+    }
+}

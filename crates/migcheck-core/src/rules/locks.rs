@@ -1,0 +1,308 @@
+//! Which table-level locks a statement takes, on tables that existed before its file.
+//!
+//! Only what the locking rules need: the strongest lock per statement and table, named the way
+//! PostgreSQL's documentation names it, with what it blocks. Tables created earlier in the same
+//! file are left out: nobody else can be using them yet.
+
+use sqlparser::ast::{self, AlterTableOperation, Statement as Ast, TableConstraint};
+
+use super::StatementCx;
+use crate::effect::{Effect, ObjectKind, QualName};
+use crate::extract::qual;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Lock {
+    ShareUpdateExclusive,
+    Share,
+    ShareRowExclusive,
+    AccessExclusive,
+}
+
+impl Lock {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lock::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
+            Lock::Share => "SHARE",
+            Lock::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
+            Lock::AccessExclusive => "ACCESS EXCLUSIVE",
+        }
+    }
+}
+
+/// A lock on a table (or, for `DROP INDEX`, on the table of an index).
+#[derive(Debug, Clone)]
+pub struct TableLock {
+    /// How to name the locked object in a message, e.g. "`public.orders`".
+    pub label: String,
+    /// The resolved table, when known.
+    pub table: Option<(String, String)>,
+    pub lock: Lock,
+}
+
+fn alter_op_lock(op: &AlterTableOperation) -> Lock {
+    use AlterTableOperation as Op;
+    match op {
+        Op::AddConstraint {
+            constraint: TableConstraint::ForeignKey(_),
+            ..
+        } => Lock::ShareRowExclusive,
+        Op::ValidateConstraint { .. } | Op::SetTblProperties { .. } => Lock::ShareUpdateExclusive,
+        Op::EnableTrigger { .. }
+        | Op::DisableTrigger { .. }
+        | Op::EnableAlwaysTrigger { .. }
+        | Op::EnableReplicaTrigger { .. } => Lock::ShareRowExclusive,
+        Op::AttachPartition { .. } => Lock::ShareUpdateExclusive,
+        _ => Lock::AccessExclusive,
+    }
+}
+
+/// Locks the statement takes on objects that existed before its file.
+pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
+    if !cx.is_forward() {
+        return Vec::new();
+    }
+    let mut raw: Vec<(QualName, Lock)> = Vec::new();
+    let mut out = Vec::new();
+    match &cx.stmt.ast {
+        Some(Ast::AlterTable(at)) => {
+            if let Some(l) = at.operations.iter().map(alter_op_lock).max() {
+                raw.push((qual(&at.name), l));
+            }
+        }
+        Some(Ast::CreateIndex(ci)) if !ci.concurrently => {
+            raw.push((qual(&ci.table_name), Lock::Share));
+        }
+        Some(Ast::CreatePolicy(p)) => raw.push((qual(&p.table_name), Lock::AccessExclusive)),
+        Some(Ast::AlterPolicy(p)) => raw.push((qual(&p.table_name), Lock::AccessExclusive)),
+        Some(Ast::DropPolicy(p)) => raw.push((qual(&p.table_name), Lock::AccessExclusive)),
+        Some(Ast::CreateTrigger(t)) => raw.push((qual(&t.table_name), Lock::ShareRowExclusive)),
+        Some(Ast::DropTrigger(t)) => {
+            if let Some(n) = &t.table_name {
+                raw.push((qual(n), Lock::AccessExclusive));
+            }
+        }
+        Some(Ast::Truncate(_)) => {
+            for e in &cx.stmt.effects {
+                if let Effect::Truncate { table } = e {
+                    raw.push((table.clone(), Lock::AccessExclusive));
+                }
+            }
+        }
+        Some(Ast::Drop {
+            object_type: ast::ObjectType::Table,
+            ..
+        }) => {
+            for e in &cx.stmt.effects {
+                if let Effect::DropTable { table } = e {
+                    raw.push((table.clone(), Lock::AccessExclusive));
+                }
+            }
+        }
+        Some(Ast::Drop {
+            object_type: ast::ObjectType::Index,
+            names,
+            ..
+        }) => {
+            for n in names {
+                let q = qual(n);
+                if !cx
+                    .state
+                    .object_created_in(ObjectKind::Index, &q, None, cx.unit.index)
+                {
+                    out.push(TableLock {
+                        label: format!("the table of index `{q}`"),
+                        table: None,
+                        lock: Lock::AccessExclusive,
+                    });
+                }
+            }
+        }
+        Some(Ast::RefreshMaterializedView(r)) if !r.concurrently => {
+            let q = qual(&r.name);
+            if !cx
+                .state
+                .object_created_in(ObjectKind::MaterializedView, &q, None, cx.unit.index)
+            {
+                out.push(TableLock {
+                    label: format!("materialized view `{q}`"),
+                    table: None,
+                    lock: Lock::AccessExclusive,
+                });
+            }
+        }
+        Some(_) => {}
+        None => {
+            // Unparsed: what the token-level fallback recognised.
+            for e in &cx.stmt.effects {
+                match e {
+                    Effect::DropTable { table }
+                    | Effect::Truncate { table }
+                    | Effect::RenameTable { table, .. }
+                    | Effect::DropColumn { table, .. }
+                    | Effect::RenameColumn { table, .. }
+                    | Effect::ColumnTypeChange { table, .. }
+                    | Effect::AddColumn { table, .. }
+                    | Effect::EnableRls { table }
+                    | Effect::DisableRls { table, .. }
+                    | Effect::ForceRls { table } => {
+                        raw.push((table.clone(), Lock::AccessExclusive))
+                    }
+                    Effect::DropObject {
+                        kind: ObjectKind::Index,
+                        name,
+                        ..
+                    } if !cx.stmt.head.contains("CONCURRENTLY")
+                        && !cx.state.object_created_in(
+                            ObjectKind::Index,
+                            name,
+                            None,
+                            cx.unit.index,
+                        ) =>
+                    {
+                        out.push(TableLock {
+                            label: format!("the table of index `{name}`"),
+                            table: None,
+                            lock: Lock::AccessExclusive,
+                        })
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    for (table, lock) in raw {
+        if cx.table_is_new(&table) {
+            continue;
+        }
+        let key = cx.state.resolve_table(&table);
+        if out
+            .iter()
+            .any(|l: &TableLock| l.table.as_ref() == Some(&key))
+        {
+            continue;
+        }
+        out.push(TableLock {
+            label: format!("`{}`", cx.table_name(&table)),
+            table: Some(key),
+            lock,
+        });
+    }
+    out
+}
+
+/// What one pass over a file found about lock handling.
+#[derive(Debug, Default)]
+pub struct FileLocks {
+    /// The first statement that takes ACCESS EXCLUSIVE on an existing table with no
+    /// `lock_timeout` set before it in the file.
+    pub without_timeout: Option<(usize, TableLock)>,
+    /// The first statement that does work while an ACCESS EXCLUSIVE lock taken earlier in the
+    /// same transaction is held: (statement, statement that took the lock, the lock, the work).
+    pub after_exclusive: Option<(usize, usize, TableLock, String)>,
+}
+
+fn sets_lock_timeout(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    if !lower.contains("lock_timeout") {
+        return false;
+    }
+    use super::sql::Tok;
+    super::sql::tokens(text).iter().any(|t| match t {
+        Tok::Word(w) => w == "LOCK_TIMEOUT",
+        Tok::Str(s) => s.eq_ignore_ascii_case("lock_timeout"),
+        Tok::Other => false,
+    })
+}
+
+/// What a statement does that makes holding a lock meanwhile costly, if anything.
+fn work(stmt: &crate::parse::Statement, locks: &[TableLock], held: &TableLock) -> Option<String> {
+    match &stmt.ast {
+        Some(Ast::Insert(_)) => return Some("insert rows".into()),
+        Some(Ast::Update(_)) => return Some("update rows".into()),
+        Some(Ast::Delete(_)) => return Some("delete rows".into()),
+        Some(Ast::Copy { .. }) => return Some("copy rows".into()),
+        Some(Ast::Merge(_)) => return Some("merge rows".into()),
+        // On a table of this file the build is instant; on an existing one `locks` has it.
+        Some(Ast::CreateIndex(_)) if !locks.is_empty() => return Some("build an index".into()),
+        Some(Ast::RefreshMaterializedView(_)) => return Some("refresh a materialized view".into()),
+        _ => {}
+    }
+    let other = locks.iter().find(|l| l.label != held.label)?;
+    let article = if other.lock == Lock::AccessExclusive {
+        "an"
+    } else {
+        "a"
+    };
+    Some(format!(
+        "acquire {article} {} lock on {} (which may itself wait behind other sessions)",
+        other.lock.name(),
+        other.label
+    ))
+}
+
+/// One pass over a file, with the schema at its end.
+pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
+    use super::transaction::{control, file_is_one_transaction, Control};
+    let mut found = FileLocks::default();
+    let one_txn = file_is_one_transaction(fcx.set, fcx.unit);
+    let (mut explicit, mut ended) = (false, false);
+    let mut timeout = false;
+    let mut held: Option<(usize, TableLock)> = None;
+    let mut created_here: Vec<(String, String)> = Vec::new();
+    for (i, stmt) in fcx.unit.parsed.statements.iter().enumerate() {
+        if stmt.rollback {
+            continue;
+        }
+        match control(stmt) {
+            Some(Control::Begin) => {
+                explicit = true;
+                held = None;
+                continue;
+            }
+            Some(Control::End) => {
+                explicit = false;
+                ended = true;
+                held = None;
+                continue;
+            }
+            None => {}
+        }
+        if sets_lock_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
+            timeout = true;
+        }
+        let cx = StatementCx {
+            set: fcx.set,
+            unit: fcx.unit,
+            stmt,
+            state: fcx.state,
+            config: fcx.config,
+        };
+        let locks: Vec<TableLock> = existing_table_locks(&cx)
+            .into_iter()
+            .filter(|l| l.table.as_ref().is_none_or(|t| !created_here.contains(t)))
+            .collect();
+        for e in &stmt.effects {
+            if let Effect::CreateTable { table, .. } = e {
+                created_here.push(fcx.state.resolve_table(table));
+            }
+        }
+        if let Some((h, lock)) = &held {
+            if found.after_exclusive.is_none() {
+                if let Some(w) = work(stmt, &locks, lock) {
+                    found.after_exclusive = Some((i, *h, lock.clone(), w));
+                }
+            }
+        }
+        let Some(exclusive) = locks.iter().find(|l| l.lock == Lock::AccessExclusive) else {
+            continue;
+        };
+        if !timeout && found.without_timeout.is_none() {
+            found.without_timeout = Some((i, exclusive.clone()));
+        }
+        let in_txn = explicit || (one_txn && !ended);
+        if in_txn && held.is_none() {
+            held = Some((i, exclusive.clone()));
+        }
+    }
+    found
+}

@@ -1,0 +1,188 @@
+//! Small questions about SQL text and expressions that several rules ask.
+
+use sqlparser::ast::{self, Expr, ObjectName, Owner};
+use sqlparser::dialect::PostgreSqlDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+use crate::extract::{fold, qual};
+
+/// A token of a statement, without whitespace and comments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Tok {
+    /// An unquoted word, upper-cased.
+    Word(String),
+    /// A single-quoted string constant, as written between the quotes.
+    Str(String),
+    Other,
+}
+
+/// The statement's tokens. Strings, dollar-quoted bodies and comments are single tokens, so
+/// keywords inside them never match. Empty when the text cannot be tokenized.
+pub fn tokens(sql: &str) -> Vec<Tok> {
+    let dialect = PostgreSqlDialect {};
+    let Ok(toks) = Tokenizer::new(&dialect, sql).tokenize() else {
+        return Vec::new();
+    };
+    toks.into_iter()
+        .filter_map(|t| match t {
+            Token::Whitespace(_) => None,
+            Token::Word(w) if w.quote_style.is_none() => {
+                Some(Tok::Word(w.value.to_ascii_uppercase()))
+            }
+            Token::SingleQuotedString(s) => Some(Tok::Str(s)),
+            _ => Some(Tok::Other),
+        })
+        .collect()
+}
+
+/// True when the unquoted keyword `word` occurs among the tokens.
+pub fn has_word(toks: &[Tok], word: &str) -> bool {
+    toks.iter().any(|t| matches!(t, Tok::Word(w) if w == word))
+}
+
+/// The roles a policy or grant names, folded (`public` for PUBLIC).
+pub fn owner_roles(to: &[Owner]) -> Vec<String> {
+    to.iter()
+        .map(|o| match o {
+            Owner::Ident(id) => fold(id),
+            other => other.to_string().to_lowercase(),
+        })
+        .collect()
+}
+
+/// The roles of a GRANT / REVOKE, folded; `public` for PUBLIC.
+pub fn grantee_roles(grantees: &[ast::Grantee]) -> Vec<String> {
+    grantees
+        .iter()
+        .map(|g| match (&g.grantee_type, &g.name) {
+            (ast::GranteesType::Public, _) => "public".to_string(),
+            (_, Some(ast::GranteeName::ObjectName(n))) => qual(n).name,
+            (_, Some(other)) => other.to_string().to_lowercase(),
+            (_, None) => String::new(),
+        })
+        .collect()
+}
+
+/// Roles every client of a Supabase project acts as (`public` includes all of them).
+pub const CLIENT_ROLES: &[&str] = &["anon", "authenticated", "public"];
+
+/// The last part of a function name, folded.
+pub fn function_name(name: &ObjectName) -> String {
+    qual(name).name
+}
+
+/// Functions whose result changes on every call, so a column default that calls one must be
+/// computed (and written) for every existing row.
+const VOLATILE: &[&str] = &[
+    "gen_random_uuid",
+    "uuid_generate_v1",
+    "uuid_generate_v1mc",
+    "uuid_generate_v4",
+    "uuidv4",
+    "uuidv7",
+    "uuid_generate_v7",
+    "random",
+    "random_normal",
+    "clock_timestamp",
+    "timeofday",
+    "nextval",
+    "txid_current",
+    "statement_timestamp",
+    "gen_random_bytes",
+];
+
+/// The first volatile function an expression calls, if any (by name: unknown functions are
+/// assumed not to be volatile, so the rule stays quiet rather than guess).
+pub fn volatile_call(e: &Expr) -> Option<String> {
+    let mut found = None;
+    let _ = ast::visit_expressions(e, |x| {
+        if let Expr::Function(f) = x {
+            let n = function_name(&f.name);
+            if VOLATILE.contains(&n.as_str()) {
+                found = Some(n);
+                return std::ops::ControlFlow::Break(());
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    found
+}
+
+/// The value of `security_invoker` among view options: `Some(true)` when set truthy.
+pub fn security_invoker(options: &[ast::SqlOption]) -> Option<bool> {
+    let mut found = None;
+    for o in options {
+        match o {
+            ast::SqlOption::KeyValue { key, value } if qual(key).name == "security_invoker" => {
+                let v = value.to_string().trim_matches('\'').to_ascii_lowercase();
+                found = Some(matches!(v.as_str(), "true" | "on" | "1" | "yes" | "t"));
+            }
+            ast::SqlOption::Ident(key) if qual(key).name == "security_invoker" => {
+                found = Some(true)
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The options of a `CREATE VIEW ... WITH (...)`.
+pub fn view_options(o: &ast::CreateTableOptions) -> &[ast::SqlOption] {
+    match o {
+        ast::CreateTableOptions::With(v)
+        | ast::CreateTableOptions::Options(v)
+        | ast::CreateTableOptions::Plain(v)
+        | ast::CreateTableOptions::TableProperties(v) => v,
+        ast::CreateTableOptions::None => &[],
+    }
+}
+
+/// The element type of an array type, or the type itself.
+pub fn element_type(t: &ast::DataType) -> &ast::DataType {
+    match t {
+        ast::DataType::Array(
+            ast::ArrayElemTypeDef::AngleBracket(inner)
+            | ast::ArrayElemTypeDef::SquareBracket(inner, _)
+            | ast::ArrayElemTypeDef::Parenthesis(inner)
+            | ast::ArrayElemTypeDef::ParenthesisNotNull(inner)
+            | ast::ArrayElemTypeDef::Qualified(inner, _),
+        ) => element_type(inner),
+        other => other,
+    }
+}
+
+/// Columns a statement declares or retypes, with their types: CREATE TABLE columns, ADD
+/// COLUMN, ALTER COLUMN ... TYPE.
+pub fn declared_columns(stmt: &ast::Statement) -> Vec<(String, &ast::DataType)> {
+    match stmt {
+        ast::Statement::CreateTable(ct) => ct
+            .columns
+            .iter()
+            .map(|c| (fold(&c.name), &c.data_type))
+            .collect(),
+        ast::Statement::AlterTable(at) => at
+            .operations
+            .iter()
+            .filter_map(|op| match op {
+                ast::AlterTableOperation::AddColumn { column_def, .. } => {
+                    Some((fold(&column_def.name), &column_def.data_type))
+                }
+                ast::AlterTableOperation::AlterColumn {
+                    column_name,
+                    op: ast::AlterColumnOperation::SetDataType { data_type, .. },
+                } => Some((fold(column_name), data_type)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The table a CREATE TABLE or ALTER TABLE statement is about.
+pub fn statement_table(stmt: &ast::Statement) -> Option<crate::effect::QualName> {
+    match stmt {
+        ast::Statement::CreateTable(ct) => Some(qual(&ct.name)),
+        ast::Statement::AlterTable(at) => Some(qual(&at.name)),
+        _ => None,
+    }
+}

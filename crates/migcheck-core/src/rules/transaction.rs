@@ -1,0 +1,191 @@
+//! Which statements of a migration file run inside one transaction.
+//!
+//! Two things put statements in a transaction: the migration tool (most tools wrap each file;
+//! some send the file as one script, which PostgreSQL runs as one implicit transaction when it
+//! holds more than one statement), and explicit `BEGIN` / `COMMIT` in the file. Rules about
+//! `CONCURRENTLY`, enum values and lock duration ask these questions.
+
+use std::path::Path;
+
+use super::FileUnit;
+use crate::discover::{MigrationSet, SetKind};
+use crate::parse::Statement;
+
+/// How the tool runs a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapping {
+    /// The tool opens a transaction around the whole file; the text says which tool and how to
+    /// opt out.
+    Tool(&'static str),
+    /// The tool sends the file as one script: one implicit transaction when it has more than
+    /// one statement.
+    Script(&'static str),
+    /// Each statement commits on its own unless the file says `BEGIN`.
+    None,
+}
+
+impl Wrapping {
+    pub fn why(self) -> Option<&'static str> {
+        match self {
+            Wrapping::Tool(w) | Wrapping::Script(w) => Some(w),
+            Wrapping::None => None,
+        }
+    }
+}
+
+/// How the set's tool runs this file.
+pub fn wrapping(set: &MigrationSet, unit: &FileUnit) -> Wrapping {
+    let text = &unit.source.text;
+    match set.kind {
+        SetKind::Supabase => Wrapping::Tool("the Supabase CLI applies each migration file in a transaction"),
+        SetKind::Drizzle => Wrapping::Tool("drizzle-kit applies migrations in a transaction"),
+        SetKind::Dbmate if dbmate_opts_out(text) => Wrapping::None,
+        SetKind::Dbmate => Wrapping::Tool(
+            "dbmate runs each migration in a transaction unless it starts with `-- migrate:up transaction:false`",
+        ),
+        SetKind::Versioned | SetKind::UpDown if sqlx_opts_out(text) => Wrapping::None,
+        SetKind::Versioned => Wrapping::Tool(
+            "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
+        ),
+        SetKind::Diesel if diesel_opts_out(&unit.migration.path) => Wrapping::None,
+        SetKind::Diesel => Wrapping::Tool(
+            "diesel runs each migration in a transaction unless its `metadata.toml` says `run_in_transaction = false`",
+        ),
+        SetKind::Prisma => Wrapping::Script(
+            "Prisma sends the migration file as one script, which PostgreSQL runs as a single transaction when it holds more than one statement",
+        ),
+        SetKind::UpDown => Wrapping::Script(
+            "the migration tool sends the file as one script, which PostgreSQL runs as a single transaction when it holds more than one statement",
+        ),
+        SetKind::Flyway => Wrapping::Script(
+            "Flyway runs a migration in a transaction unless every statement in it must run outside one",
+        ),
+        SetKind::Plain => Wrapping::None,
+    }
+}
+
+fn sqlx_opts_out(text: &str) -> bool {
+    text.lines()
+        .next()
+        .is_some_and(|l| l.trim() == "-- no-transaction")
+}
+
+fn dbmate_opts_out(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with("-- migrate:up") && l.contains("transaction:false")
+    })
+}
+
+fn diesel_opts_out(path: &Path) -> bool {
+    let Some(dir) = path.parent() else {
+        return false;
+    };
+    std::fs::read_to_string(dir.join("metadata.toml")).is_ok_and(|t| {
+        t.lines().any(|l| {
+            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+            l == "run_in_transaction=false"
+        })
+    })
+}
+
+/// Transaction control statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    Begin,
+    /// COMMIT, END, ROLLBACK (not to a savepoint), ABORT.
+    End,
+}
+
+pub fn control(stmt: &Statement) -> Option<Control> {
+    if stmt.in_do_block || stmt.rollback {
+        return None;
+    }
+    let mut w = stmt.head.split(' ');
+    let (first, second) = (w.next().unwrap_or(""), w.next().unwrap_or(""));
+    match first {
+        "BEGIN"
+            if matches!(
+                second,
+                "" | "TRANSACTION" | "WORK" | "ISOLATION" | "READ" | "NOT" | "DEFERRABLE"
+            ) =>
+        {
+            Some(Control::Begin)
+        }
+        "START" if second == "TRANSACTION" => Some(Control::Begin),
+        "COMMIT" | "END" if second != "PREPARED" => Some(Control::End),
+        "ROLLBACK" if second != "TO" && second != "PREPARED" => Some(Control::End),
+        "ABORT" => Some(Control::End),
+        _ => None,
+    }
+}
+
+/// The position of `stmt` in its file.
+pub fn position(unit: &FileUnit, stmt: &Statement) -> usize {
+    unit.parsed
+        .statements
+        .iter()
+        .position(|s| std::ptr::eq(s, stmt))
+        .unwrap_or(0)
+}
+
+/// Statements that run (forward, and not the `DO` wrapper itself).
+fn runs(s: &Statement) -> bool {
+    !s.rollback
+}
+
+/// True when the tool runs the whole file as one transaction.
+pub fn file_is_one_transaction(set: &MigrationSet, unit: &FileUnit) -> bool {
+    match wrapping(set, unit) {
+        Wrapping::Tool(_) => true,
+        Wrapping::Script(_) => {
+            unit.parsed
+                .statements
+                .iter()
+                .filter(|s| runs(s) && !s.in_do_block)
+                .count()
+                > 1
+        }
+        Wrapping::None => false,
+    }
+}
+
+/// The index of an explicit `BEGIN` still open just before statement `at`.
+pub fn open_begin(unit: &FileUnit, at: usize) -> Option<usize> {
+    let mut open = None;
+    for (i, s) in unit.parsed.statements[..at].iter().enumerate() {
+        match control(s) {
+            Some(Control::Begin) if open.is_none() => open = Some(i),
+            Some(Control::End) => open = None,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// Why statement `at` runs in a transaction, if it does: an explicit `BEGIN` or the tool.
+pub fn in_transaction(set: &MigrationSet, unit: &FileUnit, at: usize) -> Option<String> {
+    if let Some(b) = open_begin(unit, at) {
+        let line = unit
+            .source
+            .line_col(unit.parsed.statements[b].span.start)
+            .line;
+        return Some(format!("the `BEGIN` on line {line} is still open"));
+    }
+    let ended = unit.parsed.statements[..at]
+        .iter()
+        .any(|s| control(s) == Some(Control::End));
+    if !ended && file_is_one_transaction(set, unit) {
+        return wrapping(set, unit).why().map(str::to_string);
+    }
+    None
+}
+
+/// True when statements `a < b` of a file run in the same transaction.
+pub fn same_transaction(set: &MigrationSet, unit: &FileUnit, a: usize, b: usize) -> bool {
+    let between = &unit.parsed.statements[a..b];
+    if between.iter().any(|s| control(s) == Some(Control::End)) {
+        return false;
+    }
+    open_begin(unit, a).is_some() || in_transaction(set, unit, b).is_some()
+}

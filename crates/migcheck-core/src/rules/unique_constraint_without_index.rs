@@ -1,0 +1,52 @@
+use sqlparser::ast::{AlterTableOperation, Statement as Ast, TableConstraint};
+
+use super::{Hit, Rule, RuleMeta, StatementCx};
+use crate::extract::qual;
+
+pub struct UniqueConstraintWithoutIndex;
+
+static META: RuleMeta = rule_meta!(
+    "unique-constraint-without-index",
+    Error,
+    Locking,
+    "UNIQUE or PRIMARY KEY constraint added to an existing table instead of USING INDEX on a concurrently built index"
+);
+
+impl Rule for UniqueConstraintWithoutIndex {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+        if !cx.is_forward() {
+            return;
+        }
+        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+            return;
+        };
+        let table = qual(&at.name);
+        if cx.table_is_new(&table) {
+            return;
+        }
+        for op in &at.operations {
+            let kind = match op {
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::Unique(_),
+                    ..
+                } => "UNIQUE",
+                AlterTableOperation::AddConstraint {
+                    constraint: TableConstraint::PrimaryKey(_),
+                    ..
+                } => "PRIMARY KEY",
+                _ => continue,
+            };
+            out.push(cx.hit(
+                format!(
+                    "Adding a {kind} constraint builds its index while holding an ACCESS EXCLUSIVE lock on `{}`, blocking every read and write of the table until the index is built",
+                    cx.table_name(&table)
+                ),
+                format!("Build a unique index with `CREATE UNIQUE INDEX CONCURRENTLY` first, then add the constraint with `ADD CONSTRAINT ... {kind} USING INDEX <index>`."),
+            ));
+        }
+    }
+}

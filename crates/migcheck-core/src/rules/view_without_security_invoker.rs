@@ -1,0 +1,93 @@
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use sqlparser::ast::{AlterViewOperation, Statement as Ast};
+
+use super::sql::{security_invoker, view_options};
+use super::{Hit, Rule, RuleMeta, SetCx};
+use crate::discover::Role;
+use crate::effect::{Effect, ObjectKind, QualName};
+use crate::extract::qual;
+
+pub struct ViewWithoutSecurityInvoker;
+
+static META: RuleMeta = rule_meta!(
+    "view-without-security-invoker",
+    Error,
+    Security,
+    "A view in an exposed schema without `security_invoker = true` (PostgreSQL 15+)"
+);
+
+impl Rule for ViewWithoutSecurityInvoker {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+        if cx.config.pg_version < 15 {
+            return;
+        }
+        // view → (file, span of its last CREATE, security_invoker)
+        let mut views: BTreeMap<(String, String), (usize, Range<usize>, bool)> = BTreeMap::new();
+        let key = |q: &QualName| {
+            (
+                q.schema.clone().unwrap_or_else(|| "public".into()),
+                q.name.clone(),
+            )
+        };
+        for u in cx.units {
+            if matches!(u.migration.role, Role::Unapplied | Role::Down) {
+                continue;
+            }
+            for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
+                match &s.ast {
+                    Some(Ast::CreateView(v)) if !v.materialized && !v.temporary => {
+                        let invoker = security_invoker(view_options(&v.options)) == Some(true);
+                        views.insert(key(&qual(&v.name)), (u.index, s.span.clone(), invoker));
+                    }
+                    Some(Ast::AlterView(v)) => {
+                        if let AlterViewOperation::SetOptions { options } = &v.operation {
+                            if let Some(inv) = security_invoker(options) {
+                                if let Some(e) = views.get_mut(&key(&qual(&v.name))) {
+                                    e.2 = inv;
+                                }
+                            }
+                        }
+                    }
+                    _ => {
+                        for e in &s.effects {
+                            match e {
+                                Effect::DropObject {
+                                    kind: ObjectKind::View,
+                                    name,
+                                    ..
+                                } => {
+                                    views.remove(&key(name));
+                                }
+                                Effect::DropSchema { name } => views.retain(|(s, _), _| s != name),
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for ((schema, name), (file, span, invoker)) in views {
+            if invoker || !cx.config.is_exposed(&schema) {
+                continue;
+            }
+            let Some(unit) = cx.units.iter().find(|u| u.index == file) else {
+                continue;
+            };
+            let q = QualName::new(Some(&schema), &name);
+            out.push(Hit {
+                file: unit.source.clone(),
+                span,
+                message: format!(
+                    "View `{q}` in the exposed schema `{schema}` runs its query with its owner's privileges, so row level security of the tables it reads is checked against the owner, not the caller: clients can read through it rows their policies hide"
+                ),
+                help: format!("Create the view `with (security_invoker = true)` (or `alter view {q} set (security_invoker = true);`)."),
+            });
+        }
+    }
+}

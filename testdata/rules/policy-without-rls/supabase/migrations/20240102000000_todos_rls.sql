@@ -1,0 +1,1 @@
+alter table public.todos enable row level security;

@@ -1,0 +1,15 @@
+-- expect: revoke-from-client-role
+revoke select on public.products from anon;
+
+-- expect: revoke-from-client-role
+revoke execute on function public.search_products(text) from anon, authenticated;
+
+-- OK on Supabase: PUBLIC alone takes nothing from the client roles.
+revoke all on public.products from public;
+
+-- OK: a function created in this file (revoking its default grants is good practice).
+create function public.stats() returns bigint language sql as $$ select 1::bigint $$;
+revoke execute on function public.stats() from public, anon;
+
+-- OK: a grant option only.
+revoke grant option for select on public.products from authenticated;

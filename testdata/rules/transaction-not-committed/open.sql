@@ -1,0 +1,3 @@
+-- expect: transaction-not-committed
+begin;
+alter table public.orders add column note text;
