@@ -281,3 +281,18 @@ fn explain_unknown_rule_exits_2() {
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("unknown rule `nope`"), "{}", r.stderr);
 }
+
+#[test]
+fn readme_lists_every_rule() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md"),
+    )
+    .unwrap();
+    for rule in migcheck_core::rules::ALL {
+        let id = rule.meta().id;
+        assert!(
+            readme.contains(&format!("[`{id}`](rules/{id}.md)")),
+            "README.md does not list `{id}`"
+        );
+    }
+}
