@@ -3,9 +3,10 @@
 //! `pre_commit_hook_fails_on_a_bad_migration` installs pre-commit from PyPI into a cached venv,
 //! makes a throwaway repository whose `.pre-commit-config.yaml` points at THIS repository at its
 //! current HEAD commit, and runs the hook on a bad and a clean migration. pre-commit builds the
-//! hook with `cargo install --path .` in release mode, so the test is slow (minutes the first
-//! time; the build is cached under `target/precommit/`) and runs only with
-//! `MIGCHECK_PRECOMMIT_TEST=1`. It builds the committed HEAD, not uncommitted edits.
+//! hook with `cargo install --path .` in release mode, so the test is slow and runs only with
+//! `MIGCHECK_PRECOMMIT_TEST=1`. Measured on 2 busy cores: 13 minutes cold (the release build of
+//! every dependency), 15 s for a new commit once `target/precommit/` holds the build, 0.3 s for
+//! the same commit again. It builds the committed HEAD, not uncommitted edits.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
