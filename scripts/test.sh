@@ -24,4 +24,4 @@ if ! have_pg_server; then
   fi
 fi
 
-cargo test --workspace --locked "$@"
+cargo test --locked "$@"

@@ -46,6 +46,8 @@ pub struct Report {
     pub files: usize,
     /// Statements in the reported files.
     pub statements: usize,
+    /// The display paths of the reported files, sorted (clean ones too: JUnit lists them).
+    pub checked: Vec<String>,
     pub errors: Vec<InputError>,
 }
 
@@ -450,7 +452,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
         None => named,
     };
 
-    let per_set: Vec<(Vec<Finding>, usize, usize)> = sets
+    let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> = sets
         .par_iter()
         .map(|loaded| {
             let hits = run_rules(loaded);
@@ -474,12 +476,12 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
                 });
             }
             let mut findings = Vec::new();
-            let (mut files, mut statements) = (0, 0);
+            let (mut files, mut statements) = (Vec::new(), 0);
             for unit in &loaded.units {
                 if !is_reported(&unit.migration.path, unit.migration.reported) {
                     continue;
                 }
-                files += 1;
+                files.push(unit.source.display.clone());
                 statements += unit.parsed.statements.len();
                 let allows = sql_allows(unit)
                     .into_iter()
@@ -493,7 +495,8 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
         .collect();
     for (f, files, statements) in per_set {
         report.findings.extend(f);
-        report.files += files;
+        report.files += files.len();
+        report.checked.extend(files);
         report.statements += statements;
     }
 
@@ -517,6 +520,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
         match crate::deploy_files::check(&path, &config) {
             Ok(findings) => {
                 report.files += 1;
+                report.checked.push(display_path(&path));
                 report.findings.extend(findings);
             }
             Err(e) => report.errors.push(e),
@@ -525,6 +529,8 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.checked.sort();
+    report.checked.dedup();
     report
         .errors
         .sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));

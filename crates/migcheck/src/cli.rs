@@ -31,12 +31,35 @@ pub enum Command {
         /// The rule id, e.g. `drop-column`.
         rule: String,
     },
+    /// Write a commented migcheck.toml for the migrations found here, and print the pre-commit
+    /// and GitHub Action snippets that run migcheck.
+    Init(InitArgs),
+    /// Print a shell completion script, e.g. `migcheck completions bash > ~/.local/share/bash-completion/completions/migcheck`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `migcheck man > migcheck.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
+    /// Code frames for a terminal.
     Human,
+    /// migcheck's versioned JSON document.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions annotations.
+    Github,
+    /// A Markdown summary (step summary, PR comment).
+    Markdown,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// JUnit XML test report.
+    Junit,
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +76,22 @@ pub struct CheckArgs {
     /// Use this configuration file instead of the nearest migcheck.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Report only migration and deployment files added, changed or untracked since the merge
+    /// base of REF and HEAD (e.g. `origin/main`); the rest of each migration set is still read
+    /// as context.
+    #[arg(long, value_name = "REF")]
+    pub changed_since: Option<String>,
+    /// Also print how many findings each rule produced (after human output; on stderr for the
+    /// other formats, so stdout stays parseable).
+    #[arg(long)]
+    pub statistics: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The directory to configure (default: the current directory).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -130,7 +130,7 @@ fn human(o: &ReplayOutcome) -> String {
     let mut out = render::human::render(
         &o.report,
         RenderOptions {
-            color: crate::color_wanted(),
+            color: crate::check::color_wanted(),
         },
     );
     for s in &o.sets {

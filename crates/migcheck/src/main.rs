@@ -3,21 +3,22 @@
 //! Exit codes: 0 clean, 1 findings of error severity (or warnings with `--deny-warnings`, or a
 //! failed verify check), 2 usage errors and inputs that could not be checked.
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use migcheck_core::lint::{self, CheckOptions};
-use migcheck_core::render::{self, Format, RenderOptions};
+use migcheck_core::render;
 use migcheck_core::rules;
-use migcheck_core::Severity;
 
+mod check;
 mod cli;
 mod cmd_replay;
 mod cmd_verify;
+mod generate;
+mod git;
+mod init;
 
-use cli::{CheckArgs, CheckFormat, Cli, Command, RulesFormat};
+use cli::{Cli, Command, RulesFormat};
 
 /// Exit code for "no findings".
 const CLEAN: u8 = 0;
@@ -52,7 +53,7 @@ pub(crate) fn emit(text: &str) {
 
 fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Check(args) => check(args),
+        Command::Check(args) => check::run(args),
         Command::Rules(args) => list_rules(args.format),
         Command::Verify(args) => cmd_verify::run(args),
         Command::Replay(args) => cmd_replay::run(args),
@@ -66,48 +67,9 @@ fn run(cli: Cli) -> u8 {
                 TROUBLE
             }
         },
-    }
-}
-
-fn color_wanted() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-fn check(args: CheckArgs) -> u8 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths
-    };
-    let opts = CheckOptions {
-        only: None,
-        config: args.config,
-    };
-    let report = lint::check(&paths, &opts);
-    let format = match args.format {
-        CheckFormat::Human => Format::Human,
-        CheckFormat::Json => Format::Json,
-    };
-    emit(&render::render(
-        format,
-        &report,
-        RenderOptions {
-            color: color_wanted(),
-        },
-    ));
-    if format != Format::Human {
-        for e in &report.errors {
-            eprintln!("error: {e}");
-        }
-    }
-    if !report.errors.is_empty() {
-        TROUBLE
-    } else if report.count(Severity::Error) > 0
-        || (args.deny_warnings && report.count(Severity::Warning) > 0)
-    {
-        FINDINGS
-    } else {
-        CLEAN
+        Command::Init(args) => init::run(&args.dir),
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Man => generate::man(),
     }
 }
 

@@ -132,32 +132,5 @@ pub fn render(report: &Report, opts: RenderOptions) -> String {
 
 /// `Found 3 errors and 1 warning in 4 files (27 statements).`
 pub fn summary(report: &Report) -> String {
-    let (e, w) = (
-        report.count(Severity::Error),
-        report.count(Severity::Warning),
-    );
-    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
-    let mut s = if e + w == 0 {
-        format!(
-            "No problems in {} ({}).",
-            plural(report.files, "file"),
-            plural(report.statements, "statement")
-        )
-    } else {
-        format!(
-            "Found {} and {} in {} ({}).",
-            plural(e, "error"),
-            plural(w, "warning"),
-            plural(report.files, "file"),
-            plural(report.statements, "statement")
-        )
-    };
-    if !report.errors.is_empty() {
-        s.push_str(&format!(
-            " {} could not be checked.",
-            plural(report.errors.len(), "input")
-        ));
-    }
-    s.push('\n');
-    s
+    format!("{}\n", super::outcome(report))
 }

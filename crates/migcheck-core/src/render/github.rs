@@ -1,0 +1,93 @@
+//! `--format github`: GitHub Actions workflow commands, shown as annotations on the diff.
+//!
+//! `::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE`. GitHub only places
+//! columns when the annotation starts and ends on the same line, so a multi-line statement is
+//! annotated by lines alone. Values are escaped exactly as the runner unescapes them: in the
+//! message `%`, CR and LF; in properties also `:` and `,`, which would otherwise end the value.
+
+use super::rule_url;
+use crate::finding::{Finding, Severity};
+use crate::lint::Report;
+
+/// Escapes the message part of a workflow command.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value (`file=`, `title=`, ...) of a workflow command.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        _ => "warning",
+    }
+}
+
+fn annotation(f: &Finding) -> String {
+    let (start, end) = (f.start(), f.end());
+    let mut props = vec![
+        format!("file={}", escape_property(&f.file.display)),
+        format!("line={}", start.line),
+    ];
+    if start.line == end.line {
+        props.push(format!("col={}", start.column));
+        props.push(format!("endLine={}", end.line));
+        props.push(format!("endColumn={}", end.column));
+    } else {
+        props.push(format!("endLine={}", end.line));
+    }
+    props.push(format!("title={}", escape_property(f.rule)));
+    let message = format!("{}\n\n{}\n{}", f.message, f.help, rule_url(f.rule));
+    format!(
+        "::{} {}::{}\n",
+        command(f.severity),
+        props.join(","),
+        escape_data(&message)
+    )
+}
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&annotation(f));
+    }
+    for e in &report.errors {
+        let mut props = vec![format!("file={}", escape_property(&e.path))];
+        if let Some(line) = e.line {
+            props.push(format!("line={line}"));
+        }
+        props.push("title=migcheck".into());
+        out.push_str(&format!(
+            "::error {}::{}\n",
+            props.join(","),
+            escape_data(&format!("could not be checked: {}", e.message))
+        ));
+    }
+    // A plain line for the log; annotations alone do not say that the run was clean.
+    out.push_str(&super::outcome(report));
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_escapes_percent_and_newlines_only() {
+        assert_eq!(escape_data("100% a:b, c\r\nd"), "100%25 a:b, c%0D%0Ad");
+        // `%` first: an escaped newline must not be escaped again.
+        assert_eq!(escape_data("%0A\n"), "%250A%0A");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(escape_property("db/a,b:c%.sql\n"), "db/a%2Cb%3Ac%25.sql%0A");
+        assert_eq!(escape_property("drop-table"), "drop-table");
+    }
+}

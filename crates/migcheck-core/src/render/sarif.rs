@@ -1,0 +1,151 @@
+//! `--format sarif`: SARIF 2.1.0, what GitHub code scanning and most SARIF viewers read.
+//!
+//! The driver lists every rule of the registry (not only those that fired) so a viewer can show
+//! the documentation of any result, and results point at rules by id and index. Columns count
+//! characters, as everywhere in migcheck, which SARIF calls `unicodeCodePoints`; without saying
+//! so, viewers would read them as UTF-16 code units.
+
+use serde_json::{json, Value};
+
+use super::{doc_description, rule_url, HOME_URL};
+use crate::finding::{Finding, Severity};
+use crate::lint::Report;
+use crate::rules;
+
+pub const SCHEMA_URL: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Off => "none",
+    }
+}
+
+/// A relative path as a URI reference: forward slashes, and the few characters that would
+/// change its meaning (or are not allowed in a URI) percent-encoded.
+pub fn path_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.replace('\\', "/").bytes() {
+        match b {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b'/'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
+            | b'@' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+fn rule_descriptor(rule: &dyn rules::Rule) -> Value {
+    let m = rule.meta();
+    let url = rule_url(m.id);
+    json!({
+        "id": m.id,
+        "name": m.id,
+        "shortDescription": { "text": m.summary },
+        "fullDescription": { "text": doc_description(m.doc).unwrap_or_else(|| m.summary.to_string()) },
+        "help": {
+            "text": format!("{}\nSee {url}", m.summary),
+            "markdown": m.doc,
+        },
+        "helpUri": url,
+        "defaultConfiguration": { "level": level(m.severity) },
+        "properties": { "tags": [m.category.as_str()] },
+    })
+}
+
+fn result(f: &Finding) -> Value {
+    let index = rules::ALL.iter().position(|r| r.meta().id == f.rule);
+    let (start, end) = (f.start(), f.end());
+    let mut r = json!({
+        "ruleId": f.rule,
+        "level": level(f.severity),
+        "message": { "text": format!("{}\nHelp: {}", f.message, f.help) },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": path_uri(&f.file.display) },
+                "region": {
+                    "startLine": start.line,
+                    "startColumn": start.column,
+                    "endLine": end.line,
+                    "endColumn": end.column,
+                },
+            },
+        }],
+    });
+    if let Some(i) = index {
+        r["ruleIndex"] = json!(i);
+    }
+    r
+}
+
+pub fn render(report: &Report) -> String {
+    let doc = json!({
+        "$schema": SCHEMA_URL,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "migcheck",
+                    "informationUri": HOME_URL,
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "rules": rules::ALL.iter().map(|r| rule_descriptor(*r)).collect::<Vec<_>>(),
+                },
+            },
+            "columnKind": "unicodeCodePoints",
+            "results": report.findings.iter().map(result).collect::<Vec<_>>(),
+            "invocations": [{
+                "executionSuccessful": report.errors.is_empty(),
+                "toolExecutionNotifications": report.errors.iter().map(|e| {
+                    let mut n = json!({
+                        "level": "error",
+                        "message": { "text": e.message },
+                        "locations": [{ "physicalLocation": {
+                            "artifactLocation": { "uri": path_uri(&e.path) },
+                        }}],
+                    });
+                    if let Some(line) = e.line {
+                        n["locations"][0]["physicalLocation"]["region"] = json!({ "startLine": line });
+                    }
+                    n
+                }).collect::<Vec<_>>(),
+            }],
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("SARIF serializes");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_are_relative_with_forward_slashes_and_encoded() {
+        assert_eq!(
+            path_uri("supabase\\migrations/1 a.sql"),
+            "supabase/migrations/1%20a.sql"
+        );
+        assert_eq!(path_uri("a/#b%.sql"), "a/%23b%25.sql");
+        assert_eq!(path_uri("ç.sql"), "%C3%A7.sql");
+    }
+}

@@ -1,0 +1,198 @@
+//! The GitHub Action's run step (`scripts/action-run.sh`), run by bash with the built binary on
+//! PATH, a fake `$GITHUB_STEP_SUMMARY` and `$GITHUB_OUTPUT`, in a throwaway git repository.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// `main` has a migration that drops a table (an old problem); the branch `feature` adds one
+/// with a warning only, and `origin/main` points at main as after actions/checkout.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = root.join("supabase/migrations");
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        &m.join("20250101000000_init.sql"),
+        "create table public.a (id int);\n",
+    );
+    write(&m.join("20250101000001_drop.sql"), "drop table public.a;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["update-ref", "refs/remotes/origin/main", "main"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    write(
+        &m.join("20250102000000_note.sql"),
+        "-- migcheck:allow drop-table reason: nothing is dropped here\nselect 1;\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "feature"]);
+    dir
+}
+
+struct Run {
+    out: Output,
+    summary: String,
+    outputs: String,
+    temp: tempfile::TempDir,
+}
+
+fn action(repo: &Path, env: &[(&str, &str)]) -> Run {
+    let temp = tempfile::tempdir().unwrap();
+    let summary = temp.path().join("summary.md");
+    let outputs = temp.path().join("output.txt");
+    let bin = Path::new(env!("CARGO_BIN_EXE_migcheck")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd = Command::new("bash");
+    cmd.arg(workspace().join("scripts/action-run.sh"))
+        .current_dir(repo)
+        .env("PATH", path)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .env("GITHUB_OUTPUT", &outputs)
+        .env("RUNNER_TEMP", temp.path())
+        .env("NO_COLOR", "1");
+    for k in [
+        "MIGCHECK_PATHS",
+        "MIGCHECK_BASE_REF",
+        "MIGCHECK_FAIL_ON",
+        "MIGCHECK_FORMAT",
+        "MIGCHECK_CONFIG",
+        "MIGCHECK_SARIF_FILE",
+    ] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        out,
+        summary: std::fs::read_to_string(&summary).unwrap_or_default(),
+        outputs: std::fs::read_to_string(&outputs).unwrap_or_default(),
+        temp,
+    }
+}
+
+fn stdout(r: &Run) -> String {
+    String::from_utf8_lossy(&r.out.stdout).into_owned()
+}
+
+#[test]
+fn pull_request_checks_only_the_branch_and_fails_on_warnings_when_asked() {
+    let repo = repo();
+    // A pull request: action.yml passes the base branch as `origin/main`.
+    let r = action(repo.path(), &[("MIGCHECK_BASE_REF", "origin/main")]);
+    let log = stdout(&r);
+    assert_eq!(r.out.status.code(), Some(0), "only a warning: {log}");
+    assert!(
+        log.contains("::warning file=supabase/migrations/20250102000000_note.sql,line=1"),
+        "{log}"
+    );
+    assert!(
+        !log.contains("drop-table::"),
+        "main's problem is not the branch's: {log}"
+    );
+    assert!(r.summary.starts_with("## migcheck"), "{}", r.summary);
+    assert!(r.summary.contains("unused-allow"), "{}", r.summary);
+    let md = r.temp.path().join("migcheck-summary.md");
+    assert!(
+        r.outputs
+            .contains(&format!("markdown-file={}\n", md.display())),
+        "{}",
+        r.outputs
+    );
+    assert!(r.outputs.contains("exit-code=0\n"), "{}", r.outputs);
+
+    let r = action(
+        repo.path(),
+        &[
+            ("MIGCHECK_BASE_REF", "origin/main"),
+            ("MIGCHECK_FAIL_ON", "warning"),
+        ],
+    );
+    assert_eq!(r.out.status.code(), Some(1), "{}", stdout(&r));
+    assert!(r.outputs.contains("exit-code=1\n"), "{}", r.outputs);
+}
+
+#[test]
+fn without_a_base_everything_is_checked_and_sarif_is_written() {
+    let repo = repo();
+    let sarif = repo.path().join("migcheck.sarif");
+    let r = action(
+        repo.path(),
+        &[("MIGCHECK_SARIF_FILE", sarif.to_str().unwrap())],
+    );
+    let log = stdout(&r);
+    assert_eq!(r.out.status.code(), Some(1), "{log}");
+    assert!(
+        log.contains("::error file=supabase/migrations/20250101000001_drop.sql,line=1"),
+        "{log}"
+    );
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let rules: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    assert!(
+        rules.contains(&"drop-table") && rules.contains(&"unused-allow"),
+        "{rules:?}"
+    );
+    assert!(r.summary.contains("drop-table"), "{}", r.summary);
+}
+
+#[test]
+fn explicit_base_ref_paths_and_bad_inputs() {
+    let repo = repo();
+    let r = action(
+        repo.path(),
+        &[
+            ("MIGCHECK_BASE_REF", "main"),
+            ("MIGCHECK_PATHS", "supabase"),
+            ("MIGCHECK_FORMAT", "json"),
+        ],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&r.out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 1, "{doc}");
+
+    let r = action(repo.path(), &[("MIGCHECK_FAIL_ON", "sometimes")]);
+    assert_eq!(r.out.status.code(), Some(2));
+    assert!(stdout(&r).contains("fail-on must be"), "{}", stdout(&r));
+
+    // An unknown base is migcheck's exit 2, passed through.
+    let r = action(repo.path(), &[("MIGCHECK_BASE_REF", "origin/nope")]);
+    assert_eq!(r.out.status.code(), Some(2));
+    assert!(r.outputs.contains("exit-code=2\n"), "{}", r.outputs);
+}

@@ -1,0 +1,271 @@
+//! Formats, statistics, monorepos, completions, `init` and `--changed-since`, through the real binary.
+//! The `migcheck` and `cargo-migcheck` binaries, run for real: one harness, tiny helpers.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `migcheck` in `dir`.
+fn migcheck(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs migcheck")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs git in `dir` with a fixed identity; panics on failure.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "git {args:?}: {}", stderr(&out));
+}
+
+#[test]
+fn cargo_subcommand_runs_migcheck() {
+    // cargo runs `cargo-migcheck migcheck rules` for `cargo migcheck rules`.
+    let out = Command::new(env!("CARGO_BIN_EXE_cargo-migcheck"))
+        .args(["migcheck", "rules"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("drop-table"), "{}", stdout(&out));
+}
+
+#[test]
+fn every_format_renders_the_example() {
+    for format in [
+        "human", "json", "sarif", "github", "markdown", "gitlab", "junit",
+    ] {
+        let out = migcheck(
+            &workspace(),
+            &["check", "testdata/examples/hotdash", "--format", format],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        assert!(stdout(&out).contains("drop-column"), "{format}");
+    }
+}
+
+#[test]
+fn statistics_follow_human_output_and_go_to_stderr_otherwise() {
+    let out = migcheck(
+        &workspace(),
+        &["check", "testdata/examples/hotdash", "--statistics"],
+    );
+    let text = stdout(&out);
+    let table = text.find("COUNT  RULE").expect("a table");
+    assert!(text[table..].contains("    3  missing-rls"), "{text}");
+    let out = migcheck(
+        &workspace(),
+        &[
+            "check",
+            "testdata/examples/hotdash",
+            "--statistics",
+            "--format",
+            "json",
+        ],
+    );
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("stdout stays JSON");
+    assert!(stderr(&out).contains("missing-rls"));
+}
+
+/// Each app's migrations are governed by the nearest migcheck.toml: the blog turns
+/// `drop-table` off, the shop does not.
+#[test]
+fn monorepo_sets_follow_their_nearest_config() {
+    let out = migcheck(
+        &workspace(),
+        &["check", "testdata/monorepo", "--format", "json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hits: Vec<(String, String)> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hits,
+        [(
+            "drop-table".to_string(),
+            "testdata/monorepo/apps/shop/supabase/migrations/20250201000000_drop_cache.sql"
+                .to_string()
+        )]
+    );
+    assert_eq!(doc["summary"]["files"], 4);
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = migcheck(&workspace(), &["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = stdout(&out);
+        assert!(text.contains("changed-since"), "{shell}: {text}");
+    }
+    let out = migcheck(&workspace(), &["man"]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains(".TH migcheck 1"));
+}
+
+#[test]
+fn init_writes_a_config_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path()
+            .join("supabase/migrations/20250101000000_init.sql"),
+        "create table t (id int);\n",
+    );
+    write(
+        &dir.path()
+            .join("prisma/migrations/20250101000000_init/migration.sql"),
+        "CREATE TABLE \"User\" (\"id\" TEXT);\n",
+    );
+    let out = migcheck(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("supabase"), "{text}");
+    assert!(text.contains("id: migcheck"), "pre-commit snippet: {text}");
+    assert!(
+        text.contains("uses: migcheck/migcheck@"),
+        "action snippet: {text}"
+    );
+    let config = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
+    assert!(config.contains("public._prisma_migrations"), "{config}");
+    // The written config is one migcheck accepts.
+    let out = migcheck(dir.path(), &["check"]);
+    assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("migcheck.toml"), "# mine\n").unwrap();
+    let out = migcheck(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("already exists"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap(),
+        "# mine\n"
+    );
+}
+
+/// A repository with one migration on `main` and a branch that adds one (committed) and
+/// another (untracked). Every migration drops a table, so each reported file has a finding.
+fn repo_with_branch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = root.join("supabase/migrations");
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        &m.join("20250101000000_init.sql"),
+        "create table public.a (id int);\ncreate table public.b (id int);\ncreate table public.c (id int);\n",
+    );
+    write(&m.join("20250102000000_old.sql"), "drop table public.a;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    write(&m.join("20250103000000_new.sql"), "drop table public.b;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "feature"]);
+    write(&m.join("20250104000000_wip.sql"), "drop table public.c;\n");
+    dir
+}
+
+#[test]
+fn changed_since_reports_only_the_branch_files_with_the_rest_as_context() {
+    let dir = repo_with_branch();
+    let out = migcheck(
+        dir.path(),
+        &["check", "--changed-since", "main", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut paths: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "supabase/migrations/20250103000000_new.sql",
+            "supabase/migrations/20250104000000_wip.sql"
+        ]
+    );
+    // The tables the branch drops were created in the unreported base file: the context counts.
+    assert_eq!(doc["summary"]["files"], 2);
+
+    // From a subdirectory too: git paths are relative to the top level.
+    let out = migcheck(
+        &dir.path().join("supabase"),
+        &["check", "--changed-since", "main", "--format", "json"],
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["files"], 2, "{}", stderr(&out));
+}
+
+#[test]
+fn changed_since_with_nothing_changed_is_clean() {
+    let dir = repo_with_branch();
+    std::fs::remove_file(
+        dir.path()
+            .join("supabase/migrations/20250104000000_wip.sql"),
+    )
+    .unwrap();
+    let out = migcheck(dir.path(), &["check", "--changed-since", "HEAD"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("No problems in 0 files"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn changed_since_errors_exit_2_with_a_reason() {
+    let dir = repo_with_branch();
+    let out = migcheck(dir.path(), &["check", "--changed-since", "no-such-branch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown git ref `no-such-branch`"),
+        "{}",
+        stderr(&out)
+    );
+
+    let plain = tempfile::tempdir().unwrap();
+    let out = migcheck(plain.path(), &["check", "--changed-since", "main"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("not inside a git repository"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The run step of the migcheck GitHub Action (action.yml), kept here so it can be tested
+# (crates/migcheck/tests/action.rs). Inputs come as environment variables:
+#
+#   MIGCHECK_PATHS       files and directories to check, space-separated (default ".")
+#   MIGCHECK_BASE_REF    report only files changed since the merge base with this ref (e.g.
+#                        origin/main); empty: every file (action.yml defaults it to the pull
+#                        request's base branch)
+#   MIGCHECK_FAIL_ON     "error" (default) or "warning"
+#   MIGCHECK_FORMAT      the format printed to the log (default "github": annotations)
+#   MIGCHECK_CONFIG      a migcheck.toml to use instead of the nearest one
+#   MIGCHECK_SARIF_FILE  also write SARIF here
+#
+# It appends a Markdown summary to $GITHUB_STEP_SUMMARY, writes `markdown-file` and `exit-code`
+# to $GITHUB_OUTPUT, and exits with migcheck's code: 0 clean, 1 findings at or above fail-on,
+# 2 migcheck could not check something.
+set -euo pipefail
+
+read -r -a paths <<< "${MIGCHECK_PATHS:-.}"
+[ "${#paths[@]}" -gt 0 ] || paths=(.)
+fail_on="${MIGCHECK_FAIL_ON:-error}"
+format="${MIGCHECK_FORMAT:-github}"
+base="${MIGCHECK_BASE_REF:-}"
+
+args=(check)
+case "$fail_on" in
+  error) ;;
+  warning) args+=(--deny-warnings) ;;
+  *) echo "::error title=migcheck::fail-on must be \"error\" or \"warning\", not \"$fail_on\""; exit 2 ;;
+esac
+if [ -n "${MIGCHECK_CONFIG:-}" ]; then
+  args+=(--config "$MIGCHECK_CONFIG")
+fi
+if [ -n "$base" ]; then
+  # actions/checkout fetches one commit by default: bring the base branch and enough history
+  # for a merge base, when there is a remote to fetch from.
+  if ! git rev-parse --verify --quiet "${base}^{commit}" > /dev/null && [[ "$base" == origin/* ]]; then
+    git fetch --no-tags origin "+refs/heads/${base#origin/}:refs/remotes/${base}" || true
+  fi
+  if [ "$(git rev-parse --is-shallow-repository 2> /dev/null)" = true ] \
+    && ! git merge-base "$base" HEAD > /dev/null 2>&1; then
+    git fetch --no-tags --unshallow origin || true
+  fi
+  args+=(--changed-since "$base")
+fi
+
+out_dir="${RUNNER_TEMP:-$(mktemp -d)}"
+markdown_file="$out_dir/migcheck-summary.md"
+
+set +e
+migcheck "${args[@]}" --format "$format" "${paths[@]}"
+code=$?
+migcheck "${args[@]}" --format markdown "${paths[@]}" > "$markdown_file" 2> /dev/null
+if [ -n "${MIGCHECK_SARIF_FILE:-}" ]; then
+  migcheck "${args[@]}" --format sarif "${paths[@]}" > "$MIGCHECK_SARIF_FILE" 2> /dev/null
+fi
+set -e
+
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
+  cat "$markdown_file" >> "$GITHUB_STEP_SUMMARY"
+fi
+if [ -n "${GITHUB_OUTPUT:-}" ]; then
+  {
+    echo "markdown-file=$markdown_file"
+    echo "exit-code=$code"
+  } >> "$GITHUB_OUTPUT"
+fi
+exit "$code"
