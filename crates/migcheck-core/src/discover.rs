@@ -86,6 +86,8 @@ pub struct MigrationFile {
     pub role: Role,
     /// Findings are reported for this file (false: loaded only as context).
     pub reported: bool,
+    /// The file is added by the change under review (known only with `--changed-since`).
+    pub is_new: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -428,6 +430,7 @@ fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -
             let (version, name, role) = classify(kind, &path);
             MigrationFile {
                 reported: reported.contains(&path),
+                is_new: false,
                 path,
                 version,
                 name,

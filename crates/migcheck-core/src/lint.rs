@@ -34,6 +34,9 @@ pub struct CheckOptions {
     /// Report only these files (canonical paths), e.g. those changed since a git ref. `None`:
     /// report what the paths named.
     pub only: Option<HashSet<PathBuf>>,
+    /// Files that are new in the change (canonical paths), e.g. added since a git ref; they
+    /// set [`crate::discover::MigrationFile::is_new`].
+    pub added: Option<HashSet<PathBuf>>,
     /// Use this config file for everything instead of the nearest `migcheck.toml`.
     pub config: Option<PathBuf>,
 }
@@ -439,11 +442,11 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let (mut sets, deploy_files) = load(paths, &mut configs, &mut report.errors);
     let only = opts.only.as_ref();
     // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
-    // read `reported`: with `--changed` and the like, that is the changed files.
-    if let Some(only) = only {
+    // read `is_new`: only git knows which files a change adds.
+    if let Some(added) = &opts.added {
         for s in &mut sets {
             for u in &mut s.units {
-                u.migration.reported = only.contains(&canonical(&u.migration.path));
+                u.migration.is_new = added.contains(&canonical(&u.migration.path));
             }
         }
     }

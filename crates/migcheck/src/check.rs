@@ -32,10 +32,10 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         args.paths
     };
-    let only = match &args.changed_since {
-        None => None,
+    let (only, added) = match &args.changed_since {
+        None => (None, None),
         Some(reference) => match git::changed_files(reference) {
-            Ok(files) => Some(files),
+            Ok(c) => (Some(c.changed), Some(c.added)),
             Err(e) => {
                 eprintln!("error: --changed-since {reference}: {e}");
                 return TROUBLE;
@@ -44,6 +44,7 @@ pub fn run(args: CheckArgs) -> u8 {
     };
     let opts = CheckOptions {
         only,
+        added,
         config: args.config,
     };
     let report = lint::check(&paths, &opts);

@@ -37,8 +37,15 @@ fn nul_separated(bytes: &[u8]) -> impl Iterator<Item = String> + '_ {
         .map(|p| String::from_utf8_lossy(p).into_owned())
 }
 
-/// Canonical paths of the files changed since the merge base of `reference` and HEAD.
-pub fn changed_files(reference: &str) -> Result<HashSet<PathBuf>, String> {
+/// Files changed since the merge base of `reference` and HEAD (canonical paths), and the
+/// subset that is new there (added, or not tracked yet).
+pub struct Changes {
+    pub changed: HashSet<PathBuf>,
+    pub added: HashSet<PathBuf>,
+}
+
+/// What changed since the merge base of `reference` and HEAD.
+pub fn changed_files(reference: &str) -> Result<Changes, String> {
     let cwd = std::env::current_dir().map_err(|e| format!("no current directory: {e}"))?;
     let top = git(&cwd, &["rev-parse", "--show-toplevel"])
         .map_err(|e| format!("not inside a git repository ({e})"))?;
@@ -68,11 +75,31 @@ pub fn changed_files(reference: &str) -> Result<HashSet<PathBuf>, String> {
             "--",
         ],
     )?;
+    let added = git(
+        &top,
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--diff-filter=A",
+            &base,
+            "--",
+        ],
+    )?;
     let untracked = git(&top, &["ls-files", "-z", "--others", "--exclude-standard"])?;
-    Ok(nul_separated(&diff)
-        .chain(nul_separated(&untracked))
-        .map(|p| top.join(p))
-        .filter(|p| p.is_file())
-        .map(|p| std::fs::canonicalize(&p).unwrap_or(p))
-        .collect())
+    let resolve = |p: String| {
+        let p = top.join(p);
+        p.is_file().then(|| std::fs::canonicalize(&p).unwrap_or(p))
+    };
+    Ok(Changes {
+        changed: nul_separated(&diff)
+            .chain(nul_separated(&untracked))
+            .filter_map(resolve)
+            .collect(),
+        added: nul_separated(&added)
+            .chain(nul_separated(&untracked))
+            .filter_map(resolve)
+            .collect(),
+    })
 }

@@ -24,7 +24,6 @@ create temp table scratch (id int);
 -- Quoted names keep their case: enabling RLS on tile_setting leaves "TileSetting" open.
 -- expect: missing-rls
 create table "TileSetting" (id serial primary key);
--- expect: rls-without-policy
 alter table tile_setting enable row level security;
 
 -- Quoted consistently: fine.
