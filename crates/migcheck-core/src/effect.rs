@@ -33,6 +33,21 @@ impl fmt::Display for QualName {
     }
 }
 
+/// PostgreSQL keeps at most 63 bytes of an identifier (NAMEDATALEN - 1) and silently drops
+/// the rest, cutting at a character boundary; the model does the same, so a long policy name
+/// in a migration matches the name in the catalog.
+pub fn truncate_identifier(mut s: String) -> String {
+    const MAX: usize = 63;
+    if s.len() > MAX {
+        let mut end = MAX;
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.truncate(end);
+    }
+    s
+}
+
 /// Quotes an identifier only when PostgreSQL would need it (so messages read naturally).
 pub fn quote_ident(s: &str) -> String {
     let plain = !s.is_empty()
@@ -204,4 +219,18 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate_identifier;
+
+    #[test]
+    fn identifiers_keep_63_bytes_at_a_char_boundary() {
+        let long = "Account users can be deleted by owners except primary account owner";
+        assert_eq!(truncate_identifier(long.into()).len(), 63);
+        let wide = "é".repeat(40);
+        assert_eq!(truncate_identifier(wide).len(), 62);
+        assert_eq!(truncate_identifier("short".into()), "short");
+    }
 }

@@ -5,15 +5,15 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableFactor,
 };
 
-use crate::effect::{Effect, ObjectKind, QualName};
+use crate::effect::{truncate_identifier, Effect, ObjectKind, QualName};
 
 /// Folds an identifier as PostgreSQL does.
 pub fn fold(id: &Ident) -> String {
-    if id.quote_style.is_some() {
+    truncate_identifier(if id.quote_style.is_some() {
         id.value.clone()
     } else {
         id.value.to_lowercase()
-    }
+    })
 }
 
 /// The (schema, name) of an object name; catalog qualifiers (`db.schema.t`) are dropped.

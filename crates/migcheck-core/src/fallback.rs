@@ -9,7 +9,7 @@
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use crate::effect::{Effect, ObjectKind, QualName};
+use crate::effect::{truncate_identifier, Effect, ObjectKind, QualName};
 
 /// A token reduced to what the fallback needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,8 +98,8 @@ impl Cursor {
 
     fn ident(&mut self) -> Option<String> {
         let r = match self.toks.get(self.pos)? {
-            Tok::Word(_, folded) => folded.clone(),
-            Tok::Quoted(exact) => exact.clone(),
+            Tok::Word(_, folded) => truncate_identifier(folded.clone()),
+            Tok::Quoted(exact) => truncate_identifier(exact.clone()),
             _ => return None,
         };
         self.pos += 1;

@@ -367,6 +367,14 @@ impl ThrowawayServer {
 
     /// The command that stops a kept server.
     pub fn stop_command(&self) -> String {
+        if is_root() {
+            // pg_ctl refuses to run as root; the postmaster (running as another user) can
+            // still be signalled by root: SIGINT is a fast shutdown.
+            return format!(
+                "kill -INT $(head -1 {})",
+                self.data_dir.join("postmaster.pid").display()
+            );
+        }
         format!(
             "{} stop -D {} -m immediate",
             self.bin_dir.join("pg_ctl").display(),

@@ -276,16 +276,7 @@ async fn run_async(
     if opts.keep {
         outcome.kept = Some(KeptServer {
             url: server.url(),
-            // pg_ctl refuses to run as root; the postmaster (run as another user then) can
-            // still be signalled: SIGINT is a fast shutdown.
-            stop_command: if crate::server::is_root() {
-                format!(
-                    "kill -INT $(head -1 {})",
-                    server.data_dir().join("postmaster.pid").display()
-                )
-            } else {
-                server.stop_command()
-            },
+            stop_command: server.stop_command(),
             dir: server.socket_dir().to_path_buf(),
         });
         // Neither stop the server nor remove its directory.
