@@ -301,8 +301,9 @@ struct Allow {
     used: bool,
 }
 
-/// Collects the `migcheck:allow` directives of a parsed SQL file.
-fn sql_allows(unit: &FileUnit) -> Vec<Allow> {
+/// The `migcheck:allow` directives of a parsed SQL file, each with the byte range it covers
+/// (the statement after it, or the whole file).
+pub fn sql_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
     let text = &unit.source.text;
     let mut out = Vec::new();
     for c in &unit.parsed.comments {
@@ -321,13 +322,37 @@ fn sql_allows(unit: &FileUnit) -> Vec<Allow> {
                 None => continue,
             },
         };
-        out.push(Allow {
-            directive: d,
-            covers,
-            used: false,
-        });
+        out.push((d, covers));
     }
     out
+}
+
+/// Turns a set's rule hits into findings with their configured severity, grouped by the index
+/// of the file they belong to (before allow directives are applied).
+pub fn findings_by_file(
+    loaded: &LoadedSet,
+    hits: impl IntoIterator<Item = (&'static str, Hit)>,
+) -> HashMap<usize, Vec<Finding>> {
+    let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
+    for (rule, h) in hits {
+        let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
+        let Some(unit) = loaded
+            .units
+            .iter()
+            .find(|u| Arc::ptr_eq(&u.source, &h.file))
+        else {
+            continue;
+        };
+        by_file.entry(unit.index).or_default().push(Finding {
+            rule,
+            severity: loaded.config.severity(rule, default),
+            file: h.file,
+            span: h.span,
+            message: h.message,
+            help: h.help,
+        });
+    }
+    by_file
 }
 
 /// Applies directives to one file's findings and reports invalid and unused directives.
@@ -458,26 +483,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> = sets
         .par_iter()
         .map(|loaded| {
-            let hits = run_rules(loaded);
-            let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
-            for (rule, h) in hits {
-                let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
-                let Some(unit) = loaded
-                    .units
-                    .iter()
-                    .find(|u| Arc::ptr_eq(&u.source, &h.file))
-                else {
-                    continue;
-                };
-                by_file.entry(unit.index).or_default().push(Finding {
-                    rule,
-                    severity: loaded.config.severity(rule, default),
-                    file: h.file,
-                    span: h.span,
-                    message: h.message,
-                    help: h.help,
-                });
-            }
+            let mut by_file = findings_by_file(loaded, run_rules(loaded));
             let mut findings = Vec::new();
             let (mut files, mut statements) = (Vec::new(), 0);
             for unit in &loaded.units {
@@ -486,12 +492,13 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
                 }
                 files.push(unit.source.display.clone());
                 statements += unit.parsed.statements.len();
-                let allows = sql_allows(unit)
-                    .into_iter()
-                    .map(|a| (a.directive, a.covers))
-                    .collect();
                 let f = by_file.remove(&unit.index).unwrap_or_default();
-                findings.extend(apply_allows(&unit.source, allows, f, &loaded.config));
+                findings.extend(apply_allows(
+                    &unit.source,
+                    sql_allows(unit),
+                    f,
+                    &loaded.config,
+                ));
             }
             (findings, files, statements)
         })

@@ -1,10 +1,10 @@
-use sqlparser::ast::{AlterTableOperation, ColumnOption, Expr, GeneratedAs, GeneratedExpressionMode, Statement as Ast, Value};
+use sqlparser::ast::{AlterTableOperation, ColumnOption, Expr, GeneratedAs, GeneratedExpressionMode, Value};
 
 use super::add_column_not_null_without_default::is_serial;
 use super::sql::volatile_call;
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
-use crate::extract::{fold, qual};
+use crate::extract::fold;
 
 pub struct AddColumnRewritesTable;
 
@@ -25,16 +25,9 @@ impl Rule for AddColumnRewritesTable {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
-        }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
-        let table = qual(&at.name);
-        if cx.table_is_new(&table) {
-            return;
-        }
         for op in &at.operations {
             let AlterTableOperation::AddColumn { column_def, .. } = op else {
                 continue;

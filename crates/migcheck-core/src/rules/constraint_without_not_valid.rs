@@ -1,4 +1,4 @@
-use sqlparser::ast::{AlterTableOperation, Statement as Ast, TableConstraint};
+use sqlparser::ast::{AlterTableOperation, TableConstraint};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
@@ -19,16 +19,9 @@ impl Rule for ConstraintWithoutNotValid {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
-        }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
-        let table = qual(&at.name);
-        if cx.table_is_new(&table) {
-            return;
-        }
         let name = cx.table_name(&table);
         for op in &at.operations {
             let AlterTableOperation::AddConstraint {

@@ -1,8 +1,8 @@
-use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement as Ast};
+use sqlparser::ast::{AlterColumnOperation, AlterTableOperation};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
-use crate::extract::{fold, qual};
+use crate::extract::fold;
 
 pub struct DropNotNullOrDefault;
 
@@ -19,16 +19,9 @@ impl Rule for DropNotNullOrDefault {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
-        }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
-        let table = qual(&at.name);
-        if cx.table_is_new(&table) {
-            return;
-        }
         for op in &at.operations {
             let AlterTableOperation::AlterColumn { column_name, op } = op else {
                 continue;

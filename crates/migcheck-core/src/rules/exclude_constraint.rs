@@ -1,7 +1,6 @@
-use sqlparser::ast::{AlterTableOperation, Statement as Ast, TableConstraint};
+use sqlparser::ast::{AlterTableOperation, TableConstraint};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::extract::qual;
 
 pub struct ExcludeConstraint;
 
@@ -18,16 +17,9 @@ impl Rule for ExcludeConstraint {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
-        }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
-        let table = qual(&at.name);
-        if cx.table_is_new(&table) {
-            return;
-        }
         for op in &at.operations {
             if let AlterTableOperation::AddConstraint {
                 constraint: TableConstraint::Exclude(_),

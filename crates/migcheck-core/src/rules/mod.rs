@@ -138,6 +138,19 @@ impl StatementCx<'_> {
         }
     }
 
+    /// The `ALTER TABLE` of this forward statement and its table, when that table existed
+    /// before this file: where every locking rule on `ALTER TABLE` starts.
+    pub fn alter_of_existing_table(&self) -> Option<(&sqlparser::ast::AlterTable, QualName)> {
+        if !self.is_forward() {
+            return None;
+        }
+        let Some(sqlparser::ast::Statement::AlterTable(at)) = &self.stmt.ast else {
+            return None;
+        };
+        let table = crate::extract::qual(&at.name);
+        (!self.table_is_new(&table)).then_some((at, table))
+    }
+
     /// The fully resolved, display form of a table name.
     pub fn table_name(&self, table: &QualName) -> String {
         let (s, n) = self.state.resolve_table(table);

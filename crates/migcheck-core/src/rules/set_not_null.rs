@@ -46,16 +46,9 @@ impl Rule for SetNotNull {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
-        }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
-        let table = qual(&at.name);
-        if cx.table_is_new(&table) {
-            return;
-        }
         for op in &at.operations {
             let AlterTableOperation::AlterColumn {
                 column_name,

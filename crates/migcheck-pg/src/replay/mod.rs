@@ -22,18 +22,16 @@ pub mod exec;
 pub mod plan;
 pub mod trace;
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use migcheck_core::discover::SetKind;
 use migcheck_core::expect;
 use migcheck_core::finding::{Finding, Severity};
 use migcheck_core::lint::{self, ConfigCache, InputError, LoadedSet, Report};
-use migcheck_core::rules::{self, FileUnit};
-use migcheck_core::suppress::{parse_directive, Directive, Scope};
+use migcheck_core::rules::FileUnit;
+use migcheck_core::suppress::Directive;
 
 use crate::conn::{connect, PgError};
 use crate::server::{find_bin_dir, install_hint, ServerError, ServerOptions, ThrowawayServer};
@@ -347,54 +345,16 @@ async fn replay_sets(
 
 /// The `migcheck:allow` directives of a file that name a replay rule, with what they cover.
 fn replay_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
-    let text = &unit.source.text;
-    let mut out = Vec::new();
-    for c in &unit.parsed.comments {
-        let Some(d) = parse_directive(&text[c.body.clone()], c.body.start) else {
-            continue;
-        };
-        if !d.rules.iter().any(|r| REPLAY_RULES.contains(&r.as_str())) {
-            continue;
-        }
-        let covers = match d.scope {
-            Scope::File => 0..text.len(),
-            Scope::Next => match unit
-                .parsed
-                .statements
-                .iter()
-                .find(|s| s.span.start >= c.span.end)
-            {
-                Some(s) => s.span.clone(),
-                None => continue,
-            },
-        };
-        out.push((d, covers));
-    }
-    out
+    lint::sql_allows(unit)
+        .into_iter()
+        .filter(|(d, _)| d.rules.iter().any(|r| REPLAY_RULES.contains(&r.as_str())))
+        .collect()
 }
 
 /// Findings of one set with configured severities and allow directives applied; also the
 /// number of files and statements sent.
 fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Vec<Finding>, usize, usize) {
-    let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
-    for (rule, hit) in run.hits.drain(..) {
-        let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
-        let Some(unit) = loaded
-            .units
-            .iter()
-            .find(|u| Arc::ptr_eq(&u.source, &hit.file))
-        else {
-            continue;
-        };
-        by_file.entry(unit.index).or_default().push(Finding {
-            rule,
-            severity: loaded.config.severity(rule, default),
-            file: hit.file,
-            span: hit.span,
-            message: hit.message,
-            help: hit.help,
-        });
-    }
+    let mut by_file = lint::findings_by_file(loaded, run.hits.drain(..));
     let mut out = Vec::new();
     for &i in &run.attempted {
         let Some(unit) = loaded.units.iter().find(|u| u.index == i) else {
