@@ -315,8 +315,31 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
     out
 }
 
+/// The name of a table constraint, when it has one.
+pub fn constraint_name(c: &ast::TableConstraint) -> Option<&Ident> {
+    use ast::TableConstraint as C;
+    match c {
+        C::Unique(u) => u.name.as_ref(),
+        C::PrimaryKey(p) => p.name.as_ref(),
+        C::ForeignKey(f) => f.name.as_ref(),
+        C::Check(c) => c.name.as_ref(),
+        C::PrimaryKeyUsingIndex(u) | C::UniqueUsingIndex(u) => u.name.as_ref(),
+        C::Exclude(e) => e.name.as_ref(),
+        _ => None,
+    }
+}
+
 fn alter_table_op(table: &QualName, op: &AlterTableOperation, out: &mut Vec<Effect>) {
     match op {
+        AlterTableOperation::AddConstraint { constraint, .. } => {
+            if let Some(name) = constraint_name(constraint) {
+                out.push(Effect::CreateObject {
+                    kind: ObjectKind::Constraint,
+                    name: QualName::new(None, &fold(name)),
+                    on: Some(table.clone()),
+                });
+            }
+        }
         AlterTableOperation::AddColumn { column_def, .. } => out.push(Effect::AddColumn {
             table: table.clone(),
             column: fold(&column_def.name),

@@ -51,7 +51,7 @@ create policy "own drafts" on drafts for all to authenticated using (true);
 alter table drafts drop constraint drafts_id_check;
 
 -- Replacing a function keeps its name: nothing is dropped.
-create or replace function public.calc_total(a integer, b numeric) returns numeric
+create or replace function public.calc_tax(a integer, b numeric) returns numeric
 language sql as $$ select a * b $$;
 
 select 'drop view active_users';

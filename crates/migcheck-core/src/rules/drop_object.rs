@@ -23,6 +23,7 @@ impl Rule for DropObject {
             if cx
                 .state
                 .object_created_in(*kind, name, on.as_ref(), cx.unit.index)
+                || recreated_later(cx, *kind, &name.name)
             {
                 continue;
             }
@@ -44,4 +45,20 @@ impl Rule for DropObject {
             ));
         }
     }
+}
+
+/// True when a later statement of the same file creates an object of the same kind and name
+/// again: `drop policy if exists p on t; create policy p on t ...` replaces, it does not remove.
+fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str) -> bool {
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .filter(|s| s.span.start > cx.stmt.span.start && !s.rollback)
+        .flat_map(|s| &s.effects)
+        .any(|e| match e {
+            Effect::CreateObject { kind: k, name: n, .. } => *k == kind && n.name == name,
+            Effect::CreatePolicy { name: n, .. } => kind == ObjectKind::Policy && n == name,
+            _ => false,
+        })
 }
