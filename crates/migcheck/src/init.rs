@@ -73,10 +73,20 @@ pub fn config_text(sets: &[(SetKind, String, usize)]) -> String {
     }
     s.push_str(
         "\n# Schemas the Data API (PostgREST) serves to clients: tables created in them need row\n\
-         # level security. Supabase serves `public` unless you expose more in the API settings.\n\
-         exposed_schemas = [\"public\"]\n\n\
-         # Tables that may stay without row level security, as \"schema.table\".\n",
+         # level security. Supabase serves `public` unless you expose more in the API settings.\n",
     );
+    // Without a Supabase set, nothing says a Data API serves these tables: requiring RLS on
+    // every table would flag every CREATE TABLE of a Prisma, Drizzle or diesel project.
+    if sets.is_empty() || has(SetKind::Supabase) {
+        s.push_str("exposed_schemas = [\"public\"]\n");
+    } else {
+        s.push_str(
+            "# No Supabase migrations were found, so no schema is treated as exposed; list yours\n\
+             # here if clients reach the database through PostgREST or Supabase.\n\
+             exposed_schemas = []\n",
+        );
+    }
+    s.push_str("\n# Tables that may stay without row level security, as \"schema.table\".\n");
     if has(SetKind::Prisma) {
         s.push_str(
             "# Prisma keeps its own bookkeeping table in `public`.\n\
@@ -160,5 +170,13 @@ mod tests {
         }
         let prisma = config_text(&[(SetKind::Prisma, "prisma/migrations".into(), 1)]);
         assert!(prisma.contains("public._prisma_migrations"));
+        let cfg = Config::parse(
+            Path::new("migcheck.toml"),
+            "migcheck.toml",
+            &prisma,
+            &|id| migcheck_core::rules::by_id(id).is_some(),
+        )
+        .unwrap();
+        assert!(cfg.exposed_schemas.is_empty(), "{prisma}");
     }
 }
