@@ -31,7 +31,9 @@ pub struct Statement {
     pub span: Range<usize>,
     /// The parsed statement, when sqlparser read all of it (not kept for INSERT and SELECT,
     /// which no rule inspects: see `parse_statement`).
-    pub ast: Option<ast::Statement>,
+    /// Boxed: sqlparser's statement enum is large, and most statements of a big data
+    /// migration keep no tree at all.
+    pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it.
     pub unparsed: Option<String>,
     /// What it does to the schema.
@@ -128,7 +130,9 @@ fn parse_statement(
     };
     // Data statements (seed INSERTs, SELECTs) can be most of a large file, and no rule looks
     // into their trees: keep only their effects, so memory stays proportional to the DDL.
-    let ast = ast.filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)));
+    let ast = ast
+        .filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)))
+        .map(Box::new);
     out.push(Statement {
         span,
         ast,

@@ -15,7 +15,7 @@ static META: RuleMeta = rule_meta!(
 
 /// The CONCURRENTLY form the statement uses, if any.
 fn concurrent_form(cx: &StatementCx<'_>) -> Option<&'static str> {
-    if let Some(Ast::CreateIndex(ci)) = &cx.stmt.ast {
+    if let Some(Ast::CreateIndex(ci)) = cx.stmt.ast.as_deref() {
         return ci.concurrently.then_some("CREATE INDEX CONCURRENTLY");
     }
     let head = cx.stmt.head.as_str();

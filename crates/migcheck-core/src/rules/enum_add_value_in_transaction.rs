@@ -23,7 +23,7 @@ impl Rule for EnumAddValueInTransaction {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::AlterType(t)) = &cx.stmt.ast else {
+        let Some(Ast::AlterType(t)) = cx.stmt.ast.as_deref() else {
             return;
         };
         let AlterTypeOperation::AddValue(add) = &t.operation else {

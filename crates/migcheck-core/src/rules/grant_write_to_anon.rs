@@ -48,7 +48,7 @@ impl Rule for GrantWriteToAnon {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                let Some(Ast::Grant(g)) = &s.ast else { continue };
+                let Some(Ast::Grant(g)) = s.ast.as_deref() else { continue };
                 let Some(privileges) = writes(&g.privileges) else {
                     continue;
                 };

@@ -63,7 +63,7 @@ pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
     }
     let mut raw: Vec<(QualName, Lock)> = Vec::new();
     let mut out = Vec::new();
-    match &cx.stmt.ast {
+    match cx.stmt.ast.as_deref() {
         Some(Ast::AlterTable(at)) => {
             if let Some(l) = at.operations.iter().map(alter_op_lock).max() {
                 raw.push((qual(&at.name), l));
@@ -216,7 +216,7 @@ fn sets_lock_timeout(text: &str) -> bool {
 
 /// What a statement does that makes holding a lock meanwhile costly, if anything.
 fn work(stmt: &crate::parse::Statement, locks: &[TableLock], held: &TableLock) -> Option<String> {
-    match &stmt.ast {
+    match stmt.ast.as_deref() {
         Some(Ast::Insert(_)) => return Some("insert rows".into()),
         Some(Ast::Update(_)) => return Some("update rows".into()),
         Some(Ast::Delete(_)) => return Some("delete rows".into()),

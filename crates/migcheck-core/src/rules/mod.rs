@@ -144,7 +144,7 @@ impl StatementCx<'_> {
         if !self.is_forward() {
             return None;
         }
-        let Some(sqlparser::ast::Statement::AlterTable(at)) = &self.stmt.ast else {
+        let Some(sqlparser::ast::Statement::AlterTable(at)) = self.stmt.ast.as_deref() else {
             return None;
         };
         let table = crate::extract::qual(&at.name);

@@ -21,7 +21,7 @@ impl Rule for OwnerChangeRls {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::AlterTable(at)) = &cx.stmt.ast else {
+        let Some(Ast::AlterTable(at)) = cx.stmt.ast.as_deref() else {
             return;
         };
         let table = qual(&at.name);

@@ -22,7 +22,7 @@ impl Rule for PermissivePolicyAlwaysTrue {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::CreatePolicy(p)) = &cx.stmt.ast else {
+        let Some(Ast::CreatePolicy(p)) = cx.stmt.ast.as_deref() else {
             return;
         };
         if p.policy_type == Some(CreatePolicyType::Restrictive) {

@@ -33,7 +33,7 @@ impl Rule for PolicyTrustsUserMetadata {
         if !cx.is_forward() {
             return;
         }
-        let (name, table, using, check) = match &cx.stmt.ast {
+        let (name, table, using, check) = match cx.stmt.ast.as_deref() {
             Some(Ast::CreatePolicy(p)) => (&p.name, &p.table_name, &p.using, &p.with_check),
             Some(Ast::AlterPolicy(p)) => match &p.operation {
                 AlterPolicyOperation::Apply {

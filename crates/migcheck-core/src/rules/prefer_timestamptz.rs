@@ -22,7 +22,7 @@ impl Rule for PreferTimestamptz {
         if !cx.is_forward() {
             return;
         }
-        let Some(ast) = &cx.stmt.ast else { return };
+        let Some(ast) = cx.stmt.ast.as_deref() else { return };
         let cols: Vec<String> = declared_columns(ast)
             .into_iter()
             .filter(|(_, t)| {

@@ -21,7 +21,7 @@ impl Rule for RequireConcurrentIndex {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::CreateIndex(ci)) = &cx.stmt.ast else {
+        let Some(Ast::CreateIndex(ci)) = cx.stmt.ast.as_deref() else {
             return;
         };
         let table = qual(&ci.table_name);

@@ -28,7 +28,7 @@ impl Rule for RequireConcurrentIndexDrop {
                 .object_created_in(ObjectKind::Index, q, None, cx.unit.index)
         };
         let mut dropped: Vec<QualName> = Vec::new();
-        match &cx.stmt.ast {
+        match cx.stmt.ast.as_deref() {
             Some(Ast::Drop {
                 object_type: ObjectType::Index,
                 names,

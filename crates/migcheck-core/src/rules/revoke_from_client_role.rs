@@ -24,7 +24,7 @@ impl Rule for RevokeFromClientRole {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::Revoke(r)) = &cx.stmt.ast else {
+        let Some(Ast::Revoke(r)) = cx.stmt.ast.as_deref() else {
             return;
         };
         if r.grant_option_for {

@@ -25,7 +25,7 @@ impl Rule for SecurityDefinerSearchPath {
         if !cx.is_forward() {
             return;
         }
-        let name = match &cx.stmt.ast {
+        let name = match cx.stmt.ast.as_deref() {
             Some(Ast::CreateFunction(f))
                 if f.security == Some(FunctionSecurity::Definer)
                     && !f.set_params.iter().any(|p| sets_search_path(&p.name)) =>
@@ -56,7 +56,7 @@ impl Rule for SecurityDefinerSearchPath {
             .statements
             .iter()
             .skip_while(|s| !std::ptr::eq(*s, cx.stmt))
-            .any(|s| match &s.ast {
+            .any(|s| match s.ast.as_deref() {
                 Some(Ast::AlterFunction(f)) if qual(&f.function.name).name == name.name => {
                     matches!(&f.operation, AlterFunctionOperation::Actions { actions, .. }
                         if actions.iter().any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name))))

@@ -23,7 +23,7 @@ fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool 
         .iter()
         .take_while(|s| !std::ptr::eq(*s, cx.stmt))
         .any(|s| {
-            let Some(Ast::AlterTable(at)) = &s.ast else {
+            let Some(Ast::AlterTable(at)) = s.ast.as_deref() else {
                 return false;
             };
             if cx.state.resolve_table(&qual(&at.name)) != key {

@@ -28,7 +28,7 @@ impl Rule for TableWithoutPrimaryKey {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::CreateTable(ct)) = &cx.stmt.ast else {
+        let Some(Ast::CreateTable(ct)) = cx.stmt.ast.as_deref() else {
             return;
         };
         if ct.temporary
@@ -54,7 +54,7 @@ impl Rule for TableWithoutPrimaryKey {
             .statements
             .iter()
             .skip_while(|s| !std::ptr::eq(*s, cx.stmt))
-            .any(|s| match &s.ast {
+            .any(|s| match s.ast.as_deref() {
                 Some(Ast::AlterTable(at)) => {
                     cx.state.resolve_table(&qual(&at.name)) == key
                         && at.operations.iter().any(|op| match op {

@@ -25,7 +25,7 @@ impl Rule for ViewOverAuthUsers {
         if !cx.is_forward() {
             return;
         }
-        let Some(Ast::CreateView(v)) = &cx.stmt.ast else {
+        let Some(Ast::CreateView(v)) = cx.stmt.ast.as_deref() else {
             return;
         };
         let name = qual(&v.name);
