@@ -1,5 +1,5 @@
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::{quote_ident, Effect};
+use crate::effect::{quote_ident, Effect, ObjectKind};
 
 pub struct RenameObject;
 
@@ -38,7 +38,14 @@ impl Rule for RenameObject {
                     ));
                 }
                 Effect::SetSchema { kind, name, schema } => {
-                    if *kind == "table" && cx.table_is_new(name) {
+                    let created_here = if *kind == "table" {
+                        cx.table_is_new(name)
+                    } else {
+                        ObjectKind::from_keywords(&kind.to_ascii_uppercase()).is_some_and(|k| {
+                            cx.state.object_created_in(k, name, None, cx.unit.index)
+                        })
+                    };
+                    if created_here {
                         continue;
                     }
                     out.push(cx.hit(
