@@ -204,7 +204,13 @@ fn set_dir(file: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if is_folder_migration(&name) {
+    // Another .sql file inside a one-folder-per-migration folder belongs to that set too (and
+    // is reported as a file its tool never applies).
+    let in_migration_folder = is_folder_migration(&name)
+        || ["migration.sql", "up.sql"]
+            .iter()
+            .any(|n| parent.join(n).is_file());
+    if in_migration_folder {
         if let Some(gp) = parent.parent() {
             return gp.to_path_buf();
         }
