@@ -1,8 +1,7 @@
 use sqlparser::ast::DataType;
 
-use super::sql::{declared_columns, element_type, statement_table};
+use super::sql::columns_of_type;
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::quote_ident;
 
 pub struct PreferJsonb;
 
@@ -19,26 +18,12 @@ impl Rule for PreferJsonb {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
+        let Some(columns) = columns_of_type(cx, |t| matches!(t, DataType::JSON)) else {
             return;
-        }
-        let Some(ast) = cx.stmt.ast.as_deref() else { return };
-        let cols: Vec<String> = declared_columns(ast)
-            .into_iter()
-            .filter(|(_, t)| matches!(element_type(t), DataType::JSON))
-            .map(|(c, _)| format!("`{}`", quote_ident(&c)))
-            .collect();
-        let Some(table) = statement_table(ast) else { return };
-        if cols.is_empty() {
-            return;
-        }
+        };
         out.push(cx.hit(
             format!(
-                "Column{} {} of `{}` use{} `json`, which stores the text as written and re-parses it on every access; it has no equality operator, so `DISTINCT`, `GROUP BY` and unique indexes fail on it",
-                if cols.len() > 1 { "s" } else { "" },
-                cols.join(", "),
-                cx.table_name(&table),
-                if cols.len() > 1 { "" } else { "s" },
+                "{columns} `json`, which stores the text as written and re-parses it on every access; it has no equality operator, so `DISTINCT`, `GROUP BY` and unique indexes fail on it",
             ),
             "Declare the column as `jsonb` (unless you must keep key order, duplicate keys or exact whitespace).",
         ));

@@ -1,8 +1,7 @@
 use sqlparser::ast::{DataType, TimezoneInfo};
 
-use super::sql::{declared_columns, element_type, statement_table};
+use super::sql::columns_of_type;
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::quote_ident;
 
 pub struct PreferTimestamptz;
 
@@ -19,33 +18,21 @@ impl Rule for PreferTimestamptz {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
+        let Some(columns) = columns_of_type(cx, without_time_zone) else {
             return;
-        }
-        let Some(ast) = cx.stmt.ast.as_deref() else { return };
-        let cols: Vec<String> = declared_columns(ast)
-            .into_iter()
-            .filter(|(_, t)| {
-                matches!(
-                    element_type(t),
-                    DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone)
-                )
-            })
-            .map(|(c, _)| format!("`{}`", quote_ident(&c)))
-            .collect();
-        let Some(table) = statement_table(ast) else { return };
-        if cols.is_empty() {
-            return;
-        }
+        };
         out.push(cx.hit(
             format!(
-                "Column{} {} of `{}` use{} `timestamp without time zone`, which stores a wall-clock time with no zone: the same instant reads differently depending on the session's TimeZone, and values shift when clients or servers change zones",
-                if cols.len() > 1 { "s" } else { "" },
-                cols.join(", "),
-                cx.table_name(&table),
-                if cols.len() > 1 { "" } else { "s" },
+                "{columns} `timestamp without time zone`, which stores a wall-clock time with no zone: the same instant reads differently depending on the session's TimeZone, and values shift when clients or servers change zones",
             ),
             "Declare the column as `timestamptz` (it stores an absolute instant; it does not store the zone either, and costs the same 8 bytes).",
         ));
     }
+}
+
+fn without_time_zone(t: &DataType) -> bool {
+    matches!(
+        t,
+        DataType::Timestamp(_, TimezoneInfo::None | TimezoneInfo::WithoutTimeZone)
+    )
 }

@@ -186,3 +186,32 @@ pub fn statement_table(stmt: &ast::Statement) -> Option<crate::effect::QualName>
         _ => None,
     }
 }
+
+/// For the column-type rules: the columns this forward statement declares whose (element) type
+/// matches `bad`, named as "Column `a` of `t` uses" / "Columns `a`, `b` of `t` use", or `None`
+/// when there are none.
+pub fn columns_of_type(
+    cx: &super::StatementCx<'_>,
+    bad: impl Fn(&ast::DataType) -> bool,
+) -> Option<String> {
+    if !cx.is_forward() {
+        return None;
+    }
+    let stmt = cx.stmt.ast.as_deref()?;
+    let cols: Vec<String> = declared_columns(stmt)
+        .into_iter()
+        .filter(|(_, t)| bad(element_type(t)))
+        .map(|(c, _)| format!("`{}`", crate::effect::quote_ident(&c)))
+        .collect();
+    let table = statement_table(stmt)?;
+    let (noun, verb) = match cols.len() {
+        0 => return None,
+        1 => ("Column", "uses"),
+        _ => ("Columns", "use"),
+    };
+    Some(format!(
+        "{noun} {} of `{}` {verb}",
+        cols.join(", "),
+        cx.table_name(&table)
+    ))
+}
