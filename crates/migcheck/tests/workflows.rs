@@ -235,6 +235,60 @@ fn changed_since_reports_only_the_branch_files_with_the_rest_as_context() {
     assert_eq!(doc["summary"]["files"], 2, "{}", stderr(&out));
 }
 
+/// Findings of one rule as (path, line).
+fn hits_of(out: &Output, rule: &str) -> Vec<(String, u64)> {
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    doc["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn changed_since_reports_a_new_migration_older_than_the_set_but_not_an_edited_one() {
+    let dir = repo_with_branch();
+    let m = dir.path().join("supabase/migrations");
+    // Added on the branch with a version below 20250102000000, already on main.
+    write(
+        &m.join("20250101120000_late.sql"),
+        "create table public.d (id int primary key);\n",
+    );
+    // Edited on the branch: an old file, but not a new one.
+    write(
+        &m.join("20250101000000_init.sql"),
+        "create table public.a (id int);\ncreate table public.b (id int);\ncreate table public.c (id int);\n-- edited\n",
+    );
+    let out = migcheck(
+        dir.path(),
+        &["check", "--changed-since", "main", "--format", "json"],
+    );
+    assert_eq!(
+        hits_of(&out, "migration-version-out-of-order"),
+        [("supabase/migrations/20250101120000_late.sql".to_string(), 1)],
+        "{}",
+        stdout(&out)
+    );
+    // Without git, a named file may be an edit: nothing is said.
+    let out = migcheck(
+        dir.path(),
+        &[
+            "check",
+            "supabase/migrations/20250101120000_late.sql",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(hits_of(&out, "migration-version-out-of-order").is_empty());
+}
+
 #[test]
 fn changed_since_with_nothing_changed_is_clean() {
     let dir = repo_with_branch();
