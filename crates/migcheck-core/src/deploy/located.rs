@@ -161,6 +161,17 @@ fn opaque_first_line(expected: &str, whole: Range<usize>, file: &str) -> Located
     Located::opaque(expected, start..end)
 }
 
+/// `\\xHH`, `\\uHHHH` or `\\UHHHHHHHH` at `i` (the backslash) with `digits` hex digits: the
+/// decoded character (empty when invalid) and the length of the escape.
+fn hex_escape(text: &str, i: usize, digits: usize) -> (String, usize) {
+    let decoded = text
+        .get(i + 2..i + 2 + digits)
+        .and_then(hex_char)
+        .map(String::from)
+        .unwrap_or_default();
+    (decoded, 2 + digits)
+}
+
 fn hex_char(s: &str) -> Option<char> {
     u32::from_str_radix(s, 16).ok().and_then(char::from_u32)
 }
@@ -265,27 +276,9 @@ pub(crate) fn toml_string(file: &str, raw: Range<usize>, value: &str) -> Located
             b'b' => ("\u{8}".into(), 2),
             b'f' => ("\u{c}".into(), 2),
             b'e' => ("\u{1b}".into(), 2),
-            b'x' => (
-                s.get(i + 2..i + 4)
-                    .and_then(hex_char)
-                    .map(String::from)
-                    .unwrap_or_default(),
-                4,
-            ),
-            b'u' => (
-                s.get(i + 2..i + 6)
-                    .and_then(hex_char)
-                    .map(String::from)
-                    .unwrap_or_default(),
-                6,
-            ),
-            b'U' => (
-                s.get(i + 2..i + 10)
-                    .and_then(hex_char)
-                    .map(String::from)
-                    .unwrap_or_default(),
-                10,
-            ),
+            b'x' => hex_escape(s, i, 2),
+            b'u' => hex_escape(s, i, 4),
+            b'U' => hex_escape(s, i, 8),
             b' ' | b'\t' | b'\r' | b'\n' if multi => {
                 // Line-ending backslash: the break and the whitespace after it vanish.
                 let mut j = i + 1;
@@ -381,27 +374,9 @@ fn yaml_quoted(file: &str, at: usize, style: YamlStyle, value: &str) -> Located 
                 b'_' => ("\u{a0}".into(), 2),
                 b'L' => ("\u{2028}".into(), 2),
                 b'P' => ("\u{2029}".into(), 2),
-                b'x' => (
-                    file.get(i + 2..i + 4)
-                        .and_then(hex_char)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    4,
-                ),
-                b'u' => (
-                    file.get(i + 2..i + 6)
-                        .and_then(hex_char)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    6,
-                ),
-                b'U' => (
-                    file.get(i + 2..i + 10)
-                        .and_then(hex_char)
-                        .map(String::from)
-                        .unwrap_or_default(),
-                    10,
-                ),
+                b'x' => hex_escape(file, i, 2),
+                b'u' => hex_escape(file, i, 4),
+                b'U' => hex_escape(file, i, 8),
                 b'\n' => return opaque_first_line(value, whole, file),
                 other => ((other as char).to_string(), 2),
             };
