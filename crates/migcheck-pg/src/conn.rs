@@ -517,21 +517,19 @@ impl ConnectionConfig {
         let mode = self.effective_sslmode();
         let verify_chain = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull)
             || (mode == SslMode::Require && self.sslrootcert.is_some());
-        let config = if !verify_chain {
-            builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(NoCertCheck(provider)))
-                .with_no_client_auth()
+        let roots = if verify_chain {
+            Some(Arc::new(self.root_store()?))
         } else {
-            let roots = Arc::new(self.root_store()?);
-            if mode == SslMode::VerifyFull {
+            None
+        };
+        let config = match roots {
+            Some(roots) if mode == SslMode::VerifyFull => {
                 builder.with_root_certificates(roots).with_no_client_auth()
-            } else {
-                builder
-                    .dangerous()
-                    .with_custom_certificate_verifier(Arc::new(ChainOnly { roots, provider }))
-                    .with_no_client_auth()
             }
+            roots => builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(LibpqVerifier { roots, provider }))
+                .with_no_client_auth(),
         };
         Ok(MakeRustlsConnect::new(config))
     }
@@ -584,64 +582,17 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// `sslmode=prefer/require`: encrypt without checking who is on the other side (as libpq),
-/// but still check the handshake signatures.
+/// The verifier for the libpq modes rustls has no built-in for. `roots: None` is
+/// `sslmode=prefer/require`: encrypt without checking who is on the other side (as libpq).
+/// `roots: Some(..)` is `sslmode=verify-ca`: the chain must lead to a trusted root, but the host
+/// name is not checked. Either way the handshake signatures are checked.
 #[derive(Debug)]
-struct NoCertCheck(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for NoCertCheck {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// `sslmode=verify-ca`: the chain must lead to a trusted root; the host name is not checked.
-#[derive(Debug)]
-struct ChainOnly {
-    roots: Arc<RootCertStore>,
+struct LibpqVerifier {
+    roots: Option<Arc<RootCertStore>>,
     provider: Arc<CryptoProvider>,
 }
 
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for LibpqVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -650,14 +601,16 @@ impl ServerCertVerifier for ChainOnly {
         _ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
-        rustls::client::verify_server_cert_signed_by_trust_anchor(
-            &cert,
-            &self.roots,
-            intermediates,
-            now,
-            self.provider.signature_verification_algorithms.all,
-        )?;
+        if let Some(roots) = &self.roots {
+            let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
+            rustls::client::verify_server_cert_signed_by_trust_anchor(
+                &cert,
+                roots,
+                intermediates,
+                now,
+                self.provider.signature_verification_algorithms.all,
+            )?;
+        }
         Ok(ServerCertVerified::assertion())
     }
 

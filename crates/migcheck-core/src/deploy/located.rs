@@ -161,7 +161,7 @@ fn opaque_first_line(expected: &str, whole: Range<usize>, file: &str) -> Located
     Located::opaque(expected, start..end)
 }
 
-/// `\\xHH`, `\\uHHHH` or `\\UHHHHHHHH` at `i` (the backslash) with `digits` hex digits: the
+/// `\xHH`, `\uHHHH` or `\UHHHHHHHH` at `i` (the backslash) with `digits` hex digits: the
 /// decoded character (empty when invalid) and the length of the escape.
 fn hex_escape(text: &str, i: usize, digits: usize) -> (String, usize) {
     let decoded = text
