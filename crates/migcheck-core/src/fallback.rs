@@ -11,13 +11,15 @@ use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::effect::{truncate_identifier, Effect, ObjectKind, QualName};
 
-/// A token reduced to what the fallback needs.
+/// A token reduced to what the fallback (and rules that look at raw statement text) need.
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
+pub enum Tok {
     /// An unquoted word, upper-cased, plus its folded (lower-case) form.
     Word(String, String),
     /// A quoted identifier, exact.
     Quoted(String),
+    /// A single-quoted string constant, as written between the quotes.
+    Str(String),
     Dot,
     Comma,
     LParen,
@@ -25,7 +27,9 @@ enum Tok {
     Other,
 }
 
-fn tokens(sql: &str) -> Vec<Tok> {
+/// The statement's tokens without whitespace and comments. Strings, dollar-quoted bodies and
+/// comments are single tokens, so keywords inside them never match.
+pub fn tokens(sql: &str) -> Vec<Tok> {
     let dialect = PostgreSqlDialect {};
     match Tokenizer::new(&dialect, sql).tokenize() {
         Ok(toks) => toks
@@ -37,6 +41,7 @@ fn tokens(sql: &str) -> Vec<Tok> {
                     w.value.to_ascii_uppercase(),
                     w.value.to_lowercase(),
                 )),
+                Token::SingleQuotedString(s) => Some(Tok::Str(s)),
                 Token::Period => Some(Tok::Dot),
                 Token::Comma => Some(Tok::Comma),
                 Token::LParen => Some(Tok::LParen),

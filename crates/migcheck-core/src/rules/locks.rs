@@ -208,9 +208,9 @@ fn sets_lock_timeout(text: &str) -> bool {
     }
     use super::sql::Tok;
     super::sql::tokens(text).iter().any(|t| match t {
-        Tok::Word(w) => w == "LOCK_TIMEOUT",
+        Tok::Word(w, _) => w == "LOCK_TIMEOUT",
         Tok::Str(s) => s.eq_ignore_ascii_case("lock_timeout"),
-        Tok::Other => false,
+        _ => false,
     })
 }
 

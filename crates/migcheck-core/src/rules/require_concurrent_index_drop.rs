@@ -59,7 +59,7 @@ impl Rule for RequireConcurrentIndexDrop {
                     return;
                 }
                 let what = match toks.get(1) {
-                    Some(Tok::Word(w)) => w.to_ascii_lowercase(),
+                    Some(Tok::Word(w, _)) => w.to_ascii_lowercase(),
                     _ => "index".into(),
                 };
                 out.push(cx.hit(

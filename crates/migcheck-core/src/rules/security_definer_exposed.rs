@@ -128,18 +128,18 @@ impl Rule for SecurityDefinerExposed {
                     }
                     None if s.head.starts_with("ALTER DEFAULT PRIVILEGES") => {
                         let toks = tokens(&u.source.text[s.span.clone()]);
-                        let word = |w: &str| toks.iter().any(|t| matches!(t, Tok::Word(x) if x == w));
+                        let word = |w: &str| toks.iter().any(|t| matches!(t, Tok::Word(x, _) if x == w));
                         if !(word("FUNCTIONS") || word("ROUTINES")) {
                             continue;
                         }
                         let grant = !word("REVOKE");
                         let after = toks
                             .iter()
-                            .skip_while(|t| !matches!(t, Tok::Word(w) if w == "FROM" || w == "TO"));
+                            .skip_while(|t| !matches!(t, Tok::Word(w, _) if w == "FROM" || w == "TO"));
                         for t in after {
                             match t {
-                                Tok::Word(w) if w == "PUBLIC" => default_public = grant,
-                                Tok::Word(w) if w == "ANON" => default_anon = grant,
+                                Tok::Word(w, _) if w == "PUBLIC" => default_public = grant,
+                                Tok::Word(w, _) if w == "ANON" => default_anon = grant,
                                 _ => {}
                             }
                         }

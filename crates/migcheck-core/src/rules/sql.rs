@@ -1,43 +1,15 @@
 //! Small questions about SQL text and expressions that several rules ask.
 
 use sqlparser::ast::{self, Expr, ObjectName, Owner};
-use sqlparser::dialect::PostgreSqlDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::extract::{fold, qual};
 
-/// A token of a statement, without whitespace and comments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tok {
-    /// An unquoted word, upper-cased.
-    Word(String),
-    /// A single-quoted string constant, as written between the quotes.
-    Str(String),
-    Other,
-}
-
-/// The statement's tokens. Strings, dollar-quoted bodies and comments are single tokens, so
-/// keywords inside them never match. Empty when the text cannot be tokenized.
-pub fn tokens(sql: &str) -> Vec<Tok> {
-    let dialect = PostgreSqlDialect {};
-    let Ok(toks) = Tokenizer::new(&dialect, sql).tokenize() else {
-        return Vec::new();
-    };
-    toks.into_iter()
-        .filter_map(|t| match t {
-            Token::Whitespace(_) => None,
-            Token::Word(w) if w.quote_style.is_none() => {
-                Some(Tok::Word(w.value.to_ascii_uppercase()))
-            }
-            Token::SingleQuotedString(s) => Some(Tok::Str(s)),
-            _ => Some(Tok::Other),
-        })
-        .collect()
-}
+pub use crate::fallback::{tokens, Tok};
 
 /// True when the unquoted keyword `word` occurs among the tokens.
 pub fn has_word(toks: &[Tok], word: &str) -> bool {
-    toks.iter().any(|t| matches!(t, Tok::Word(w) if w == word))
+    toks.iter()
+        .any(|t| matches!(t, Tok::Word(w, _) if w == word))
 }
 
 /// The roles a policy or grant names, folded (`public` for PUBLIC).
