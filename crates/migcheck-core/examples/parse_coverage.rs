@@ -1,22 +1,28 @@
 //! Parse coverage on a directory of real migrations:
 //! `cargo run --release -p migcheck-core --example parse_coverage -- ../shared/corpus`
 //!
-//! Prints how many statements sqlparser reads, how many of the rest the token-level fallback
-//! recognises (a non-additive or schema-changing form), how many stay unparsed, and the most
-//! common leading keywords of the unparsed ones.
+//! Prints the share of statements read (by sqlparser, or by our own per-family reader in
+//! `recognise.rs`), the share only recognised by the token-level fallback (a non-additive or
+//! schema-changing form found, the rest unread), the share left unread, and the unread ones by
+//! construct (leading keywords) with the parser's most common reasons.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use migcheck_core::parse::parse_file;
+use migcheck_core::recognise::Reading;
 
 fn main() {
     let dir = std::env::args()
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from("../shared/corpus"));
-    let (mut files, mut total, mut parsed, mut fallback, mut unparsed) = (0, 0, 0, 0, 0);
+    // `--show`: also print where each unread statement is, with its first line.
+    let show = std::env::args().any(|a| a == "--show");
+    let (mut files, mut total, mut parsed, mut ours, mut invalid, mut fallback, mut unread) =
+        (0, 0, 0, 0, 0, 0, 0);
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut families: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let Ok(e) = e else { continue };
@@ -33,11 +39,20 @@ fn main() {
                 continue;
             }
             total += 1;
-            match &s.unparsed {
-                None => parsed += 1,
-                Some(reason) => {
+            match (&s.unparsed, s.recognised) {
+                (None, _) => parsed += 1,
+                (Some(_), Some(Reading::Valid(f))) => {
+                    ours += 1;
+                    *families.entry(f).or_default() += 1;
+                }
+                (Some(_), Some(Reading::Invalid(_))) => invalid += 1,
+                (Some(reason), None) => {
+                    if show {
+                        let first = text[s.span.clone()].lines().next().unwrap_or("");
+                        eprintln!("{}: {first}", e.path().display());
+                    }
                     if s.effects.is_empty() {
-                        unparsed += 1;
+                        unread += 1;
                     } else {
                         fallback += 1;
                     }
@@ -51,22 +66,44 @@ fn main() {
     }
     let pct = |n: usize| 100.0 * n as f64 / total.max(1) as f64;
     println!("files {files}, statements {total}");
-    println!("parsed by sqlparser      {parsed:>6} ({:.1}%)", pct(parsed));
     println!(
-        "unparsed, fallback found {fallback:>6} ({:.1}%)",
+        "read by sqlparser                  {parsed:>6} ({:.2}%)",
+        pct(parsed)
+    );
+    println!(
+        "read by migcheck's own reader      {ours:>6} ({:.2}%)",
+        pct(ours)
+    );
+    println!(
+        "not valid PostgreSQL (will fail)   {invalid:>6} ({:.2}%)",
+        pct(invalid)
+    );
+    println!(
+        "unread, token reader recognised    {fallback:>6} ({:.2}%)",
         pct(fallback)
     );
     println!(
-        "unparsed, nothing found  {unparsed:>6} ({:.1}%)",
-        pct(unparsed)
+        "unread, nothing recognised         {unread:>6} ({:.2}%)",
+        pct(unread)
     );
-    println!("\nunparsed statements by leading keywords:");
+    println!(
+        "left unread (unparsed-statement)   {:>6} ({:.2}%)",
+        fallback + unread,
+        pct(fallback + unread)
+    );
+    println!("\nread by migcheck's own reader, by family:");
+    let mut families: Vec<_> = families.into_iter().collect();
+    families.sort_by_key(|k| std::cmp::Reverse(k.1));
+    for (k, n) in &families {
+        println!("  {n:>5}  {k}");
+    }
+    println!("\nunread statements by construct (leading keywords):");
     let mut kinds: Vec<_> = kinds.into_iter().collect();
     kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
     for (k, n) in kinds.iter().take(25) {
         println!("  {n:>5}  {k}");
     }
-    println!("\nmost common parser reasons:");
+    println!("\nmost common parser reasons among the unread:");
     let mut reasons: Vec<_> = reasons.into_iter().collect();
     reasons.sort_by_key(|k| std::cmp::Reverse(k.1));
     for (k, n) in reasons.iter().take(15) {

@@ -232,6 +232,7 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             if stmt.rollback {
                 continue;
             }
+            state.note_facts(stmt);
             let origin = Origin {
                 file: unit.index,
                 span: stmt.span.clone(),

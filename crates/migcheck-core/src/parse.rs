@@ -36,6 +36,9 @@ pub struct Statement {
     pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it.
     pub unparsed: Option<String>,
+    /// What our own per-family reader ([`crate::recognise`]) made of a statement the parser
+    /// could not read: a valid statement it understood, or one PostgreSQL rejects.
+    pub recognised: Option<crate::recognise::Reading>,
     /// What it does to the schema.
     pub effects: Vec<Effect>,
     /// True for a statement inside a `DO` block body.
@@ -105,6 +108,7 @@ fn parse_statement(
                 span: span.clone(),
                 ast: None,
                 unparsed: None,
+                recognised: None,
                 effects: Vec::new(),
                 in_do_block: false,
                 rollback: false,
@@ -117,6 +121,7 @@ fn parse_statement(
             return;
         }
     }
+    let split_ok = split_problem.is_none();
     let (ast, unparsed) = match split_problem {
         Some(p) => (None, Some(p)),
         None => match parse_one(sql) {
@@ -124,9 +129,19 @@ fn parse_statement(
             Err(e) => (None, Some(e)),
         },
     };
+    let recognised = match (&ast, &unparsed) {
+        (None, Some(_)) if split_ok => crate::recognise::read(sql),
+        _ => None,
+    };
     let effects = match &ast {
         Some(a) => crate::extract::effects(a),
-        None => crate::fallback::effects(sql),
+        None => {
+            let mut e = crate::fallback::effects(sql);
+            if let Some(r) = recognised {
+                e.extend(crate::recognise::extra_effects(sql, r));
+            }
+            e
+        }
     };
     // Data statements (seed INSERTs, SELECTs) can be most of a large file, and no rule looks
     // into their trees: keep only their effects, so memory stays proportional to the DDL.
@@ -137,6 +152,7 @@ fn parse_statement(
         span,
         ast,
         unparsed,
+        recognised,
         effects,
         in_do_block,
         rollback: false,

@@ -44,6 +44,8 @@ pub struct SchemaState {
     /// Other objects: (kind, schema, name) → file index where created.
     objects: HashMap<(ObjectKind, String, String), usize>,
     schema_created: HashMap<String, usize>,
+    /// Column and function facts the locking rules need (`facts.rs`).
+    pub facts: crate::facts::Facts,
 }
 
 impl Default for SchemaState {
@@ -54,6 +56,7 @@ impl Default for SchemaState {
             schemas: ["public".to_string()].into(),
             objects: HashMap::new(),
             schema_created: HashMap::new(),
+            facts: Default::default(),
         }
     }
 }

@@ -25,3 +25,4 @@ begin
   alter table orders alter column placed_at type timestamptz;
 end
 $$;
+

@@ -12,3 +12,21 @@ alter table public.orders validate constraint orders_user_fk;
 create table public.refunds (id bigint primary key, order_id bigint, amount numeric);
 alter table public.refunds add constraint refunds_order_fk foreign key (order_id) references public.orders (id);
 alter table public.refunds add constraint refunds_amount_positive check (amount > 0);
+
+-- Constraints written inside ADD COLUMN take the same scan, with no NOT VALID escape.
+-- expect: constraint-without-not-valid
+alter table public.orders add column qty integer check (qty > 0);
+
+-- expect: constraint-without-not-valid
+alter table public.orders add column buyer_id bigint references public.customers (id);
+
+-- A domain constraint checks every column of every table using the domain.
+-- expect: constraint-without-not-valid
+alter domain public.email add constraint email_has_at check (value like '%@%');
+
+-- OK: NOT VALID, then validated later.
+alter domain public.email add constraint email_short check (length(value) < 320) not valid;
+
+-- OK: a domain created in this file is used by no column yet.
+create domain public.slug as text;
+alter domain public.slug add constraint slug_lower check (value = lower(value));

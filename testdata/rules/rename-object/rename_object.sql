@@ -26,8 +26,8 @@ alter view active_users rename to current_users;
 alter materialized view sales_summary set schema reporting;
 
 -- Moving to another schema breaks qualified names and search-path lookups. sqlparser cannot
--- read ALTER TABLE ... SET SCHEMA yet; the token-level scan still sees the move.
--- expect: rename-object, unparsed-statement
+-- read ALTER TABLE ... SET SCHEMA; migcheck's own reader and the token-level scan see the move.
+-- expect: rename-object
 alter table orders set schema archive;
 
 -- expect: rename-object

@@ -1,7 +1,7 @@
 use sqlparser::ast::{AlterTableOperation, ColumnOption, Expr, GeneratedAs, GeneratedExpressionMode, Value};
 
 use super::add_column_not_null_without_default::is_serial;
-use super::sql::volatile_call;
+use super::sql::{maybe_volatile_call, volatile_call};
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
 use crate::extract::fold;
@@ -46,6 +46,12 @@ impl Rule for AddColumnRewritesTable {
                             why = Some(format!(
                                 "with the volatile default `{f}()`, which is computed separately for every existing row"
                             ));
+                        } else if let Some((f, declared)) = maybe_volatile_call(e, &cx.state.facts) {
+                            why = Some(if declared {
+                                format!("with a default calling `{f}()`, which this migration set declares without IMMUTABLE or STABLE, so PostgreSQL treats it as VOLATILE and computes it for every existing row")
+                            } else {
+                                format!("with a default calling `{f}()`, a function migcheck does not know: functions are VOLATILE unless declared IMMUTABLE or STABLE, and a volatile default is computed for every existing row")
+                            });
                         } else if cx.config.pg_version < 11 && !is_null(e) {
                             why = Some(format!(
                                 "with a default, which PostgreSQL {} writes into every existing row (11+ does not)",

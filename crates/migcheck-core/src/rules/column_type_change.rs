@@ -1,5 +1,83 @@
+use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement as Ast};
+
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::{quote_ident, Effect};
+use crate::effect::{quote_ident, Effect, QualName};
+use crate::extract::fold;
+
+/// A type with an optional list of integer modifiers: `varchar(20)` → ("varchar", [20]).
+fn split_type(t: &str) -> (String, Vec<u64>) {
+    let t = t.trim().to_ascii_lowercase();
+    let (base, mods) = match t.split_once('(') {
+        Some((b, m)) => (b.trim().to_string(), m.trim_end_matches(')').to_string()),
+        None => (t.clone(), String::new()),
+    };
+    let base = match base.as_str() {
+        "character varying" => "varchar".to_string(),
+        "decimal" => "numeric".to_string(),
+        _ => base,
+    };
+    let mods = mods
+        .split(',')
+        .filter_map(|m| m.trim().parse().ok())
+        .collect();
+    (base, mods)
+}
+
+/// True when PostgreSQL changes the type without rewriting the table or rechecking values, and
+/// every value of the old type is a value of the new one: `varchar(n)` → `varchar(m ≥ n)`,
+/// `varchar` → `text`, `varchar(n)` → `varchar`, `numeric(p, s)` → `numeric(p' ≥ p, s)` or
+/// unconstrained `numeric`, `varbit(n)` → `varbit(m ≥ n)` (PostgreSQL's binary-coercible casts
+/// and typmod-widening checks in `ATColumnChangeRequiresRewrite`).
+pub fn is_widening(old: &str, new: &str) -> bool {
+    let (ob, om) = split_type(old);
+    let (nb, nm) = split_type(new);
+    match (ob.as_str(), nb.as_str()) {
+        ("varchar" | "text", "text") => true,
+        ("varchar", "varchar") | ("bit varying" | "varbit", "bit varying" | "varbit") => {
+            match (om.first(), nm.first()) {
+                (_, None) => true,
+                (Some(o), Some(n)) => n >= o,
+                (None, Some(_)) => false,
+            }
+        }
+        ("numeric", "numeric") => match (om.as_slice(), nm.as_slice()) {
+            (_, []) => true,
+            ([p], [np]) => np >= p,
+            ([p, s], [np, ns]) => ns == s && np >= p,
+            ([p], [np, 0]) => np >= p,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The full new type and `USING` of the column in this statement's AST, if it has one.
+fn new_type(cx: &StatementCx<'_>, column: &str) -> Option<(String, bool)> {
+    let Some(Ast::AlterTable(at)) = cx.stmt.ast.as_deref() else {
+        return None;
+    };
+    at.operations.iter().find_map(|op| match op {
+        AlterTableOperation::AlterColumn {
+            column_name,
+            op: AlterColumnOperation::SetDataType { data_type, using, .. },
+        } if fold(column_name) == column => Some((data_type.to_string(), using.is_some())),
+        _ => None,
+    })
+}
+
+fn widening(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
+    let Some((new, using)) = new_type(cx, column) else {
+        return false;
+    };
+    let key = (cx.state.resolve_table(table), column.to_string());
+    !using
+        && cx
+            .state
+            .facts
+            .column_types
+            .get(&key)
+            .is_some_and(|old| is_widening(old, &new))
+}
 
 pub struct ColumnTypeChange;
 
@@ -23,7 +101,9 @@ impl Rule for ColumnTypeChange {
                 to_type,
             } = e
             {
-                if cx.state.column_created_in(table, column, cx.unit.index) {
+                if cx.state.column_created_in(table, column, cx.unit.index)
+                    || widening(cx, table, column)
+                {
                     continue;
                 }
                 out.push(cx.hit(
@@ -36,5 +116,24 @@ impl Rule for ColumnTypeChange {
                 ));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_widening;
+
+    #[test]
+    fn widening_changes() {
+        assert!(is_widening("VARCHAR(20)", "VARCHAR(50)"));
+        assert!(is_widening("character varying(20)", "TEXT"));
+        assert!(is_widening("varchar(20)", "varchar"));
+        assert!(is_widening("NUMERIC(10,2)", "NUMERIC(12,2)"));
+        assert!(is_widening("numeric(10,2)", "numeric"));
+        assert!(!is_widening("varchar(50)", "varchar(20)"));
+        assert!(!is_widening("numeric(10,2)", "numeric(12,3)"));
+        assert!(!is_widening("text", "varchar(20)"));
+        assert!(!is_widening("int", "bigint"));
+        assert!(!is_widening("varchar", "varchar(10)"));
     }
 }

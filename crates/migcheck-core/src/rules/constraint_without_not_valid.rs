@@ -1,7 +1,8 @@
-use sqlparser::ast::{AlterTableOperation, TableConstraint};
+use sqlparser::ast::{AlterTableOperation, ColumnOption, TableConstraint};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::quote_ident;
+use crate::effect::{quote_ident, ObjectKind, QualName};
+use crate::fallback::{tokens, Tok};
 use crate::extract::{fold, qual};
 
 pub struct ConstraintWithoutNotValid;
@@ -19,11 +20,33 @@ impl Rule for ConstraintWithoutNotValid {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+        domain_constraint(cx, out);
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
         let name = cx.table_name(&table);
         for op in &at.operations {
+            // Constraints written inside ADD COLUMN: same scan and locks, no NOT VALID form.
+            if let AlterTableOperation::AddColumn { column_def, .. } = op {
+                let col = quote_ident(&fold(&column_def.name));
+                for o in &column_def.options {
+                    let message = match &o.option {
+                        ColumnOption::ForeignKey(fk) => format!(
+                            "Adding column `{col}` with `REFERENCES {}` checks every existing row of `{name}` while holding locks on `{name}` and on the referenced table, and a constraint written inside ADD COLUMN cannot be NOT VALID",
+                            cx.table_name(&qual(&fk.foreign_table))
+                        ),
+                        ColumnOption::Check(_) => format!(
+                            "Adding column `{col}` with a CHECK constraint scans every row of `{name}` under an ACCESS EXCLUSIVE lock to validate it, and a constraint written inside ADD COLUMN cannot be NOT VALID"
+                        ),
+                        _ => continue,
+                    };
+                    out.push(cx.hit(
+                        message,
+                        "Add the column without the constraint, then add the constraint in its own statement with NOT VALID, and `VALIDATE CONSTRAINT` it in a later migration.",
+                    ));
+                }
+                continue;
+            }
             let AlterTableOperation::AddConstraint {
                 constraint,
                 not_valid: false,
@@ -60,4 +83,52 @@ impl Rule for ConstraintWithoutNotValid {
             out.push(cx.hit(message, help));
         }
     }
+}
+
+/// `ALTER DOMAIN d ADD [CONSTRAINT c] CHECK (...)` without NOT VALID checks every column of
+/// every table that uses the domain (sqlparser does not read ALTER DOMAIN: token level).
+fn domain_constraint(cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    if !cx.is_forward() || !cx.stmt.head.starts_with("ALTER DOMAIN") {
+        return;
+    }
+    let toks = tokens(cx.unit.source.slice(&cx.stmt.span));
+    let word = |i: usize| match toks.get(i) {
+        Some(Tok::Word(u, _)) => u.as_str(),
+        _ => "",
+    };
+    let mut i = 2;
+    let mut parts = Vec::new();
+    while let Some(Tok::Word(_, f)) | Some(Tok::Quoted(f)) = toks.get(i) {
+        parts.push(f.clone());
+        i += 1;
+        if toks.get(i) == Some(&Tok::Dot) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    let Some(n) = parts.pop() else { return };
+    let domain = QualName {
+        schema: parts.pop(),
+        name: n,
+    };
+    if word(i) != "ADD"
+        || cx
+            .state
+            .object_created_in(ObjectKind::Domain, &domain, None, cx.unit.index)
+    {
+        return;
+    }
+    let not_valid = toks
+        .windows(2)
+        .any(|w| matches!((&w[0], &w[1]), (Tok::Word(a, _), Tok::Word(b, _)) if a == "NOT" && b == "VALID"));
+    if not_valid {
+        return;
+    }
+    out.push(cx.hit(
+        format!(
+            "Adding a constraint to domain `{domain}` checks every value of every column that uses the domain, in every table, while holding a SHARE lock on each of those tables (blocking writes) until the check finishes"
+        ),
+        "Add the domain constraint with NOT VALID, then run `ALTER DOMAIN ... VALIDATE CONSTRAINT` in a later migration.",
+    ));
 }

@@ -15,6 +15,7 @@ pub enum Lock {
     ShareUpdateExclusive,
     Share,
     ShareRowExclusive,
+    Exclusive,
     AccessExclusive,
 }
 
@@ -24,6 +25,7 @@ impl Lock {
             Lock::ShareUpdateExclusive => "SHARE UPDATE EXCLUSIVE",
             Lock::Share => "SHARE",
             Lock::ShareRowExclusive => "SHARE ROW EXCLUSIVE",
+            Lock::Exclusive => "EXCLUSIVE",
             Lock::AccessExclusive => "ACCESS EXCLUSIVE",
         }
     }
@@ -71,6 +73,22 @@ pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
         }
         Some(Ast::CreateIndex(ci)) if !ci.concurrently => {
             raw.push((qual(&ci.table_name), Lock::Share));
+        }
+        Some(Ast::Lock(l)) => {
+            use ast::LockTableMode as M;
+            let lock = match l.lock_mode {
+                None | Some(M::AccessExclusive) => Some(Lock::AccessExclusive),
+                Some(M::Exclusive) => Some(Lock::Exclusive),
+                Some(M::ShareRowExclusive) => Some(Lock::ShareRowExclusive),
+                Some(M::Share) => Some(Lock::Share),
+                Some(M::ShareUpdateExclusive) => Some(Lock::ShareUpdateExclusive),
+                _ => None,
+            };
+            if let Some(lock) = lock {
+                for t in &l.tables {
+                    raw.push((qual(&t.name), lock));
+                }
+            }
         }
         Some(Ast::CreatePolicy(p)) => raw.push((qual(&p.table_name), Lock::AccessExclusive)),
         Some(Ast::AlterPolicy(p)) => raw.push((qual(&p.table_name), Lock::AccessExclusive)),
@@ -201,21 +219,80 @@ pub struct FileLocks {
     pub after_exclusive: Option<(usize, usize, TableLock, String)>,
 }
 
-fn sets_lock_timeout(text: &str) -> bool {
+/// True when the statement really sets `lock_timeout`: `SET [SESSION | LOCAL] lock_timeout
+/// {= | TO} <non-zero>` or `set_config('lock_timeout', '<non-zero>', ...)`. A custom setting
+/// that merely ends in `lock_timeout` (`SET app.lock_timeout = ...`), `SET lock_timeout = 0`
+/// (no timeout) and `RESET lock_timeout` do not count.
+pub fn sets_lock_timeout(text: &str) -> bool {
     let lower = text.to_ascii_lowercase();
     if !lower.contains("lock_timeout") {
         return false;
     }
     use super::sql::Tok;
+    let toks = super::sql::tokens(text);
+    let zero = |v: Option<&Tok>, raw: &str| -> bool {
+        match v {
+            Some(Tok::Str(s)) => is_zero(s),
+            Some(Tok::Word(w, _)) => w == "DEFAULT",
+            _ => is_zero(raw),
+        }
+    };
+    // SET [SESSION | LOCAL] lock_timeout ...
+    if matches!(toks.first(), Some(Tok::Word(w, _)) if w == "SET") {
+        let mut i = 1;
+        if matches!(toks.get(i), Some(Tok::Word(w, _)) if w == "SESSION" || w == "LOCAL") {
+            i += 1;
+        }
+        if matches!(toks.get(i), Some(Tok::Word(w, _)) if w == "LOCK_TIMEOUT")
+            && toks.get(i + 1) != Some(&Tok::Dot)
+        {
+            // The value: after `=` (an Other token) or `TO`.
+            let v = toks.get(i + 2);
+            let raw = lower
+                .split_once("lock_timeout")
+                .map(|(_, r)| r.trim_start_matches(|c: char| c.is_whitespace() || c == '='))
+                .map(|r| r.trim_start_matches("to").trim())
+                .unwrap_or("");
+            return !zero(v, raw.trim_end_matches(';'));
+        }
+        return false;
+    }
+    // set_config('lock_timeout', '5s', ...)
+    toks.windows(5).any(|w| {
+        matches!(&w[0], Tok::Word(f, _) if f == "SET_CONFIG")
+            && w[1] == Tok::LParen
+            && matches!(&w[2], Tok::Str(s) if s.eq_ignore_ascii_case("lock_timeout"))
+            && w[3] == Tok::Comma
+            && !matches!(&w[4], Tok::Str(s) if is_zero(s))
+    })
+}
+
+fn is_zero(v: &str) -> bool {
+    let v = v.trim().trim_matches('\'').trim();
+    let digits: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    !digits.is_empty() && digits.chars().all(|c| c == '0' || c == '.')
+}
+
+/// True when a query statement reads the locked table (its name appears among its tokens).
+fn reads_table(text: &str, table: &(String, String)) -> bool {
+    use super::sql::Tok;
     super::sql::tokens(text).iter().any(|t| match t {
-        Tok::Word(w, _) => w == "LOCK_TIMEOUT",
-        Tok::Str(s) => s.eq_ignore_ascii_case("lock_timeout"),
+        Tok::Word(_, f) => *f == table.1,
+        Tok::Quoted(q) => *q == table.1,
         _ => false,
     })
 }
 
 /// What a statement does that makes holding a lock meanwhile costly, if anything.
-fn work(stmt: &crate::parse::Statement, locks: &[TableLock], held: &TableLock) -> Option<String> {
+fn work(
+    stmt: &crate::parse::Statement,
+    text: &str,
+    locks: &[TableLock],
+    held: &TableLock,
+) -> Option<String> {
     match stmt.ast.as_deref() {
         Some(Ast::Insert(_)) => return Some("insert rows".into()),
         Some(Ast::Update(_)) => return Some("update rows".into()),
@@ -226,6 +303,16 @@ fn work(stmt: &crate::parse::Statement, locks: &[TableLock], held: &TableLock) -
         Some(Ast::CreateIndex(_)) if !locks.is_empty() => return Some("build an index".into()),
         Some(Ast::RefreshMaterializedView(_)) => return Some("refresh a materialized view".into()),
         _ => {}
+    }
+    if stmt.ast.is_none()
+        && stmt.unparsed.is_none()
+        && matches!(stmt.head.split(' ').next(), Some("SELECT" | "WITH"))
+    {
+        if let Some(t) = &held.table {
+            if reads_table(text, t) {
+                return Some("read the locked table".into());
+            }
+        }
     }
     let other = locks.iter().find(|l| l.label != held.label)?;
     let article = if other.lock == Lock::AccessExclusive {
@@ -288,7 +375,8 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
         }
         if let Some((h, lock)) = &held {
             if found.after_exclusive.is_none() {
-                if let Some(w) = work(stmt, &locks, lock) {
+                if let Some(w) = work(stmt, &fcx.unit.source.text[stmt.span.clone()], &locks, lock)
+                {
                     found.after_exclusive = Some((i, *h, lock.clone(), w));
                 }
             }

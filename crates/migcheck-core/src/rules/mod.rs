@@ -222,6 +222,9 @@ registry! {
     lock_timeout_missing => LockTimeoutMissing,
     statements_after_access_exclusive => StatementsAfterAccessExclusive,
     enum_add_value_in_transaction => EnumAddValueInTransaction,
+    table_rewrite_command => TableRewriteCommand,
+    validate_in_same_transaction => ValidateInSameTransaction,
+    update_all_rows => UpdateAllRows,
     // Non-additive: changes that break clients still deployed.
     drop_not_null_or_default => DropNotNullOrDefault,
     revoke_from_client_role => RevokeFromClientRole,
@@ -239,6 +242,7 @@ registry! {
     transaction_not_committed => TransactionNotCommitted,
     commit_in_wrapped_migration => CommitInWrappedMigration,
     nested_transaction => NestedTransaction,
+    rollback_discards_migration => RollbackDiscardsMigration,
     prefer_jsonb => PreferJsonb,
     prefer_timestamptz => PreferTimestamptz,
     table_without_primary_key => TableWithoutPrimaryKey,

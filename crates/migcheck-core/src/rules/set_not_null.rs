@@ -1,8 +1,8 @@
-use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Expr, Statement as Ast, TableConstraint};
+use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, TableConstraint};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, QualName};
-use crate::extract::{fold, qual};
+use crate::extract::fold;
 
 pub struct SetNotNull;
 
@@ -13,31 +13,15 @@ static META: RuleMeta = rule_meta!(
     "ALTER COLUMN ... SET NOT NULL on an existing column (scans the table under an ACCESS EXCLUSIVE lock)"
 );
 
-/// True when an earlier statement of the file proves the column non-null with a validated CHECK:
-/// `VALIDATE CONSTRAINT` on the table, or a CHECK (col IS NOT NULL) added without NOT VALID.
+/// True when the set already proved the column non-null: a validated
+/// `CHECK (col IS NOT NULL)` on it, in this migration or an earlier one (any other
+/// `VALIDATE CONSTRAINT` on the table proves nothing about this column).
 fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     let key = cx.state.resolve_table(table);
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .take_while(|s| !std::ptr::eq(*s, cx.stmt))
-        .any(|s| {
-            let Some(Ast::AlterTable(at)) = s.ast.as_deref() else {
-                return false;
-            };
-            if cx.state.resolve_table(&qual(&at.name)) != key {
-                return false;
-            }
-            at.operations.iter().any(|op| match op {
-                AlterTableOperation::ValidateConstraint { .. } => true,
-                AlterTableOperation::AddConstraint {
-                    constraint: TableConstraint::Check(c),
-                    not_valid: false,
-                } => matches!(&*c.expr, Expr::IsNotNull(e) if matches!(&**e, Expr::Identifier(id) if fold(id) == column)),
-                _ => false,
-            })
-        })
+    cx.state
+        .facts
+        .not_null_checks
+        .contains(&(key, column.to_string()))
 }
 
 impl Rule for SetNotNull {
@@ -50,6 +34,40 @@ impl Rule for SetNotNull {
             return;
         };
         for op in &at.operations {
+            if let AlterTableOperation::AddConstraint {
+                constraint: TableConstraint::PrimaryKeyUsingIndex(u),
+                ..
+            } = op
+            {
+                let key = cx.state.resolve_table(&table);
+                let facts = &cx.state.facts;
+                let Some(cols) = facts.unique_index_columns.get(&fold(&u.index_name)) else {
+                    continue;
+                };
+                // Only columns whose declaration the set shows and that may hold NULLs.
+                let nullable: Vec<&String> = cols
+                    .iter()
+                    .filter(|c| {
+                        let k = (key.clone(), (*c).clone());
+                        facts.column_types.contains_key(&k)
+                            && !facts.not_null.contains(&k)
+                            && !facts.not_null_checks.contains(&k)
+                    })
+                    .collect();
+                if nullable.is_empty() {
+                    continue;
+                }
+                let names: Vec<String> = nullable.iter().map(|c| format!("`{}`", quote_ident(c))).collect();
+                out.push(cx.hit(
+                    format!(
+                        "`ADD PRIMARY KEY USING INDEX` on `{}` implicitly sets {} NOT NULL, which scans every row of the table for NULLs while holding an ACCESS EXCLUSIVE lock",
+                        cx.table_name(&table),
+                        names.join(", ")
+                    ),
+                    "Make the columns NOT NULL first the cheap way (`CHECK (col IS NOT NULL) NOT VALID`, validate it in a later migration, then SET NOT NULL), then add the primary key using the index.",
+                ));
+                continue;
+            }
             let AlterTableOperation::AlterColumn {
                 column_name,
                 op: AlterColumnOperation::SetNotNull,

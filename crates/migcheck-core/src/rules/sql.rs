@@ -63,6 +63,79 @@ const VOLATILE: &[&str] = &[
     "gen_random_bytes",
 ];
 
+/// Built-in functions that are IMMUTABLE or STABLE, which a column default may call without
+/// rewriting the table (`now()` is evaluated once for the ALTER TABLE).
+const NON_VOLATILE: &[&str] = &[
+    "now",
+    "current_timestamp",
+    "current_date",
+    "current_time",
+    "localtimestamp",
+    "localtime",
+    "transaction_timestamp",
+    "current_user",
+    "current_role",
+    "session_user",
+    "current_schema",
+    "current_setting",
+    "timezone",
+    "date_trunc",
+    "lower",
+    "upper",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "concat",
+    "length",
+    "replace",
+    "to_jsonb",
+    "to_json",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "json_build_array",
+    "array",
+    "array_fill",
+    "make_interval",
+    "make_date",
+    "make_timestamp",
+    "make_timestamptz",
+    "to_timestamp",
+    "to_date",
+    "to_char",
+    "interval",
+    "uuid_nil",
+    "inet",
+    "abs",
+    "round",
+    "md5",
+    "encode",
+    "decode",
+    // Supabase's `auth` helpers, declared STABLE by the platform.
+    "uid",
+    "jwt",
+];
+
+/// A function a default calls that PostgreSQL treats as VOLATILE or that is not known to be
+/// otherwise: declared in the set without IMMUTABLE / STABLE, or neither declared in the set
+/// nor a known non-volatile built-in (functions default to VOLATILE).
+pub fn maybe_volatile_call(e: &Expr, facts: &crate::facts::Facts) -> Option<(String, bool)> {
+    let mut found = None;
+    let _ = ast::visit_expressions(e, |x| {
+        if let Expr::Function(f) = x {
+            let n = function_name(&f.name);
+            if facts.non_volatile_functions.contains(&n) || NON_VOLATILE.contains(&n.as_str()) {
+                return std::ops::ControlFlow::Continue(());
+            }
+            found = Some((n.clone(), facts.volatile_functions.contains(&n)));
+            return std::ops::ControlFlow::Break(());
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    found
+}
+
 /// The first volatile function an expression calls, if any (by name: unknown functions are
 /// assumed not to be volatile, so the rule stays quiet rather than guess).
 pub fn volatile_call(e: &Expr) -> Option<String> {

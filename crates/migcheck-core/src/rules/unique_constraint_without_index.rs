@@ -1,4 +1,4 @@
-use sqlparser::ast::{AlterTableOperation, TableConstraint};
+use sqlparser::ast::{AlterTableOperation, ColumnOption, TableConstraint};
 
 use super::{Hit, Rule, RuleMeta, StatementCx};
 
@@ -21,6 +21,24 @@ impl Rule for UniqueConstraintWithoutIndex {
             return;
         };
         for op in &at.operations {
+            if let AlterTableOperation::AddColumn { column_def, .. } = op {
+                for o in &column_def.options {
+                    let kind = match &o.option {
+                        ColumnOption::Unique(_) => "UNIQUE",
+                        ColumnOption::PrimaryKey(_) => "PRIMARY KEY",
+                        _ => continue,
+                    };
+                    out.push(cx.hit(
+                        format!(
+                            "Adding column `{}` as {kind} builds its index while holding an ACCESS EXCLUSIVE lock on `{}`, blocking every read and write of the table until the index is built",
+                            crate::effect::quote_ident(&crate::extract::fold(&column_def.name)),
+                            cx.table_name(&table)
+                        ),
+                        format!("Add the column without {kind}, build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then `ADD CONSTRAINT ... {kind} USING INDEX <index>`."),
+                    ));
+                }
+                continue;
+            }
             let kind = match op {
                 AlterTableOperation::AddConstraint {
                     constraint: TableConstraint::Unique(_),

@@ -18,6 +18,18 @@ impl Rule for UnparsedStatement {
         let Some(reason) = &cx.stmt.unparsed else {
             return;
         };
+        match cx.stmt.recognised {
+            // Our own reader understood it: nothing to review.
+            Some(crate::recognise::Reading::Valid(_)) => return,
+            Some(crate::recognise::Reading::Invalid(why)) => {
+                out.push(cx.hit(
+                    format!("This statement will fail when applied: {why}"),
+                    "Rewrite it as valid PostgreSQL (for a role: `DO $$ BEGIN CREATE ROLE r; EXCEPTION WHEN duplicate_object THEN NULL; END $$;`, or a `SELECT` on `pg_roles` first), and run the migration against a scratch database (`migcheck replay`) before merging.",
+                ));
+                return;
+            }
+            None => {}
+        }
         let recognised = if cx.stmt.effects.is_empty() {
             "only a token-level scan looked at it".to_string()
         } else {

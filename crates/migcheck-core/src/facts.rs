@@ -1,0 +1,201 @@
+//! Facts about columns and functions that the locking rules need and the effect vocabulary does
+//! not carry: declared column types, NOT NULL columns, validated `CHECK (col IS NOT NULL)`
+//! constraints, unique index columns, and functions the set declares IMMUTABLE or STABLE.
+//!
+//! Collected from parsed statements while the set is replayed ([`SchemaState::note_facts`]),
+//! across files, so that a check validated in an earlier migration still counts.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlparser::ast::{
+    AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, Expr, FunctionBehavior,
+    Statement as Ast, TableConstraint,
+};
+
+use crate::extract::{fold, qual};
+use crate::schema::{SchemaState, TableKey};
+
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// (table, column) → declared type as written, lower-cased (`varchar(20)`).
+    pub column_types: HashMap<(TableKey, String), String>,
+    /// Columns known NOT NULL (declared, primary key, SET NOT NULL).
+    pub not_null: HashSet<(TableKey, String)>,
+    /// Columns with a validated `CHECK (col IS NOT NULL)`.
+    pub not_null_checks: HashSet<(TableKey, String)>,
+    /// NOT VALID `CHECK (col IS NOT NULL)` constraints waiting for VALIDATE: (table, name) → column.
+    pending_checks: HashMap<(TableKey, String), String>,
+    /// Unique index name (folded, unqualified) → its plain columns.
+    pub unique_index_columns: HashMap<String, Vec<String>>,
+    /// Functions (folded, unqualified) declared IMMUTABLE or STABLE in the set.
+    pub non_volatile_functions: HashSet<String>,
+    /// Functions (folded, unqualified) declared in the set without IMMUTABLE or STABLE.
+    pub volatile_functions: HashSet<String>,
+}
+
+fn type_text(c: &ColumnDef) -> String {
+    c.data_type.to_string().to_ascii_lowercase()
+}
+
+fn is_not_null_check(e: &Expr) -> Option<String> {
+    match e {
+        Expr::IsNotNull(inner) => match &**inner {
+            Expr::Identifier(id) => Some(fold(id)),
+            _ => None,
+        },
+        Expr::Nested(inner) => is_not_null_check(inner),
+        _ => None,
+    }
+}
+
+impl SchemaState {
+    /// Records what the parsed statement says about columns and functions. Call once per
+    /// forward statement, before its effects are applied.
+    pub fn note_facts(&mut self, stmt: &crate::parse::Statement) {
+        if stmt.rollback {
+            return;
+        }
+        let Some(ast) = stmt.ast.as_deref() else {
+            return;
+        };
+        match ast {
+            Ast::CreateTable(ct) => {
+                let key = self.resolve_table(&qual(&ct.name));
+                for c in &ct.columns {
+                    let col = fold(&c.name);
+                    self.facts
+                        .column_types
+                        .insert((key.clone(), col.clone()), type_text(c));
+                    let nn = c.options.iter().any(|o| {
+                        matches!(
+                            o.option,
+                            ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
+                        )
+                    });
+                    if nn {
+                        self.facts.not_null.insert((key.clone(), col));
+                    }
+                }
+                for tc in &ct.constraints {
+                    if let TableConstraint::PrimaryKey(pk) = tc {
+                        for ic in &pk.columns {
+                            if let Expr::Identifier(id) = &ic.column.expr {
+                                self.facts.not_null.insert((key.clone(), fold(id)));
+                            }
+                        }
+                    }
+                }
+            }
+            Ast::AlterTable(at) => {
+                let key = self.resolve_table(&qual(&at.name));
+                for op in &at.operations {
+                    self.note_alter(&key, op);
+                }
+            }
+            Ast::CreateIndex(ci) if ci.unique => {
+                if let Some(name) = &ci.name {
+                    let cols = ci
+                        .columns
+                        .iter()
+                        .filter_map(|c| match &c.column.expr {
+                            Expr::Identifier(id) => Some(fold(id)),
+                            _ => None,
+                        })
+                        .collect();
+                    self.facts
+                        .unique_index_columns
+                        .insert(qual(name).name, cols);
+                }
+            }
+            Ast::CreateFunction(f) => {
+                let name = qual(&f.name).name;
+                if matches!(
+                    f.behavior,
+                    Some(FunctionBehavior::Immutable | FunctionBehavior::Stable)
+                ) {
+                    self.facts.volatile_functions.remove(&name);
+                    self.facts.non_volatile_functions.insert(name);
+                } else {
+                    self.facts.non_volatile_functions.remove(&name);
+                    self.facts.volatile_functions.insert(name);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn note_alter(&mut self, key: &TableKey, op: &AlterTableOperation) {
+        let f = &mut self.facts;
+        match op {
+            AlterTableOperation::AddColumn { column_def, .. } => {
+                let col = fold(&column_def.name);
+                f.column_types
+                    .insert((key.clone(), col.clone()), type_text(column_def));
+                if column_def.options.iter().any(|o| {
+                    matches!(
+                        o.option,
+                        ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
+                    )
+                }) {
+                    f.not_null.insert((key.clone(), col));
+                }
+            }
+            AlterTableOperation::AlterColumn { column_name, op } => {
+                let col = fold(column_name);
+                match op {
+                    AlterColumnOperation::SetNotNull => {
+                        f.not_null.insert((key.clone(), col));
+                    }
+                    AlterColumnOperation::DropNotNull => {
+                        f.not_null.remove(&(key.clone(), col));
+                    }
+                    AlterColumnOperation::SetDataType { data_type, .. } => {
+                        f.column_types.insert(
+                            (key.clone(), col),
+                            data_type.to_string().to_ascii_lowercase(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            AlterTableOperation::AddConstraint {
+                constraint: TableConstraint::Check(c),
+                not_valid,
+            } => {
+                if let Some(col) = is_not_null_check(&c.expr) {
+                    if *not_valid {
+                        if let Some(n) = &c.name {
+                            f.pending_checks.insert((key.clone(), fold(n)), col);
+                        }
+                    } else {
+                        f.not_null_checks.insert((key.clone(), col));
+                    }
+                }
+            }
+            AlterTableOperation::AddConstraint {
+                constraint: TableConstraint::PrimaryKey(pk),
+                ..
+            } => {
+                for ic in &pk.columns {
+                    if let Expr::Identifier(id) = &ic.column.expr {
+                        f.not_null.insert((key.clone(), fold(id)));
+                    }
+                }
+            }
+            AlterTableOperation::ValidateConstraint { name } => {
+                if let Some(col) = f.pending_checks.remove(&(key.clone(), fold(name))) {
+                    f.not_null_checks.insert((key.clone(), col));
+                }
+            }
+            AlterTableOperation::DropColumn { column_names, .. } => {
+                for c in column_names {
+                    let k = (key.clone(), fold(c));
+                    f.not_null.remove(&k);
+                    f.not_null_checks.remove(&k);
+                    f.column_types.remove(&k);
+                }
+            }
+            _ => {}
+        }
+    }
+}

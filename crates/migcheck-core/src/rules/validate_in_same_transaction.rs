@@ -1,0 +1,80 @@
+//! `ADD CONSTRAINT ... NOT VALID` and its `VALIDATE CONSTRAINT` in one transaction.
+
+use sqlparser::ast::{AlterTableOperation, Statement as Ast};
+
+use super::transaction::same_transaction;
+use super::{FileCx, Hit, Rule, RuleMeta};
+use crate::effect::quote_ident;
+use crate::extract::{constraint_name, fold, qual};
+
+pub struct ValidateInSameTransaction;
+
+static META: RuleMeta = rule_meta!(
+    "validate-in-same-transaction",
+    Error,
+    Locking,
+    "VALIDATE CONSTRAINT in the same transaction as the ADD CONSTRAINT ... NOT VALID it validates (the scan runs under the first lock)"
+);
+
+impl Rule for ValidateInSameTransaction {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+        // (table, constraint) → statement that added it NOT VALID.
+        let mut added: Vec<((String, String), String, usize)> = Vec::new();
+        for (i, s) in cx.unit.parsed.statements.iter().enumerate() {
+            if s.rollback {
+                continue;
+            }
+            let Some(Ast::AlterTable(at)) = s.ast.as_deref() else {
+                continue;
+            };
+            let table = qual(&at.name);
+            if cx.state.table_created_in(&table, cx.unit.index) {
+                continue;
+            }
+            let key = cx.state.resolve_table(&table);
+            for op in &at.operations {
+                match op {
+                    AlterTableOperation::AddConstraint {
+                        constraint,
+                        not_valid: true,
+                    } => {
+                        if let Some(n) = constraint_name(constraint) {
+                            added.push((key.clone(), fold(n), i));
+                        }
+                    }
+                    AlterTableOperation::ValidateConstraint { name } => {
+                        let n = fold(name);
+                        let Some((_, _, a)) = added.iter().find(|(k, c, _)| *k == key && *c == n)
+                        else {
+                            continue;
+                        };
+                        if !same_transaction(cx.set, cx.unit, *a, i) {
+                            continue;
+                        }
+                        let line = cx
+                            .unit
+                            .source
+                            .line_col(cx.unit.parsed.statements[*a].span.start)
+                            .line;
+                        out.push(Hit {
+                            file: cx.unit.source.clone(),
+                            span: s.span.clone(),
+                            message: format!(
+                                "Validating constraint `{}` of `{}.{}` in the same transaction that added it NOT VALID (line {line}) gains nothing: the validation scan runs while the lock taken by the ADD CONSTRAINT is still held, blocking writes to the table until the transaction commits",
+                                quote_ident(&n),
+                                quote_ident(&key.0),
+                                quote_ident(&key.1)
+                            ),
+                            help: "Move the `VALIDATE CONSTRAINT` to a later migration (or after a COMMIT), so the ADD CONSTRAINT ... NOT VALID commits first and the validation runs under a SHARE UPDATE EXCLUSIVE lock that lets reads and writes continue.".into(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}

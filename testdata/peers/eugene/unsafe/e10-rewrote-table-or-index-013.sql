@@ -1,0 +1,3 @@
+-- peer: eugene E10 rewrote_table_or_index
+-- catch: table-rewrite-command
+alter table public.items set tablespace archive;

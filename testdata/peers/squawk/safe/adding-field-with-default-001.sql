@@ -1,0 +1,2 @@
+-- peer: squawk adding-field-with-default
+alter table public.accounts add column active boolean default true;

@@ -1,0 +1,2 @@
+-- peer: squawk adding-foreign-key-constraint
+alter table public.orders add constraint orders_account_fk foreign key (account_id) references public.accounts (id) not valid;

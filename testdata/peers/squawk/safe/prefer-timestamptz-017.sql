@@ -1,0 +1,2 @@
+-- peer: squawk prefer-timestamp-tz
+alter table public.accounts add column seen_at timestamptz;

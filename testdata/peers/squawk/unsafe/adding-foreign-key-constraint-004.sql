@@ -1,0 +1,3 @@
+-- peer: squawk adding-foreign-key-constraint
+-- catch: constraint-without-not-valid
+alter table public.orders add constraint orders_account_fk foreign key (account_id) references public.accounts (id);

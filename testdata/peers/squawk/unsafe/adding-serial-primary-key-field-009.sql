@@ -1,0 +1,3 @@
+-- peer: squawk adding-serial-primary-key-field
+-- catch: add-column-rewrites-table
+alter table public.events add column id bigserial;

@@ -1,0 +1,3 @@
+-- peer: squawk ban-char-field
+-- out-of-scope: style
+alter table public.accounts add column country char(2);

@@ -1,0 +1,3 @@
+-- peer: squawk ban-drop-table
+-- catch: drop-table
+drop table public.audit_log;

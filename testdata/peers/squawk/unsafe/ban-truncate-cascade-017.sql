@@ -1,0 +1,3 @@
+-- peer: squawk ban-truncate-cascade
+-- catch: truncate-table
+truncate table public.accounts cascade;

@@ -1,0 +1,3 @@
+-- peer: squawk prefer-timestamp-tz
+-- catch: prefer-timestamptz
+alter table public.accounts add column seen_at timestamp;

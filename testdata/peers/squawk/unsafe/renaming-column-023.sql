@@ -1,0 +1,3 @@
+-- peer: squawk renaming-column
+-- catch: rename-column
+alter table public.accounts rename column email to email_address;

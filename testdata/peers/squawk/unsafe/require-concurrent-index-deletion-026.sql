@@ -1,0 +1,3 @@
+-- peer: squawk require-concurrent-index-deletion
+-- catch: require-concurrent-index-drop
+drop index public.accounts_email_idx;

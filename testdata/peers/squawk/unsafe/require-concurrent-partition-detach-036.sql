@@ -1,0 +1,3 @@
+-- peer: squawk require-concurrent-partition-detach
+-- catch: table-rewrite-command
+alter table public.measurements detach partition public.measurements_2023;

@@ -1,0 +1,3 @@
+alter table public.orders add column note text;
+-- expect: rollback-discards-migration
+rollback;

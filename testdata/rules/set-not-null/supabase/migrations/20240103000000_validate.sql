@@ -1,0 +1,1 @@
+alter table public.items validate constraint items_sku_nn;
