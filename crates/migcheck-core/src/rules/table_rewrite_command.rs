@@ -130,7 +130,7 @@ impl Rule for TableRewriteCommand {
         let mut found: Vec<(String, String)> = Vec::new();
         if seq(rest, &["SET", "TABLESPACE"]) {
             found.push((
-                format!("`SET TABLESPACE` copies every block of `{name}` (and its indexes only if moved too) into the new tablespace while holding an ACCESS EXCLUSIVE lock"),
+                format!("`SET TABLESPACE` copies every block of `{name}` into the new tablespace (its indexes stay where they are unless moved too) while holding an ACCESS EXCLUSIVE lock"),
                 "Move tables outside migrations in a maintenance window, or create the new table in the target tablespace and copy rows online (logical replication, pg_repack --tablespace).".into(),
             ));
         }
