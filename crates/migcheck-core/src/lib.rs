@@ -15,6 +15,7 @@ pub mod fallback;
 pub mod finding;
 pub mod lint;
 pub mod parse;
+pub mod platform;
 pub mod recognise;
 pub mod render;
 pub mod rules;
@@ -22,6 +23,7 @@ pub mod schema;
 pub mod source;
 pub mod split;
 pub mod suppress;
+pub mod tool;
 
 pub use finding::{Finding, Severity};
 pub use source::{LineCol, SourceFile};
