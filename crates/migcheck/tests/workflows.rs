@@ -326,3 +326,45 @@ fn changed_since_errors_exit_2_with_a_reason() {
         stderr(&out)
     );
 }
+
+/// Issue 10 §3: `init` writes the exposed schemas it chose, with a comment saying why: `[api]
+/// schemas` of supabase/config.toml in a Supabase project, none for Prisma on its own.
+#[test]
+fn init_writes_the_exposed_schemas_it_chose() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("supabase/config.toml"),
+        "[api]\nschemas = [\"api\", \"graphql_public\"]\n",
+    );
+    write(
+        &dir.path()
+            .join("supabase/migrations/20250101000000_init.sql"),
+        "create table api.t (id int);\n",
+    );
+    let o = migcheck(dir.path(), &["init", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let cfg = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
+    assert!(
+        cfg.contains("exposed_schemas = [\"api\", \"graphql_public\"]"),
+        "{cfg}"
+    );
+    assert!(
+        cfg.contains("`[api] schemas` lists the schemas the Data API serves"),
+        "{cfg}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path()
+            .join("prisma/migrations/20250101000000_init/migration.sql"),
+        "CREATE TABLE \"T\" (id int);\n",
+    );
+    let o = migcheck(dir.path(), &["init", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let cfg = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
+    assert!(cfg.contains("exposed_schemas = []"), "{cfg}");
+    assert!(cfg.contains("no Supabase project"), "{cfg}");
+    // And `check` agrees: no RLS finding for Prisma on its own database.
+    let o = migcheck(dir.path(), &["check", "."]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("missing-rls"));
+}
