@@ -111,12 +111,19 @@ fn parse_statement(
                 head,
             });
             let base = span.start + body.start;
-            for inner in split_plpgsql(&sql[body]) {
-                parse_statement(text, base + inner.start..base + inner.end, None, true, out);
+            for (inner, dynamic) in split_plpgsql(&sql[body]) {
+                let inner = base + inner.start..base + inner.end;
+                match dynamic {
+                    None => parse_statement(text, inner, None, true, out),
+                    Some(sql) => parse_dynamic(&sql, inner, out),
+                }
             }
             return;
         }
     }
+    // Go template actions (`{{ .Schema }}`) are read as names.
+    let filled = crate::dynamic::fill_templates(sql);
+    let sql = filled.as_deref().unwrap_or(sql);
     let (ast, unparsed) = match split_problem {
         Some(p) => (None, Some(p)),
         None => match parse_one(sql) {
@@ -141,6 +148,31 @@ fn parse_statement(
         in_do_block,
         rollback: false,
         head,
+    });
+}
+
+/// A statement a `DO` block runs with `EXECUTE` of a constant: parsed from the constant's text,
+/// reported at the `EXECUTE` (its span in the file).
+fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
+    let (ast, unparsed) = match parse_one(sql) {
+        Ok(ast) => (Some(ast), None),
+        Err(e) => (None, Some(e)),
+    };
+    let effects = match &ast {
+        Some(a) => crate::extract::effects(a),
+        None => crate::fallback::effects(sql),
+    };
+    let ast = ast
+        .filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)))
+        .map(Box::new);
+    out.push(Statement {
+        span,
+        ast,
+        unparsed,
+        effects,
+        in_do_block: true,
+        rollback: false,
+        head: head_words(sql),
     });
 }
 
@@ -224,15 +256,19 @@ const CONTROL: &[&str] = &[
 
 /// Splits a plpgsql body into the SQL statements it runs, skipping control structure
 /// (`IF ... THEN`, `BEGIN`, `END IF`, `EXCEPTION WHEN ... THEN`) and plpgsql-only statements
-/// (`RAISE`, `PERFORM`, assignments, `EXECUTE` of dynamic strings).
-fn split_plpgsql(body: &str) -> Vec<Range<usize>> {
+/// (`RAISE`, `PERFORM`, assignments, `EXECUTE` of strings built from variables). `EXECUTE` of a
+/// constant (or `format` of one) comes with the SQL it runs.
+fn split_plpgsql(body: &str) -> Vec<(Range<usize>, Option<String>)> {
     let mut out = Vec::new();
     for raw in split(body).statements {
         let text = &body[raw.span.clone()];
-        let Some(start) = sql_start(text) else {
-            continue;
-        };
-        out.push(raw.span.start + start..raw.span.end);
+        if let Some(start) = sql_start(text) {
+            out.push((raw.span.start + start..raw.span.end, None));
+        } else if let Some(sql) = crate::dynamic::executed_sql(text) {
+            // Reported at the `EXECUTE` word, after any control words before it.
+            let at = text.to_ascii_lowercase().find("execute").unwrap_or(0);
+            out.push((raw.span.start + at..raw.span.end, Some(sql)));
+        }
     }
     out
 }
