@@ -26,12 +26,12 @@ impl Rule for DropObjectIfExists {
                 continue;
             }
             let target = match on {
-                Some(t) => format!("{kind} `{name}` on `{}`", cx.table_name(t)),
-                None => format!("{kind} `{name}`"),
+                Some(t) => format!("`{name}` on `{}`", cx.table_name(t)),
+                None => format!("`{name}`"),
             };
             out.push(cx.hit(
                 format!(
-                    "No migration of this set creates {target}, so this `DROP ... IF EXISTS` usually does nothing; if the {kind} was made outside the migrations (in the dashboard, by hand), it is dropped for real"
+                    "No {kind} {target} exists at this point of the migrations (none creates it, or an earlier one dropped it), so this `DROP ... IF EXISTS` does nothing in a database built from them; where the {kind} was made outside the migrations (in the dashboard, by hand), it is dropped for real"
                 ),
                 format!("If the {kind} may exist in some database, check what uses it there before dropping it; if it never exists, remove the statement."),
             ));

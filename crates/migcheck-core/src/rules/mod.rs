@@ -229,7 +229,6 @@ registry! {
     drop_column => DropColumn,
     drop_schema => DropSchema,
     drop_object => DropObject,
-    drop_object_if_exists => DropObjectIfExists,
     truncate_table => TruncateTable,
     delete_all_rows => DeleteAllRows,
     rename_table => RenameTable,
@@ -283,6 +282,8 @@ registry! {
     replay_failed => ReplayFailed,
     replay_lock => ReplayLock,
     replay_table_rewrite => ReplayTableRewrite,
+    // Non-additive, at most a warning: defensive drops of objects the set never created.
+    drop_object_if_exists => DropObjectIfExists,
 }
 
 // Questions several rules ask (not rules themselves).
