@@ -19,7 +19,7 @@ impl Rule for MissingRls {
 
     /// Files of an unordered (plain) set are independent: each is judged on its own.
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
-        if cx.set.kind.is_ordered() {
+        if cx.set.ordered {
             return;
         }
         let units = std::slice::from_ref(cx.unit);
@@ -30,7 +30,7 @@ impl Rule for MissingRls {
     /// set enables ends protected. With `--changed-since` (or named files) that later migration
     /// counts only when it is part of what is reported, since only then does it ship together.
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.set.kind.is_ordered() {
+        if !cx.set.ordered {
             return;
         }
         report(cx.state, cx.config, cx.units, None, out);
