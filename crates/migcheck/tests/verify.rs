@@ -173,3 +173,42 @@ fn server_that_is_down_is_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(shown.contains("refused"), "{shown}");
 }
+
+/// Issue 12 item 1: a table one applied migration creates (and no later one drops) is expected
+/// whatever order the set is modelled in. The Supabase CLI applies `supabase/migrations` in
+/// file-name order (supabase/cli, pkg/migration/list.go `ListLocalMigrations`: the directory
+/// listing, sorted by name), so `20240101000000_create.sql` ('0' sorts before '_') runs before
+/// `20240101_alter.sql`; a model that orders by the numeric version runs the ALTER first.
+/// Either way, an empty database lacks `public.a`: verify must fail (exit 1), never pass.
+#[test]
+fn a_table_created_by_any_applied_migration_is_expected_whatever_the_order() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_create.sql"),
+        "create table public.a (id bigint primary key);\nalter table public.a enable row level security;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        mig.join("20240101_alter.sql"),
+        "alter table public.a add column note text;\n",
+    )
+    .unwrap();
+    let out = verify(
+        &[dir.path().to_str().unwrap(), "--format", "json"],
+        &server.superuser_url(),
+    );
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&shown);
+    let missing: Vec<&serde_json::Value> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["check"] == "table-exists" && c["object"] == "public.a")
+        .collect();
+    assert_eq!(missing.len(), 1, "{shown}");
+    assert_eq!(missing[0]["status"], "fail", "{shown}");
+}
