@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::conn::{connect, ConnectionConfig, PgError};
+use crate::conn::{close, connect_with_driver, ConnectionConfig, PgError};
 
 /// Check ids (part of the JSON interface).
 pub mod checks {
@@ -42,6 +42,32 @@ pub struct VerifyOptions {
     pub extra_tables: Vec<(String, String)>,
     /// `statement_timeout` for each statement, in milliseconds.
     pub statement_timeout_ms: u64,
+    /// The client-side deadline of each round trip (the server's `statement_timeout` does
+    /// nothing when the network stops answering). `None`: the statement timeout plus 10 s.
+    pub round_trip_timeout: Option<Duration>,
+}
+
+impl VerifyOptions {
+    fn round_trip(&self) -> Duration {
+        self.round_trip_timeout.unwrap_or_else(|| {
+            Duration::from_millis(self.statement_timeout_ms) + Duration::from_secs(10)
+        })
+    }
+}
+
+/// One round trip with the client-side deadline; `phase` names it in the timeout error.
+async fn round_trip(
+    client: &Client,
+    sql: &str,
+    limit: Duration,
+    phase: &str,
+) -> Result<Result<Vec<SimpleQueryMessage>, tokio_postgres::Error>, PgError> {
+    tokio::time::timeout(limit, client.simple_query(sql))
+        .await
+        .map_err(|_| PgError::RoundTripTimeout {
+            secs: limit.as_secs().max(1),
+            phase: phase.to_string(),
+        })
 }
 
 impl Default for VerifyOptions {
@@ -50,6 +76,7 @@ impl Default for VerifyOptions {
             all: false,
             extra_tables: Vec::new(),
             statement_timeout_ms: 15_000,
+            round_trip_timeout: None,
         }
     }
 }
@@ -194,6 +221,8 @@ struct Live {
 struct History {
     tool: &'static str,
     table: &'static str,
+    schema: &'static str,
+    name: &'static str,
     /// The SQL that lists recorded ids among `ids`.
     query: fn(&str) -> String,
     advice: &'static str,
@@ -203,6 +232,8 @@ const HISTORIES: [History; 2] = [
     History {
         tool: "supabase",
         table: "supabase_migrations.schema_migrations",
+        schema: "supabase_migrations",
+        name: "schema_migrations",
         query: |ids| {
             format!(
                 "SELECT version FROM supabase_migrations.schema_migrations WHERE version = ANY({ids})"
@@ -213,6 +244,8 @@ const HISTORIES: [History; 2] = [
     History {
         tool: "prisma",
         table: "public._prisma_migrations",
+        schema: "public",
+        name: "_prisma_migrations",
         query: |ids| {
             format!(
                 "SELECT migration_name FROM public._prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL AND migration_name = ANY({ids})"
@@ -376,16 +409,20 @@ pub async fn verify(
         "SELECT e.i, p.polname FROM {expected_rel} \
          JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) c.oid; "
     );
-    // 3: migration history tables: present? readable?
+    // 3: migration history tables: present? readable? From the catalogs, which every role
+    // can read, with the privileges checked before anything looks inside the schema
+    // (`to_regclass` on a schema without USAGE fails with "permission denied for schema").
     let mut hist_sel: Vec<String> = Vec::new();
     for h in &tools {
-        let (schema, _) = h.table.split_once('.').unwrap_or(("public", h.table));
-        let t = quote_literal(h.table);
-        let s = quote_literal(schema);
+        let found = format!(
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE n.nspname OPERATOR(pg_catalog.=) {} AND c.relname OPERATOR(pg_catalog.=) {}",
+            quote_literal(h.schema),
+            quote_literal(h.name)
+        );
         hist_sel.push(format!(
-            "(pg_catalog.to_regclass({t}) IS NOT NULL), \
-             CASE WHEN pg_catalog.to_regclass({t}) IS NULL THEN false \
-             ELSE pg_catalog.has_schema_privilege({s}, 'USAGE') AND pg_catalog.has_table_privilege(pg_catalog.to_regclass({t}), 'SELECT') END"
+            "EXISTS (SELECT 1 {found}), \
+             COALESCE((SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') {found}), false)"
         ));
     }
     if hist_sel.is_empty() {
@@ -405,11 +442,12 @@ pub async fn verify(
         );
     }
     let mut round_trips = 1;
-    let results = match client.simple_query(&sql).await {
+    let limit = opts.round_trip();
+    let results = match round_trip(client, &sql, limit, "reading the catalog").await? {
         Ok(msgs) => split_results(msgs),
         Err(e) => {
             // Leave the session clean (ignore errors: the connection may be gone).
-            let _ = client.simple_query("ROLLBACK").await;
+            let _ = round_trip(client, "ROLLBACK", limit, "rolling back").await;
             return Err(query_error(&e, "the catalog", opts.statement_timeout_ms));
         }
     };
@@ -472,17 +510,18 @@ pub async fn verify(
     }
     sql2.push_str("ROLLBACK");
     round_trips += 1;
-    let recorded_rows = match client.simple_query(&sql2).await {
-        Ok(msgs) => split_results(msgs),
-        Err(e) => {
-            let _ = client.simple_query("ROLLBACK").await;
-            return Err(query_error(
-                &e,
-                "the migration history",
-                opts.statement_timeout_ms,
-            ));
-        }
-    };
+    let recorded_rows =
+        match round_trip(client, &sql2, limit, "reading the migration history").await? {
+            Ok(msgs) => split_results(msgs),
+            Err(e) => {
+                let _ = round_trip(client, "ROLLBACK", limit, "rolling back").await;
+                return Err(query_error(
+                    &e,
+                    "the migration history",
+                    opts.statement_timeout_ms,
+                ));
+            }
+        };
     let mut recorded: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for (k, tool) in asked.iter().enumerate() {
         let set = recorded.entry(tool).or_default();
@@ -733,7 +772,8 @@ pub async fn verify(
                 object: h.table.to_string(),
                 status: Status::Warn,
                 message: format!(
-                    "cannot read {} (permission denied): the migration history was not checked",
+                    "history not checked: no access (this role lacks USAGE on schema {} or SELECT on {}); tables, columns, RLS and policies were still checked from the catalogs",
+                    display_ident(h.schema),
                     h.table
                 ),
                 table: None,
@@ -771,8 +811,13 @@ pub async fn verify_with_config(
     exp: &Expectations,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport, PgError> {
-    let client = connect(cfg).await?;
-    let mut report = verify(&client, exp, opts).await?;
+    let (client, driver) = connect_with_driver(cfg).await?;
+    let result = verify(&client, exp, opts).await;
+    // Terminate politely (a timed-out connection is just dropped).
+    if !matches!(result, Err(PgError::RoundTripTimeout { .. })) {
+        close(client, driver).await;
+    }
+    let mut report = result?;
     report.database = cfg.display();
     Ok(report)
 }

@@ -477,11 +477,42 @@ async fn a_role_that_cannot_write_verifies_everything() {
         "supabase_migrations.schema_migrations",
     );
     assert!(
-        warn.message.contains("permission denied"),
+        warn.message.contains("history not checked: no access"),
         "{}",
         warn.message
     );
     assert!(r.ok());
+
+    // Issue 12 item 2: without USAGE on the schema either (to_regclass would fail with
+    // "permission denied for schema"): still a warning, and tables, columns, RLS and
+    // policies are still checked from the catalogs (a missing column still fails).
+    db.exec("revoke usage on schema supabase_migrations from verify_reader")
+        .await;
+    let r = verify_with_config(&cfg, &expectations(), &VerifyOptions::default())
+        .await
+        .unwrap();
+    let warn = find(
+        &r,
+        checks::MIGRATION_RECORDED,
+        "supabase_migrations.schema_migrations",
+    );
+    assert_eq!(warn.status, Status::Warn);
+    assert!(
+        warn.message.contains("history not checked: no access"),
+        "{}",
+        warn.message
+    );
+    assert!(r.ok(), "{}", render_human(&r));
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.check == checks::RLS_ENABLED && c.status == Status::Pass));
+    let mut exp = expectations();
+    exp.tables[0].columns.push("not_there".into());
+    let r = verify_with_config(&cfg, &exp, &VerifyOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(not_ok(&r).len(), 2, "{}", render_human(&r));
 }
 
 async fn fingerprint(db: &TestDb) -> Vec<String> {

@@ -212,3 +212,43 @@ fn a_table_created_by_any_applied_migration_is_expected_whatever_the_order() {
     assert_eq!(missing.len(), 1, "{shown}");
     assert_eq!(missing[0]["status"], "fail", "{shown}");
 }
+
+/// Issue 12 items 3 and 4: `connect_timeout` in the URL is honoured (no `--connect-timeout`
+/// default overrides it), the timeout names its phase, and with `--format json` the error is
+/// still a JSON document on stdout (`ok: null`, an `error` object), exit 2.
+#[test]
+fn a_silent_server_times_out_by_the_url_setting_with_a_json_error() {
+    // Accepts TCP, never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://u:S3cretPw@127.0.0.1:{}/db?sslmode=disable&connect_timeout=2",
+        silent.local_addr().unwrap().port()
+    );
+    let t = std::time::Instant::now();
+    let out = verify(
+        &["testdata/examples/hotdash/supabase", "--format", "json"],
+        &url,
+    );
+    let shown = text(&out);
+    assert!(t.elapsed() < std::time::Duration::from_secs(8), "{shown}");
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(!shown.contains("S3cretPw"), "{shown}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&shown);
+    assert_eq!(doc["ok"], serde_json::Value::Null, "{shown}");
+    assert_eq!(doc["error"]["kind"], "connection", "{shown}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("timed out after 2 s"), "{message}");
+    assert!(message.contains("start-up and authentication"), "{message}");
+
+    // A malformed URL: an input error, as JSON too, naming the field and not the password.
+    let out = verify(
+        &["testdata/examples/hotdash/supabase", "--format", "json"],
+        "postgres://u:top%ZZsecret@127.0.0.1/db",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("in the password of the URL"), "{message}");
+    assert!(!text(&out).contains("secret"), "{}", text(&out));
+}
