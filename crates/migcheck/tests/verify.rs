@@ -20,7 +20,11 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// A server with the Supabase baseline and the hotdash migrations applied by hand, up to
 /// (not including) the one that fails on a real PostgreSQL.
 fn hotdash_server() -> ThrowawayServer {
-    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
     let cfg = server.connection_config();
     block_on(async {
         let c = connect(&cfg).await.expect("connect");

@@ -189,6 +189,8 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         pg_bin: Some(bin),
         // `keep` is applied at the very end, so that errors and Ctrl-C always stop the server.
         keep: false,
+        // A kept server must outlive this process; any other stops with it.
+        stop_with_parent: !opts.keep,
         ..ServerOptions::default()
     };
     let mut outcome = rt.block_on(run_async(sets, server_opts, opts, began))?;
