@@ -30,6 +30,15 @@ pub struct ExpectedMigration {
     pub name: String,
 }
 
+/// A function, procedure or view the migrations leave behind (for `verify --drift`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExpectedObject {
+    /// `function`, `procedure`, `view` or `materialized view`.
+    pub kind: &'static str,
+    pub schema: String,
+    pub name: String,
+}
+
 /// Everything `verify` checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Expectations {
@@ -39,13 +48,15 @@ pub struct Expectations {
     pub exposed_schemas: Vec<String>,
     /// `schema.table` names allowed without RLS (config `allow_without_rls`).
     pub allow_without_rls: Vec<String>,
+    /// Functions, procedures and views created and not dropped (for `verify --drift`).
+    pub objects: Vec<ExpectedObject>,
 }
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::discover::{Role, SetKind};
-use crate::effect::Effect;
+use crate::effect::{Effect, ObjectKind};
 use crate::lint::{load, replay, ConfigCache, InputError, LoadedSet, ReplayEvent};
 use crate::parse::Statement;
 use crate::rules::FileUnit;
@@ -210,6 +221,20 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState, made:
                 .map(|u| u.source.display.clone()),
         });
     }
+    for kind in [
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::View,
+        ObjectKind::MaterializedView,
+    ] {
+        for (schema, name) in state.created_objects(kind) {
+            exp.objects.push(ExpectedObject {
+                kind: kind.as_str(),
+                schema: schema.to_string(),
+                name: name.to_string(),
+            });
+        }
+    }
     let tool = match loaded.set.kind {
         SetKind::Supabase => "supabase",
         SetKind::Prisma => "prisma",
@@ -230,6 +255,8 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState, made:
 }
 
 fn finish(exp: &mut Expectations) {
+    exp.objects.sort();
+    exp.objects.dedup();
     exp.tables
         .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     exp.tables

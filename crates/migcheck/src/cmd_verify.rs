@@ -32,6 +32,11 @@ pub struct VerifyArgs {
     /// tables whose RLS is off.
     #[arg(long)]
     pub all: bool,
+    /// Also report drift: tables, views, columns, policies and functions in the exposed
+    /// schemas that no migration creates (made by hand), and functions or views the
+    /// migrations create that the database lacks.
+    #[arg(long)]
+    pub drift: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
@@ -146,6 +151,7 @@ pub fn run(args: VerifyArgs) -> u8 {
     }
     let opts = VerifyOptions {
         all: args.all,
+        drift: args.drift,
         extra_tables: extra,
         ..VerifyOptions::default()
     };

@@ -256,3 +256,46 @@ fn a_silent_server_times_out_by_the_url_setting_with_a_json_error() {
     assert!(message.contains("in the password of the URL"), "{message}");
     assert!(!text(&out).contains("secret"), "{}", text(&out));
 }
+
+/// Issue 12 item 5 from the command line: `--drift` in markdown (and json) lists a table made
+/// by hand; drift alone is a warning (exit as without it).
+#[test]
+fn drift_in_markdown_and_json() {
+    let server = hotdash_server();
+    let url = server.superuser_url();
+    block_on(async {
+        let c = connect(&server.connection_config()).await.unwrap();
+        c.batch_execute("create table public.made_in_dashboard (x int)")
+            .await
+            .unwrap();
+    });
+    let md = verify(
+        &[
+            "testdata/examples/hotdash/supabase",
+            "--drift",
+            "--format",
+            "markdown",
+        ],
+        &url,
+    );
+    let shown = String::from_utf8_lossy(&md.stdout);
+    assert!(shown.contains("drift-table"), "{shown}");
+    assert!(shown.contains("public.made_in_dashboard"), "{shown}");
+    let json = verify(
+        &[
+            "testdata/examples/hotdash/supabase",
+            "--drift",
+            "--format",
+            "json",
+        ],
+        &url,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["check"] == "drift-table" && c["object"] == "public.made_in_dashboard"));
+    let plain = verify(&["testdata/examples/hotdash/supabase"], &url);
+    assert_eq!(json.status.code(), plain.status.code());
+}
