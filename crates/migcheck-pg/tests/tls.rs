@@ -121,7 +121,12 @@ async fn tls_modes_against_a_server_that_requires_tls() {
 
 #[tokio::test]
 async fn require_fails_when_the_server_has_no_tls() {
-    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    // TCP: on the unix socket there is no TLS to ask for (sslmode does not apply).
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
     let mut cfg = server.connection_config();
     cfg.sslmode = SslMode::Require;
     let e = connect(&cfg).await.unwrap_err();
