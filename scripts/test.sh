@@ -24,4 +24,20 @@ if ! have_pg_server; then
   fi
 fi
 
+# pg_cron for the replay test of Supabase sets that schedule jobs (issue 12 item 9): the
+# Debian package of the installed server's major version.
+pg_major() {
+  local d
+  d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  [ -n "$d" ] && basename "$(dirname "$d")"
+}
+major=$(pg_major || true)
+if [ -n "$major" ] && [ ! -f "/usr/share/postgresql/$major/extension/pg_cron.control" ] \
+  && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing postgresql-$major-cron (pg_cron) for the replay tests" >&2
+  apt-get update -qq || true
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major-cron" >/dev/null \
+    || echo "scripts/test.sh: postgresql-$major-cron not available; the pg_cron replay test checks the missing-extension message instead" >&2
+fi
+
 cargo test --locked "$@"

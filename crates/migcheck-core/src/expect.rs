@@ -32,6 +32,15 @@ pub struct ExpectedMigration {
     pub name: String,
 }
 
+/// A function, procedure or view the migrations leave behind (for `verify --drift`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ExpectedObject {
+    /// `function`, `procedure`, `view` or `materialized view`.
+    pub kind: &'static str,
+    pub schema: String,
+    pub name: String,
+}
+
 /// Everything `verify` checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Expectations {
@@ -41,13 +50,19 @@ pub struct Expectations {
     pub exposed_schemas: Vec<String>,
     /// `schema.table` names allowed without RLS (config `allow_without_rls`).
     pub allow_without_rls: Vec<String>,
+    /// Functions, procedures and views created and not dropped (for `verify --drift`).
+    pub objects: Vec<ExpectedObject>,
 }
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::discover::Role;
-use crate::lint::{load, replay, ConfigCache, InputError, LoadedSet};
-use crate::schema::{Origin, SchemaState};
+use crate::effect::{Effect, ObjectKind};
+use crate::lint::{load, replay, ConfigCache, InputError, LoadedSet, ReplayEvent};
+use crate::parse::Statement;
+use crate::rules::FileUnit;
+use crate::schema::{Origin, SchemaState, TableKey};
 
 /// Derives what `verify` should find from the migration sets under `paths`: every table created
 /// and not dropped by the end of its set, its columns and policies, and whether RLS must be on.
@@ -59,7 +74,9 @@ pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, 
     let (sets, _) = load(paths, &mut configs, &mut errors);
     let mut exp = Expectations::default();
     for loaded in &sets {
-        add_set(&mut exp, loaded, replay(loaded, |_| {}));
+        let mut created = Creations::default();
+        let state = replay(loaded, |event| created.visit(event));
+        add_set(&mut exp, loaded, state, &created);
     }
     finish(&mut exp);
     (exp, errors)
@@ -69,6 +86,7 @@ pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, 
 /// a plain set one after the other into one database (so, unlike `check`, each plain file
 /// builds on the previous ones).
 pub fn from_replayed_set(loaded: &LoadedSet) -> Expectations {
+    let mut created = Creations::default();
     let state = if !loaded.set.ordered {
         let mut state = SchemaState::default();
         for unit in &loaded.units {
@@ -77,6 +95,7 @@ pub fn from_replayed_set(loaded: &LoadedSet) -> Expectations {
             }
             state.start_file();
             for stmt in unit.parsed.statements.iter().filter(|s| !s.rollback) {
+                created.statement(unit, stmt, &state);
                 let origin = Origin {
                     file: unit.index,
                     span: stmt.span.clone(),
@@ -88,15 +107,79 @@ pub fn from_replayed_set(loaded: &LoadedSet) -> Expectations {
         }
         state
     } else {
-        replay(loaded, |_| {})
+        replay(loaded, |event| created.visit(event))
     };
     let mut exp = Expectations::default();
-    add_set(&mut exp, loaded, state);
+    add_set(&mut exp, loaded, state, &created);
     finish(&mut exp);
     exp
 }
 
-fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState) {
+/// Every `CREATE TABLE` and `DROP TABLE` of the applied migrations, in application order,
+/// independently of what the schema model made of them. The model keeps the first thing it
+/// saw of a table: when a statement changes a table before the migration creating it (an
+/// order the tool may well not use, or a file that fails in the tool), the table is only
+/// "referenced" in the model and would drop out of the expectations, so `verify` would pass
+/// on a database that lacks it. With this record, a table some applied migration creates and
+/// no later one drops is always expected.
+#[derive(Debug, Default)]
+struct Creations {
+    /// Table → (sequence number of its last creation, file index, columns created with it).
+    created: HashMap<TableKey, (usize, usize, Vec<String>)>,
+    /// Table → sequence number of its last drop.
+    dropped: HashMap<TableKey, usize>,
+    seq: usize,
+}
+
+impl Creations {
+    fn visit(&mut self, event: ReplayEvent<'_>) {
+        if let ReplayEvent::Statement(unit, stmt, state) = event {
+            if unit.migration.role != Role::Unapplied && !stmt.rollback {
+                self.statement(unit, stmt, state);
+            }
+        }
+    }
+
+    fn statement(&mut self, unit: &FileUnit, stmt: &Statement, state: &SchemaState) {
+        for e in &stmt.effects {
+            self.seq += 1;
+            match e {
+                Effect::CreateTable { table, columns } => {
+                    let key = state.resolve_table(table);
+                    self.created
+                        .insert(key, (self.seq, unit.index, columns.clone()));
+                }
+                Effect::DropTable { table } => {
+                    self.dropped.insert(state.resolve_table(table), self.seq);
+                }
+                Effect::DropSchema { name } => {
+                    let keys: Vec<TableKey> = self
+                        .created
+                        .keys()
+                        .filter(|(s, _)| s == name)
+                        .cloned()
+                        .collect();
+                    for k in keys {
+                        self.dropped.insert(k, self.seq);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The table was created by the set and not dropped after its last creation: where, and
+    /// with which columns.
+    fn created(&self, key: &TableKey) -> Option<(usize, &[String])> {
+        let (at, file, columns) = self.created.get(key)?;
+        match self.dropped.get(key) {
+            Some(d) if d > at => None,
+            _ => Some((*file, columns)),
+        }
+    }
+}
+
+fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState, made: &Creations) {
     let cfg = &loaded.config;
     for s in &cfg.exposed_schemas {
         if !exp.exposed_schemas.contains(s) {
@@ -109,20 +192,51 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState) {
             exp.allow_without_rls.push(name);
         }
     }
-    for ((schema, name), t) in &state.tables {
-        let Some(created) = &t.created else { continue };
+    for (key, t) in &state.tables {
+        let (schema, name) = key;
+        let mut columns = t.columns.clone();
+        let created_file = match &t.created {
+            Some(created) => created.file,
+            None => match made.created(key) {
+                // Changed before it was created (see `Creations`): still expected, with the
+                // columns of its creation too.
+                Some((file, created_columns)) => {
+                    for c in created_columns {
+                        if !columns.contains(c) {
+                            columns.push(c.clone());
+                        }
+                    }
+                    file
+                }
+                None => continue,
+            },
+        };
         exp.tables.push(ExpectedTable {
             schema: schema.clone(),
             name: name.clone(),
-            columns: t.columns.clone(),
+            columns,
             rls_required: cfg.is_exposed(schema) && !cfg.allowed_without_rls(schema, name),
             policies: t.policies.keys().cloned().collect(),
             created_in: loaded
                 .units
                 .iter()
-                .find(|u| u.index == created.file)
+                .find(|u| u.index == created_file)
                 .map(|u| u.source.display.clone()),
         });
+    }
+    for kind in [
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::View,
+        ObjectKind::MaterializedView,
+    ] {
+        for (schema, name) in state.created_objects(kind) {
+            exp.objects.push(ExpectedObject {
+                kind: kind.as_str(),
+                schema: schema.to_string(),
+                name: name.to_string(),
+            });
+        }
     }
     let tool = loaded.set.tool;
     let Some(history) = tool.history().filter(|h| h.read.is_some()) else {
@@ -143,6 +257,8 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState) {
 }
 
 fn finish(exp: &mut Expectations) {
+    exp.objects.sort();
+    exp.objects.dedup();
     exp.tables
         .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
     exp.tables

@@ -119,6 +119,14 @@ impl SchemaState {
         })
     }
 
+    /// Objects of `kind` created by the set and not dropped since, as (schema, name).
+    pub fn created_objects(&self, kind: ObjectKind) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.objects
+            .keys()
+            .filter(move |(k, _, _)| *k == kind)
+            .map(|(_, s, n)| (s.as_str(), n.as_str()))
+    }
+
     /// True when the object was created in file `file`. Objects on a table (triggers, policies,
     /// constraints) also count as created there when their table was.
     pub fn object_created_in(

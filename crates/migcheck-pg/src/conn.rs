@@ -15,7 +15,7 @@ use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 use tokio_postgres::error::SqlState;
-use tokio_postgres::Client;
+use tokio_postgres::{Client, NoTls};
 use tokio_postgres_rustls::MakeRustlsConnect;
 
 /// Connect timeout used when neither the URL, the environment nor the caller sets one.
@@ -186,11 +186,28 @@ fn enc(s: &str) -> String {
     utf8_percent_encode(s, URL_PART).to_string()
 }
 
-fn dec(s: &str) -> Result<String, PgError> {
+/// Decodes one percent-encoded part of the URL. `field` names the part in errors (the value
+/// itself is never shown: it may be the password).
+fn dec(s: &str, field: &str) -> Result<String, PgError> {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'%'
+            && !(b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+        {
+            return Err(PgError::InvalidUrl(format!(
+                "malformed percent-escape in the {field} of the URL (a % must be followed by two hex digits; write a literal % as %25)"
+            )));
+        }
+    }
     percent_decode_str(s)
         .decode_utf8()
         .map(|c| c.into_owned())
-        .map_err(|_| PgError::InvalidUrl("a percent-encoded part is not valid UTF-8".into()))
+        .map_err(|_| {
+            PgError::InvalidUrl(format!(
+                "the {field} of the URL is not valid UTF-8 once percent-decoded"
+            ))
+        })
 }
 
 /// Values read from a URL before the environment and defaults fill the gaps.
@@ -230,10 +247,10 @@ fn parse_url(url: &str) -> Result<Partial, PgError> {
         Some((userinfo, hp)) => {
             match userinfo.split_once(':') {
                 Some((u, pw)) => {
-                    p.user = Some(dec(u)?);
-                    p.password = Some(dec(pw)?);
+                    p.user = Some(dec(u, "user name")?);
+                    p.password = Some(dec(pw, "password")?);
                 }
-                None => p.user = Some(dec(userinfo)?),
+                None => p.user = Some(dec(userinfo, "user name")?),
             }
             hp
         }
@@ -256,23 +273,28 @@ fn parse_url(url: &str) -> Result<Partial, PgError> {
         }
     } else if let Some((h, port)) = hostport.rsplit_once(':') {
         if !h.is_empty() {
-            p.host = Some(dec(h)?);
+            p.host = Some(dec(h, "host")?);
         }
         if !port.is_empty() {
             p.port = Some(port.to_string());
         }
     } else if !hostport.is_empty() {
-        p.host = Some(dec(hostport)?);
+        p.host = Some(dec(hostport, "host")?);
     }
     if let Some(d) = path {
         if !d.is_empty() {
-            p.dbname = Some(dec(d)?);
+            p.dbname = Some(dec(d, "database name")?);
         }
     }
     if let Some(q) = query {
         for pair in q.split('&').filter(|s| !s.is_empty()) {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            let v = dec(&v.replace('+', "%20"))?;
+            let field = if k == "password" {
+                "password".to_string()
+            } else {
+                format!("parameter `{k}`")
+            };
+            let v = dec(&v.replace('+', "%20"), &field)?;
             match k {
                 "host" => p.host = Some(v),
                 "port" => p.port = Some(v),
@@ -291,13 +313,28 @@ fn parse_url(url: &str) -> Result<Partial, PgError> {
     Ok(p)
 }
 
+/// `connect_timeout` / `PGCONNECT_TIMEOUT` as libpq reads it (fe-connect.c,
+/// `pqConnectDBComplete`): whole seconds; `0` waits forever (returned as [`Duration::ZERO`]);
+/// `1` means 2 (libpq's minimum). Unlike libpq, which also waits forever on a negative value,
+/// a negative or non-numeric value is an error here: it is a typo, not a wish.
+pub fn parse_connect_timeout(s: &str) -> Result<Duration, PgError> {
+    match s.trim().parse::<i64>() {
+        Ok(0) => Ok(Duration::ZERO),
+        Ok(1) => Ok(Duration::from_secs(2)),
+        Ok(n) if n > 0 => Ok(Duration::from_secs(n as u64)),
+        _ => Err(PgError::InvalidUrl(format!(
+            "invalid connect_timeout \"{s}\" (expected whole seconds, 0 to wait forever)"
+        ))),
+    }
+}
+
 impl ConnectionConfig {
     /// Resolves where to connect: `url` if given, else `DATABASE_URL`, else the libpq
     /// variables (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`, `PGSSLMODE`,
     /// `PGSSLROOTCERT`, `PGCONNECT_TIMEOUT`, `PGAPPNAME`). As with libpq, the variables also
     /// fill whatever the URL leaves out. Defaults: host `localhost`, port 5432, user `$USER`
     /// (else `postgres`), database = user, sslmode `prefer`, connect timeout 10 s
-    /// (`connect_timeout=0` means the default too: a connection attempt never waits forever).
+    /// (`connect_timeout=0` waits forever, as with libpq; see [`parse_connect_timeout`]).
     pub fn resolve(
         url: Option<&str>,
         env: &dyn Fn(&str) -> Option<String>,
@@ -345,15 +382,7 @@ impl ConnectionConfig {
             None => SslMode::Prefer,
         };
         let connect_timeout = match p.connect_timeout.or_else(|| nonempty("PGCONNECT_TIMEOUT")) {
-            Some(s) => match s.trim().parse::<u64>() {
-                Ok(0) => DEFAULT_CONNECT_TIMEOUT,
-                Ok(n) => Duration::from_secs(n),
-                Err(_) => {
-                    return Err(PgError::InvalidUrl(format!(
-                        "invalid connect_timeout \"{s}\" (expected whole seconds)"
-                    )))
-                }
-            },
+            Some(s) => parse_connect_timeout(&s)?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
         Ok(ConnectionConfig {
@@ -392,7 +421,7 @@ impl ConnectionConfig {
         self.password = password;
     }
 
-    /// Overrides the connect timeout (the CLI's `--connect-timeout`).
+    /// Overrides the connect timeout (the CLI's `--connect-timeout`); zero waits forever.
     pub fn set_connect_timeout(&mut self, timeout: Duration) {
         self.connect_timeout = timeout;
     }
@@ -449,7 +478,7 @@ impl ConnectionConfig {
         if self.connect_timeout != DEFAULT_CONNECT_TIMEOUT {
             params.push((
                 "connect_timeout".into(),
-                self.connect_timeout.as_secs().max(1).to_string(),
+                self.connect_timeout.as_secs().to_string(),
             ));
         }
         if let Some(a) = &self.application_name {
@@ -493,7 +522,6 @@ impl ConnectionConfig {
         c.port(self.port)
             .user(&self.user)
             .dbname(&self.dbname)
-            .connect_timeout(self.connect_timeout)
             .application_name(self.application_name.as_deref().unwrap_or("migcheck"))
             .ssl_mode(match self.effective_sslmode() {
                 SslMode::Disable => tokio_postgres::config::SslMode::Disable,
@@ -661,14 +689,29 @@ pub enum PgError {
     ConnectionRefused { address: String },
     #[error("no server socket at {address} (is the server running?)")]
     NoSocket { address: String },
-    #[error("timed out after {secs} s connecting to {address}")]
-    Timeout { secs: u64, address: String },
+    /// A connection phase got no answer in time (`phase`: "connecting (TCP)", "TLS
+    /// handshake", "start-up and authentication", ...).
+    #[error("timed out after {secs} s in phase \"{phase}\" with {address}: the server (or the network) stopped answering")]
+    Timeout {
+        secs: u64,
+        phase: String,
+        address: String,
+    },
+    /// A query got no answer in time (client-side deadline per round trip).
+    #[error("timed out after {secs} s in phase \"{phase}\": the server (or the network) stopped answering")]
+    RoundTripTimeout { secs: u64, phase: String },
     #[error("TLS failed ({0})")]
     Tls(String),
     #[error("server at {address} does not support TLS but sslmode={sslmode}")]
     ServerWithoutTls { address: String, sslmode: SslMode },
-    #[error("the server at {address} requires TLS and refused a plain connection (use sslmode=require or stronger)")]
-    TlsRequiredByServer { address: String },
+    /// pg_hba.conf has no line accepting this connection. `message` is PostgreSQL's; for a
+    /// plain (unencrypted) attempt, the server may accept TLS only, or nothing for this user.
+    #[error("the server rejected the connection: {message}{}", if *.plain {
+        " (pg_hba.conf has no entry for this user, database and address over an unencrypted connection: if the server accepts only TLS, use sslmode=require or stronger; otherwise check the user and database names)"
+    } else {
+        " (pg_hba.conf has no entry for this user, database and address: check the user and database names, or ask the server's administrator)"
+    })]
+    NoHbaEntry { message: String, plain: bool },
     #[error("authentication failed for user {user}")]
     AuthenticationFailed { user: String },
     #[error("the server asks for a password for user {user} but none was given (put it in the URL or PGPASSWORD)")]
@@ -748,8 +791,14 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
                 user: cfg.user.clone(),
             }
         } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
-            if message.contains("no encryption") {
-                PgError::TlsRequiredByServer { address }
+            // PostgreSQL says exactly what it lacks ("no pg_hba.conf entry for host ...,
+            // user ..., database ..., no encryption"): pass that on, do not guess that TLS
+            // is required (it may simply have no entry for this user).
+            if message.contains("pg_hba.conf") {
+                PgError::NoHbaEntry {
+                    plain: message.contains("no encryption"),
+                    message,
+                }
             } else {
                 PgError::Rejected { message }
             }
@@ -820,6 +869,7 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
                 io::ErrorKind::ConnectionRefused => PgError::ConnectionRefused { address },
                 io::ErrorKind::TimedOut => PgError::Timeout {
                     secs: cfg.connect_timeout.as_secs(),
+                    phase: "connecting".into(),
                     address,
                 },
                 io::ErrorKind::NotFound if matches!(cfg.host, Host::Unix(_)) => {
@@ -845,60 +895,216 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
     PgError::Other(scrub(&format!("{doing}: {msg}"), pw))
 }
 
+/// How long TCP may stay silent before the kernel starts probing, the probe interval and the
+/// number of failed probes after which the connection is dead (about 1 min in all).
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+const KEEPALIVE_RETRIES: u32 = 3;
+
+/// Where a connection attempt is, for the message when it times out.
+#[derive(Debug, Default)]
+struct Progress(std::sync::atomic::AtomicU8);
+
+impl Progress {
+    const TLS: u8 = 1;
+    const AUTH: u8 = 2;
+
+    fn set(&self, v: u8) {
+        self.0.store(v, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn phase(&self, tls_wanted: bool) -> &'static str {
+        match self.0.load(std::sync::atomic::Ordering::SeqCst) {
+            Progress::TLS => "TLS handshake",
+            Progress::AUTH => "start-up and authentication",
+            _ if tls_wanted => "TLS negotiation (no answer to the TLS request)",
+            _ => "start-up and authentication",
+        }
+    }
+}
+
+/// The rustls connector, telling [`Progress`] when the handshake starts and ends.
+struct Tracked<T> {
+    inner: T,
+    progress: Arc<Progress>,
+}
+
+impl<S, T> tokio_postgres::tls::TlsConnect<S> for Tracked<T>
+where
+    T: tokio_postgres::tls::TlsConnect<S> + Send + 'static,
+    T::Future: Send + 'static,
+    S: Send + 'static,
+{
+    type Stream = T::Stream;
+    type Error = T::Error;
+    type Future = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T::Stream, T::Error>> + Send + 'static>,
+    >;
+
+    fn connect(self, stream: S) -> Self::Future {
+        self.progress.set(Progress::TLS);
+        let fut = self.inner.connect(stream);
+        let progress = self.progress;
+        Box::pin(async move {
+            let r = fut.await;
+            progress.set(Progress::AUTH);
+            r
+        })
+    }
+}
+
+/// Runs `fut` within `limit` (zero: no limit, as libpq's `connect_timeout=0`).
+async fn within<F: std::future::Future>(limit: Duration, fut: F) -> Option<F::Output> {
+    if limit.is_zero() {
+        Some(fut.await)
+    } else {
+        tokio::time::timeout(limit, fut).await.ok()
+    }
+}
+
+/// The task driving a connection: await it after dropping the [`Client`] so that the
+/// Terminate message is sent and TLS is closed properly (see [`close`]).
+pub type Driver = tokio::task::JoinHandle<()>;
+
 /// Opens a connection and spawns its driver task on the current tokio runtime.
 ///
-/// The whole attempt (name resolution, TCP, TLS, authentication) is bounded by
-/// `cfg.connect_timeout`.
+/// Each phase has its own deadline of `cfg.connect_timeout` (none when it is zero): name
+/// resolution, the TCP connection, the TLS handshake, start-up and authentication; a phase
+/// that times out is named in the error. TCP connections get keepalives (probing after 30 s
+/// of silence, dead after about a minute), so a connection whose peer vanished does not
+/// stay open forever.
 pub async fn connect(cfg: &ConnectionConfig) -> Result<Client, PgError> {
+    connect_with_driver(cfg).await.map(|(c, _)| c)
+}
+
+/// [`connect`], also returning the connection's driver task (see [`close`]).
+pub async fn connect_with_driver(cfg: &ConnectionConfig) -> Result<(Client, Driver), PgError> {
     let address = cfg.address();
-    let timeout = cfg.connect_timeout;
-    let attempt = async {
-        if cfg.sslmode.requires_tls() || cfg.sslrootcert.is_some() {
-            // Fail early (and clearly) on a bad CA file even before the network.
-            cfg.tls_connector()?;
+    let limit = cfg.connect_timeout;
+    let timeout = |phase: &str| PgError::Timeout {
+        secs: limit.as_secs(),
+        phase: phase.to_string(),
+        address: address.clone(),
+    };
+    let tls_wanted = cfg.effective_sslmode() != SslMode::Disable;
+    if cfg.sslmode.requires_tls() || cfg.sslrootcert.is_some() {
+        // Fail early (and clearly) on a bad CA file even before the network.
+        cfg.tls_connector()?;
+    }
+    let config = cfg.tokio_config();
+    let progress = Arc::new(Progress::default());
+    let driver = match &cfg.host {
+        Host::Unix(dir) => {
+            let path = dir.join(format!(".s.PGSQL.{}", cfg.port));
+            let stream = within(limit, tokio::net::UnixStream::connect(&path))
+                .await
+                .ok_or_else(|| timeout("connecting (unix socket)"))?
+                .map_err(|e| match e.kind() {
+                    io::ErrorKind::NotFound => PgError::NoSocket {
+                        address: address.clone(),
+                    },
+                    io::ErrorKind::ConnectionRefused => PgError::ConnectionRefused {
+                        address: address.clone(),
+                    },
+                    _ => PgError::Io {
+                        address: address.clone(),
+                        message: e.to_string(),
+                    },
+                })?;
+            let (client, connection) = within(limit, config.connect_raw(stream, NoTls))
+                .await
+                .ok_or_else(|| timeout("start-up and authentication"))?
+                .map_err(|e| classify(&e, cfg, "connecting"))?;
+            (
+                client,
+                tokio::spawn(async move {
+                    let _ = connection.await;
+                }),
+            )
         }
-        if let Host::Tcp(h) = &cfg.host {
-            if h.parse::<std::net::IpAddr>().is_err() {
-                let found = tokio::net::lookup_host((h.as_str(), cfg.port))
+        Host::Tcp(h) => {
+            let addrs: Vec<std::net::SocketAddr> = match h.parse::<std::net::IpAddr>() {
+                Ok(ip) => vec![std::net::SocketAddr::new(ip, cfg.port)],
+                Err(_) => within(limit, tokio::net::lookup_host((h.as_str(), cfg.port)))
                     .await
-                    .map(|mut it| it.next().is_some())
-                    .unwrap_or(false);
-                if !found {
-                    return Err(PgError::CannotResolveHost { host: h.clone() });
+                    .ok_or_else(|| timeout("resolving the host name"))?
+                    .map(|it| it.collect())
+                    .unwrap_or_default(),
+            };
+            if addrs.is_empty() {
+                return Err(PgError::CannotResolveHost { host: h.clone() });
+            }
+            let stream = within(limit, async {
+                let mut last = None;
+                for a in &addrs {
+                    match tokio::net::TcpStream::connect(a).await {
+                        Ok(s) => return Ok(s),
+                        Err(e) => last = Some(e),
+                    }
                 }
+                Err(last.unwrap_or_else(|| io::Error::other("no address")))
+            })
+            .await
+            .ok_or_else(|| timeout("connecting (TCP)"))?
+            .map_err(|e| match e.kind() {
+                io::ErrorKind::ConnectionRefused => PgError::ConnectionRefused {
+                    address: address.clone(),
+                },
+                _ => PgError::Io {
+                    address: address.clone(),
+                    message: e.to_string(),
+                },
+            })?;
+            let _ = stream.set_nodelay(true);
+            let keepalive = socket2::TcpKeepalive::new()
+                .with_time(KEEPALIVE_IDLE)
+                .with_interval(KEEPALIVE_INTERVAL)
+                .with_retries(KEEPALIVE_RETRIES);
+            let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive);
+            if !tls_wanted {
+                let (client, connection) = within(limit, config.connect_raw(stream, NoTls))
+                    .await
+                    .ok_or_else(|| timeout("start-up and authentication"))?
+                    .map_err(|e| classify(&e, cfg, "connecting"))?;
+                (
+                    client,
+                    tokio::spawn(async move {
+                        let _ = connection.await;
+                    }),
+                )
+            } else {
+                let mut make = cfg.tls_connector()?;
+                let tls = <MakeRustlsConnect as tokio_postgres::tls::MakeTlsConnect<
+                    tokio::net::TcpStream,
+                >>::make_tls_connect(&mut make, h)
+                .map_err(|e| PgError::Tls(scrub(&e.to_string(), cfg.password())))?;
+                let tracked = Tracked {
+                    inner: tls,
+                    progress: progress.clone(),
+                };
+                let (client, connection) = within(limit, config.connect_raw(stream, tracked))
+                    .await
+                    .ok_or_else(|| timeout(progress.phase(true)))?
+                    .map_err(|e| classify(&e, cfg, "connecting"))?;
+                (
+                    client,
+                    tokio::spawn(async move {
+                        let _ = connection.await;
+                    }),
+                )
             }
         }
-        // Errors after start-up surface on the client's next query, so the connection
-        // task's own result is dropped.
-        if cfg.effective_sslmode() == SslMode::Disable {
-            let (client, connection) = cfg
-                .tokio_config()
-                .connect(tokio_postgres::NoTls)
-                .await
-                .map_err(|e| classify(&e, cfg, "connecting"))?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            Ok(client)
-        } else {
-            let (client, connection) = cfg
-                .tokio_config()
-                .connect(cfg.tls_connector()?)
-                .await
-                .map_err(|e| classify(&e, cfg, "connecting"))?;
-            tokio::spawn(async move {
-                let _ = connection.await;
-            });
-            Ok(client)
-        }
     };
-    match tokio::time::timeout(timeout, attempt).await {
-        Ok(r) => r,
-        Err(_) => Err(PgError::Timeout {
-            secs: timeout.as_secs(),
-            address,
-        }),
-    }
+    Ok(driver)
+}
+
+/// Closes a connection politely: drops the client, which makes the driver send PostgreSQL's
+/// Terminate message (and close TLS), and waits up to a second for that to happen. Without
+/// this, a runtime that stops right after the last query cuts the socket and the server logs
+/// an unexpected EOF / connection reset for every session.
+pub async fn close(client: Client, driver: Driver) {
+    drop(client);
+    let _ = tokio::time::timeout(Duration::from_secs(1), driver).await;
 }
 
 #[cfg(test)]
@@ -1027,6 +1233,53 @@ mod tests {
         let mut t = c.clone();
         t.set_connect_timeout(Duration::from_secs(2));
         assert!(t.display().ends_with("connect_timeout=2"));
+    }
+
+    #[test]
+    fn malformed_percent_escapes_name_the_field_never_the_value() {
+        for (url, field) in [
+            ("postgres://us%ZZer:pw@h/d", "user name"),
+            ("postgres://u:top%ZZsecret@h/d", "password"),
+            ("postgres://u:pw@h/d%G1b", "database name"),
+            (
+                "postgres://u:pw@h/d?application_name=a%2",
+                "parameter `application_name`",
+            ),
+            ("postgres://u@h/d?password=top%secret", "password"),
+        ] {
+            let e = ConnectionConfig::from_url(url).unwrap_err().to_string();
+            assert!(e.contains("malformed percent-escape"), "{e}");
+            assert!(e.contains(&format!("in the {field} of")), "{url}: {e}");
+            assert!(!e.contains("secret") && !e.contains("pw"), "{e}");
+        }
+        // Well-formed escapes still decode.
+        let c = ConnectionConfig::from_url("postgres://u:a%25b@h/d").unwrap();
+        assert_eq!(c.password(), Some("a%b"));
+    }
+
+    #[test]
+    fn connect_timeout_as_libpq() {
+        let t = |v: &str| {
+            ConnectionConfig::from_url(&format!("postgres://h/d?connect_timeout={v}"))
+                .map(|c| c.connect_timeout)
+        };
+        assert_eq!(t("0").unwrap(), Duration::ZERO, "0 waits forever");
+        assert_eq!(t("1").unwrap(), Duration::from_secs(2), "libpq's minimum");
+        assert_eq!(t("7").unwrap(), Duration::from_secs(7));
+        for bad in ["-1", "ten", "1.5", ""] {
+            let e = t(bad).unwrap_err().to_string();
+            assert!(e.contains("invalid connect_timeout"), "{bad}: {e}");
+        }
+        let env = env_of(&[("PGCONNECT_TIMEOUT", "0")]);
+        let c = ConnectionConfig::resolve(Some("postgres://h/d"), &env).unwrap();
+        assert_eq!(c.connect_timeout, Duration::ZERO);
+        assert!(
+            c.display().ends_with("connect_timeout=0"),
+            "{}",
+            c.display()
+        );
+        let env = env_of(&[("PGCONNECT_TIMEOUT", "-5")]);
+        assert!(ConnectionConfig::resolve(Some("postgres://h/d"), &env).is_err());
     }
 
     #[test]

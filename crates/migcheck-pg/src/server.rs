@@ -1,11 +1,22 @@
 //! A throwaway local PostgreSQL server for `migcheck replay` and for tests.
 //!
-//! `initdb` into a temporary directory, `postgres` on a free port of 127.0.0.1 with the unix
-//! socket in the same directory, durability switched off (`fsync`, `full_page_writes`,
-//! `synchronous_commit`) because the data is thrown away. Authentication: `trust` on the unix
-//! socket, `scram-sha-256` over TCP with a random password for the `postgres` superuser (so a
-//! wrong password can be tried). With `tls`, a fresh CA and server certificate (for the name
-//! `localhost`) are generated and TCP accepts TLS connections only (`hostssl`).
+//! `initdb` into a temporary directory, `postgres` with its unix socket in that directory,
+//! durability switched off (`fsync`, `full_page_writes`, `synchronous_commit`) because the data
+//! is thrown away.
+//!
+//! Nothing it starts is reachable by other users of the machine:
+//! * the directory holding the socket is private (mode 0700, owned by the user the server
+//!   runs as), so other users cannot even reach the socket;
+//! * the socket uses `peer` authentication mapped to this process's OS user only (another
+//!   process running as the server's own user, e.g. `nobody`, is refused too); when this
+//!   process's user has no name to map, `scram-sha-256` with a random 32-byte secret instead;
+//! * no TCP port unless [`ServerOptions::tcp`] (or `tls`) asks for one: then 127.0.0.1 only,
+//!   `scram-sha-256` with the random secret (so a wrong password can be tried). With `tls`, a
+//!   fresh CA and server certificate (for the name `localhost`) are generated and TCP accepts
+//!   TLS connections only (`hostssl`);
+//! * on Linux the postmaster gets a parent-death signal (SIGQUIT: immediate shutdown), so a
+//!   server whose parent dies (even by SIGKILL) stops itself, unless it is to outlive us
+//!   ([`ServerOptions::stop_with_parent`] off, for `--keep`).
 //!
 //! PostgreSQL refuses to run as root: when the current user is root, `initdb`, `postgres` and
 //! `pg_ctl` run as an unprivileged user (`nobody`, else `postgres`, else `daemon`), which owns
@@ -46,6 +57,10 @@ pub struct ServerOptions {
     pub start_timeout: Duration,
     /// Extra `-c name=value` settings.
     pub settings: Vec<(String, String)>,
+    /// Also listen on TCP (127.0.0.1, password authentication). Implied by `tls`.
+    pub tcp: bool,
+    /// Stop the server when the process that started it dies (Linux; see the module docs).
+    pub stop_with_parent: bool,
 }
 
 impl Default for ServerOptions {
@@ -56,6 +71,8 @@ impl Default for ServerOptions {
             keep: false,
             start_timeout: Duration::from_secs(30),
             settings: Vec::new(),
+            tcp: false,
+            stop_with_parent: true,
         }
     }
 }
@@ -110,6 +127,8 @@ pub struct ThrowawayServer {
     run_as: Option<(u32, u32)>,
     keep: bool,
     tls: bool,
+    tcp: bool,
+    stop_with_parent: bool,
     startup: Duration,
     version: String,
 }
@@ -138,8 +157,11 @@ impl ThrowawayServer {
                 "cannot hand the temporary directory to the server user",
             ))?;
         }
+        // Private: the socket lives here.
+        fs::set_permissions(&root, fs::Permissions::from_mode(0o700))
+            .map_err(io_err("cannot make the temporary directory private"))?;
         let data_dir = root.join("data");
-        let password = random_hex(24);
+        let password = random_hex(32);
         let pwfile = root.join("pwfile");
         write_owned(&pwfile, password.as_bytes(), 0o600, run_as)?;
 
@@ -169,18 +191,40 @@ impl ThrowawayServer {
             });
         }
 
-        let mut hba = String::from("# written by migcheck\nlocal all all trust\n");
-        let host_kind = if opts.tls { "hostssl" } else { "host" };
-        hba.push_str(&format!("{host_kind} all all 127.0.0.1/32 scram-sha-256\n"));
+        let tcp = opts.tcp || opts.tls;
+        let mut hba = String::from("# written by migcheck: see migcheck-pg's server.rs\n");
+        match current_user_name() {
+            Some(me) => {
+                hba.push_str("local all all peer map=migcheck\n");
+                let ident = format!("# written by migcheck\nmigcheck {me} {SUPERUSER}\n");
+                write_owned(
+                    &data_dir.join("pg_ident.conf"),
+                    ident.as_bytes(),
+                    0o600,
+                    run_as,
+                )?;
+            }
+            None => hba.push_str("local all all scram-sha-256\n"),
+        }
+        if tcp {
+            let host_kind = if opts.tls { "hostssl" } else { "host" };
+            hba.push_str(&format!("{host_kind} all all 127.0.0.1/32 scram-sha-256\n"));
+        }
         write_owned(&data_dir.join("pg_hba.conf"), hba.as_bytes(), 0o600, run_as)?;
+        let listen = if tcp { "127.0.0.1" } else { "" };
         let mut settings: Vec<(String, String)> = vec![
-            ("listen_addresses".into(), "127.0.0.1".into()),
+            ("listen_addresses".into(), listen.into()),
+            ("unix_socket_permissions".into(), "0700".into()),
             ("unix_socket_directories".into(), root.display().to_string()),
             ("fsync".into(), "off".into()),
             ("full_page_writes".into(), "off".into()),
             ("synchronous_commit".into(), "off".into()),
             ("shared_buffers".into(), "32MB".into()),
             ("max_connections".into(), "60".into()),
+            // One migration may create thousands of tables in one transaction, each holding
+            // a few locks until it commits; PostgreSQL's default (64 per connection, shared)
+            // runs out of shared memory at ~1,800 tables here.
+            ("max_locks_per_transaction".into(), "1024".into()),
             ("logging_collector".into(), "off".into()),
         ];
         if opts.tls {
@@ -202,6 +246,8 @@ impl ThrowawayServer {
             run_as,
             keep: opts.keep,
             tls: opts.tls,
+            tcp,
+            stop_with_parent: opts.stop_with_parent,
             startup: Duration::ZERO,
             version: String::new(),
         };
@@ -254,7 +300,7 @@ impl ThrowawayServer {
                     .map_err(io_err("cannot share the server log"))?,
             )
             .stderr(log);
-        let mut child = cmd.spawn().map_err(io_err(format!(
+        let mut child = spawn(cmd, self.stop_with_parent).map_err(io_err(format!(
             "cannot run {}",
             self.bin_dir.join("postgres").display()
         )))?;
@@ -324,8 +370,8 @@ impl ThrowawayServer {
         self.tls.then(|| self.root.join("ca.pem"))
     }
 
-    /// A URL for the superuser over the unix socket (trust authentication): it holds no
-    /// secret, so it can be printed.
+    /// A URL for the superuser over the unix socket (peer authentication for this OS user): it
+    /// holds no secret, so it can be printed.
     pub fn url(&self) -> String {
         format!(
             "postgresql://{SUPERUSER}@/postgres?host={}&port={}",
@@ -339,9 +385,21 @@ impl ThrowawayServer {
         self.connection_config().url_with_password()
     }
 
-    /// The superuser over TCP on 127.0.0.1 to the `postgres` database (sslmode `require`
-    /// with `tls`, else `disable`).
+    /// The superuser to the `postgres` database: over TCP on 127.0.0.1 when the server listens
+    /// there (sslmode `require` with `tls`, else `disable`), else over the unix socket.
     pub fn connection_config(&self) -> ConnectionConfig {
+        if !self.tcp {
+            return self.socket_config();
+        }
+        self.tcp_config()
+    }
+
+    /// Whether the server listens on TCP.
+    pub fn listens_on_tcp(&self) -> bool {
+        self.tcp
+    }
+
+    fn tcp_config(&self) -> ConnectionConfig {
         let mut c = ConnectionConfig::from_url(&format!(
             "postgresql://{SUPERUSER}@127.0.0.1:{}/postgres",
             self.port
@@ -357,11 +415,12 @@ impl ThrowawayServer {
         c
     }
 
-    /// The superuser over the unix socket (no password needed).
+    /// The superuser over the unix socket (peer authentication; the password is set for the
+    /// fallback where this process's user has no name, and only sent if asked for).
     pub fn socket_config(&self) -> ConnectionConfig {
-        let mut c = self.connection_config();
+        let mut c = self.tcp_config();
         c.host = Host::Unix(self.root.clone());
-        c.set_password(None);
+        c.sslmode = SslMode::Disable;
         c
     }
 
@@ -427,6 +486,75 @@ impl Drop for ThrowawayServer {
         self.stop();
         // TempDir's drop removes the directory.
     }
+}
+
+/// The name of this process's effective user (what PostgreSQL's peer authentication sees).
+fn current_user_name() -> Option<String> {
+    // SAFETY: geteuid has no preconditions.
+    let uid = unsafe { libc::geteuid() };
+    let passwd = fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let f: Vec<&str> = line.split(':').collect();
+        (f.len() >= 3 && f[2].parse::<u32>().ok() == Some(uid) && !f[0].is_empty())
+            .then(|| f[0].to_string())
+            .filter(|n| {
+                n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            })
+    })
+}
+
+type SpawnRequest = (Command, std::sync::mpsc::Sender<io::Result<Child>>);
+
+/// Spawns `cmd`; with `stop_with_parent`, from one long-lived thread with a parent-death
+/// signal. Linux sends that signal when the *thread* that forked the child exits, so the
+/// spawning must not happen on a thread that may end before the process does (a test thread,
+/// tokio's blocking pool): a dedicated thread that lives as long as the process does it.
+fn spawn(mut cmd: Command, stop_with_parent: bool) -> io::Result<Child> {
+    if !stop_with_parent || !cfg!(target_os = "linux") {
+        return cmd.spawn();
+    }
+    static SPAWNER: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Sender<SpawnRequest>>> =
+        std::sync::OnceLock::new();
+    let tx = SPAWNER.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<SpawnRequest>();
+        std::thread::Builder::new()
+            .name("migcheck-pg-spawner".into())
+            .spawn(move || {
+                for (mut cmd, reply) in rx {
+                    let _ = reply.send(cmd.spawn());
+                }
+            })
+            .expect("a thread");
+        std::sync::Mutex::new(tx)
+    });
+    #[cfg(target_os = "linux")]
+    {
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: only async-signal-safe calls (prctl, getppid, _exit) between fork and exec.
+        // The closure runs after the switch to the server's user (the signal setting would be
+        // cleared by a change of credentials).
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGQUIT, 0, 0, 0) != 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                if libc::getppid() != parent {
+                    // The parent died before the signal was armed.
+                    libc::_exit(1);
+                }
+                Ok(())
+            });
+        }
+    }
+    let (reply_tx, reply_rx) = std::sync::mpsc::channel();
+    tx.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .send((cmd, reply_tx))
+        .map_err(|_| io::Error::other("the spawner thread is gone"))?;
+    reply_rx
+        .recv()
+        .map_err(|_| io::Error::other("the spawner thread is gone"))?
 }
 
 /// Runs children in `dir`, as `run_as` when set, with no PG* variables leaking in.
@@ -514,19 +642,27 @@ fn free_port() -> Result<u16, ServerError> {
     Ok(port)
 }
 
+/// `len` hex digits from the operating system's random source.
 fn random_hex(len: usize) -> String {
-    let mut s = String::new();
-    while s.len() < len {
-        let mut h = RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0),
-        );
-        h.write_u32(std::process::id());
-        s.push_str(&format!("{:016x}", h.finish()));
+    let mut bytes = vec![0u8; len.div_ceil(2)];
+    let filled = fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .is_ok();
+    if !filled {
+        // No /dev/urandom: std's per-process random hash keys, mixed with the time.
+        for chunk in bytes.chunks_mut(8) {
+            let mut h = RandomState::new().build_hasher();
+            h.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos())
+                    .unwrap_or(0),
+            );
+            let v = h.finish().to_le_bytes();
+            chunk.copy_from_slice(&v[..chunk.len()]);
+        }
     }
+    let mut s: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
     s.truncate(len);
     s
 }
@@ -722,5 +858,6 @@ mod tests {
     fn random_passwords_differ() {
         assert_ne!(random_hex(24), random_hex(24));
         assert_eq!(random_hex(24).len(), 24);
+        assert_eq!(random_hex(7).len(), 7);
     }
 }

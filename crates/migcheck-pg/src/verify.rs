@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::conn::{connect, ConnectionConfig, PgError};
+use crate::conn::{close, connect_with_driver, ConnectionConfig, PgError};
 
 /// Check ids (part of the JSON interface).
 pub mod checks {
@@ -29,6 +29,16 @@ pub mod checks {
     pub const MIGRATION_RECORDED: &str = "migration-recorded";
     /// `--all`: a policy on a table whose RLS is off does nothing.
     pub const POLICY_WITHOUT_RLS: &str = "policy-without-rls";
+    /// `--drift`: a table or view in an exposed schema that no migration creates.
+    pub const DRIFT_TABLE: &str = "drift-table";
+    /// `--drift`: a column on a table the migrations create that they do not add.
+    pub const DRIFT_COLUMN: &str = "drift-column";
+    /// `--drift`: a policy on a table the migrations create that they do not create.
+    pub const DRIFT_POLICY: &str = "drift-policy";
+    /// `--drift`: a function in an exposed schema that no migration creates.
+    pub const DRIFT_FUNCTION: &str = "drift-function";
+    /// `--drift`: a function, procedure or view the migrations create is missing.
+    pub const OBJECT_EXISTS: &str = "object-exists";
 }
 
 /// What to check beyond the expectations.
@@ -40,8 +50,38 @@ pub struct VerifyOptions {
     /// More tables (schema, name) that must exist; RLS is required for them when their
     /// schema is exposed and they are not allow-listed.
     pub extra_tables: Vec<(String, String)>,
+    /// Also report drift: what the live database has in its exposed schemas that no migration
+    /// creates (tables, views, columns, policies, functions), and functions or views the
+    /// migrations create that it lacks.
+    pub drift: bool,
     /// `statement_timeout` for each statement, in milliseconds.
     pub statement_timeout_ms: u64,
+    /// The client-side deadline of each round trip (the server's `statement_timeout` does
+    /// nothing when the network stops answering). `None`: the statement timeout plus 10 s.
+    pub round_trip_timeout: Option<Duration>,
+}
+
+impl VerifyOptions {
+    fn round_trip(&self) -> Duration {
+        self.round_trip_timeout.unwrap_or_else(|| {
+            Duration::from_millis(self.statement_timeout_ms) + Duration::from_secs(10)
+        })
+    }
+}
+
+/// One round trip with the client-side deadline; `phase` names it in the timeout error.
+async fn round_trip(
+    client: &Client,
+    sql: &str,
+    limit: Duration,
+    phase: &str,
+) -> Result<Result<Vec<SimpleQueryMessage>, tokio_postgres::Error>, PgError> {
+    tokio::time::timeout(limit, client.simple_query(sql))
+        .await
+        .map_err(|_| PgError::RoundTripTimeout {
+            secs: limit.as_secs().max(1),
+            phase: phase.to_string(),
+        })
 }
 
 impl Default for VerifyOptions {
@@ -49,7 +89,9 @@ impl Default for VerifyOptions {
         VerifyOptions {
             all: false,
             extra_tables: Vec::new(),
+            drift: false,
             statement_timeout_ms: 15_000,
+            round_trip_timeout: None,
         }
     }
 }
@@ -194,6 +236,8 @@ struct Live {
 struct History {
     tool: &'static str,
     table: &'static str,
+    schema: &'static str,
+    name: &'static str,
     /// The SQL that lists recorded ids among `ids`.
     query: fn(&str) -> String,
     advice: &'static str,
@@ -207,9 +251,12 @@ fn histories() -> Vec<History> {
         .filter_map(|t| {
             let h = t.history()?;
             let read = h.read.as_ref()?;
+            let (schema, name) = h.table.split_once('.').unwrap_or(("public", h.table));
             Some(History {
                 tool: t.id(),
                 table: h.table,
+                schema,
+                name: name.trim_matches('"'),
                 query: read.query,
                 advice: read.advice,
             })
@@ -372,16 +419,20 @@ pub async fn verify(
         "SELECT e.i, p.polname FROM {expected_rel} \
          JOIN pg_catalog.pg_policy p ON p.polrelid OPERATOR(pg_catalog.=) c.oid; "
     );
-    // 3: migration history tables: present? readable?
+    // 3: migration history tables: present? readable? From the catalogs, which every role
+    // can read, with the privileges checked before anything looks inside the schema
+    // (`to_regclass` on a schema without USAGE fails with "permission denied for schema").
     let mut hist_sel: Vec<String> = Vec::new();
     for h in &tools {
-        let (schema, _) = h.table.split_once('.').unwrap_or(("public", h.table));
-        let t = quote_literal(h.table);
-        let s = quote_literal(schema);
+        let found = format!(
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE n.nspname OPERATOR(pg_catalog.=) {} AND c.relname OPERATOR(pg_catalog.=) {}",
+            quote_literal(h.schema),
+            quote_literal(h.name)
+        );
         hist_sel.push(format!(
-            "(pg_catalog.to_regclass({t}) IS NOT NULL), \
-             CASE WHEN pg_catalog.to_regclass({t}) IS NULL THEN false \
-             ELSE pg_catalog.has_schema_privilege({s}, 'USAGE') AND pg_catalog.has_table_privilege(pg_catalog.to_regclass({t}), 'SELECT') END"
+            "EXISTS (SELECT 1 {found}), \
+             COALESCE((SELECT pg_catalog.has_schema_privilege(n.oid, 'USAGE') AND pg_catalog.has_table_privilege(c.oid, 'SELECT') {found}), false)"
         ));
     }
     if hist_sel.is_empty() {
@@ -400,12 +451,33 @@ pub async fn verify(
             text_array(exposed.iter().map(String::as_str))
         );
     }
+    // 5, 6: --drift: relations and functions of the exposed schemas (extension members
+    // excluded: they come with `CREATE EXTENSION`).
+    if opts.drift {
+        let exposed_arr = text_array(exposed.iter().map(String::as_str));
+        let _ = write!(
+            sql,
+            "SELECT n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f') AND n.nspname OPERATOR(pg_catalog.=) ANY({exposed_arr}) \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass \
+               AND d.objid OPERATOR(pg_catalog.=) c.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') \
+             ORDER BY 1, 2; \
+             SELECT DISTINCT n.nspname, p.proname, p.prokind FROM pg_catalog.pg_proc p \
+             JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) p.pronamespace \
+             WHERE n.nspname OPERATOR(pg_catalog.=) ANY({exposed_arr}) AND p.prokind IN ('f', 'p') \
+             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_proc'::pg_catalog.regclass \
+               AND d.objid OPERATOR(pg_catalog.=) p.oid AND d.deptype OPERATOR(pg_catalog.=) 'e') \
+             ORDER BY 1, 2; "
+        );
+    }
     let mut round_trips = 1;
-    let results = match client.simple_query(&sql).await {
+    let limit = opts.round_trip();
+    let results = match round_trip(client, &sql, limit, "reading the catalog").await? {
         Ok(msgs) => split_results(msgs),
         Err(e) => {
             // Leave the session clean (ignore errors: the connection may be gone).
-            let _ = client.simple_query("ROLLBACK").await;
+            let _ = round_trip(client, "ROLLBACK", limit, "rolling back").await;
             return Err(query_error(&e, "the catalog", opts.statement_timeout_ms));
         }
     };
@@ -416,6 +488,12 @@ pub async fn verify(
     let policy_rows = sel(2);
     let hist_row = sel(3).into_iter().next().unwrap_or_default();
     let audit_rows = if opts.all { sel(4) } else { Vec::new() };
+    let drift_base = if opts.all { 5 } else { 4 };
+    let (drift_rels, drift_funcs) = if opts.drift {
+        (sel(drift_base), sel(drift_base + 1))
+    } else {
+        (Vec::new(), Vec::new())
+    };
 
     let mut live: Vec<Live> = vec![Live::default(); wanted.len()];
     let idx = |v: &Option<String>| {
@@ -468,17 +546,18 @@ pub async fn verify(
     }
     sql2.push_str("ROLLBACK");
     round_trips += 1;
-    let recorded_rows = match client.simple_query(&sql2).await {
-        Ok(msgs) => split_results(msgs),
-        Err(e) => {
-            let _ = client.simple_query("ROLLBACK").await;
-            return Err(query_error(
-                &e,
-                "the migration history",
-                opts.statement_timeout_ms,
-            ));
-        }
-    };
+    let recorded_rows =
+        match round_trip(client, &sql2, limit, "reading the migration history").await? {
+            Ok(msgs) => split_results(msgs),
+            Err(e) => {
+                let _ = round_trip(client, "ROLLBACK", limit, "rolling back").await;
+                return Err(query_error(
+                    &e,
+                    "the migration history",
+                    opts.statement_timeout_ms,
+                ));
+            }
+        };
     let mut recorded: HashMap<&str, BTreeSet<String>> = HashMap::new();
     for (k, tool) in asked.iter().enumerate() {
         let set = recorded.entry(tool).or_default();
@@ -705,6 +784,18 @@ pub async fn verify(
         }
     }
 
+    if opts.drift {
+        drift_checks(
+            &mut out,
+            exp,
+            &wanted,
+            &live,
+            &drift_rels,
+            &drift_funcs,
+            &tools,
+        );
+    }
+
     // Migration history.
     for (h, present, can_read) in &readable {
         let migs: Vec<&ExpectedMigration> =
@@ -729,7 +820,8 @@ pub async fn verify(
                 object: h.table.to_string(),
                 status: Status::Warn,
                 message: format!(
-                    "cannot read {} (permission denied): the migration history was not checked",
+                    "history not checked: no access (this role lacks USAGE on schema {} or SELECT on {}); tables, columns, RLS and policies were still checked from the catalogs",
+                    display_ident(h.schema),
                     h.table
                 ),
                 table: None,
@@ -761,14 +853,152 @@ pub async fn verify(
     })
 }
 
+/// `--drift`: what the live database has that no migration creates, and the functions and
+/// views the migrations create that it lacks. Extra things are warnings (someone made them by
+/// hand, e.g. in the dashboard: they are not in version control); a missing function or view
+/// fails like a missing table.
+fn drift_checks(
+    out: &mut Vec<CheckResult>,
+    exp: &Expectations,
+    wanted: &[Wanted],
+    live: &[Live],
+    rels: &[Vec<Option<String>>],
+    funcs: &[Vec<Option<String>>],
+    tools: &[&History],
+) {
+    let by_hand = "no migration creates it (made by hand, e.g. in the dashboard or SQL editor?): add it to a migration or remove it";
+    // Columns and policies on the tables the migrations create.
+    for (w, l) in wanted.iter().zip(live) {
+        if l.relkind.is_none() || w.created_in.is_none() {
+            continue;
+        }
+        let table = display_table(&w.schema, &w.name);
+        if !w.columns.is_empty() {
+            for c in l.columns.iter().filter(|c| !w.columns.contains(c)) {
+                out.push(CheckResult {
+                    check: checks::DRIFT_COLUMN,
+                    object: format!("{table}.{}", display_ident(c)),
+                    status: Status::Warn,
+                    message: format!("column exists in the database but {by_hand}"),
+                    table: Some(table.clone()),
+                });
+            }
+        }
+        for p in l.policies.iter().filter(|p| !w.policies.contains(p)) {
+            out.push(CheckResult {
+                check: checks::DRIFT_POLICY,
+                object: format!("{table} policy \"{}\"", p.replace('"', "\"\"")),
+                status: Status::Warn,
+                message: format!("policy exists in the database but {by_hand}"),
+                table: Some(table.clone()),
+            });
+        }
+    }
+    // Relations of the exposed schemas nobody created.
+    let created_table = |s: &str, n: &str| {
+        exp.tables.iter().any(|t| t.schema == s && t.name == n)
+            || exp
+                .objects
+                .iter()
+                .any(|o| o.schema == s && o.name == n && o.kind.contains("view"))
+            || tools.iter().any(|h| h.schema == s && h.name == n)
+    };
+    let mut live_objects: BTreeSet<(String, String)> = BTreeSet::new();
+    for r in rels {
+        let (Some(s), Some(n)) = (&r[0], &r[1]) else {
+            continue;
+        };
+        live_objects.insert((s.clone(), n.clone()));
+        if created_table(s, n) {
+            continue;
+        }
+        let what = match r[2].as_deref() {
+            Some("v") => "view",
+            Some("m") => "materialized view",
+            Some("f") => "foreign table",
+            _ => "table",
+        };
+        let table = display_table(s, n);
+        out.push(CheckResult {
+            check: checks::DRIFT_TABLE,
+            object: table.clone(),
+            status: Status::Warn,
+            message: format!("{what} exists in the database but {by_hand}"),
+            table: Some(table),
+        });
+    }
+    for r in funcs {
+        let (Some(s), Some(n)) = (&r[0], &r[1]) else {
+            continue;
+        };
+        let kind = if r[2].as_deref() == Some("p") {
+            "procedure"
+        } else {
+            "function"
+        };
+        live_objects.insert((s.clone(), n.clone()));
+        let created = exp
+            .objects
+            .iter()
+            .any(|o| o.schema == *s && o.name == *n && !o.kind.contains("view"));
+        if !created {
+            out.push(CheckResult {
+                check: checks::DRIFT_FUNCTION,
+                object: format!("{}()", display_table(s, n)),
+                status: Status::Warn,
+                message: format!("{kind} exists in the database but {by_hand}"),
+                table: Some(format!("{} (functions)", display_ident(s))),
+            });
+        }
+    }
+    // What the migrations create in the exposed schemas that the database lacks (tables,
+    // columns and policies are already checked above).
+    for o in &exp.objects {
+        if !live_objects.contains(&(o.schema.clone(), o.name.clone()))
+            && exposed_contains(exp, &o.schema)
+        {
+            let is_view = o.kind.contains("view");
+            let object = if is_view {
+                display_table(&o.schema, &o.name)
+            } else {
+                format!("{}()", display_table(&o.schema, &o.name))
+            };
+            out.push(CheckResult {
+                check: checks::OBJECT_EXISTS,
+                object: object.clone(),
+                status: Status::Fail,
+                message: format!("{} is missing: a migration creates it", o.kind),
+                table: Some(if is_view {
+                    object
+                } else {
+                    format!("{} (functions)", display_ident(&o.schema))
+                }),
+            });
+        }
+    }
+}
+
+fn exposed_contains(exp: &Expectations, schema: &str) -> bool {
+    if exp.exposed_schemas.is_empty() {
+        schema == "public"
+    } else {
+        exp.exposed_schemas.iter().any(|s| s == schema)
+    }
+}
+
 /// Connects with `cfg`, verifies, and fills the report's `database` (password masked).
 pub async fn verify_with_config(
     cfg: &ConnectionConfig,
     exp: &Expectations,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport, PgError> {
-    let client = connect(cfg).await?;
-    let mut report = verify(&client, exp, opts).await?;
+    let (client, driver) = connect_with_driver(cfg).await?;
+    let result = verify(&client, exp, opts).await;
+    // Terminate politely (a timed-out connection is just dropped).
+    if !matches!(result, Err(PgError::RoundTripTimeout { .. })) {
+        close(client, driver).await;
+    }
+    let mut report = result?;
     report.database = cfg.display();
     Ok(report)
 }

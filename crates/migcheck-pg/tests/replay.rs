@@ -144,3 +144,141 @@ fn missing_binaries_say_how_to_install() {
     assert!(shown.contains("/usr/lib/postgresql/99/bin"), "{shown}");
     assert!(shown.contains("install"), "{shown}");
 }
+
+/// A Supabase set in a temporary directory: `(file name, SQL)` pairs.
+fn supabase_set(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    for (name, sql) in files {
+        std::fs::write(mig.join(name), sql).unwrap();
+    }
+    dir
+}
+
+const CRON_SET: &[(&str, &str)] = &[
+    (
+        "20240101000000_jobs.sql",
+        "create table public.jobs (id bigint primary key, name text);\n\
+         alter table public.jobs enable row level security;\n",
+    ),
+    (
+        "20240102000000_cron.sql",
+        "create extension if not exists pg_cron;\n\
+         select cron.schedule('nightly-cleanup', '0 3 * * *', $$delete from public.jobs$$);\n",
+    ),
+];
+
+/// Issue 12 item 9, built-in server: an installed pg_cron is preloaded and its database set,
+/// so a set using it replays to the end; an extension the machine lacks stops replay with a
+/// message naming it, its Debian package where there is one, and --server-url. scripts/test.sh
+/// installs postgresql-<major>-cron; without it, the first part checks the message instead.
+#[test]
+fn installed_extensions_load_and_missing_ones_are_named() {
+    let dir = supabase_set(CRON_SET);
+    let bin = bin_dir(None, None).unwrap();
+    // /usr/lib/postgresql/<major>/bin
+    let major = bin
+        .parent()
+        .and_then(|p| p.file_name())
+        .map(|v| v.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let result = run_blocking(&[dir.path().to_path_buf()], &ReplayOptions::default());
+    if migcheck_pg::replay::extension_installed(&bin, "pg_cron") {
+        let o = result.expect("replay runs");
+        let set = &o.sets[0];
+        assert_eq!((set.applied, set.files), (2, 2), "{:#?}", o.report.findings);
+        assert!(set.verify.as_ref().unwrap().ok());
+    } else {
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains("no extension \"pg_cron\""), "{e}");
+        assert!(e.contains(&format!("postgresql-{major}-cron")), "{e}");
+    }
+
+    // `vector` is not packaged for PostgreSQL 15 in Debian 12: named, with the way out.
+    let dir = supabase_set(&[(
+        "20240101000000_embeddings.sql",
+        "create table public.docs (id bigint primary key);\n\
+         create extension if not exists vector with schema extensions;\n",
+    )]);
+    let bin_has_vector = migcheck_pg::replay::extension_installed(&bin, "vector");
+    let result = run_blocking(&[dir.path().to_path_buf()], &ReplayOptions::default());
+    if !bin_has_vector {
+        let e = result.unwrap_err().to_string();
+        assert!(e.contains("20240101000000_embeddings.sql:2"), "{e}");
+        assert!(e.contains("no extension \"vector\""), "{e}");
+        assert!(e.contains("not a bug in your migrations"), "{e}");
+        assert!(e.contains("--server-url"), "{e}");
+    }
+}
+
+/// Issue 12 item 9, `--server-url`: a disposable server the user runs (here one we start)
+/// gets a fresh database per set, dropped afterwards; a server holding other databases is
+/// refused unless it is declared disposable, and its databases are left alone.
+#[test]
+fn server_url_replays_into_fresh_databases_and_refuses_other_servers() {
+    use migcheck_pg::{ServerOptions, ThrowawayServer};
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let url = server.url();
+    let dir = supabase_set(&[(
+        "20240101000000_todos.sql",
+        "create table public.todos (id bigint primary key, title text);\n\
+         alter table public.todos enable row level security;\n",
+    )]);
+    let opts = ReplayOptions {
+        server_url: Some(url.clone()),
+        ..ReplayOptions::default()
+    };
+    let o = run_blocking(&[dir.path().to_path_buf()], &opts).expect("replay runs");
+    assert_eq!((o.sets[0].applied, o.sets[0].files), (1, 1));
+    assert!(o.sets[0].database.starts_with("migcheck_replay_"));
+    let databases = || {
+        let out = std::process::Command::new(bin_dir(None, None).unwrap().join("psql"))
+            .args([
+                "-X",
+                "-At",
+                "-c",
+                "select datname from pg_database order by 1",
+            ])
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .replace('\n', " ")
+    };
+    assert_eq!(
+        databases(),
+        "postgres template0 template1",
+        "dropped afterwards"
+    );
+
+    // Someone's data: refused, untouched.
+    let psql = std::process::Command::new(bin_dir(None, None).unwrap().join("psql"))
+        .args(["-X", "-c", "create database shop"])
+        .arg(&url)
+        .output()
+        .unwrap();
+    assert!(psql.status.success());
+    let e = run_blocking(&[dir.path().to_path_buf()], &opts)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("refusing to replay"), "{e}");
+    assert!(e.contains("shop"), "{e}");
+    assert!(e.contains("--yes-this-is-disposable"), "{e}");
+    let o = run_blocking(
+        &[dir.path().to_path_buf()],
+        &ReplayOptions {
+            disposable: true,
+            ..opts.clone()
+        },
+    )
+    .expect("replay runs when told the server is disposable");
+    assert_eq!(o.sets[0].applied, 1);
+    assert_eq!(databases(), "postgres shop template0 template1");
+}

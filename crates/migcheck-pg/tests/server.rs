@@ -6,7 +6,11 @@ use migcheck_pg::supabase::apply_supabase_baseline;
 
 #[tokio::test]
 async fn starts_connects_applies_baseline_and_stops() {
-    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
     eprintln!(
         "throwaway PostgreSQL {} started in {:?} on port {}",
         server.version(),
@@ -139,4 +143,144 @@ async fn typical_supabase_migration_applies_after_the_baseline() {
             "png"
         ]
     );
+}
+
+fn passwd_entry(name: &str) -> Option<(u32, u32)> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|l| {
+        let f: Vec<&str> = l.split(':').collect();
+        if f.len() >= 4 && f[0] == name {
+            Some((f[2].parse().ok()?, f[3].parse().ok()?))
+        } else {
+            None
+        }
+    })
+}
+
+fn psql_as(server: &ThrowawayServer, as_user: Option<(u32, u32)>) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let bin = migcheck_pg::server::find_bin_dir(None).unwrap();
+    let mut cmd = std::process::Command::new(bin.join("psql"));
+    cmd.args(["-X", "-w", "-U", "postgres", "-d", "postgres", "-h"])
+        .arg(server.socket_dir())
+        .arg("-p")
+        .arg(server.port().to_string())
+        .args(["-At", "-c", "show listen_addresses"])
+        .current_dir("/")
+        .env_remove("PGPASSWORD")
+        .env_remove("PGHOST");
+    if let Some((uid, gid)) = as_user {
+        cmd.uid(uid).gid(gid).env("HOME", "/");
+    }
+    cmd.output().expect("psql runs")
+}
+
+/// Issue 12 item 6: while replay runs (and with `--keep`), nobody else on the machine gets in:
+/// not another OS user, not even a process running as the server's own user (`nobody` when
+/// we are root), and there is no TCP port. Needs root to act as other users (CI runs as
+/// root); skipped otherwise.
+#[test]
+fn other_os_users_cannot_connect() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    assert!(!server.listens_on_tcp());
+    let me = psql_as(&server, None);
+    assert!(
+        me.status.success(),
+        "{}",
+        String::from_utf8_lossy(&me.stderr)
+    );
+    // No TCP listener.
+    assert_eq!(String::from_utf8_lossy(&me.stdout).trim(), "");
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(server.socket_dir())
+            .unwrap()
+            .permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o700, "the socket directory is private");
+    if !migcheck_pg::server::is_root() {
+        eprintln!("skipped the other-user part: it needs root to switch users");
+        return;
+    }
+    let mut tried = 0;
+    for user in ["nobody", "daemon", "bin"] {
+        let Some(ids) = passwd_entry(user) else {
+            continue;
+        };
+        tried += 1;
+        let out = psql_as(&server, Some(ids));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{user} connected: {err}");
+        assert!(
+            err.contains("Permission denied") || err.contains("authentication failed"),
+            "{user}: {err}"
+        );
+    }
+    assert!(tried >= 2, "two other users to try");
+}
+
+/// Issue 12 item 6: a server whose parent dies without cleaning up (SIGKILL) stops itself.
+/// The parent is this test binary run again as a child (`MIGCHECK_ORPHAN_CHILD`), which starts
+/// a server, says where it is, and waits to be killed.
+#[test]
+fn an_orphaned_server_stops_itself() {
+    use std::io::BufRead;
+    if std::env::var_os("MIGCHECK_ORPHAN_CHILD").is_some() {
+        let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+        println!("DATA {}", server.data_dir().display());
+        std::thread::sleep(std::time::Duration::from_secs(120));
+        return;
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "an_orphaned_server_stops_itself",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("MIGCHECK_ORPHAN_CHILD", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let data = stdout
+        .lines()
+        .map_while(Result::ok)
+        // libtest prints "test <name> ... " first, on the same line.
+        .find_map(|l| {
+            l.split_once("DATA ")
+                .map(|(_, d)| std::path::PathBuf::from(d.trim()))
+        })
+        .expect("the child started a server");
+    let pid: u32 = std::fs::read_to_string(data.join("postmaster.pid"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    let alive = |pid: u32| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .map(|s| {
+                let state = s.rsplit(')').next().unwrap_or("").trim_start();
+                !state.starts_with('Z') && !state.starts_with('X')
+            })
+            .unwrap_or(false)
+    };
+    assert!(alive(pid), "the postmaster runs");
+    child.kill().unwrap(); // SIGKILL: no destructor runs.
+    child.wait().unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while alive(pid) && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(
+        !alive(pid),
+        "the orphaned postmaster {pid} is still running"
+    );
+    // Its directory stays behind (nobody is left to remove it): clean up here.
+    if let Some(root) = data.parent() {
+        let _ = std::fs::remove_dir_all(root);
+    }
 }

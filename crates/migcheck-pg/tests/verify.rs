@@ -77,6 +77,7 @@ fn expectations() -> Expectations {
         ],
         exposed_schemas: vec!["public".into()],
         allow_without_rls: vec![],
+        ..Expectations::default()
     }
 }
 
@@ -477,11 +478,42 @@ async fn a_role_that_cannot_write_verifies_everything() {
         "supabase_migrations.schema_migrations",
     );
     assert!(
-        warn.message.contains("permission denied"),
+        warn.message.contains("history not checked: no access"),
         "{}",
         warn.message
     );
     assert!(r.ok());
+
+    // Issue 12 item 2: without USAGE on the schema either (to_regclass would fail with
+    // "permission denied for schema"): still a warning, and tables, columns, RLS and
+    // policies are still checked from the catalogs (a missing column still fails).
+    db.exec("revoke usage on schema supabase_migrations from verify_reader")
+        .await;
+    let r = verify_with_config(&cfg, &expectations(), &VerifyOptions::default())
+        .await
+        .unwrap();
+    let warn = find(
+        &r,
+        checks::MIGRATION_RECORDED,
+        "supabase_migrations.schema_migrations",
+    );
+    assert_eq!(warn.status, Status::Warn);
+    assert!(
+        warn.message.contains("history not checked: no access"),
+        "{}",
+        warn.message
+    );
+    assert!(r.ok(), "{}", render_human(&r));
+    assert!(r
+        .checks
+        .iter()
+        .any(|c| c.check == checks::RLS_ENABLED && c.status == Status::Pass));
+    let mut exp = expectations();
+    exp.tables[0].columns.push("not_there".into());
+    let r = verify_with_config(&cfg, &exp, &VerifyOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(not_ok(&r).len(), 2, "{}", render_human(&r));
 }
 
 async fn fingerprint(db: &TestDb) -> Vec<String> {
@@ -605,4 +637,65 @@ async fn a_locked_history_table_times_out_instead_of_hanging() {
     client.simple_query("select 1").await.unwrap();
     locker.batch_execute("rollback").await.unwrap();
     assert!(verify(&client, &expectations(), &opts).await.unwrap().ok());
+}
+
+/// Issue 12 item 5: `--drift` shows, on one page, what was made by hand in the exposed
+/// schemas (table, view, column, policy, function) and what the migrations create that the
+/// database lacks; extension members and the history table are not drift.
+#[tokio::test]
+async fn drift_shows_hand_made_objects_and_missing_ones() {
+    let db = TestDb::new("drift").await;
+    db.exec(SCHEMA).await;
+    db.exec(
+        "create function public.todo_count() returns bigint language sql as 'select count(*) from public.todos';
+         create function public.by_hand() returns int language sql as 'select 1';
+         create table public.scratch (x int);
+         create view public.recent as select 1 as one;
+         alter table public.todos add column priority int;
+         create policy \"Admins see all\" on public.todos for select to service_role using (true);
+         create extension if not exists pg_trgm with schema public;",
+    )
+    .await;
+    let mut exp = expectations();
+    exp.objects = ["todo_count", "archive_todos"]
+        .iter()
+        .map(|n| migcheck_core::expect::ExpectedObject {
+            kind: "function",
+            schema: "public".into(),
+            name: n.to_string(),
+        })
+        .collect();
+    let opts = VerifyOptions {
+        drift: true,
+        ..VerifyOptions::default()
+    };
+    let r = run(&db, &exp, &opts).await;
+    let mut drift: Vec<String> = r
+        .checks
+        .iter()
+        .filter(|c| c.check.starts_with("drift-") || c.check == "object-exists")
+        .map(|c| format!("{} {} {}", c.status.as_str(), c.check, c.object))
+        .collect();
+    drift.sort();
+    assert_eq!(
+        drift,
+        [
+            "fail object-exists public.archive_todos()",
+            "warn drift-column public.todos.priority",
+            "warn drift-function public.by_hand()",
+            "warn drift-policy public.todos policy \"Admins see all\"",
+            "warn drift-table public.recent",
+            "warn drift-table public.scratch",
+        ],
+        "{}",
+        render_human(&r)
+    );
+    assert!(!r.ok(), "a missing function fails");
+    // Without --drift: none of it.
+    let r = run(&db, &exp, &VerifyOptions::default()).await;
+    assert!(!r.checks.iter().any(|c| c.check.starts_with("drift-")));
+    // JSON carries the same checks.
+    let r = run(&db, &exp, &opts).await;
+    let json = render_json(&r);
+    assert!(json.contains("\"drift-function\""), "{json}");
 }

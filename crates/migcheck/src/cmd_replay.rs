@@ -36,6 +36,14 @@ pub struct ReplayArgs {
     /// Use this configuration file instead of the nearest migcheck.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Replay into this disposable PostgreSQL instead of starting one (e.g. the Supabase CLI's
+    /// local database, postgresql://postgres:postgres@127.0.0.1:54322/postgres, or a
+    /// supabase/postgres service container): one fresh database per set, dropped afterwards.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["pg_bin", "pg_version", "keep"])]
+    pub server_url: Option<String>,
+    /// With --server-url: accept a server that holds databases migcheck did not create.
+    #[arg(long, requires = "server_url")]
+    pub yes_this_is_disposable: bool,
 }
 
 /// Exit code for an interrupted run (128 + SIGINT).
@@ -52,6 +60,8 @@ pub fn run(args: ReplayArgs) -> u8 {
         pg_version: args.pg_version,
         keep: args.keep,
         config: args.config,
+        server_url: args.server_url,
+        disposable: args.yes_this_is_disposable,
     };
     let outcome = match replay::run_blocking(&paths, &opts) {
         Ok(o) => o,

@@ -32,12 +32,18 @@ pub struct VerifyArgs {
     /// tables whose RLS is off.
     #[arg(long)]
     pub all: bool,
+    /// Also report drift: tables, views, columns, policies and functions in the exposed
+    /// schemas that no migration creates (made by hand), and functions or views the
+    /// migrations create that the database lacks.
+    #[arg(long)]
+    pub drift: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
-    /// Seconds to wait for the connection.
-    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
-    pub connect_timeout: u64,
+    /// Seconds each connection phase may take (TCP, TLS, authentication); 0 waits forever.
+    /// Default: `connect_timeout` in the URL, else PGCONNECT_TIMEOUT, else 10.
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<u64>,
     /// Use this configuration file instead of the nearest migcheck.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -86,14 +92,37 @@ fn fold(s: String, quoted: bool) -> String {
     }
 }
 
+/// Reports an error that stops `verify` (exit 2): on stderr, and with `--format json` also
+/// as a JSON document on stdout (`ok: null`, an `error` object), so a pipeline reading stdout
+/// always gets JSON.
+fn trouble(format: VerifyFormat, kind: &str, message: &str) -> u8 {
+    eprintln!("error: {message}");
+    if format == VerifyFormat::Json {
+        let doc = serde_json::json!({
+            "version": 1,
+            "ok": null,
+            "error": { "kind": kind, "message": message },
+        });
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&doc).expect("JSON")
+        ));
+    }
+    TROUBLE
+}
+
 pub fn run(args: VerifyArgs) -> u8 {
+    let format = args.format;
     let mut extra = Vec::new();
     for t in &args.tables {
         match parse_table(t) {
             Some(p) => extra.push(p),
             None => {
-                eprintln!("error: --table `{t}` is not a table name (expected schema.name)");
-                return TROUBLE;
+                return trouble(
+                    format,
+                    "input",
+                    &format!("--table `{t}` is not a table name (expected schema.name)"),
+                );
             }
         }
     }
@@ -104,32 +133,36 @@ pub fn run(args: VerifyArgs) -> u8 {
     };
     let (expectations, errors) = expect::from_paths(&paths, args.config);
     if !errors.is_empty() {
-        for e in &errors {
+        let all: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        for e in &all[..all.len() - 1] {
             eprintln!("error: {e}");
         }
-        return TROUBLE;
+        return trouble(format, "input", &all.join("\n"));
     }
     let mut conn = match ConnectionConfig::from_env(args.database_url.as_deref()) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return TROUBLE;
-        }
+        Err(e) => return trouble(format, "connection-settings", &e.to_string()),
     };
-    conn.set_connect_timeout(Duration::from_secs(args.connect_timeout.max(1)));
+    if let Some(secs) = args.connect_timeout {
+        conn.set_connect_timeout(Duration::from_secs(secs));
+    }
     for p in &conn.ignored_params {
         eprintln!("note: ignoring connection parameter `{p}` (not a PostgreSQL setting)");
     }
     let opts = VerifyOptions {
         all: args.all,
+        drift: args.drift,
         extra_tables: extra,
         ..VerifyOptions::default()
     };
     let report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot verify {}: {e}", conn.display());
-            return TROUBLE;
+            return trouble(
+                format,
+                "connection",
+                &format!("cannot verify {}: {e}", conn.display()),
+            )
         }
     };
     emit(&match args.format {

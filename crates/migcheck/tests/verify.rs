@@ -20,7 +20,11 @@ fn block_on<F: std::future::Future>(f: F) -> F::Output {
 /// A server with the Supabase baseline and the hotdash migrations applied by hand, up to
 /// (not including) the one that fails on a real PostgreSQL.
 fn hotdash_server() -> ThrowawayServer {
-    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
     let cfg = server.connection_config();
     block_on(async {
         let c = connect(&cfg).await.expect("connect");
@@ -172,6 +176,128 @@ fn server_that_is_down_is_exit_2() {
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(shown.contains("refused"), "{shown}");
+}
+
+/// Issue 12 item 1: a table one applied migration creates (and no later one drops) is expected
+/// whatever order the set is modelled in. The Supabase CLI applies `supabase/migrations` in
+/// file-name order (supabase/cli, pkg/migration/list.go `ListLocalMigrations`: the directory
+/// listing, sorted by name), so `20240101000000_create.sql` ('0' sorts before '_') runs before
+/// `20240101_alter.sql`; a model that orders by the numeric version runs the ALTER first.
+/// Either way, an empty database lacks `public.a`: verify must fail (exit 1), never pass.
+#[test]
+fn a_table_created_by_any_applied_migration_is_expected_whatever_the_order() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_create.sql"),
+        "create table public.a (id bigint primary key);\nalter table public.a enable row level security;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        mig.join("20240101_alter.sql"),
+        "alter table public.a add column note text;\n",
+    )
+    .unwrap();
+    let out = verify(
+        &[dir.path().to_str().unwrap(), "--format", "json"],
+        &server.superuser_url(),
+    );
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&shown);
+    let missing: Vec<&serde_json::Value> = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["check"] == "table-exists" && c["object"] == "public.a")
+        .collect();
+    assert_eq!(missing.len(), 1, "{shown}");
+    assert_eq!(missing[0]["status"], "fail", "{shown}");
+}
+
+/// Issue 12 items 3 and 4: `connect_timeout` in the URL is honoured (no `--connect-timeout`
+/// default overrides it), the timeout names its phase, and with `--format json` the error is
+/// still a JSON document on stdout (`ok: null`, an `error` object), exit 2.
+#[test]
+fn a_silent_server_times_out_by_the_url_setting_with_a_json_error() {
+    // Accepts TCP, never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!(
+        "postgres://u:S3cretPw@127.0.0.1:{}/db?sslmode=disable&connect_timeout=2",
+        silent.local_addr().unwrap().port()
+    );
+    let t = std::time::Instant::now();
+    let out = verify(
+        &["testdata/examples/hotdash/supabase", "--format", "json"],
+        &url,
+    );
+    let shown = text(&out);
+    assert!(t.elapsed() < std::time::Duration::from_secs(8), "{shown}");
+    assert_eq!(out.status.code(), Some(2), "{shown}");
+    assert!(!shown.contains("S3cretPw"), "{shown}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&shown);
+    assert_eq!(doc["ok"], serde_json::Value::Null, "{shown}");
+    assert_eq!(doc["error"]["kind"], "connection", "{shown}");
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("timed out after 2 s"), "{message}");
+    assert!(message.contains("start-up and authentication"), "{message}");
+
+    // A malformed URL: an input error, as JSON too, naming the field and not the password.
+    let out = verify(
+        &["testdata/examples/hotdash/supabase", "--format", "json"],
+        "postgres://u:top%ZZsecret@127.0.0.1/db",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    let message = doc["error"]["message"].as_str().unwrap();
+    assert!(message.contains("in the password of the URL"), "{message}");
+    assert!(!text(&out).contains("secret"), "{}", text(&out));
+}
+
+/// Issue 12 item 5 from the command line: `--drift` in markdown (and json) lists a table made
+/// by hand; drift alone is a warning (exit as without it).
+#[test]
+fn drift_in_markdown_and_json() {
+    let server = hotdash_server();
+    let url = server.superuser_url();
+    block_on(async {
+        let c = connect(&server.connection_config()).await.unwrap();
+        c.batch_execute("create table public.made_in_dashboard (x int)")
+            .await
+            .unwrap();
+    });
+    let md = verify(
+        &[
+            "testdata/examples/hotdash/supabase",
+            "--drift",
+            "--format",
+            "markdown",
+        ],
+        &url,
+    );
+    let shown = String::from_utf8_lossy(&md.stdout);
+    assert!(shown.contains("drift-table"), "{shown}");
+    assert!(shown.contains("public.made_in_dashboard"), "{shown}");
+    let json = verify(
+        &[
+            "testdata/examples/hotdash/supabase",
+            "--drift",
+            "--format",
+            "json",
+        ],
+        &url,
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c["check"] == "drift-table" && c["object"] == "public.made_in_dashboard"));
+    let plain = verify(&["testdata/examples/hotdash/supabase"], &url);
+    assert_eq!(json.status.code(), plain.status.code());
 }
 
 /// Issue 12 item 1: the Supabase CLI applies `20240101000000_create.sql` before

@@ -1,6 +1,7 @@
 //! Applying one migration set to its database, statement by statement, with the lock trace.
 
 use std::collections::HashMap;
+use std::path::Path;
 
 use migcheck_core::discover::Role;
 use migcheck_core::lint::LoadedSet;
@@ -25,11 +26,28 @@ FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamesp
 WHERE c.relkind IN ('r', 'p', 'm') AND n.nspname <> 'pg_catalog' AND n.nspname <> 'information_schema' \
 AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
-/// The relation locks this session holds now, with the relation's current relfilenode.
-const TRACE_SQL: &str = "SELECT l.relation::pg_catalog.int8, l.mode, c.relfilenode::pg_catalog.int8 \
+/// The relation locks this session holds now on relations whose oid is at most `max_oid`
+/// (the tables that existed when the file started: see [`trace_sql`]), with the relation's
+/// current relfilenode.
+const TRACE_SQL_HEAD: &str = "SELECT l.relation::pg_catalog.int8, l.mode, c.relfilenode::pg_catalog.int8 \
 FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation \
 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted \
-AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())";
+AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()) \
+AND l.relation::pg_catalog.int8 <= ";
+
+/// The trace query for a file that started with these tables, or `None` when there were
+/// none (nothing can be locked that existed before, so there is nothing to trace).
+///
+/// Only locks on relations that existed when the file started matter, and they all have an
+/// oid at most the largest oid of the snapshot: relations created since get new oids from
+/// PostgreSQL's counter, which on a fresh throwaway server only grows. Filtering on that
+/// keeps the rows per statement to the few existing tables touched, instead of every lock
+/// the transaction holds, which grows with every table the file creates (one file creating
+/// 1,000 tables made the trace quadratic: 50 s).
+fn trace_sql(existing: &HashMap<u32, Existing>) -> Option<String> {
+    let max = existing.keys().max()?;
+    Some(format!("{TRACE_SQL_HEAD}{max}"))
+}
 
 /// What happened to one set.
 #[derive(Debug, Default)]
@@ -83,16 +101,82 @@ fn lock_rows(msgs: &[SimpleQueryMessage]) -> Vec<LockRow> {
         .collect()
 }
 
-fn snapshot(msgs: &[SimpleQueryMessage]) -> HashMap<u32, Existing> {
-    rows_of(msgs)
+fn snapshot(msgs: &[SimpleQueryMessage]) -> (HashMap<u32, Existing>, Named) {
+    let mut named = Named::default();
+    let existing = rows_of(msgs)
         .into_iter()
         .filter_map(|r| {
             let oid: u32 = r.first()?.as_deref()?.parse().ok()?;
             let relfilenode = r.get(1)?.as_deref().and_then(|s| s.parse().ok());
-            let name = display_table(r.get(2)?.as_deref()?, r.get(3)?.as_deref()?);
+            let relname = r.get(3)?.as_deref()?;
+            named.add(relname);
+            let name = display_table(r.get(2)?.as_deref()?, relname);
             Some((oid, Existing { name, relfilenode }))
         })
-        .collect()
+        .collect();
+    (existing, named)
+}
+
+/// The names of the tables that existed when a file started, to tell which statements need
+/// the lock trace.
+///
+/// Reading `pg_locks` costs time proportional to PostgreSQL's whole lock table, so tracing
+/// every statement of a file that creates thousands of tables is slow. The statements below
+/// only lock relations they name (the table created or altered, a referenced table, the
+/// parent of a partition, the source of `LIKE`), so when such a statement names no table
+/// that existed before the file, it cannot lock one, and its trace is skipped. Any other
+/// statement (DO blocks, function calls, DROP SCHEMA ... CASCADE, ...) is always traced.
+#[derive(Debug, Default)]
+struct Named {
+    /// Lower-cased names made of identifier characters only.
+    words: std::collections::HashSet<String>,
+    /// Lower-cased names with other characters (looked for as substrings).
+    odd: Vec<String>,
+}
+
+/// Statement heads that lock only relations they name.
+const NAMING_HEADS: [&str; 14] = [
+    "CREATE TABLE",
+    "CREATE UNLOGGED TABLE",
+    "CREATE INDEX",
+    "CREATE UNIQUE INDEX",
+    "ALTER TABLE",
+    "CREATE POLICY",
+    "COMMENT ON",
+    "GRANT",
+    "REVOKE",
+    "CREATE SEQUENCE",
+    "CREATE TYPE",
+    "CREATE VIEW",
+    "CREATE OR REPLACE VIEW",
+    "INSERT INTO",
+];
+
+fn ident_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '$'
+}
+
+impl Named {
+    fn add(&mut self, relname: &str) {
+        let lower = relname.to_lowercase();
+        if lower.chars().all(ident_char) {
+            self.words.insert(lower);
+        } else {
+            self.odd.push(lower);
+        }
+    }
+
+    /// True when the statement may lock a table that existed before the file.
+    fn may_touch(&self, head: &str, stmt: &str) -> bool {
+        if !NAMING_HEADS.iter().any(|h| head.starts_with(h)) {
+            return true;
+        }
+        let lower = stmt.to_lowercase();
+        lower
+            .split(|c: char| !ident_char(c))
+            .any(|w| self.words.contains(w))
+            || self.odd.iter().any(|n| lower.contains(n.as_str()))
+    }
 }
 
 /// A statement failed: is it PostgreSQL saying no (a finding), or the connection (fatal)?
@@ -121,6 +205,14 @@ fn rejected(
     let Some(db) = e.as_db_error() else {
         return Failure::Fatal(fatal(e, "applying a migration"));
     };
+    if let Some(ext) = missing_extension(db) {
+        let line = unit.source.text[..span.start].matches('\n').count() + 1;
+        return Failure::Fatal(PgError::Other(missing_extension_message(
+            &ext.0,
+            ext.1.as_deref(),
+            &format!("{}:{line}", unit.source.display),
+        )));
+    }
     let text = &unit.source.text;
     let stmt = &text[span.clone()];
     let at = match db.position() {
@@ -172,6 +264,71 @@ fn rejected(
         message,
         help,
     })
+}
+
+/// The extension a `CREATE EXTENSION` failed on because the server does not have it
+/// installed, with the server's major version when the error names it. PostgreSQL 15 says
+/// `could not open extension control file ".../15/extension/vector.control"` (SQLSTATE
+/// 58P01); 16 and later say `extension "vector" is not available`, with the path in DETAIL.
+fn missing_extension(db: &tokio_postgres::error::DbError) -> Option<(String, Option<String>)> {
+    let text = format!("{} {}", db.message(), db.detail().unwrap_or(""));
+    let control = text.find("extension control file")?;
+    let path = quoted_name(&text[control..])?;
+    let name = Path::new(path).file_stem()?.to_string_lossy().into_owned();
+    let major = path
+        .split('/')
+        .skip_while(|p| *p != "postgresql")
+        .nth(1)
+        .filter(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string);
+    Some((name, major))
+}
+
+/// The Debian package (of the PostgreSQL `major` server packages) that provides an extension,
+/// where Debian has one (checked with `apt-cache search --names-only '^postgresql-15-'` on
+/// Debian 12).
+pub fn debian_package(extension: &str, major: &str) -> Option<String> {
+    let suffix = match extension {
+        "pg_cron" => "cron",
+        "postgis" | "postgis_topology" | "postgis_raster" => "postgis-3",
+        "pgrouting" => "pgrouting",
+        "pg_partman" => "partman",
+        "pg_repack" => "repack",
+        "pgaudit" => "pgaudit",
+        "pgtap" => "pgtap",
+        "plpgsql_check" => "plpgsql-check",
+        "hypopg" => "hypopg",
+        "rum" => "rum",
+        "orafce" => "orafce",
+        "hll" => "hll",
+        "ip4r" => "ip4r",
+        "semver" => "semver",
+        "q3c" => "q3c",
+        "pg_stat_kcache" => "pg-stat-kcache",
+        "pg_qualstats" => "pg-qualstats",
+        "tdigest" => "tdigest",
+        "periods" => "periods",
+        "pllua" => "pllua",
+        "plr" => "plr",
+        "prefix" => "prefix",
+        "unit" => "unit",
+        "pgsphere" => "pgsphere",
+        "pointcloud" => "pointcloud",
+        _ => return None,
+    };
+    Some(format!("postgresql-{major}-{suffix}"))
+}
+
+/// Why replay stopped at a `CREATE EXTENSION`: the server lacks it (not the migrations' fault).
+pub fn missing_extension_message(extension: &str, major: Option<&str>, at: &str) -> String {
+    let major = major.unwrap_or("<version>");
+    let install = match debian_package(extension, major) {
+        Some(p) => format!("install it on this machine (Debian/Ubuntu: apt-get install {p}), or "),
+        None => format!("no Debian package of PostgreSQL {major} provides it, so "),
+    };
+    format!(
+        "{at}: replay stopped: the PostgreSQL server replay uses has no extension \"{extension}\" installed. This is not a bug in your migrations, it is missing from the server; {install}replay into a server that has it with --server-url (e.g. the Supabase CLI's local database after `supabase start`: --server-url postgresql://postgres:postgres@127.0.0.1:54322/postgres --yes-this-is-disposable, or a supabase/postgres service container in CI; see docs/replay.md)"
+    )
 }
 
 /// The first `"name"` of a message.
@@ -331,16 +488,25 @@ async fn run_wrapped(
     let msgs = send(client, &format!("BEGIN;\n{before}{SNAPSHOT_SQL}"))
         .await
         .map_err(|e| fatal(&e, "starting a migration"))?;
-    let mut tracer = Tracer::new(snapshot(&msgs));
+    let (existing, named) = snapshot(&msgs);
+    let trace = trace_sql(&existing);
+    let mut tracer = Tracer::new(existing);
     let until = "until the migration's transaction commits (the end of the file)";
     for step in &plan.steps {
         let stmt = &unit.source.text[step.span.clone()];
         run.statements += 1;
-        match send(client, &format!("{stmt}\n;\n{TRACE_SQL}")).await {
+        let trace = trace.as_ref().filter(|_| named.may_touch(&step.head, stmt));
+        let sql = match trace {
+            Some(t) => format!("{stmt}\n;\n{t}"),
+            None => stmt.to_string(),
+        };
+        match send(client, &sql).await {
             Ok(msgs) => {
-                let truncate = step.head.starts_with("TRUNCATE");
-                for ev in tracer.observe(&lock_rows(&msgs), truncate) {
-                    run.hits.push(event_hit(unit, &step.span, &ev, until));
+                if trace.is_some() {
+                    let truncate = step.head.starts_with("TRUNCATE");
+                    for ev in tracer.observe(&lock_rows(&msgs), truncate) {
+                        run.hits.push(event_hit(unit, &step.span, &ev, until));
+                    }
                 }
             }
             Err(e) => {
@@ -405,23 +571,26 @@ async fn run_unwrapped(
     let msgs = send(client, SNAPSHOT_SQL)
         .await
         .map_err(|e| fatal(&e, "reading the catalog"))?;
-    let mut tracer = Tracer::new(snapshot(&msgs));
+    let (existing, named) = snapshot(&msgs);
+    let trace = trace_sql(&existing);
+    let mut tracer = Tracer::new(existing);
     let mut in_file_tx = false;
     for step in &plan.steps {
         let stmt = &unit.source.text[step.span.clone()];
         run.statements += 1;
-        let (sql, prefix, traced, own_tx) = match step.tx {
-            TxControl::Begin | TxControl::End | TxControl::Inside => {
+        let trace = trace.as_ref().filter(|_| named.may_touch(&step.head, stmt));
+        let (sql, prefix, traced, own_tx) = match (step.tx, trace) {
+            (TxControl::Begin | TxControl::End | TxControl::Inside, _) | (_, None) => {
                 (stmt.to_string(), 0, false, false)
             }
-            TxControl::None if in_file_tx => (format!("{stmt}\n;\n{TRACE_SQL}"), 0, true, false),
-            TxControl::None if step.in_transaction_ok => (
-                format!("BEGIN;\n{stmt}\n;\n{TRACE_SQL};\nCOMMIT"),
+            (TxControl::None, Some(t)) if in_file_tx => (format!("{stmt}\n;\n{t}"), 0, true, false),
+            (TxControl::None, Some(t)) if step.in_transaction_ok => (
+                format!("BEGIN;\n{stmt}\n;\n{t};\nCOMMIT"),
                 "BEGIN;\n".len(),
                 true,
                 true,
             ),
-            TxControl::None => (stmt.to_string(), 0, false, false),
+            (TxControl::None, _) => (stmt.to_string(), 0, false, false),
         };
         match send(client, &sql).await {
             Ok(msgs) => {
@@ -508,6 +677,33 @@ fn strip_last_result(mut msgs: Vec<SimpleQueryMessage>) -> Vec<SimpleQueryMessag
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_naming_no_existing_table_skip_the_trace() {
+        let mut n = Named::default();
+        n.add("users");
+        n.add("TileSetting");
+        n.add("odd name");
+        let t = |head: &str, stmt: &str| n.may_touch(head, stmt);
+        assert!(!t(
+            "CREATE TABLE",
+            "create table public.t1 (id int primary key)"
+        ));
+        assert!(!t("CREATE INDEX", "create index on public.users_log (x)"));
+        assert!(t(
+            "CREATE TABLE",
+            "create table t2 (u uuid references auth.users (id))"
+        ));
+        assert!(t(
+            "ALTER TABLE",
+            "alter table public.\"TileSetting\" add x int"
+        ));
+        assert!(t("ALTER TABLE", "alter table \"odd name\" add x int"));
+        // Statements that may lock what they do not name are always traced.
+        assert!(t("DROP SCHEMA", "drop schema app cascade"));
+        assert!(t("DO", "do $$ begin perform 1; end $$"));
+        assert!(t("SELECT", "select f()"));
+    }
 
     #[test]
     fn names_from_messages() {

@@ -32,7 +32,7 @@ use migcheck_core::lint::{self, ConfigCache, InputError, LoadedSet, Report};
 use migcheck_core::rules::FileUnit;
 use migcheck_core::suppress::Directive;
 
-use crate::conn::{connect, PgError};
+use crate::conn::{connect, ConnectionConfig, PgError};
 use crate::server::{find_bin_dir, install_hint, ServerError, ServerOptions, ThrowawayServer};
 use crate::supabase::apply_supabase_baseline;
 use crate::verify::{verify, VerifyOptions, VerifyReport};
@@ -53,6 +53,12 @@ pub struct ReplayOptions {
     pub keep: bool,
     /// Use this configuration file instead of the nearest `migcheck.toml`.
     pub config: Option<PathBuf>,
+    /// Replay into this disposable server (e.g. the Supabase CLI's local database, a
+    /// `supabase/postgres` service container) instead of starting one: a fresh database per
+    /// set, dropped afterwards; no other database is touched.
+    pub server_url: Option<String>,
+    /// Accept a `server_url` whose server holds databases replay did not create.
+    pub disposable: bool,
 }
 
 /// One set's replay.
@@ -180,15 +186,25 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
     if sets.is_empty() {
         return Ok(ReplayOutcome::default());
     }
-    let bin = bin_dir(opts.pg_bin.as_deref(), opts.pg_version)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| ReplayError::Other(format!("cannot start the async runtime: {e}")))?;
+    if let Some(url) = &opts.server_url {
+        let cfg = ConnectionConfig::from_env(Some(url))?;
+        let mut outcome = rt.block_on(run_on_server(sets, cfg, opts, began))?;
+        outcome.total = began.elapsed();
+        return Ok(outcome);
+    }
+    let bin = bin_dir(opts.pg_bin.as_deref(), opts.pg_version)?;
+    let settings = extension_settings(&bin, &sets);
     let server_opts = ServerOptions {
         pg_bin: Some(bin),
         // `keep` is applied at the very end, so that errors and Ctrl-C always stop the server.
         keep: false,
+        // A kept server must outlive this process; any other stops with it.
+        stop_with_parent: !opts.keep,
+        settings,
         ..ServerOptions::default()
     };
     let mut outcome = rt.block_on(run_async(sets, server_opts, opts, began))?;
@@ -285,24 +301,186 @@ async fn run_async(
 
 type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>);
 
+/// The database replay creates for set `i` (0-based) on the built-in server.
+fn database_name(i: usize, tool: &dyn migcheck_core::tool::Tool) -> String {
+    format!("replay_{}_{}", i + 1, tool.id().replace('-', "_"))
+}
+
+/// Server settings for the extensions installed next to the server binaries: `pg_cron` must
+/// be preloaded and told which database it lives in (`cron.database_name`, a server-wide
+/// setting: the first set that mentions pg_cron gets it).
+fn extension_settings(bin: &Path, sets: &[LoadedSet]) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    if !extension_installed(bin, "pg_cron") {
+        return out;
+    }
+    let user = sets
+        .iter()
+        .position(|s| s.units.iter().any(|u| u.source.text.contains("pg_cron")))
+        .unwrap_or(0);
+    out.push(("shared_preload_libraries".into(), "pg_cron".into()));
+    out.push((
+        "cron.database_name".into(),
+        database_name(user, sets[user].set.tool),
+    ));
+    out
+}
+
+/// Whether `<sharedir>/extension/<name>.control` exists for the server in `bin`.
+pub fn extension_installed(bin: &Path, name: &str) -> bool {
+    let sharedir = std::process::Command::new(bin.join("pg_config"))
+        .arg("--sharedir")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let candidates = [
+        sharedir,
+        bin.parent().map(|p| p.join("share")),
+        bin.parent()
+            .and_then(|p| p.file_name())
+            .map(|v| Path::new("/usr/share/postgresql").join(v)),
+    ];
+    candidates.iter().flatten().any(|d| {
+        d.join("extension")
+            .join(format!("{name}.control"))
+            .is_file()
+    })
+}
+
 async fn replay_sets(
     server: &ThrowawayServer,
     sets: &[LoadedSet],
 ) -> Result<SetResults, ReplayError> {
-    let cfg = server.connection_config();
-    let admin = connect(&cfg).await?;
     let major: u32 = server
         .version()
         .split('.')
         .next()
         .and_then(|v| v.parse().ok())
         .unwrap_or(15);
+    let names: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| database_name(i, s.set.tool))
+        .collect();
+    replay_into(&server.connection_config(), major, sets, &names, false).await
+}
+
+/// The prefix of the databases replay creates on a `--server-url` server.
+const URL_DB_PREFIX: &str = "migcheck_replay_";
+
+/// `--server-url`: replay into a disposable server the user runs. Refuses a server that holds
+/// databases replay did not create (unless `disposable`); creates one fresh database per
+/// set and drops it afterwards, also on error and Ctrl-C.
+async fn run_on_server(
+    sets: Vec<LoadedSet>,
+    cfg: ConnectionConfig,
+    opts: &ReplayOptions,
+    began: Instant,
+) -> Result<ReplayOutcome, ReplayError> {
+    let mut signals = Signals::new()?;
+    let (admin, _driver) = crate::conn::connect_with_driver(&cfg).await?;
+    let rows = admin
+        .simple_query(
+            "SELECT pg_catalog.current_setting('server_version_num'), \
+             (SELECT rolsuper OR rolcreatedb FROM pg_catalog.pg_roles WHERE rolname = current_user)::text, \
+             (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(datname), ', ' ORDER BY datname) FROM pg_catalog.pg_database \
+              WHERE datname NOT IN ('postgres', 'template0', 'template1') AND datname NOT LIKE 'migcheck\\_replay\\_%')",
+        )
+        .await
+        .map_err(|e| crate::conn::classify(&e, &cfg, "reading the server's databases"))?;
+    let row = rows.iter().find_map(|m| match m {
+        tokio_postgres::SimpleQueryMessage::Row(r) => Some((
+            r.get(0)
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(150000),
+            r.get(1) == Some("true"),
+            r.get(2).map(str::to_string),
+        )),
+        _ => None,
+    });
+    let Some((version_num, can_create, others)) = row else {
+        return Err(ReplayError::Other("the server did not answer".into()));
+    };
+    let shown = cfg.display();
+    if !can_create {
+        return Err(ReplayError::Other(format!(
+            "cannot replay into {shown}: the role {} may not create databases (replay creates a fresh database per set and drops it afterwards)",
+            cfg.user
+        )));
+    }
+    if let Some(others) = others.filter(|_| !opts.disposable) {
+        return Err(ReplayError::Other(format!(
+            "refusing to replay into {shown}: the server holds databases migcheck did not create ({others}), so it may not be disposable. Replay only creates and drops its own databases (migcheck_replay_*), but it runs your migrations as {} on that server. Use a throwaway server (`supabase start`, a supabase/postgres service container) or pass --yes-this-is-disposable",
+            cfg.user
+        )));
+    }
+    let major = version_num / 10000;
+    let names: Vec<String> = sets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{URL_DB_PREFIX}{}_{}_{}",
+                std::process::id(),
+                i + 1,
+                s.set.tool.id().replace('-', "_")
+            )
+        })
+        .collect();
+    let result = tokio::select! {
+        biased;
+        _ = signals.recv() => Err(ReplayError::Interrupted),
+        r = replay_into(&cfg, major, &sets, &names, true) => r,
+    };
+    // Whatever happened, leave no database of ours behind.
+    for name in &names {
+        let _ = admin.batch_execute(&drop_database_sql(name, major)).await;
+    }
+    let (mut findings_sets, set_outcomes) = result?;
+    let mut outcome = ReplayOutcome {
+        server_version: major.to_string(),
+        ..ReplayOutcome::default()
+    };
+    for (loaded, run) in sets.iter().zip(findings_sets.iter_mut()) {
+        let (findings, files, statements) = findings_of(loaded, run);
+        outcome.report.findings.extend(findings);
+        outcome.report.files += files;
+        outcome.report.statements += statements;
+    }
+    outcome
+        .report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.sets = set_outcomes;
+    outcome.total = began.elapsed();
+    Ok(outcome)
+}
+
+fn drop_database_sql(name: &str, major: u32) -> String {
+    if major >= 13 {
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    } else {
+        format!("DROP DATABASE IF EXISTS {name}")
+    }
+}
+
+/// Replays each set into a database of its own (`names[i]`), created here; with
+/// `drop_after`, dropped once the set is done.
+async fn replay_into(
+    cfg: &ConnectionConfig,
+    major: u32,
+    sets: &[LoadedSet],
+    names: &[String],
+    drop_after: bool,
+) -> Result<SetResults, ReplayError> {
+    let admin = connect(cfg).await?;
     let mut runs = Vec::new();
     let mut outcomes = Vec::new();
     for (i, loaded) in sets.iter().enumerate() {
         let began = Instant::now();
         let tool = loaded.set.tool;
-        let database = format!("replay_{}_{}", i + 1, tool.id().replace('-', "_"));
+        let database = names[i].clone();
         admin
             .batch_execute(&format!("CREATE DATABASE {database}"))
             .await
@@ -329,6 +507,13 @@ async fn replay_sets(
         } else {
             None
         };
+        if drop_after {
+            drop(client);
+            admin
+                .batch_execute(&drop_database_sql(&database, major))
+                .await
+                .map_err(|e| PgError::Other(format!("cannot drop database {database}: {e}")))?;
+        }
         outcomes.push(SetOutcome {
             tool,
             dir: migcheck_core::source::display_path(&loaded.set.dir),

@@ -29,7 +29,13 @@ pub fn server() -> Arc<ThrowawayServer> {
     if let Some(s) = slot.upgrade() {
         return s;
     }
-    let server = Arc::new(ThrowawayServer::start(ServerOptions::default()).expect("server starts"));
+    let server = Arc::new(
+        ThrowawayServer::start(ServerOptions {
+            tcp: true,
+            ..ServerOptions::default()
+        })
+        .expect("server starts"),
+    );
     eprintln!(
         "throwaway PostgreSQL {} started in {:?}",
         server.version(),
