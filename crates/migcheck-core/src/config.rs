@@ -35,6 +35,7 @@ struct RawConfig {
     pg_version: Option<u32>,
     rules: Option<BTreeMap<String, Severity>>,
     deploy: Option<RawDeploy>,
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -65,6 +66,8 @@ pub struct Config {
     pub pg_version: u32,
     severities: HashMap<String, Severity>,
     pub allowed_scripts: Vec<String>,
+    /// `baseline = "FILE"`, relative to the config file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -78,6 +81,7 @@ impl Default for Config {
             pg_version: 15,
             severities: HashMap::new(),
             allowed_scripts: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -148,6 +152,7 @@ impl Config {
             }
             cfg.severities.insert(id, sev);
         }
+        cfg.baseline = raw.baseline.map(|b| cfg.base.join(b));
         cfg.allowed_scripts = raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default();
         Ok(cfg)
     }
