@@ -65,10 +65,10 @@ fn python_hook_pins_the_wheel_of_this_version() {
         "the root package must not compile anything"
     );
     let hooks = std::fs::read_to_string(workspace().join(".pre-commit-hooks.yaml")).unwrap();
-    let default = hooks.split("- id: ").nth(1).unwrap();
+    let default = hooks.split("\n- id: ").nth(1).unwrap();
     assert!(default.starts_with("migcheck\n"), "{default}");
     assert!(default.contains("language: python\n"), "{default}");
-    let source = hooks.split("- id: ").nth(2).unwrap();
+    let source = hooks.split("\n- id: ").nth(2).unwrap();
     assert!(source.starts_with("migcheck-source\n"), "{source}");
     assert!(source.contains("language: rust\n"), "{source}");
 }
