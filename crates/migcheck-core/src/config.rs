@@ -1,7 +1,7 @@
 //! `migcheck.toml`: found by walking up from each linted file; the nearest one governs.
 //!
 //! ```toml
-//! exposed_schemas = ["public", "api"]       # schemas the Data API serves (default ["public"])
+//! exposed_schemas = ["public", "api"]       # schemas the Data API serves (default: see crate::platform)
 //! allow_without_rls = ["public._prisma_migrations"]
 //! exclude = ["supabase/seed.sql", "**/fixtures/**"]
 //! pg_version = 15
@@ -59,7 +59,11 @@ pub struct ConfigError {
 pub struct Config {
     /// The file it came from (None: defaults).
     pub path: Option<PathBuf>,
+    /// Schemas clients reach through the Data API. Unless the file says `exposed_schemas`,
+    /// the set's platform decides (see [`crate::platform`]; `lint::load` resolves it).
     pub exposed_schemas: Vec<String>,
+    /// True when the config file says `exposed_schemas`.
+    pub exposed_schemas_configured: bool,
     /// `(schema, table)` pairs allowed without RLS.
     pub allow_without_rls: Vec<(String, String)>,
     exclude: GlobSet,
@@ -75,7 +79,8 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             path: None,
-            exposed_schemas: vec!["public".into()],
+            exposed_schemas: Vec::new(),
+            exposed_schemas_configured: false,
             allow_without_rls: Vec::new(),
             exclude: GlobSet::empty(),
             base: PathBuf::from("."),
@@ -112,6 +117,7 @@ impl Config {
         };
         if let Some(s) = raw.exposed_schemas {
             cfg.exposed_schemas = s;
+            cfg.exposed_schemas_configured = true;
         }
         for entry in raw.allow_without_rls.unwrap_or_default() {
             let (schema, table) = entry.split_once('.').unwrap_or(("public", entry.as_str()));

@@ -2,66 +2,18 @@
 //!
 //! Every `.sql` file belongs to exactly one set, keyed by its set directory: the directory that
 //! holds it, or for one-folder-per-migration layouts (Prisma `<ts>_<name>/migration.sql`, diesel
-//! `<ts>_<name>/up.sql`) the directory above. The layout of the set decides how its files are
-//! named, ordered, and which of them are rollbacks or never applied.
+//! `<ts>_<name>/up.sql`) the directory above. The tool that applies the set (see
+//! [`crate::tool`]) decides how its files are named, which it applies, in what order, and
+//! which are rollbacks; the project around it decides its platform (see [`crate::platform`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-/// The tool a migration set belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SetKind {
-    Supabase,
-    Prisma,
-    Diesel,
-    /// `<n>_<name>.up.sql` / `.down.sql` (golang-migrate, sqlx reversible).
-    UpDown,
-    Flyway,
-    Dbmate,
-    Drizzle,
-    /// `<version>_<desc>.sql` (sqlx and others).
-    Versioned,
-    /// Any other `.sql` files: each is linted as a migration of its own.
-    Plain,
-}
-
-impl SetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SetKind::Supabase => "supabase",
-            SetKind::Prisma => "prisma",
-            SetKind::Diesel => "diesel",
-            SetKind::UpDown => "golang-migrate",
-            SetKind::Flyway => "flyway",
-            SetKind::Dbmate => "dbmate",
-            SetKind::Drizzle => "drizzle",
-            SetKind::Versioned => "sqlx",
-            SetKind::Plain => "plain",
-        }
-    }
-
-    /// Whether the tool runs each migration file inside a transaction by default.
-    pub fn wraps_in_transaction(self) -> bool {
-        match self {
-            SetKind::Supabase
-            | SetKind::Prisma
-            | SetKind::Diesel
-            | SetKind::Flyway
-            | SetKind::Dbmate
-            | SetKind::Drizzle
-            | SetKind::Versioned => true,
-            SetKind::UpDown | SetKind::Plain => false,
-        }
-    }
-
-    /// Whether files of the set are replayed in order into one schema (plain files are not).
-    pub fn is_ordered(self) -> bool {
-        self != SetKind::Plain
-    }
-}
+use crate::platform::Platform;
+pub use crate::tool::compare_versions;
+use crate::tool::Tool;
 
 /// What a file is to its tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -92,10 +44,23 @@ pub struct MigrationFile {
 
 #[derive(Debug, Clone)]
 pub struct MigrationSet {
-    pub kind: SetKind,
+    /// The tool that applies the set.
+    pub tool: &'static dyn Tool,
     pub dir: PathBuf,
     /// Files in the order the tool applies them; rollbacks and unapplied files at the end.
     pub files: Vec<MigrationFile>,
+    /// The files are applied one after the other into one database (false: independent
+    /// scripts, each judged on its own).
+    pub ordered: bool,
+    /// What serves the database: which schemas clients reach.
+    pub platform: Platform,
+}
+
+impl MigrationSet {
+    /// How the set's tool runs `file` (whose text is `text`).
+    pub fn wrapping(&self, file: &MigrationFile, text: &str) -> crate::tool::Wrapping {
+        self.tool.wrapping(file, text)
+    }
 }
 
 /// What discovery found under the given paths.
@@ -240,200 +205,14 @@ fn set_members(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn leading_digits(s: &str) -> Option<(&str, &str)> {
-    let n = s.bytes().take_while(u8::is_ascii_digit).count();
-    (n > 0).then(|| s.split_at(n))
-}
-
-fn detect_kind(dir: &Path, files: &[PathBuf]) -> SetKind {
-    let dir_name = dir
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let parent_name = dir
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let names: Vec<String> = files
-        .iter()
-        .map(|f| {
-            f.file_name()
-                .unwrap_or_default()
-                .to_string_lossy()
-                .to_string()
-        })
-        .collect();
-    if dir_name == "migrations" && parent_name == "supabase" {
-        return SetKind::Supabase;
-    }
-    if dir.join("migration_lock.toml").is_file() || names.iter().any(|n| n == "migration.sql") {
-        return SetKind::Prisma;
-    }
-    if names.iter().any(|n| n == "up.sql") {
-        return SetKind::Diesel;
-    }
-    if names.iter().any(|n| is_flyway_name(n)) {
-        return SetKind::Flyway;
-    }
-    if names
-        .iter()
-        .any(|n| n.ends_with(".up.sql") || n.ends_with(".down.sql"))
-    {
-        return SetKind::UpDown;
-    }
-    if dir.join("meta").join("_journal.json").is_file() {
-        return SetKind::Drizzle;
-    }
-    let versioned = names.iter().filter(|n| leading_digits(n).is_some()).count();
-    if versioned == 0 {
-        return SetKind::Plain;
-    }
-    if files.iter().any(|f| file_starts_with_dbmate(f)) {
-        return SetKind::Dbmate;
-    }
-    SetKind::Versioned
-}
-
-fn is_flyway_name(n: &str) -> bool {
-    let upper = n.to_ascii_uppercase();
-    (upper.starts_with('V') || upper.starts_with('U'))
-        && upper[1..].contains("__")
-        && upper[1..].starts_with(|c: char| c.is_ascii_digit())
-        || upper.starts_with("R__")
-}
-
-fn file_starts_with_dbmate(f: &Path) -> bool {
-    use std::io::Read;
-    let mut buf = [0u8; 512];
-    let n = std::fs::File::open(f)
-        .and_then(|mut h| h.read(&mut buf))
-        .unwrap_or(0);
-    String::from_utf8_lossy(&buf[..n]).contains("-- migrate:up")
-}
-
-/// Splits a file (or folder) name into version and name for the set's layout.
-fn classify(kind: SetKind, file: &Path) -> (Option<String>, String, Role) {
-    let file_name = file
-        .file_name()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .to_string();
-    let folder = file
-        .parent()
-        .and_then(|p| p.file_name())
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let stem = file_name
-        .strip_suffix(".sql")
-        .or_else(|| file_name.strip_suffix(".SQL"))
-        .unwrap_or(&file_name);
-    let versioned = |s: &str| -> Option<(String, String)> {
-        let (v, rest) = leading_digits(s)?;
-        let name = rest.trim_start_matches(['_', '-']).to_string();
-        Some((v.to_string(), name))
-    };
-    match kind {
-        SetKind::Supabase => match versioned(stem) {
-            Some((v, n)) if stem.as_bytes().get(v.len()) == Some(&b'_') => (Some(v), n, Role::Up),
-            _ => (None, stem.to_string(), Role::Unapplied),
-        },
-        SetKind::Prisma => {
-            if file_name != "migration.sql" {
-                return (None, file_name, Role::Unapplied);
-            }
-            match versioned(&folder) {
-                Some((_, n)) => (Some(folder.clone()), n, Role::Up),
-                None => (None, folder, Role::Unapplied),
-            }
-        }
-        SetKind::Diesel => {
-            let role = match file_name.as_str() {
-                "up.sql" => Role::Up,
-                "down.sql" => Role::Down,
-                _ => return (None, file_name, Role::Unapplied),
-            };
-            match versioned(&folder.replace('-', "")) {
-                Some((v, _)) => (Some(v), folder, role),
-                None => (None, folder, Role::Unapplied),
-            }
-        }
-        SetKind::UpDown => {
-            let (base, role) = if let Some(b) = stem.strip_suffix(".up") {
-                (b, Role::Up)
-            } else if let Some(b) = stem.strip_suffix(".down") {
-                (b, Role::Down)
-            } else {
-                (stem, Role::Up)
-            };
-            match versioned(base) {
-                Some((v, n)) => (Some(v), n, role),
-                None => (None, base.to_string(), Role::Unapplied),
-            }
-        }
-        SetKind::Flyway => {
-            if let Some(desc) = stem
-                .strip_prefix("R__")
-                .or_else(|| stem.strip_prefix("r__"))
-            {
-                return (None, desc.to_string(), Role::Repeatable);
-            }
-            let role = match stem.as_bytes().first() {
-                Some(b'V' | b'v') => Role::Up,
-                Some(b'U' | b'u') => Role::Down,
-                _ => return (None, stem.to_string(), Role::Unapplied),
-            };
-            match stem[1..].split_once("__") {
-                Some((v, d))
-                    if !v.is_empty()
-                        && v.chars()
-                            .all(|c| c.is_ascii_digit() || c == '.' || c == '_') =>
-                {
-                    (Some(v.replace('_', ".")), d.to_string(), role)
-                }
-                _ => (None, stem.to_string(), Role::Unapplied),
-            }
-        }
-        SetKind::Dbmate | SetKind::Drizzle | SetKind::Versioned => match versioned(stem) {
-            Some((v, n)) => (Some(v), n, Role::Up),
-            None => (None, stem.to_string(), Role::Unapplied),
-        },
-        SetKind::Plain => (None, stem.to_string(), Role::Up),
-    }
-}
-
-/// Compares versions numerically, part by part (`1.10` after `1.9`, `0002` equal to `2`).
-pub fn compare_versions(a: &str, b: &str) -> std::cmp::Ordering {
-    // A version may carry a name after its number (Prisma's is the whole folder name,
-    // `20250822135300_add_filters`): compare the numeric part numerically, then the rest.
-    let split = |s: &str| -> (Vec<String>, String) {
-        let n = s
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(s.len());
-        let parts = s[..n]
-            .split('.')
-            .map(|p| p.trim_start_matches('0').to_string())
-            .collect();
-        (parts, s[n..].to_string())
-    };
-    let ((pa, ra), (pb, rb)) = (split(a), split(b));
-    for (x, y) in pa.iter().zip(&pb) {
-        let o = x.len().cmp(&y.len()).then_with(|| x.cmp(y));
-        if o.is_ne() {
-            return o;
-        }
-    }
-    pa.len().cmp(&pb.len()).then_with(|| ra.cmp(&rb))
-}
-
 fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -> MigrationSet {
     let mut files: Vec<PathBuf> = all.into_iter().collect();
     files.sort();
-    let kind = detect_kind(&dir, &files);
+    let tool = crate::tool::detect(&dir, &files);
     let mut out: Vec<MigrationFile> = files
         .into_iter()
         .map(|path| {
-            let (version, name, role) = classify(kind, &path);
+            let (version, name, role) = tool.classify(&path);
             MigrationFile {
                 reported: reported.contains(&path),
                 is_new: false,
@@ -444,30 +223,50 @@ fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -
             }
         })
         .collect();
+    let listed = tool.file_set(&dir, &mut out);
     let rank = |r: Role| match r {
         Role::Up => 0,
         Role::Repeatable => 1,
         Role::Down => 2,
         Role::Unapplied => 3,
     };
-    out.sort_by(|a, b| {
+    // Position in the tool's own list (Drizzle's journal), when it keeps one.
+    let listed_at: Vec<usize> = match &listed {
+        Some(order) => {
+            let mut at = vec![usize::MAX; out.len()];
+            for (k, &i) in order.iter().enumerate() {
+                at[i] = k;
+            }
+            at
+        }
+        None => vec![0; out.len()],
+    };
+    let mut keyed: Vec<(usize, MigrationFile)> = listed_at.into_iter().zip(out).collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
         rank(a.role)
             .cmp(&rank(b.role))
-            .then_with(|| match (&a.version, &b.version) {
-                (Some(x), Some(y)) => compare_versions(x, y),
-                _ => std::cmp::Ordering::Equal,
+            .then_with(|| ka.cmp(kb))
+            .then_with(|| {
+                if a.version.is_some() && b.version.is_some() {
+                    tool.order(a, b)
+                } else {
+                    std::cmp::Ordering::Equal
+                }
             })
             .then_with(|| a.path.cmp(&b.path))
     });
+    let files: Vec<MigrationFile> = keyed.into_iter().map(|(_, f)| f).collect();
     MigrationSet {
-        kind,
+        tool,
+        ordered: tool.is_ordered(&files),
+        platform: crate::platform::detect(&dir),
         dir,
-        files: out,
+        files,
     }
 }
 
 #[cfg(test)]
-mod version_order_tests {
+mod tests {
     use super::compare_versions;
     use std::cmp::Ordering::*;
 
@@ -480,57 +279,6 @@ mod version_order_tests {
             ),
             Less
         );
-        assert_eq!(
-            compare_versions("20231110012457_a", "20250822135300_longer_name"),
-            Less
-        );
-        assert_eq!(compare_versions("0002", "2"), Equal);
         assert_eq!(compare_versions("1.10", "1.9"), Greater);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn versions_compare_numerically() {
-        use std::cmp::Ordering::*;
-        assert_eq!(compare_versions("1.10", "1.9"), Greater);
-        assert_eq!(compare_versions("0002", "2"), Equal);
-        assert_eq!(
-            compare_versions("20240101000000", "20231231235959"),
-            Greater
-        );
-    }
-
-    #[test]
-    fn classifies_layouts() {
-        let p = |s: &str| PathBuf::from(s);
-        assert_eq!(
-            classify(SetKind::Supabase, &p("supabase/migrations/20240101_a.sql")).2,
-            Role::Up
-        );
-        assert_eq!(
-            classify(
-                SetKind::Supabase,
-                &p("supabase/migrations/rollback_2024.sql")
-            )
-            .2,
-            Role::Unapplied
-        );
-        assert_eq!(
-            classify(SetKind::Flyway, &p("db/V1_2__init.sql")),
-            (Some("1.2".into()), "init".into(), Role::Up)
-        );
-        assert_eq!(classify(SetKind::Flyway, &p("db/U3__x.sql")).2, Role::Down);
-        assert_eq!(
-            classify(SetKind::UpDown, &p("m/0001_init.down.sql")),
-            (Some("0001".into()), "init".into(), Role::Down)
-        );
-        assert_eq!(
-            classify(SetKind::Diesel, &p("m/2024-01-01-000000_init/down.sql")).2,
-            Role::Down
-        );
     }
 }

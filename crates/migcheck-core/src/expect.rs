@@ -23,9 +23,11 @@ pub struct ExpectedTable {
 /// A migration the tool's history table should list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExpectedMigration {
-    /// `supabase` or `prisma`.
+    /// The tool's id (`supabase`, `prisma`, `golang-migrate`...); its history table is
+    /// [`crate::tool::Tool::history`].
     pub tool: &'static str,
-    /// Supabase: the numeric version. Prisma: the migration folder name.
+    /// What the history table records for it ([`crate::tool::History::id`]): Supabase the
+    /// version string, Prisma the folder name, sqlx / goose / golang-migrate the number.
     pub version: String,
     pub name: String,
 }
@@ -43,13 +45,14 @@ pub struct Expectations {
 
 use std::path::PathBuf;
 
-use crate::discover::{Role, SetKind};
+use crate::discover::Role;
 use crate::lint::{load, replay, ConfigCache, InputError, LoadedSet};
 use crate::schema::{Origin, SchemaState};
 
 /// Derives what `verify` should find from the migration sets under `paths`: every table created
 /// and not dropped by the end of its set, its columns and policies, and whether RLS must be on.
-/// Migrations are listed for the tools whose history table `verify` reads (Supabase, Prisma).
+/// Migrations are listed for the tools whose history table `verify` reads (see
+/// [`crate::tool::History::read`]).
 pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, Vec<InputError>) {
     let mut errors = Vec::new();
     let mut configs = ConfigCache::new(config);
@@ -66,7 +69,7 @@ pub fn from_paths(paths: &[PathBuf], config: Option<PathBuf>) -> (Expectations, 
 /// a plain set one after the other into one database (so, unlike `check`, each plain file
 /// builds on the previous ones).
 pub fn from_replayed_set(loaded: &LoadedSet) -> Expectations {
-    let state = if loaded.set.kind == SetKind::Plain {
+    let state = if !loaded.set.ordered {
         let mut state = SchemaState::default();
         for unit in &loaded.units {
             if unit.migration.role == Role::Unapplied {
@@ -121,19 +124,18 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState) {
                 .map(|u| u.source.display.clone()),
         });
     }
-    let tool = match loaded.set.kind {
-        SetKind::Supabase => "supabase",
-        SetKind::Prisma => "prisma",
-        _ => return,
+    let tool = loaded.set.tool;
+    let Some(history) = tool.history().filter(|h| h.read.is_some()) else {
+        return;
     };
     for u in &loaded.units {
         if u.migration.role != Role::Up {
             continue;
         }
-        if let Some(v) = &u.migration.version {
+        if let Some(v) = (history.id)(&u.migration) {
             exp.migrations.push(ExpectedMigration {
-                tool,
-                version: v.clone(),
+                tool: tool.id(),
+                version: v,
                 name: u.migration.name.clone(),
             });
         }

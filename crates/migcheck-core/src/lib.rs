@@ -15,12 +15,14 @@ pub mod fallback;
 pub mod finding;
 pub mod lint;
 pub mod parse;
+pub mod platform;
 pub mod render;
 pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod split;
 pub mod suppress;
+pub mod tool;
 
 pub use finding::{Finding, Severity};
 pub use source::{LineCol, SourceFile};

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{find_config_file, Config};
-use crate::discover::{discover, MigrationSet, Role, SetKind};
+use crate::discover::{discover, MigrationSet, Role};
 use crate::finding::{Finding, Severity};
 use crate::parse::parse_file;
 use crate::rules::{self, FileCx, FileUnit, Hit, SetCx, StatementCx};
@@ -169,6 +169,7 @@ pub fn load(
             }
         };
         set.files.retain(|f| !config.is_excluded(&f.path));
+        let config = resolve_platform(&set, config);
         prepared.push((set, config));
     }
     let loaded: Vec<(LoadedSet, Vec<InputError>)> = prepared
@@ -185,9 +186,14 @@ pub fn load(
                 match r {
                     Ok((migration, source)) => {
                         let mut parsed = parse_file(&source.text);
-                        if migration.role == Role::Down {
+                        let down_from = if migration.role == Role::Down {
+                            Some(0)
+                        } else {
+                            set.tool.rollback_from(&source.text)
+                        };
+                        if let Some(d) = down_from {
                             for s in &mut parsed.statements {
-                                s.rollback = true;
+                                s.rollback |= s.span.start >= d;
                             }
                         }
                         units.push(FileUnit {
@@ -211,6 +217,21 @@ pub fn load(
     (sets, found.deploy_files)
 }
 
+/// The config a set is judged with: its `migcheck.toml`, with the exposed schemas its platform
+/// implies when the file does not say `exposed_schemas` (see [`crate::platform`]).
+fn resolve_platform(set: &MigrationSet, config: Arc<Config>) -> Arc<Config> {
+    if config.exposed_schemas_configured {
+        return config;
+    }
+    let exposed = set.platform.default_exposed_schemas();
+    if exposed == config.exposed_schemas {
+        return config;
+    }
+    let mut c = (*config).clone();
+    c.exposed_schemas = exposed;
+    Arc::new(c)
+}
+
 /// What [`replay`] reports while it walks a set.
 pub enum ReplayEvent<'a> {
     /// A statement, with the schema just before it.
@@ -226,7 +247,7 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
         if unit.migration.role == Role::Unapplied {
             continue;
         }
-        if loaded.set.kind == SetKind::Plain {
+        if !loaded.set.ordered {
             state = SchemaState::default();
         }
         state.start_file();

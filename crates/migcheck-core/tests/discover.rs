@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use migcheck_core::discover::{discover, MigrationSet, Role, SetKind};
+use migcheck_core::discover::{discover, MigrationSet, Role};
 use migcheck_core::lint::{check, CheckOptions};
 use migcheck_core::rules::{by_id, Category};
 
@@ -71,7 +71,7 @@ fn owned(v: &[(&str, usize, &str)]) -> Vec<(String, usize, String)> {
 #[test]
 fn supabase_set_in_version_order() {
     let set = set_of("supabase");
-    assert_eq!(set.kind, SetKind::Supabase);
+    assert_eq!(set.tool.id(), "supabase");
     assert_eq!(
         files(&set),
         [
@@ -92,7 +92,7 @@ fn supabase_set_in_version_order() {
 #[test]
 fn prisma_folders_with_migration_lock() {
     let set = set_of("prisma");
-    assert_eq!(set.kind, SetKind::Prisma);
+    assert_eq!(set.tool.id(), "prisma");
     assert_eq!(
         files(&set),
         [
@@ -117,7 +117,7 @@ fn prisma_folders_with_migration_lock() {
 #[test]
 fn sqlx_versions_order_numerically_9_before_10() {
     let set = set_of("sqlx");
-    assert_eq!(set.kind, SetKind::Versioned);
+    assert_eq!(set.tool.id(), "sqlx");
     assert_eq!(
         files(&set),
         [
@@ -136,7 +136,7 @@ fn sqlx_versions_order_numerically_9_before_10() {
 #[test]
 fn sqlx_reversible_down_files_are_rollbacks() {
     let set = set_of("sqlx-reversible");
-    assert_eq!(set.kind, SetKind::UpDown);
+    assert_eq!(set.tool.id(), "sqlx");
     assert_eq!(
         files(&set),
         [
@@ -156,7 +156,7 @@ fn sqlx_reversible_down_files_are_rollbacks() {
 #[test]
 fn golang_migrate_up_and_down() {
     let set = set_of("golang-migrate");
-    assert_eq!(set.kind, SetKind::UpDown);
+    assert_eq!(set.tool.id(), "golang-migrate");
     let roles: Vec<_> = files(&set);
     assert_eq!(roles[0], ("000001_create_accounts.up.sql".into(), Role::Up));
     assert_eq!(roles[1], ("000002_rename_email.up.sql".into(), Role::Up));
@@ -175,7 +175,7 @@ fn golang_migrate_up_and_down() {
 #[test]
 fn diesel_folders_with_up_and_down() {
     let set = set_of("diesel");
-    assert_eq!(set.kind, SetKind::Diesel);
+    assert_eq!(set.tool.id(), "diesel");
     assert_eq!(
         files(&set),
         [
@@ -206,7 +206,7 @@ fn diesel_folders_with_up_and_down() {
 #[test]
 fn flyway_versioned_repeatable_and_undo() {
     let set = set_of("flyway");
-    assert_eq!(set.kind, SetKind::Flyway);
+    assert_eq!(set.tool.id(), "flyway");
     assert_eq!(
         files(&set),
         [
@@ -232,7 +232,7 @@ fn flyway_versioned_repeatable_and_undo() {
 #[test]
 fn dbmate_down_sections_are_rollbacks() {
     let set = set_of("dbmate");
-    assert_eq!(set.kind, SetKind::Dbmate);
+    assert_eq!(set.tool.id(), "dbmate");
     assert_eq!(
         files(&set),
         [
@@ -254,7 +254,7 @@ fn dbmate_down_sections_are_rollbacks() {
 #[test]
 fn drizzle_breakpoints_and_journal() {
     let set = set_of("drizzle");
-    assert_eq!(set.kind, SetKind::Drizzle);
+    assert_eq!(set.tool.id(), "drizzle");
     assert_eq!(
         files(&set),
         [
@@ -297,7 +297,7 @@ fn naming_a_prisma_migration_loads_the_folder_set() {
     let d = discover(std::slice::from_ref(&named), &|_| false);
     assert_eq!(d.sets.len(), 1);
     let set = &d.sets[0];
-    assert_eq!(set.kind, SetKind::Prisma);
+    assert_eq!(set.tool.id(), "prisma");
     let reported: Vec<_> = set
         .files
         .iter()

@@ -199,28 +199,23 @@ struct History {
     advice: &'static str,
 }
 
-const HISTORIES: [History; 2] = [
-    History {
-        tool: "supabase",
-        table: "supabase_migrations.schema_migrations",
-        query: |ids| {
-            format!(
-                "SELECT version FROM supabase_migrations.schema_migrations WHERE version = ANY({ids})"
-            )
-        },
-        advice: "`supabase db push` would apply it again; if it was applied by hand (e.g. pasted into the SQL editor), record it with `supabase migration repair --status applied`",
-    },
-    History {
-        tool: "prisma",
-        table: "public._prisma_migrations",
-        query: |ids| {
-            format!(
-                "SELECT migration_name FROM public._prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL AND migration_name = ANY({ids})"
-            )
-        },
-        advice: "`prisma migrate deploy` would apply it again; if it was applied by hand (e.g. in an SQL editor), record it with `prisma migrate resolve --applied`",
-    },
-];
+/// The history tables `verify` reads: those of the tool modules that say how
+/// ([`migcheck_core::tool::History::read`]).
+fn histories() -> Vec<History> {
+    migcheck_core::tool::ALL
+        .iter()
+        .filter_map(|t| {
+            let h = t.history()?;
+            let read = h.read.as_ref()?;
+            Some(History {
+                tool: t.id(),
+                table: h.table,
+                query: read.query,
+                advice: read.advice,
+            })
+        })
+        .collect()
+}
 
 fn migration_object(m: &ExpectedMigration) -> String {
     if m.name.is_empty() || m.name == m.version || m.tool == "prisma" {
@@ -341,7 +336,8 @@ pub async fn verify(
          JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) e.nsp \
          JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid AND c.relname OPERATOR(pg_catalog.=) e.rel"
     );
-    let tools: Vec<&History> = HISTORIES
+    let histories = histories();
+    let tools: Vec<&History> = histories
         .iter()
         .filter(|h| exp.migrations.iter().any(|m| m.tool == h.tool))
         .collect();

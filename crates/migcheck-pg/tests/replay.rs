@@ -71,11 +71,7 @@ fn hotdash_supabase_and_prisma() {
         ["replay-table-rewrite 20251021093000_tile_cleanup.sql:8:1"]
     );
 
-    let supabase = o
-        .sets
-        .iter()
-        .find(|s| s.kind.as_str() == "supabase")
-        .unwrap();
+    let supabase = o.sets.iter().find(|s| s.tool.id() == "supabase").unwrap();
     assert_eq!((supabase.applied, supabase.files), (5, 6));
     assert!(supabase
         .stopped_at
@@ -84,7 +80,7 @@ fn hotdash_supabase_and_prisma() {
         .ends_with("20251022080000_tile_settings.sql"));
     assert!(supabase.verify.is_none());
 
-    let prisma = o.sets.iter().find(|s| s.kind.as_str() == "prisma").unwrap();
+    let prisma = o.sets.iter().find(|s| s.tool.id() == "prisma").unwrap();
     assert_eq!((prisma.applied, prisma.files), (1, 1));
     let v = prisma.verify.as_ref().expect("verified");
     let session = v

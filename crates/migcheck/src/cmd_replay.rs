@@ -114,7 +114,7 @@ pub fn run(args: ReplayArgs) -> u8 {
 fn set_line(s: &SetOutcome) -> String {
     let mut line = format!(
         "{} set {} (database {}): applied {} of {} migrations",
-        s.kind.as_str(),
+        s.tool.id(),
         s.dir,
         s.database,
         s.applied,
@@ -145,7 +145,7 @@ fn human(o: &ReplayOutcome) -> String {
 fn verify_json(s: &SetOutcome) -> serde_json::Value {
     json!({
         "set": s.dir,
-        "kind": s.kind.as_str(),
+        "kind": s.tool.id(),
         "database": s.database,
         "files": s.files,
         "applied": s.applied,

@@ -8,7 +8,9 @@ use std::path::Path;
 
 use migcheck_core::config::FILE_NAME;
 use migcheck_core::deploy_files::is_deploy_file;
-use migcheck_core::discover::{discover, SetKind};
+use migcheck_core::discover::discover;
+use migcheck_core::platform::{self, Platform};
+use migcheck_core::tool::Tool;
 
 use crate::{emit, CLEAN, TROUBLE};
 
@@ -29,28 +31,33 @@ pub fn run(dir: &Path) -> u8 {
         return TROUBLE;
     }
     let found = discover(&[dir.to_path_buf()], &is_deploy_file);
-    let sets: Vec<(SetKind, String, usize)> = found
+    let sets: Vec<FoundSet> = found
         .sets
         .iter()
         .map(|s| {
             let rel = s.dir.strip_prefix(dir).unwrap_or(&s.dir);
             let shown = rel.to_string_lossy().replace('\\', "/");
             let shown = if shown.is_empty() { ".".into() } else { shown };
-            (s.kind, shown, s.files.len())
+            FoundSet {
+                tool: s.tool,
+                dir: shown,
+                files: s.files.len(),
+                platform: s.platform.clone(),
+            }
         })
         .collect();
-    let text = config_text(&sets);
+    let text = config_text(&sets, &platform::detect(dir));
     if let Err(e) = std::fs::write(&target, text) {
         eprintln!("error: cannot write {}: {e}", target.display());
         return TROUBLE;
     }
     let mut out = format!("Wrote {}", target.display());
     if sets.is_empty() {
-        out.push_str(" (no migrations found yet; the defaults suit Supabase).\n");
+        out.push_str(" (no migrations found yet).\n");
     } else {
         out.push_str(" for:\n");
-        for (kind, dir, n) in &sets {
-            let _ = writeln!(out, "  {:<14} {dir} ({n} files)", kind.as_str());
+        for s in &sets {
+            let _ = writeln!(out, "  {:<19} {} ({} files)", s.tool.id(), s.dir, s.files);
         }
     }
     out.push_str(&snippets());
@@ -58,48 +65,89 @@ pub fn run(dir: &Path) -> u8 {
     CLEAN
 }
 
-/// The config file: every key, commented, with values suited to the sets found.
-pub fn config_text(sets: &[(SetKind, String, usize)]) -> String {
-    let has = |k: SetKind| sets.iter().any(|(kind, _, _)| *kind == k);
+/// A migration set `init` found.
+pub struct FoundSet {
+    pub tool: &'static dyn Tool,
+    /// Relative to the directory `init` runs in.
+    pub dir: String,
+    pub files: usize,
+    pub platform: Platform,
+}
+
+/// The config file: every key, commented, with values suited to the sets found. `here` is the
+/// platform of the directory the file is written to.
+pub fn config_text(sets: &[FoundSet], here: &Platform) -> String {
     let mut s = String::from(
         "# migcheck configuration. The nearest migcheck.toml above a migration governs it, so a\n\
          # monorepo can keep one per app. Every key is optional; docs/configuration.md explains them.\n",
     );
     if !sets.is_empty() {
-        s.push_str("#\n# Migration sets found by `migcheck init`:\n");
-        for (kind, dir, n) in sets {
-            let _ = writeln!(s, "#   {:<14} {dir} ({n} files)", kind.as_str());
+        s.push_str("#\n# Migration sets found by `migcheck init` (the tool that applies each):\n");
+        for f in sets {
+            let _ = writeln!(s, "#   {:<19} {} ({} files)", f.tool.id(), f.dir, f.files);
         }
     }
     s.push_str(
-        "\n# Schemas the Data API (PostgREST) serves to clients: tables created in them need row\n\
-         # level security. Supabase serves `public` unless you expose more in the API settings.\n",
+        "\n# Schemas the Data API (PostgREST, Supabase) serves to clients: tables created in them\n\
+         # need row level security. Without this key, a set inside a Supabase project (a\n\
+         # `supabase/` folder with config.toml or migrations, at or above it) uses `[api] schemas`\n\
+         # of supabase/config.toml or [\"public\"], and any other set exposes nothing.\n",
     );
-    // Without a Supabase set, nothing says a Data API serves these tables: requiring RLS on
-    // every table would flag every CREATE TABLE of a Prisma, Drizzle or diesel project.
-    if sets.is_empty() || has(SetKind::Supabase) {
-        s.push_str("exposed_schemas = [\"public\"]\n");
-    } else {
-        s.push_str(
-            "# No Supabase migrations were found, so no schema is treated as exposed; list yours\n\
-             # here if clients reach the database through PostgREST or Supabase.\n\
-             exposed_schemas = []\n",
-        );
+    // The sets disagree (a monorepo with a Supabase app and a plain service): leave the key
+    // out so that each set keeps its own platform's default.
+    let mut defaults: Vec<(Vec<String>, String)> = sets
+        .iter()
+        .map(|f| (f.platform.default_exposed_schemas(), f.platform.why()))
+        .collect();
+    if defaults.is_empty() {
+        defaults.push((here.default_exposed_schemas(), here.why()));
     }
-    s.push_str("\n# Tables that may stay without row level security, as \"schema.table\".\n");
-    if has(SetKind::Prisma) {
-        s.push_str(
-            "# Prisma keeps its own bookkeeping table in `public`.\n\
-             allow_without_rls = [\"public._prisma_migrations\"]\n",
-        );
+    defaults.dedup_by(|a, b| a.0 == b.0);
+    let list = |v: &[String]| {
+        v.iter()
+            .map(|x| format!("\"{x}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let exposed: Vec<String> = if defaults.len() == 1 {
+        let (schemas, why) = &defaults[0];
+        let _ = writeln!(s, "# Chosen by `migcheck init`: {why}.");
+        if schemas.is_empty() {
+            s.push_str("# List schemas here if clients reach this database through PostgREST or Supabase.\n");
+        }
+        let _ = writeln!(s, "exposed_schemas = [{}]", list(schemas));
+        schemas.clone()
     } else {
+        s.push_str(
+            "# Not set by `migcheck init`: the sets found are on different platforms, so each keeps\n\
+             # its own default.\n\
+             # exposed_schemas = [\"public\"]\n",
+        );
+        Vec::new()
+    };
+    s.push_str("\n# Tables that may stay without row level security, as \"schema.table\".\n");
+    // The tools' own history tables hold no user data.
+    let mut bookkeeping: Vec<&str> = Vec::new();
+    for f in sets {
+        if let Some(h) = f.tool.history() {
+            let schema = h.table.split_once('.').map_or("public", |(s, _)| s);
+            if exposed.iter().any(|e| e == schema) && !bookkeeping.contains(&h.table) {
+                bookkeeping.push(h.table);
+            }
+        }
+    }
+    if bookkeeping.is_empty() {
         s.push_str("allow_without_rls = []\n");
+    } else {
+        s.push_str("# The migration tools keep their history here; it holds no user data.\n");
+        let quoted: Vec<String> = bookkeeping.iter().map(|t| format!("\"{t}\"")).collect();
+        let _ = writeln!(s, "allow_without_rls = [{}]", quoted.join(", "));
     }
     s.push_str(
         "\n# Files migcheck skips: globs relative to this file.\n\
          exclude = [\n",
     );
-    if has(SetKind::Supabase) {
+    if sets.iter().any(|f| f.tool.id() == "supabase") {
         s.push_str("  # \"supabase/seed.sql\",\n");
     }
     s.push_str(
@@ -152,31 +200,66 @@ mod tests {
     use super::*;
     use migcheck_core::config::Config;
 
+    fn found(tool: &str, dir: &str, platform: Platform) -> FoundSet {
+        FoundSet {
+            tool: migcheck_core::tool::by_id(tool).unwrap(),
+            dir: dir.into(),
+            files: 1,
+            platform,
+        }
+    }
+
+    fn parse(text: &str) -> Config {
+        Config::parse(Path::new("migcheck.toml"), "migcheck.toml", text, &|id| {
+            migcheck_core::rules::by_id(id).is_some()
+        })
+        .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
     #[test]
     fn the_written_config_is_valid() {
-        for sets in [
-            vec![],
-            vec![
-                (SetKind::Supabase, "supabase/migrations".to_string(), 3),
-                (SetKind::Prisma, "prisma/migrations".to_string(), 1),
+        let supabase = Platform {
+            supabase: Some(migcheck_core::platform::SupabaseProject {
+                dir: "supabase".into(),
+                config: None,
+                exposed_schemas: vec!["public".into()],
+                source: "`supabase` makes this a Supabase project".into(),
+            }),
+        };
+        let text = config_text(
+            &[
+                found("supabase", "supabase/migrations", supabase.clone()),
+                found("prisma", "prisma/migrations", supabase.clone()),
             ],
-        ] {
-            let text = config_text(&sets);
-            let cfg = Config::parse(Path::new("migcheck.toml"), "migcheck.toml", &text, &|id| {
-                migcheck_core::rules::by_id(id).is_some()
-            })
-            .unwrap_or_else(|e| panic!("{e}\n{text}"));
-            assert_eq!(cfg.exposed_schemas, ["public"]);
-        }
-        let prisma = config_text(&[(SetKind::Prisma, "prisma/migrations".into(), 1)]);
-        assert!(prisma.contains("public._prisma_migrations"));
-        let cfg = Config::parse(
-            Path::new("migcheck.toml"),
-            "migcheck.toml",
-            &prisma,
-            &|id| migcheck_core::rules::by_id(id).is_some(),
-        )
-        .unwrap();
+            &supabase,
+        );
+        let cfg = parse(&text);
+        assert_eq!(cfg.exposed_schemas, ["public"]);
+        assert!(cfg.exposed_schemas_configured);
+        assert!(
+            cfg.allowed_without_rls("public", "_prisma_migrations"),
+            "{text}"
+        );
+        assert!(cfg.allowed_without_rls("supabase_migrations", "schema_migrations") == false);
+
+        // Prisma on its own database: no Data API, so nothing is exposed.
+        let prisma = config_text(
+            &[found("prisma", "prisma/migrations", Platform::default())],
+            &Platform::default(),
+        );
+        let cfg = parse(&prisma);
         assert!(cfg.exposed_schemas.is_empty(), "{prisma}");
+        assert!(prisma.contains("no Supabase project"), "{prisma}");
+
+        // A monorepo mixing both: the key stays commented out.
+        let mixed = config_text(
+            &[
+                found("supabase", "web/supabase/migrations", supabase.clone()),
+                found("sqlx", "api/migrations", Platform::default()),
+            ],
+            &Platform::default(),
+        );
+        let cfg = parse(&mixed);
+        assert!(!cfg.exposed_schemas_configured, "{mixed}");
     }
 }

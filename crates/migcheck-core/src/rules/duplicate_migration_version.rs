@@ -24,9 +24,10 @@ impl Rule for DuplicateMigrationVersion {
             if matches!(u.migration.role, Role::Unapplied | Role::Repeatable) {
                 continue;
             }
-            // Compare numerically: `0002` and `2` are the same version.
+            // The tool decides which versions are the same: `0002` and `2` are one integer to
+            // sqlx or golang-migrate, two strings to the Supabase CLI.
             let key = (
-                v.split('.').map(|p| p.trim_start_matches('0')).collect::<Vec<_>>().join("."),
+                cx.set.tool.version_key(v),
                 u.migration.role == Role::Down,
             );
             if let Some(first) = seen.get(&key) {

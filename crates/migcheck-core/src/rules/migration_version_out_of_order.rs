@@ -1,7 +1,9 @@
 use std::cmp::Ordering;
 
 use super::{Hit, Rule, RuleMeta, SetCx};
-use crate::discover::{compare_versions as cmp_versions, Role};
+use crate::discover::Role;
+#[cfg(test)]
+use crate::discover::compare_versions as cmp_versions;
 
 pub struct MigrationVersionOutOfOrder;
 
@@ -12,7 +14,7 @@ static META: RuleMeta = rule_meta!(
     "A new migration whose version sorts before a migration already in the set"
 );
 
-/// Compares versions numerically, part by part (`2` = `0002`, `1.10` > `1.9`).
+/// Compares versions in the order the set's tool applies them (see [`crate::tool::Tool::order`]).
 impl Rule for MigrationVersionOutOfOrder {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -26,7 +28,7 @@ impl Rule for MigrationVersionOutOfOrder {
             .iter()
             .filter(|u| up(u.migration.role) && !u.migration.is_new)
             .filter_map(|u| u.migration.version.as_deref().map(|v| (v, u)))
-            .max_by(|a, b| cmp_versions(a.0, b.0))
+            .max_by(|a, b| cx.set.tool.order(&a.1.migration, &b.1.migration))
         else {
             return;
         };
@@ -37,7 +39,7 @@ impl Rule for MigrationVersionOutOfOrder {
             let Some(v) = u.migration.version.as_deref() else {
                 continue;
             };
-            if cmp_versions(v, latest.0) != Ordering::Less {
+            if cx.set.tool.order(&u.migration, &latest.1.migration) != Ordering::Less {
                 continue;
             }
             // Point at the first statement (the whole file is the problem).

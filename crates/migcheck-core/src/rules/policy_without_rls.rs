@@ -1,7 +1,6 @@
 use std::sync::Arc;
 
 use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
-use crate::discover::SetKind;
 use crate::effect::QualName;
 use crate::schema::SchemaState;
 
@@ -53,13 +52,13 @@ impl Rule for PolicyWithoutRls {
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
         // Plain files are independent migrations: each is judged on its own.
-        if cx.set.kind == SetKind::Plain {
+        if !cx.set.ordered {
             check(std::slice::from_ref(cx.unit), cx.state, Some(cx.unit.index), out);
         }
     }
 
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
-        if cx.set.kind != SetKind::Plain {
+        if cx.set.ordered {
             check(cx.units, cx.state, None, out);
         }
     }

@@ -2,7 +2,6 @@ use sqlparser::ast::{GrantObjects, Statement as Ast};
 
 use super::sql::grantee_roles;
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::discover::SetKind;
 use crate::effect::{ObjectKind, QualName};
 use crate::extract::qual;
 
@@ -32,7 +31,7 @@ impl Rule for RevokeFromClientRole {
         }
         // On Supabase the client roles hold their own grants: revoking from PUBLIC alone takes
         // nothing away from them.
-        let supabase = cx.set.kind == SetKind::Supabase;
+        let supabase = cx.set.platform.is_supabase();
         let roles: Vec<String> = grantee_roles(&r.grantees)
             .into_iter()
             .filter(|g| {

@@ -8,7 +8,7 @@ use sqlparser::ast::{
 
 use super::sql::{grantee_roles, tokens, Tok};
 use super::{Hit, Rule, RuleMeta, SetCx};
-use crate::discover::{Role, SetKind};
+use crate::discover::Role;
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
 
@@ -44,7 +44,7 @@ impl Rule for SecurityDefinerExposed {
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
         // On Supabase, default privileges grant EXECUTE on new functions to `anon` directly,
         // besides PUBLIC; elsewhere only PUBLIC has it.
-        let supabase = cx.set.kind == SetKind::Supabase;
+        let supabase = cx.set.platform.is_supabase();
         let (mut default_public, mut default_anon) = (true, supabase);
         let mut fns: BTreeMap<(String, String), Function> = BTreeMap::new();
         let key = |q: &QualName| {

@@ -2,91 +2,19 @@
 //!
 //! Two things put statements in a transaction: the migration tool (most tools wrap each file;
 //! some send the file as one script, which PostgreSQL runs as one implicit transaction when it
-//! holds more than one statement), and explicit `BEGIN` / `COMMIT` in the file. Rules about
+//! holds more than one statement; the tool module decides, see [`crate::tool`]), and explicit
+//! `BEGIN` / `COMMIT` in the file. Rules about
 //! `CONCURRENTLY`, enum values and lock duration ask these questions.
 
-use std::path::Path;
-
 use super::FileUnit;
-use crate::discover::{MigrationSet, SetKind};
+use crate::discover::MigrationSet;
 use crate::parse::Statement;
 
-/// How the tool runs a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Wrapping {
-    /// The tool opens a transaction around the whole file; the text says which tool and how to
-    /// opt out.
-    Tool(&'static str),
-    /// The tool sends the file as one script: one implicit transaction when it has more than
-    /// one statement.
-    Script(&'static str),
-    /// Each statement commits on its own unless the file says `BEGIN`.
-    None,
-}
+pub use crate::tool::Wrapping;
 
-impl Wrapping {
-    pub fn why(self) -> Option<&'static str> {
-        match self {
-            Wrapping::Tool(w) | Wrapping::Script(w) => Some(w),
-            Wrapping::None => None,
-        }
-    }
-}
-
-/// How the set's tool runs this file.
+/// How the set's tool runs this file (see [`crate::tool::Tool::wrapping`]).
 pub fn wrapping(set: &MigrationSet, unit: &FileUnit) -> Wrapping {
-    let text = &unit.source.text;
-    match set.kind {
-        SetKind::Supabase => Wrapping::Tool("the Supabase CLI applies each migration file in a transaction"),
-        SetKind::Drizzle => Wrapping::Tool("drizzle-kit applies migrations in a transaction"),
-        SetKind::Dbmate if dbmate_opts_out(text) => Wrapping::None,
-        SetKind::Dbmate => Wrapping::Tool(
-            "dbmate runs each migration in a transaction unless it starts with `-- migrate:up transaction:false`",
-        ),
-        SetKind::Versioned | SetKind::UpDown if sqlx_opts_out(text) => Wrapping::None,
-        SetKind::Versioned => Wrapping::Tool(
-            "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
-        ),
-        SetKind::Diesel if diesel_opts_out(&unit.migration.path) => Wrapping::None,
-        SetKind::Diesel => Wrapping::Tool(
-            "diesel runs each migration in a transaction unless its `metadata.toml` says `run_in_transaction = false`",
-        ),
-        SetKind::Prisma => Wrapping::Script(
-            "Prisma sends the migration file as one script, which PostgreSQL runs as a single transaction when it holds more than one statement",
-        ),
-        SetKind::UpDown => Wrapping::Script(
-            "the migration tool sends the file as one script, which PostgreSQL runs as a single transaction when it holds more than one statement",
-        ),
-        SetKind::Flyway => Wrapping::Script(
-            "Flyway runs a migration in a transaction unless every statement in it must run outside one",
-        ),
-        SetKind::Plain => Wrapping::None,
-    }
-}
-
-fn sqlx_opts_out(text: &str) -> bool {
-    text.lines()
-        .next()
-        .is_some_and(|l| l.trim() == "-- no-transaction")
-}
-
-fn dbmate_opts_out(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim();
-        l.starts_with("-- migrate:up") && l.contains("transaction:false")
-    })
-}
-
-fn diesel_opts_out(path: &Path) -> bool {
-    let Some(dir) = path.parent() else {
-        return false;
-    };
-    std::fs::read_to_string(dir.join("metadata.toml")).is_ok_and(|t| {
-        t.lines().any(|l| {
-            let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-            l == "run_in_transaction=false"
-        })
-    })
+    set.wrapping(&unit.migration, &unit.source.text)
 }
 
 /// Transaction control statements.

@@ -1,5 +1,5 @@
 use super::{Hit, Rule, RuleMeta, SetCx};
-use crate::discover::{Role, SetKind};
+use crate::discover::Role;
 
 pub struct UnappliedMigrationFile;
 
@@ -20,14 +20,7 @@ impl Rule for UnappliedMigrationFile {
             if u.migration.role != Role::Unapplied {
                 continue;
             }
-            let expected = match cx.set.kind {
-                SetKind::Supabase => "`<version>_<name>.sql` (digits, an underscore, a name)",
-                SetKind::Prisma => "`<timestamp>_<name>/migration.sql`",
-                SetKind::Diesel => "`<timestamp>_<name>/up.sql` and `down.sql`",
-                SetKind::Flyway => "`V<version>__<description>.sql`, `U<version>__...` or `R__...`",
-                SetKind::UpDown => "`<version>_<name>.up.sql` / `.down.sql`",
-                _ => "`<version>_<name>.sql`",
-            };
+            let expected = cx.set.tool.expected_names();
             let first_line = u.source.text.find('\n').unwrap_or(u.source.text.len());
             out.push(Hit {
                 file: u.source.clone(),
@@ -35,7 +28,7 @@ impl Rule for UnappliedMigrationFile {
                 message: format!(
                     "`{}` sits in a {} migrations folder but its name does not match {expected}, so the tool never applies it: whatever it contains silently does not happen (or someone runs it by hand, unreviewed)",
                     u.source.display,
-                    cx.set.kind.as_str()
+                    cx.set.tool.id()
                 ),
                 help: "Rename it to the tool's pattern if it is a migration, or move it out of the migrations folder (for example to `supabase/snippets/` or `docs/`) if it is a manual script.".into(),
             });

@@ -2,16 +2,17 @@
 
 use std::collections::HashMap;
 
-use migcheck_core::discover::{Role, SetKind};
+use migcheck_core::discover::Role;
 use migcheck_core::lint::LoadedSet;
 use migcheck_core::rules::{FileUnit, Hit};
+use migcheck_core::tool::{Applied, Tool};
 use tokio_postgres::error::ErrorPosition;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
 use super::plan::{plan_file, position_in_statement, token_at, FilePlan, TxControl};
 use super::trace::{Event, Existing, LockRow, Tracer};
 use crate::conn::PgError;
-use crate::verify::{display_table, quote_literal};
+use crate::verify::display_table;
 
 /// Rule ids of the findings replay produces.
 pub const REPLAY_FAILED: &str = "replay-failed";
@@ -29,18 +30,6 @@ const TRACE_SQL: &str = "SELECT l.relation::pg_catalog.int8, l.mode, c.relfileno
 FROM pg_catalog.pg_locks l LEFT JOIN pg_catalog.pg_class c ON c.oid = l.relation \
 WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted \
 AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())";
-
-/// Prisma's history table, as `prisma migrate` creates it.
-pub const PRISMA_HISTORY_SQL: &str = r#"CREATE TABLE IF NOT EXISTS public."_prisma_migrations" (
-    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
-    "checksum"              VARCHAR(64) NOT NULL,
-    "finished_at"           TIMESTAMPTZ,
-    "migration_name"        VARCHAR(255) NOT NULL,
-    "logs"                  TEXT,
-    "rolled_back_at"        TIMESTAMPTZ,
-    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
-    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
-)"#;
 
 /// What happened to one set.
 #[derive(Debug, Default)]
@@ -248,32 +237,27 @@ fn event_hit(
     }
 }
 
-/// The statement recording `unit` in the tool's history table, if the tool has one here.
-fn history_sql(kind: SetKind, unit: &FileUnit, plan: &FilePlan) -> Option<String> {
-    let version = unit.migration.version.as_deref()?;
-    match kind {
-        SetKind::Supabase => {
-            let stmts: Vec<String> = plan
-                .steps
-                .iter()
-                .map(|s| quote_literal(&unit.source.text[s.span.clone()]))
-                .collect();
-            Some(format!(
-                "INSERT INTO supabase_migrations.schema_migrations (version, name, statements) VALUES ({}, {}, ARRAY[{}]::pg_catalog.text[])",
-                quote_literal(version),
-                quote_literal(&unit.migration.name),
-                stmts.join(", ")
-            ))
-        }
-        SetKind::Prisma => Some(format!(
-            "INSERT INTO public.\"_prisma_migrations\" (id, checksum, finished_at, migration_name, started_at, applied_steps_count) \
-             VALUES (pg_catalog.md5(pg_catalog.random()::text || pg_catalog.clock_timestamp()::text)::uuid::text, \
-             pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to({}, 'UTF8')), 'hex'), pg_catalog.now(), {}, pg_catalog.now(), 1)",
-            quote_literal(&unit.source.text),
-            quote_literal(version)
-        )),
-        _ => None,
+/// The SQL the tool runs around `unit` in its history table (see
+/// [`migcheck_core::tool::History`]): `(before the file, after it)`; empty when the tool keeps
+/// no history or the file has no version.
+fn history_sql(tool: &dyn Tool, unit: &FileUnit, plan: &FilePlan) -> (String, String) {
+    let Some(h) = tool.history() else {
+        return Default::default();
+    };
+    if unit.migration.version.is_none() {
+        return Default::default();
     }
+    let statements: Vec<&str> = plan
+        .steps
+        .iter()
+        .map(|s| &unit.source.text[s.span.clone()])
+        .collect();
+    let a = Applied {
+        file: &unit.migration,
+        text: &unit.source.text,
+        statements: &statements,
+    };
+    (h.before.map(|f| f(&a)).unwrap_or_default(), (h.after)(&a))
 }
 
 /// Applies the set's migrations in order; stops at the first statement PostgreSQL rejects.
@@ -283,26 +267,27 @@ pub async fn run_set(
     loaded: &LoadedSet,
     server_major: u32,
 ) -> Result<SetRun, PgError> {
-    let kind = loaded.set.kind;
+    let tool = loaded.set.tool;
     let units: Vec<&FileUnit> = applied_units(loaded).collect();
     let mut run = SetRun {
         files: units.len(),
         ..SetRun::default()
     };
-    if kind == SetKind::Prisma {
+    if let Some(h) = tool.history() {
         client
-            .batch_execute(PRISMA_HISTORY_SQL)
+            .batch_execute(h.create)
             .await
-            .map_err(|e| fatal(&e, "creating _prisma_migrations"))?;
+            .map_err(|e| fatal(&e, &format!("creating {}", h.table)))?;
     }
     for (k, unit) in units.iter().enumerate() {
         let later = units.len() - k - 1;
         run.attempted.push(unit.index);
-        let plan = plan_file(&unit.source.text, &unit.parsed, kind, server_major);
+        let wrapping = loaded.set.wrapping(&unit.migration, &unit.source.text);
+        let plan = plan_file(&unit.source.text, &unit.parsed, wrapping, server_major);
         let ok = if plan.wrap {
-            run_wrapped(client, unit, &plan, kind, later, &mut run).await?
+            run_wrapped(client, unit, &plan, tool, later, &mut run).await?
         } else {
-            run_unwrapped(client, unit, &plan, kind, later, &mut run).await?
+            run_unwrapped(client, unit, &plan, tool, later, &mut run).await?
         };
         if !ok {
             run.stopped_at = Some(unit.source.display.clone());
@@ -333,11 +318,17 @@ async fn run_wrapped(
     client: &Client,
     unit: &FileUnit,
     plan: &FilePlan,
-    kind: SetKind,
+    tool: &dyn Tool,
     later: usize,
     run: &mut SetRun,
 ) -> Result<bool, PgError> {
-    let msgs = send(client, &format!("BEGIN;\n{SNAPSHOT_SQL}"))
+    let (before, after) = history_sql(tool, unit, plan);
+    let before = if before.is_empty() {
+        before
+    } else {
+        format!("{before};\n")
+    };
+    let msgs = send(client, &format!("BEGIN;\n{before}{SNAPSHOT_SQL}"))
         .await
         .map_err(|e| fatal(&e, "starting a migration"))?;
     let mut tracer = Tracer::new(snapshot(&msgs));
@@ -364,7 +355,7 @@ async fn run_wrapped(
             }
         }
     }
-    let mut finish = history_sql(kind, unit, plan).unwrap_or_default();
+    let mut finish = after;
     finish.push_str(";\nCOMMIT");
     if let Err(e) = send(client, &finish).await {
         let span = plan.steps.last().map_or(0..0, |s| s.span.clone());
@@ -387,10 +378,30 @@ async fn run_unwrapped(
     client: &Client,
     unit: &FileUnit,
     plan: &FilePlan,
-    kind: SetKind,
+    tool: &dyn Tool,
     later: usize,
     run: &mut SetRun,
 ) -> Result<bool, PgError> {
+    let (before, after) = history_sql(tool, unit, plan);
+    if !before.is_empty() {
+        if let Err(e) = send(client, &before).await {
+            let span = plan.steps.first().map_or(0..0, |s| s.span.clone());
+            return match rejected(
+                &e,
+                unit,
+                span,
+                0,
+                later,
+                Some("when recording the migration"),
+            ) {
+                Failure::Rejected(hit) => {
+                    run.hits.push((REPLAY_FAILED, hit));
+                    Ok(false)
+                }
+                Failure::Fatal(f) => Err(f),
+            };
+        }
+    }
     let msgs = send(client, SNAPSHOT_SQL)
         .await
         .map_err(|e| fatal(&e, "reading the catalog"))?;
@@ -464,8 +475,8 @@ async fn run_unwrapped(
             .await
             .map_err(|e| fatal(&e, "committing"))?;
     }
-    if let Some(h) = history_sql(kind, unit, plan) {
-        if let Err(e) = send(client, &h).await {
+    if !after.is_empty() {
+        if let Err(e) = send(client, &after).await {
             let span = plan.steps.last().map_or(0..0, |s| s.span.clone());
             return match rejected(
                 &e,

@@ -8,7 +8,7 @@
 //!    cannot run in one; statement by statement otherwise. Each statement's exact text is sent
 //!    with the simple query protocol, followed in the same message by the lock trace query
 //!    (see [`trace`]): one round trip per statement. The migration is recorded in the tool's
-//!    history table (Supabase, Prisma).
+//!    history table as the tool does (see `migcheck_core::tool`).
 //! 4. A rejected statement becomes a `replay-failed` finding at the position PostgreSQL names;
 //!    replay of that set stops there. Locks that block reads or writes on tables that existed
 //!    before the file started are `replay-lock` findings, rewrites `replay-table-rewrite`.
@@ -26,7 +26,6 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use migcheck_core::discover::SetKind;
 use migcheck_core::expect;
 use migcheck_core::finding::{Finding, Severity};
 use migcheck_core::lint::{self, ConfigCache, InputError, LoadedSet, Report};
@@ -59,7 +58,8 @@ pub struct ReplayOptions {
 /// One set's replay.
 #[derive(Debug)]
 pub struct SetOutcome {
-    pub kind: SetKind,
+    /// The tool that applies the set.
+    pub tool: &'static dyn migcheck_core::tool::Tool,
     /// The set directory, as shown to users.
     pub dir: String,
     /// The database it was replayed into.
@@ -301,22 +301,23 @@ async fn replay_sets(
     let mut outcomes = Vec::new();
     for (i, loaded) in sets.iter().enumerate() {
         let began = Instant::now();
-        let kind = loaded.set.kind;
-        let database = format!("replay_{}_{}", i + 1, kind.as_str().replace('-', "_"));
+        let tool = loaded.set.tool;
+        let database = format!("replay_{}_{}", i + 1, tool.id().replace('-', "_"));
         admin
             .batch_execute(&format!("CREATE DATABASE {database}"))
             .await
             .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
         let client = connect(&cfg.with_dbname(&database)).await?;
-        if kind == SetKind::Supabase {
+        // The Supabase platform (roles, `auth`, ...) serves every set of a Supabase project.
+        if loaded.set.platform.is_supabase() {
             apply_supabase_baseline(&client).await?;
         }
         let run = exec::run_set(&client, loaded, major).await?;
         let verify = if run.stopped_at.is_none() {
             let mut exp = expect::from_replayed_set(loaded);
-            if kind == SetKind::Prisma {
-                exp.allow_without_rls
-                    .push("public._prisma_migrations".to_string());
+            // The tool's own history table is not the user's: it needs no RLS.
+            if let Some(h) = tool.history() {
+                exp.allow_without_rls.push(h.table.to_string());
             }
             let opts = VerifyOptions {
                 all: true,
@@ -329,7 +330,7 @@ async fn replay_sets(
             None
         };
         outcomes.push(SetOutcome {
-            kind,
+            tool,
             dir: migcheck_core::source::display_path(&loaded.set.dir),
             database,
             files: run.files,

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use migcheck_core::discover::SetKind;
 use migcheck_core::parse::ParsedFile;
+use migcheck_core::tool::Wrapping;
 
 /// A statement's effect on the session's transaction state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,8 +44,15 @@ pub struct FilePlan {
 
 /// Plans a file: the statements to send (top level, forward; `DO` blocks whole, their inner
 /// statements are analysis-only; rollback sections skipped) and whether to wrap the file in a
-/// transaction, as its tool does.
-pub fn plan_file(text: &str, parsed: &ParsedFile, kind: SetKind, server_major: u32) -> FilePlan {
+/// transaction, as its tool does (`wrapping`, from the set's tool module): a tool that opens a
+/// transaction gets one; a tool that sends the file as one script gets PostgreSQL's implicit
+/// transaction when the file holds more than one statement; a plain file gets none.
+pub fn plan_file(
+    text: &str,
+    parsed: &ParsedFile,
+    wrapping: Wrapping,
+    server_major: u32,
+) -> FilePlan {
     let steps: Vec<Step> = parsed
         .statements
         .iter()
@@ -60,11 +67,14 @@ pub fn plan_file(text: &str, parsed: &ParsedFile, kind: SetKind, server_major: u
             }
         })
         .collect();
+    let wraps = match wrapping {
+        Wrapping::Tool(_) => true,
+        Wrapping::Script(_) => steps.len() > 1,
+        Wrapping::None => false,
+    };
     let mut unwrapped_because = None;
-    if kind.wraps_in_transaction() {
-        if let Some(d) = no_transaction_directive(text, parsed) {
-            unwrapped_because = Some(format!("the file says `{d}`"));
-        } else if let Some(s) = steps.iter().find(|s| s.tx != TxControl::None) {
+    if wraps {
+        if let Some(s) = steps.iter().find(|s| s.tx != TxControl::None) {
             unwrapped_because = Some(format!(
                 "the file controls its own transactions ({})",
                 first_words(&s.head, 2)
@@ -77,7 +87,7 @@ pub fn plan_file(text: &str, parsed: &ParsedFile, kind: SetKind, server_major: u
         }
     }
     FilePlan {
-        wrap: kind.wraps_in_transaction() && unwrapped_because.is_none(),
+        wrap: wraps && unwrapped_because.is_none(),
         unwrapped_because,
         steps,
     }
@@ -85,25 +95,6 @@ pub fn plan_file(text: &str, parsed: &ParsedFile, kind: SetKind, server_major: u
 
 fn first_words(head: &str, n: usize) -> String {
     head.split(' ').take(n).collect::<Vec<_>>().join(" ")
-}
-
-/// sqlx's `-- no-transaction` (first line) and dbmate's `-- migrate:up transaction:false`.
-fn no_transaction_directive(text: &str, parsed: &ParsedFile) -> Option<&'static str> {
-    let text = text.trim_start_matches('\u{feff}');
-    if text.starts_with("-- no-transaction") {
-        return Some("-- no-transaction");
-    }
-    let dbmate = parsed.comments.iter().any(|c| {
-        let body = text_of(text, &c.body);
-        body.trim_start().starts_with("migrate:up")
-            && body.split_whitespace().any(|w| w == "transaction:false")
-    });
-    dbmate.then_some("-- migrate:up transaction:false")
-}
-
-fn text_of<'a>(text: &'a str, r: &Range<usize>) -> &'a str {
-    // Comment ranges come from the untrimmed text; a BOM shifts nothing that matters here.
-    text.get(r.clone()).unwrap_or("")
 }
 
 /// Classifies transaction control statements by their leading keywords.
@@ -264,21 +255,31 @@ mod tests {
     use super::*;
     use migcheck_core::parse::parse_file;
 
-    fn plan(sql: &str, kind: SetKind) -> FilePlan {
-        plan_file(sql, &parse_file(sql), kind, 15)
+    /// Plans `sql` as the tool `tool` (a tool module id) would run it.
+    fn plan(sql: &str, tool: &str) -> FilePlan {
+        let tool = migcheck_core::tool::by_id(tool).unwrap();
+        let file = migcheck_core::discover::MigrationFile {
+            path: "m/1_x.sql".into(),
+            version: Some("1".into()),
+            name: "x".into(),
+            role: migcheck_core::discover::Role::Up,
+            reported: true,
+            is_new: false,
+        };
+        plan_file(sql, &parse_file(sql), tool.wrapping(&file, sql), 15)
     }
 
     #[test]
     fn wrapped_unless_the_file_cannot_run_in_a_transaction() {
         let p = plan(
             "create table t (id int);\ncreate index i on t (id);",
-            SetKind::Supabase,
+            "supabase",
         );
         assert!(p.wrap);
         assert_eq!(p.steps.len(), 2);
         let p = plan(
             "create table t (id int);\ncreate index concurrently i on t (id);",
-            SetKind::Supabase,
+            "supabase",
         );
         assert!(!p.wrap);
         assert_eq!(
@@ -286,38 +287,51 @@ mod tests {
             Some("CREATE INDEX CONCURRENTLY cannot run inside a transaction")
         );
         assert!(p.steps[0].in_transaction_ok && !p.steps[1].in_transaction_ok);
-        let p = plan("begin;\ncreate table t (id int);\ncommit;", SetKind::Prisma);
+        let p = plan("begin;\ncreate table t (id int);\ncommit;", "prisma");
         assert!(!p.wrap);
         assert_eq!(p.steps[0].tx, TxControl::Begin);
         assert_eq!(p.steps[2].tx, TxControl::End);
-        let p = plan(
-            "-- no-transaction\ncreate table t (id int);",
-            SetKind::Versioned,
-        );
+        let p = plan("-- no-transaction\ncreate table t (id int);", "sqlx");
         assert!(!p.wrap);
         let p = plan(
             "-- migrate:up transaction:false\ncreate table t (id int);\n-- migrate:down\ndrop table t;",
-            SetKind::Dbmate,
+            "dbmate",
         );
         assert!(!p.wrap);
         assert_eq!(p.steps.len(), 1, "down section skipped");
-        // Tools that never wrap.
-        assert!(!plan("create table t (id int);", SetKind::Plain).wrap);
-        // The word in a string or comment does not count; REFRESH ... CONCURRENTLY runs in one.
-        assert!(plan("select 'concurrently'; -- concurrently", SetKind::Supabase).wrap);
+        // Tools that never wrap; a one-statement script gets no implicit transaction.
+        assert!(!plan("create table t (id int);", "plain").wrap);
+        assert!(!plan("create table t (id int);", "golang-migrate").wrap);
         assert!(
             plan(
-                "refresh materialized view concurrently m;",
-                SetKind::Supabase
+                "create table t (id int); create table u (id int);",
+                "golang-migrate"
             )
             .wrap
         );
+        assert!(
+            !plan(
+                "-- +goose Up\n-- +goose NO TRANSACTION\ncreate table t (id int);",
+                "goose"
+            )
+            .wrap
+        );
+        assert!(
+            !plan(
+                "-- postgres-migrations disable-transaction\ncreate table t (id int);",
+                "postgres-migrations"
+            )
+            .wrap
+        );
+        // The word in a string or comment does not count; REFRESH ... CONCURRENTLY runs in one.
+        assert!(plan("select 'concurrently'; -- concurrently", "supabase").wrap);
+        assert!(plan("refresh materialized view concurrently m;", "supabase").wrap);
     }
 
     #[test]
     fn do_blocks_are_sent_whole() {
         let sql = "do $$ begin alter table t add column c int; end $$;\nselect 1;";
-        let p = plan(sql, SetKind::Supabase);
+        let p = plan(sql, "supabase");
         assert_eq!(p.steps.len(), 2);
         assert!(sql[p.steps[0].span.clone()].starts_with("do $$"));
         assert!(sql[p.steps[0].span.clone()].ends_with("$$;"));

@@ -1,0 +1,5 @@
+-- migrate:up
+create index concurrently jobs_state_idx on jobs (state);
+
+-- migrate:down
+drop index jobs_state_idx;

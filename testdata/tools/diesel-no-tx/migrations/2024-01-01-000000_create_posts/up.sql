@@ -1,0 +1,1 @@
+create table posts (id bigint primary key, title text);

@@ -1,0 +1,1 @@
+drop index posts_title_idx;

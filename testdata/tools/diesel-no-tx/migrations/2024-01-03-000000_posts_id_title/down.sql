@@ -1,0 +1,1 @@
+drop index posts_id_title_idx;

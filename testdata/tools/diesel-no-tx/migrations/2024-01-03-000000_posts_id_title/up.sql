@@ -1,0 +1,1 @@
+create index concurrently posts_id_title_idx on posts (id, title);

@@ -1,0 +1,1 @@
+create table carts (id bigint primary key, owner text);

@@ -1,0 +1,1 @@
+create index concurrently carts_owner_idx on carts (owner);

@@ -1,0 +1,1 @@
+create index concurrently items_sku_idx on items (sku);
