@@ -240,7 +240,7 @@ mod tests {
             cfg.allowed_without_rls("public", "_prisma_migrations"),
             "{text}"
         );
-        assert!(cfg.allowed_without_rls("supabase_migrations", "schema_migrations") == false);
+        assert!(!cfg.allowed_without_rls("supabase_migrations", "schema_migrations"));
 
         // Prisma on its own database: no Data API, so nothing is exposed.
         let prisma = config_text(
