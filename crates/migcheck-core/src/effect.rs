@@ -219,6 +219,25 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
+    /// The declared types of columns (`CREATE TABLE`, `ADD COLUMN`): column → type name, its
+    /// last part folded, without array brackets (`public."Plan"[]` → `Plan`).
+    ColumnTypes {
+        table: QualName,
+        columns: Vec<(String, String)>,
+    },
+}
+
+/// The name of a declared type as [`Effect::ColumnTypes`] keeps it.
+pub fn type_key(data_type: &str) -> String {
+    let t = data_type.trim().trim_end_matches("[]").trim();
+    let last = match t.rfind("\".") {
+        Some(i) if t.ends_with('"') => &t[i + 2..],
+        _ => t.rsplit('.').next().unwrap_or(t),
+    };
+    match last.strip_prefix('"').and_then(|l| l.strip_suffix('"')) {
+        Some(q) => q.replace("\"\"", "\""),
+        None => last.to_lowercase(),
+    }
 }
 
 #[cfg(test)]

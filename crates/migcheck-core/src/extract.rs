@@ -5,7 +5,7 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableFactor,
 };
 
-use crate::effect::{truncate_identifier, Effect, ObjectKind, QualName};
+use crate::effect::{truncate_identifier, type_key, Effect, ObjectKind, QualName};
 
 /// Folds an identifier as PostgreSQL does.
 pub fn fold(id: &Ident) -> String {
@@ -49,10 +49,20 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
         }
         // A temporary table lives for the session only: it is never part of the schema.
         Statement::CreateTable(ct) if ct.temporary => {}
-        Statement::CreateTable(ct) => out.push(Effect::CreateTable {
-            table: qual(&ct.name),
-            columns: ct.columns.iter().map(|c| fold(&c.name)).collect(),
-        }),
+        Statement::CreateTable(ct) => {
+            out.push(Effect::CreateTable {
+                table: qual(&ct.name),
+                columns: ct.columns.iter().map(|c| fold(&c.name)).collect(),
+            });
+            out.push(Effect::ColumnTypes {
+                table: qual(&ct.name),
+                columns: ct
+                    .columns
+                    .iter()
+                    .map(|c| (fold(&c.name), type_key(&c.data_type.to_string())))
+                    .collect(),
+            });
+        }
         Statement::CreateIndex(ci) => {
             if let Some(n) = &ci.name {
                 let mut name = qual(n);
@@ -77,6 +87,11 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
         Statement::CreateFunction(f) => out.push(Effect::CreateObject {
             kind: ObjectKind::Function,
             name: qual(&f.name),
+            on: None,
+        }),
+        Statement::CreateProcedure { name, .. } => out.push(Effect::CreateObject {
+            kind: ObjectKind::Procedure,
+            name: qual(name),
             on: None,
         }),
         Statement::CreateType { name, .. } => out.push(Effect::CreateObject {
@@ -340,10 +355,19 @@ fn alter_table_op(table: &QualName, op: &AlterTableOperation, out: &mut Vec<Effe
                 });
             }
         }
-        AlterTableOperation::AddColumn { column_def, .. } => out.push(Effect::AddColumn {
-            table: table.clone(),
-            column: fold(&column_def.name),
-        }),
+        AlterTableOperation::AddColumn { column_def, .. } => {
+            out.push(Effect::AddColumn {
+                table: table.clone(),
+                column: fold(&column_def.name),
+            });
+            out.push(Effect::ColumnTypes {
+                table: table.clone(),
+                columns: vec![(
+                    fold(&column_def.name),
+                    type_key(&column_def.data_type.to_string()),
+                )],
+            });
+        }
         AlterTableOperation::DropColumn { column_names, .. } => {
             for c in column_names {
                 out.push(Effect::DropColumn {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod deploy;
 pub mod deploy_files;
 pub mod discover;
+pub mod dynamic;
 pub mod effect;
 pub mod expect;
 pub mod extract;

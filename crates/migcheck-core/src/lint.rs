@@ -287,6 +287,10 @@ fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
                 state,
                 config,
             };
+            // `create table if not exists` of a table that exists changes nothing.
+            if cx.is_noop() {
+                return;
+            }
             for rule in rules::ALL {
                 rule.check_statement(&cx, &mut buf);
                 hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
@@ -496,6 +500,15 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
         for s in &mut sets {
             for u in &mut s.units {
                 u.migration.is_new = added.contains(&canonical(&u.migration.path));
+            }
+        }
+    }
+    // With a list of files to report (`--changed-since`), the other files of a set are context:
+    // rules that ask whether a later migration ships with this one read `reported`.
+    if let Some(only) = only {
+        for s in &mut sets {
+            for u in &mut s.units {
+                u.migration.reported = only.contains(&canonical(&u.migration.path));
             }
         }
     }

@@ -78,6 +78,7 @@ pub fn parse_file(text: &str) -> ParsedFile {
             .map(|p| p.message.clone());
         parse_statement(text, raw.span, problem, false, &mut out);
     }
+    run_called_functions(text, &mut out);
     if let Some(d) = down_from {
         for s in &mut out {
             s.rollback = s.span.start >= d;
@@ -111,12 +112,19 @@ fn parse_statement(
                 head,
             });
             let base = span.start + body.start;
-            for inner in split_plpgsql(&sql[body]) {
-                parse_statement(text, base + inner.start..base + inner.end, None, true, out);
+            for (inner, dynamic) in split_plpgsql(&sql[body]) {
+                let inner = base + inner.start..base + inner.end;
+                match dynamic {
+                    None => parse_statement(text, inner, None, true, out),
+                    Some(sql) => parse_dynamic(&sql, inner, out),
+                }
             }
             return;
         }
     }
+    // Go template actions (`{{ .Schema }}`) are read as names.
+    let filled = crate::dynamic::fill_templates(sql);
+    let sql = filled.as_deref().unwrap_or(sql);
     let (ast, unparsed) = match split_problem {
         Some(p) => (None, Some(p)),
         None => match parse_one(sql) {
@@ -141,6 +149,78 @@ fn parse_statement(
         in_do_block,
         rollback: false,
         head,
+    });
+}
+
+/// A plpgsql function the migration creates and then calls itself (`select f();`, `call f()`)
+/// runs during the migration, like a `DO` block: the statements of its body (and the SQL it runs
+/// with `EXECUTE` of a constant) are analysed as if they stood right after the first call, with
+/// their spans in the body. Functions the migration only creates are never looked into.
+fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
+    let mut i = 0;
+    while i < out.len() {
+        let Some(ast::Statement::CreateFunction(f)) = out[i].ast.as_deref() else {
+            i += 1;
+            continue;
+        };
+        let name = crate::extract::qual(&f.name).name;
+        let span = out[i].span.clone();
+        let sql = &text[span.clone()];
+        let call = out[i + 1..].iter().position(|s| {
+            !s.in_do_block
+                && (s.head.starts_with("SELECT") || s.head.starts_with("CALL"))
+                && calls(&text[s.span.clone()], &name)
+        });
+        let (Some(call), Some(body)) = (call, do_body(sql)) else {
+            i += 1;
+            continue;
+        };
+        let mut inner = Vec::new();
+        let base = span.start + body.start;
+        for (r, dynamic) in split_plpgsql(&sql[body]) {
+            let r = base + r.start..base + r.end;
+            match dynamic {
+                None => parse_statement(text, r, None, true, &mut inner),
+                Some(sql) => parse_dynamic(&sql, r, &mut inner),
+            }
+        }
+        let at = i + 1 + call + 1;
+        out.splice(at..at, inner);
+        i += 1;
+    }
+}
+
+/// True when the statement calls the function `name` (`name(` as a word, outside strings).
+fn calls(stmt: &str, name: &str) -> bool {
+    use crate::fallback::Tok;
+    let toks = crate::fallback::tokens(stmt);
+    toks.windows(2).any(|w| {
+        matches!(&w[0], Tok::Word(_, n) | Tok::Quoted(n) if n == name) && w[1] == Tok::LParen
+    })
+}
+
+/// A statement a `DO` block runs with `EXECUTE` of a constant: parsed from the constant's text,
+/// reported at the `EXECUTE` (its span in the file).
+fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
+    let (ast, unparsed) = match parse_one(sql) {
+        Ok(ast) => (Some(ast), None),
+        Err(e) => (None, Some(e)),
+    };
+    let effects = match &ast {
+        Some(a) => crate::extract::effects(a),
+        None => crate::fallback::effects(sql),
+    };
+    let ast = ast
+        .filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)))
+        .map(Box::new);
+    out.push(Statement {
+        span,
+        ast,
+        unparsed,
+        effects,
+        in_do_block: true,
+        rollback: false,
+        head: head_words(sql),
     });
 }
 
@@ -224,15 +304,19 @@ const CONTROL: &[&str] = &[
 
 /// Splits a plpgsql body into the SQL statements it runs, skipping control structure
 /// (`IF ... THEN`, `BEGIN`, `END IF`, `EXCEPTION WHEN ... THEN`) and plpgsql-only statements
-/// (`RAISE`, `PERFORM`, assignments, `EXECUTE` of dynamic strings).
-fn split_plpgsql(body: &str) -> Vec<Range<usize>> {
+/// (`RAISE`, `PERFORM`, assignments, `EXECUTE` of strings built from variables). `EXECUTE` of a
+/// constant (or `format` of one) comes with the SQL it runs.
+fn split_plpgsql(body: &str) -> Vec<(Range<usize>, Option<String>)> {
     let mut out = Vec::new();
     for raw in split(body).statements {
         let text = &body[raw.span.clone()];
-        let Some(start) = sql_start(text) else {
-            continue;
-        };
-        out.push(raw.span.start + start..raw.span.end);
+        if let Some(start) = sql_start(text) {
+            out.push((raw.span.start + start..raw.span.end, None));
+        } else if let Some(sql) = crate::dynamic::executed_sql(text) {
+            // Reported at the `EXECUTE` word, after any control words before it.
+            let at = text.to_ascii_lowercase().find("execute").unwrap_or(0);
+            out.push((raw.span.start + at..raw.span.end, Some(sql)));
+        }
     }
     out
 }
@@ -344,6 +428,33 @@ mod tests {
             .effects
             .iter()
             .any(|e| matches!(e, Effect::DropTable { .. })));
+    }
+
+    #[test]
+    fn functions_the_migration_calls_are_analysed() {
+        let sql = "create function tmp_fix() returns void language plpgsql as $$\nbegin\n  execute 'drop table old_t';\n  alter table t drop column c;\nend\n$$;\nselect tmp_fix();\ndrop function tmp_fix();\n";
+        let f = parse_file(sql);
+        let heads: Vec<_> = f.statements.iter().map(|s| s.head.as_str()).collect();
+        assert_eq!(
+            heads,
+            [
+                "CREATE FUNCTION TMP_FIX",
+                "SELECT TMP_FIX",
+                "DROP TABLE OLD_T",
+                "ALTER TABLE T",
+                "DROP FUNCTION TMP_FIX"
+            ],
+            "{:?}",
+            f.statements
+        );
+        assert!(matches!(
+            f.statements[2].effects[0],
+            Effect::DropTable { .. }
+        ));
+        assert_eq!(
+            &sql[f.statements[3].span.clone()],
+            "alter table t drop column c;"
+        );
     }
 
     #[test]

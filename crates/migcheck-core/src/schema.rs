@@ -34,6 +34,8 @@ pub struct TableInfo {
     pub rls_enabled: Option<Origin>,
     /// Where a column was created, when that was in the set.
     pub column_created: HashMap<String, usize>,
+    /// Declared column types, when the set declared them (see [`crate::effect::type_key`]).
+    pub column_types: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -140,6 +142,23 @@ impl SchemaState {
         }
     }
 
+    /// True when the object exists at this point of the set: some migration created it (or,
+    /// for a policy, created it on a table) and nothing dropped it since. Functions and
+    /// procedures share one namespace.
+    pub fn object_exists(&self, kind: ObjectKind, name: &QualName, on: Option<&QualName>) -> bool {
+        match kind {
+            ObjectKind::Policy => on
+                .and_then(|t| self.table(t))
+                .is_some_and(|t| t.policies.contains_key(&name.name)),
+            ObjectKind::Function | ObjectKind::Procedure => {
+                [ObjectKind::Function, ObjectKind::Procedure]
+                    .into_iter()
+                    .any(|k| self.objects.contains_key(&self.resolve_object(k, name)))
+            }
+            _ => self.objects.contains_key(&self.resolve_object(kind, name)),
+        }
+    }
+
     pub fn schema_created_in(&self, schema: &str, file: usize) -> bool {
         self.schema_created.get(schema) == Some(&file)
     }
@@ -209,6 +228,9 @@ impl SchemaState {
                         if c == from {
                             *c = to.clone();
                         }
+                    }
+                    if let Some(ty) = t.column_types.remove(from) {
+                        t.column_types.insert(to.clone(), ty);
                     }
                 }
             }
@@ -283,11 +305,30 @@ impl SchemaState {
                     schemas.clone()
                 };
             }
+            Effect::ColumnTypes { table, columns } => {
+                let key = self.resolve_table(table);
+                if let Some(t) = self.tables.get_mut(&key) {
+                    for (c, ty) in columns {
+                        t.column_types
+                            .entry(c.clone())
+                            .or_insert_with(|| ty.clone());
+                    }
+                }
+            }
+            Effect::ColumnTypeChange {
+                table,
+                column,
+                to_type,
+            } => {
+                if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
+                    t.column_types
+                        .insert(column.clone(), crate::effect::type_key(to_type));
+                }
+            }
             Effect::Truncate { .. }
             | Effect::DeleteAllRows { .. }
             | Effect::RenameObject { .. }
-            | Effect::SetSchema { .. }
-            | Effect::ColumnTypeChange { .. } => {}
+            | Effect::SetSchema { .. } => {}
         }
     }
 

@@ -211,3 +211,19 @@ fn ctrl_c_stops_and_removes_the_server() {
         "postgres {pg} still runs"
     );
 }
+
+/// Issue 12 item 8: replay writes golang-migrate's `schema_migrations (version bigint, dirty
+/// boolean)` as golang-migrate/migrate `database/postgres/postgres.go` `SetVersion` does (one
+/// row, dirty while the file runs), so a migration that alters the table applies, and verify
+/// reads it back.
+#[test]
+fn golang_migrate_history_is_written_the_way_the_tool_does() {
+    let o = migcheck(&["replay", "testdata/tools/golang-migrate-history"]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    assert!(out.contains("golang-migrate"), "{out}");
+    assert!(
+        out.contains("2_history_note: recorded in public.schema_migrations"),
+        "{out}"
+    );
+}

@@ -173,3 +173,15 @@ fn server_that_is_down_is_exit_2() {
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(shown.contains("refused"), "{shown}");
 }
+
+/// Issue 12 item 1: the Supabase CLI applies `20240101000000_create.sql` before
+/// `20240101_alter.sql` (file-name order, supabase/cli `pkg/migration/list.go`
+/// `ListLocalMigrations`), so `public.a` is expected and an empty database fails verify.
+#[test]
+fn supabase_file_name_order_keeps_the_table_expected_on_an_empty_database() {
+    let server = ThrowawayServer::start(ServerOptions::default()).expect("server starts");
+    let out = verify(&["testdata/tools/supabase-order"], &server.superuser_url());
+    let shown = text(&out).replace(&server.port().to_string(), "PORT");
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(shown.contains("public.a"), "{shown}");
+}

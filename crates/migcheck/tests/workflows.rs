@@ -290,6 +290,52 @@ fn changed_since_reports_a_new_migration_older_than_the_set_but_not_an_edited_on
 }
 
 #[test]
+fn changed_since_counts_a_later_rls_migration_only_when_it_is_part_of_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = root.join("supabase/migrations");
+    git(root, &["init", "-q", "-b", "main"]);
+    write(&m.join("20250101000000_init.sql"), "create table public.base (id int primary key);\nalter table public.base enable row level security;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    let create = "create table public.notes (id int primary key);\n";
+    write(&m.join("20250102000000_notes.sql"), create);
+    write(
+        &m.join("20250103000000_notes_rls.sql"),
+        "alter table public.notes enable row level security;\n",
+    );
+    // Both files are the change: the set ends protected.
+    let args = ["check", "--changed-since", "main", "--format", "json"];
+    let out = migcheck(root, &args);
+    assert!(hits_of(&out, "missing-rls").is_empty(), "{}", stdout(&out));
+    // The RLS migration is already on main; the change edits the one that creates the table.
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "notes"]);
+    write(
+        &m.join("20250102000000_notes.sql"),
+        &format!("{create}-- edited\n"),
+    );
+    let out = migcheck(
+        root,
+        &["check", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(
+        hits_of(&out, "missing-rls"),
+        [(
+            "supabase/migrations/20250102000000_notes.sql".to_string(),
+            1
+        )],
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("20250103000000_notes_rls.sql` enables it later, but that migration is not part of this change"), "{}", stdout(&out));
+    // A whole-set run sees both files.
+    let out = migcheck(root, &["check", "--format", "json"]);
+    assert!(hits_of(&out, "missing-rls").is_empty(), "{}", stdout(&out));
+}
+
+#[test]
 fn changed_since_with_nothing_changed_is_clean() {
     let dir = repo_with_branch();
     std::fs::remove_file(
@@ -325,4 +371,46 @@ fn changed_since_errors_exit_2_with_a_reason() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Issue 10 §3: `init` writes the exposed schemas it chose, with a comment saying why: `[api]
+/// schemas` of supabase/config.toml in a Supabase project, none for Prisma on its own.
+#[test]
+fn init_writes_the_exposed_schemas_it_chose() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("supabase/config.toml"),
+        "[api]\nschemas = [\"api\", \"graphql_public\"]\n",
+    );
+    write(
+        &dir.path()
+            .join("supabase/migrations/20250101000000_init.sql"),
+        "create table api.t (id int);\n",
+    );
+    let o = migcheck(dir.path(), &["init", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let cfg = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
+    assert!(
+        cfg.contains("exposed_schemas = [\"api\", \"graphql_public\"]"),
+        "{cfg}"
+    );
+    assert!(
+        cfg.contains("`[api] schemas` lists the schemas the Data API serves"),
+        "{cfg}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path()
+            .join("prisma/migrations/20250101000000_init/migration.sql"),
+        "CREATE TABLE \"T\" (id int);\n",
+    );
+    let o = migcheck(dir.path(), &["init", "."]);
+    assert_eq!(o.status.code(), Some(0));
+    let cfg = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
+    assert!(cfg.contains("exposed_schemas = []"), "{cfg}");
+    assert!(cfg.contains("no Supabase project"), "{cfg}");
+    // And `check` agrees: no RLS finding for Prisma on its own database.
+    let o = migcheck(dir.path(), &["check", "."]);
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("missing-rls"));
 }

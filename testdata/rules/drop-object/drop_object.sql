@@ -19,7 +19,11 @@ drop index orders_created_idx;
 -- CONCURRENTLY avoids the lock but not the loss of the index; sqlparser cannot read it yet, so
 -- migcheck also says it only checked the statement at the token level.
 -- expect: drop-object, unparsed-statement
-drop index concurrently if exists orders_status_idx;
+drop index concurrently orders_status_idx;
+
+-- IF EXISTS of an index no migration created: usually defensive, a warning of its own.
+-- expect: drop-object-if-exists, unparsed-statement
+drop index concurrently if exists orders_total_idx;
 
 -- expect: drop-object
 drop trigger set_updated_at on public.orders;

@@ -18,3 +18,12 @@ drop policy "owners manage projects" on public.projects;
 create policy "admins manage projects" on public.projects
   for all to authenticated
   using ((select auth.jwt() ->> 'role') = 'admin');
+
+-- Dropped and added again in one statement: a replacement.
+alter table public.tasks drop constraint tasks_title_check,
+  add constraint tasks_title_check check (length(title) < 200) not valid;
+
+-- Dropped in one statement and added under another name: the old one is gone.
+-- expect: drop-object
+alter table public.tasks drop constraint tasks_due_check,
+  add constraint tasks_due_at_check check (due_at > created_at) not valid;

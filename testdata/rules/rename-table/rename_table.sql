@@ -21,3 +21,11 @@ end
 $$;
 
 select 'alter table orders rename to x';
+
+-- The first step of a rebuild (renamed away, recreated, copied, dropped): drop-table reports the
+-- rebuild once; the rename is part of it.
+alter table public.shipments rename to shipments_old;
+create table public.shipments (id bigint primary key, sent_at timestamptz);
+insert into public.shipments select id, sent_at from public.shipments_old;
+-- expect: drop-table
+drop table public.shipments_old;

@@ -1,5 +1,5 @@
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::Effect;
+use crate::effect::{Effect, QualName};
 
 pub struct DropTable;
 
@@ -19,6 +19,17 @@ impl Rule for DropTable {
         for e in cx.forward_effects() {
             if let Effect::DropTable { table } = e {
                 if cx.table_is_new(table) {
+                    continue;
+                }
+                if let Some(rebuilt) = super::replace::rebuilt_table(cx, table) {
+                    let name = QualName::new(table.schema.as_deref(), &rebuilt);
+                    out.push(cx.hit(
+                        format!(
+                            "Table `{}` is rebuilt: its rows are copied into a new table that takes its name, and the old table is dropped. Rows written between the copy and the swap are lost, and what belonged to the old table (grants, row level security and policies, triggers, foreign keys and views pointing at it) does not carry over",
+                            cx.table_name(&name)
+                        ),
+                        "Change the table in place with ALTER TABLE where PostgreSQL can. If it must be rebuilt, lock the old table for the copy, recreate its grants, RLS, policies and triggers on the new table, and allow this finding with the reason.",
+                    ));
                     continue;
                 }
                 out.push(cx.hit(

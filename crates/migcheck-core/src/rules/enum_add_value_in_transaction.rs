@@ -3,6 +3,7 @@ use sqlparser::ast::{AlterTypeOperation, Statement as Ast};
 use super::sql::{tokens, Tok};
 use super::transaction::{in_transaction, position, same_transaction};
 use super::{Hit, Rule, RuleMeta, StatementCx};
+use crate::effect::{type_key, Effect, ObjectKind, QualName};
 use crate::extract::qual;
 
 pub struct EnumAddValueInTransaction;
@@ -53,7 +54,11 @@ impl Rule for EnumAddValueInTransaction {
             if !text.contains(value.as_str()) {
                 continue;
             }
-            if !tokens(text).iter().any(|t| matches!(t, Tok::Str(s) if s == value)) {
+            let toks = tokens(text);
+            if !toks.iter().any(|t| matches!(t, Tok::Str(s) if s == value)) {
+                continue;
+            }
+            if !used_as_enum(cx, &ty, value, text, &toks) {
                 continue;
             }
             if !same_transaction(cx.set, cx.unit, at, j) {
@@ -70,4 +75,65 @@ impl Rule for EnumAddValueInTransaction {
             break;
         }
     }
+}
+
+/// True when a statement that contains the new value as a string uses it as a value of the enum
+/// `ty`: casts it to the type (`'v'::ty`, `cast('v' as ty)`), or names a column declared with
+/// the type. A statement that only compares the same text with other columns (a `text` status)
+/// does not. When the set declares no column of the type and does not create the type itself,
+/// its columns are unknown and any use counts.
+fn used_as_enum(cx: &StatementCx<'_>, ty: &QualName, value: &str, text: &str, toks: &[Tok]) -> bool {
+    let key = ty.name.clone();
+    if casts_to(text, value, &key) {
+        return true;
+    }
+    let mut columns: Vec<&str> = cx
+        .state
+        .tables
+        .values()
+        .flat_map(|t| &t.column_types)
+        .filter(|(_, t)| **t == key)
+        .map(|(c, _)| c.as_str())
+        .collect();
+    for s in &cx.unit.parsed.statements {
+        for e in &s.effects {
+            if let Effect::ColumnTypes { columns: cols, .. } = e {
+                columns.extend(cols.iter().filter(|(_, t)| *t == key).map(|(c, _)| c.as_str()));
+            }
+            if let Effect::ColumnTypeChange { column, to_type, .. } = e {
+                if type_key(to_type) == key {
+                    columns.push(column);
+                }
+            }
+        }
+    }
+    if columns.is_empty() {
+        return !cx.state.object_exists(ObjectKind::Type, ty, None);
+    }
+    toks.iter().any(|t| match t {
+        Tok::Word(_, w) => columns.contains(&w.as_str()),
+        Tok::Quoted(q) => columns.contains(&q.as_str()),
+        _ => false,
+    })
+}
+
+/// `'v'::ty`, `'v'::schema.ty`, `'v'::"Ty"` or `cast('v' as ty)` in the statement text.
+fn casts_to(text: &str, value: &str, key: &str) -> bool {
+    let lit = format!("'{}'", value.replace('\'', "''"));
+    text.match_indices(&lit).any(|(i, _)| {
+        let rest = text[i + lit.len()..].trim_start();
+        let rest = match rest.strip_prefix("::") {
+            Some(r) => r,
+            None => match rest.get(..2) {
+                Some(a) if a.eq_ignore_ascii_case("as") => &rest[2..],
+                _ => return false,
+            },
+        };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| !(c.is_whitespace() || matches!(c, ')' | ',' | ';')))
+            .collect();
+        !name.is_empty() && type_key(&name) == key
+    })
 }

@@ -1,5 +1,7 @@
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use crate::config::Config;
 use crate::effect::QualName;
+use crate::schema::{SchemaState, TableInfo};
 
 pub struct MissingRls;
 
@@ -7,7 +9,7 @@ static META: RuleMeta = rule_meta!(
     "missing-rls",
     Error,
     Security,
-    "A table created in an exposed schema without ENABLE ROW LEVEL SECURITY in the same file"
+    "A table created in an exposed schema whose row level security the set never enables"
 );
 
 impl Rule for MissingRls {
@@ -15,43 +17,106 @@ impl Rule for MissingRls {
         &META
     }
 
+    /// Files of an unordered (plain) set are independent: each is judged on its own.
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
-        for ((schema, name), t) in &cx.state.tables {
-            let Some(created) = &t.created else { continue };
-            if created.file != cx.unit.index
-                || t.rls
-                || !cx.config.is_exposed(schema)
-                || cx.config.allowed_without_rls(schema, name)
-            {
-                continue;
-            }
-            let table = QualName::new(Some(schema), name).to_string();
-            // `create table "TileSetting"` then `alter table TileSetting enable ...` (or
-            // `tile_setting`): the unquoted name folds to another table.
-            let loose = |n: &str| n.to_lowercase().replace('_', "");
-            let near_miss = cx.state.tables.iter().find(|((s, n), t)| {
-                s == schema
-                    && n != name
-                    && loose(n) == loose(name)
-                    && t.rls_enabled.as_ref().is_some_and(|o| o.file == cx.unit.index)
-            });
-            let note = match near_miss {
-                Some(((s, n), _)) => format!(
+        if cx.set.ordered {
+            return;
+        }
+        let units = std::slice::from_ref(cx.unit);
+        report(cx.state, cx.config, units, Some(cx.unit.index), out);
+    }
+
+    /// An ordered set is judged by what it ends with: a table whose RLS a later migration of the
+    /// set enables ends protected. With `--changed-since` (or named files) that later migration
+    /// counts only when it is part of what is reported, since only then does it ship together.
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+        if !cx.set.ordered {
+            return;
+        }
+        report(cx.state, cx.config, cx.units, None, out);
+    }
+}
+
+fn report(
+    state: &SchemaState,
+    config: &Config,
+    units: &[FileUnit],
+    only_file: Option<usize>,
+    out: &mut Vec<Hit>,
+) {
+    let unit = |i: usize| units.iter().find(|u| u.index == i);
+    for ((schema, name), t) in &state.tables {
+        let Some(created) = &t.created else { continue };
+        if only_file.is_some_and(|f| f != created.file)
+            || !config.is_exposed(schema)
+            || config.allowed_without_rls(schema, name)
+        {
+            continue;
+        }
+        let Some(created_in) = unit(created.file) else {
+            continue;
+        };
+        // Where RLS is enabled by the end, and whether that file ships with this one.
+        let enabled_in = t.rls_enabled.as_ref().filter(|_| t.rls).map(|o| o.file);
+        let later_not_reported = match enabled_in {
+            Some(f) if f == created.file => continue,
+            Some(f) => match unit(f) {
+                Some(u) if u.migration.reported || !created_in.migration.reported => continue,
+                Some(u) => Some(u),
+                None => None,
+            },
+            None => None,
+        };
+        let table = QualName::new(Some(schema), name).to_string();
+        let mut note = near_miss(state, schema, name, t)
+            .map(|(s, n)| {
+                format!(
                     " (RLS was enabled on `{}`, a different table: unquoted names fold to lower case, quoted names do not)",
                     QualName::new(Some(s), n)
-                ),
-                None => String::new(),
-            };
-            out.push(Hit {
-                file: cx.unit.source.clone(),
-                span: created.span.clone(),
-                message: format!(
-                    "Table `{table}` is created in the exposed schema `{schema}` without row level security: every client with the API key (role `anon`) can read and change all its rows{note}"
-                ),
-                help: format!(
-                    "Add `alter table {table} enable row level security;` to this migration, with policies for the access clients need (or list it in `allow_without_rls` in migcheck.toml if it must stay open)."
-                ),
-            });
+                )
+            })
+            .unwrap_or_default();
+        if let Some(u) = later_not_reported {
+            note.push_str(&format!(
+                " (`{}` enables it later, but that migration is not part of this change)",
+                u.source.display
+            ));
         }
+        out.push(Hit {
+            file: created_in.source.clone(),
+            span: created.span.clone(),
+            message: format!(
+                "Table `{table}` is created in the exposed schema `{schema}` without row level security: every client with the API key (role `anon`) can read and change all its rows{note}"
+            ),
+            help: format!(
+                "Add `alter table {table} enable row level security;` to this migration, with policies for the access clients need (or list it in `allow_without_rls` in migcheck.toml if it must stay open)."
+            ),
+        });
     }
+}
+
+/// `create table "TileSetting"` then `alter table TileSetting enable ...` (or `tile_setting`):
+/// the unquoted name folds to another table, whose RLS is on.
+fn near_miss<'a>(
+    state: &'a SchemaState,
+    schema: &str,
+    name: &str,
+    t: &TableInfo,
+) -> Option<(&'a String, &'a String)> {
+    let loose = |n: &str| n.to_lowercase().replace('_', "");
+    let created_file = t.created.as_ref().map(|o| o.file);
+    state
+        .tables
+        .iter()
+        .find(|((s, n), other)| {
+            s == schema
+                && n != name
+                && loose(n) == loose(name)
+                && other.rls
+                && other
+                    .rls_enabled
+                    .as_ref()
+                    .is_some_and(|o| Some(o.file) >= created_file)
+        })
+        .map(|((s, n), _)| (s, n))
 }

@@ -147,6 +147,41 @@ impl StatementCx<'_> {
         (!self.table_is_new(&table)).then_some((at, table))
     }
 
+    /// True when PostgreSQL skips the statement at this point of the set, so no rule has
+    /// anything to say about it: `CREATE TABLE IF NOT EXISTS` of a table that exists,
+    /// `CREATE INDEX IF NOT EXISTS` of an index that exists, `ADD COLUMN IF NOT EXISTS` of
+    /// columns that exist (only "NOTICE: ... already exists, skipping").
+    pub fn is_noop(&self) -> bool {
+        use sqlparser::ast::{AlterTableOperation as Op, Statement as Ast};
+        match self.stmt.ast.as_deref() {
+            Some(Ast::CreateTable(ct)) => {
+                ct.if_not_exists && self.state.table(&crate::extract::qual(&ct.name)).is_some()
+            }
+            Some(Ast::CreateIndex(ci)) => {
+                ci.if_not_exists
+                    && ci.name.as_ref().is_some_and(|n| {
+                        let mut name = crate::extract::qual(n);
+                        name.schema = name
+                            .schema
+                            .or_else(|| crate::extract::qual(&ci.table_name).schema);
+                        self.state
+                            .object_exists(crate::effect::ObjectKind::Index, &name, None)
+                    })
+            }
+            Some(Ast::AlterTable(at)) => {
+                let Some(t) = self.state.table(&crate::extract::qual(&at.name)) else {
+                    return false;
+                };
+                !at.operations.is_empty()
+                    && at.operations.iter().all(|op| {
+                        matches!(op, Op::AddColumn { if_not_exists: true, column_def, .. }
+                            if t.columns.contains(&crate::extract::fold(&column_def.name)))
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// The fully resolved, display form of a table name.
     pub fn table_name(&self, table: &QualName) -> String {
         let (s, n) = self.state.resolve_table(table);
@@ -243,10 +278,13 @@ registry! {
     replay_failed => ReplayFailed,
     replay_lock => ReplayLock,
     replay_table_rewrite => ReplayTableRewrite,
+    // Non-additive, at most a warning: defensive drops of objects the set never created.
+    drop_object_if_exists => DropObjectIfExists,
 }
 
 // Questions several rules ask (not rules themselves).
 mod locks;
+mod replace;
 mod sql;
 mod transaction;
 

@@ -22,6 +22,8 @@ impl Rule for RenameObject {
                     if cx
                         .state
                         .object_created_in(*kind, name, on.as_ref(), cx.unit.index)
+                        || (*kind == ObjectKind::Type
+                            && super::replace::renames_type_for_swap(cx, name, to))
                     {
                         continue;
                     }

@@ -18,7 +18,9 @@ impl Rule for RenameTable {
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
         for e in cx.forward_effects() {
             if let Effect::RenameTable { table, to } = e {
-                if cx.table_is_new(table) {
+                if cx.table_is_new(table)
+                    || super::replace::renames_table_for_rebuild(cx, table, to)
+                {
                     continue;
                 }
                 out.push(cx.hit(

@@ -2,7 +2,7 @@ use sqlparser::ast::{GrantObjects, Statement as Ast};
 
 use super::sql::grantee_roles;
 use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::{ObjectKind, QualName};
+use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
 
 pub struct RevokeFromClientRole;
@@ -48,7 +48,11 @@ impl Rule for RevokeFromClientRole {
                 let old: Vec<QualName> = names
                     .iter()
                     .map(qual)
-                    .filter(|t| !cx.table_is_new(t) && !cx.state.object_created_in(ObjectKind::View, t, None, file))
+                    .filter(|t| {
+                        !cx.table_is_new(t)
+                            && !cx.state.object_created_in(ObjectKind::View, t, None, file)
+                            && !dropped_in_file(cx, t)
+                    })
                     .collect();
                 if old.is_empty() {
                     return;
@@ -123,4 +127,26 @@ impl Rule for RevokeFromClientRole {
             "Check that no deployed client still needs this access (API calls, RPC, Realtime) before revoking it, and allow the finding with the reason.",
         ));
     }
+}
+
+/// True when a forward statement of the same file drops the table (or view): revoking access
+/// to something the migration removes anyway takes nothing more away (`drop-table` reports the
+/// drop itself).
+fn dropped_in_file(cx: &StatementCx<'_>, table: &QualName) -> bool {
+    let key = cx.state.resolve_table(table);
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .filter(|s| !s.rollback)
+        .flat_map(|s| &s.effects)
+        .any(|e| match e {
+            Effect::DropTable { table: t } => cx.state.resolve_table(t) == key,
+            Effect::DropObject {
+                kind: ObjectKind::View | ObjectKind::MaterializedView,
+                name,
+                ..
+            } => cx.state.resolve_table(name) == key,
+            _ => false,
+        })
 }

@@ -13,3 +13,13 @@ revoke execute on function public.stats() from public, anon;
 
 -- OK: a grant option only.
 revoke grant option for select on public.products from authenticated;
+
+-- OK: the same file drops the table; drop-table reports what matters.
+revoke all on public.legacy_carts from anon, authenticated;
+-- expect: drop-table
+drop table public.legacy_carts;
+
+-- OK: the same for a view the file drops.
+revoke select on public.order_totals from anon;
+-- expect: drop-object
+drop view public.order_totals;

@@ -1,0 +1,232 @@
+//! SQL that migrations build at run time: `EXECUTE` of string constants inside `DO` blocks, and
+//! Go templates (`{{ .Schema }}`) that a service renders into its migrations before running them.
+//!
+//! Both are read as ordinary statements so that the drops, renames and policies they contain
+//! count like any other: `EXECUTE 'drop table t'` drops `t`; `drop table {{ .Schema }}.t` drops
+//! `t` in the schema the template names.
+
+/// The SQL an `EXECUTE` statement of plpgsql runs, when it is a string constant or
+/// `format('constant', ...)` (its `%I`/`%s`/`%L` filled from literal arguments, or with the
+/// argument's text as an identifier). `None` for anything built from variables.
+pub fn executed_sql(chunk: &str) -> Option<String> {
+    let toks = crate::fallback::tokens(chunk.trim_end().trim_end_matches(';'));
+    use crate::fallback::Tok;
+    // Control words may stand before it: `IF ... THEN EXECUTE ...`, `BEGIN EXECUTE ...`.
+    let at = toks
+        .iter()
+        .position(|t| matches!(t, Tok::Word(w, _) if w == "EXECUTE"))?;
+    let before_ok = at == 0
+        || matches!(&toks[at - 1], Tok::Word(w, _)
+            if matches!(w.as_str(), "BEGIN" | "THEN" | "ELSE" | "LOOP" | "DECLARE"));
+    if !before_ok {
+        return None;
+    }
+    let rest = &toks[at + 1..];
+    // The string must be all of the command (`EXECUTE 'a' || b` is built from variables).
+    let ends = |t: Option<&Tok>| match t {
+        None => true,
+        Some(Tok::Word(w, _)) => w == "USING" || w == "INTO",
+        _ => false,
+    };
+    match rest {
+        [Tok::Str(s), tail @ ..] if ends(tail.first()) => Some(s.clone()),
+        [Tok::Word(f, _), Tok::LParen, Tok::Str(s), args @ ..] if f == "FORMAT" => {
+            Some(fill_format(s, &format_args(&chunk_args(args))))
+        }
+        _ => None,
+    }
+}
+
+/// The arguments after the format string, each as display text, up to the closing parenthesis.
+fn chunk_args(toks: &[crate::fallback::Tok]) -> Vec<Vec<crate::fallback::Tok>> {
+    use crate::fallback::Tok;
+    let mut out = Vec::new();
+    let mut cur = Vec::new();
+    let mut depth = 0;
+    for t in toks {
+        match t {
+            Tok::LParen => {
+                depth += 1;
+                cur.push(t.clone());
+            }
+            Tok::RParen if depth == 0 => break,
+            Tok::RParen => {
+                depth -= 1;
+                cur.push(t.clone());
+            }
+            Tok::Comma if depth == 0 => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            _ => cur.push(t.clone()),
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// An argument of `format`: a string constant as its value, anything else as the text of its
+/// words (`r.tablename`), which stands in for the name it holds at run time.
+fn format_args(args: &[Vec<crate::fallback::Tok>]) -> Vec<(bool, String)> {
+    use crate::fallback::Tok;
+    args.iter()
+        .map(|a| match a.as_slice() {
+            [Tok::Str(s)] => (true, s.clone()),
+            other => (
+                false,
+                other
+                    .iter()
+                    .map(|t| match t {
+                        Tok::Word(_, w) => w.clone(),
+                        Tok::Quoted(q) => q.clone(),
+                        Tok::Str(s) => s.clone(),
+                        Tok::Dot => ".".into(),
+                        _ => String::new(),
+                    })
+                    .collect::<String>(),
+            ),
+        })
+        .collect()
+}
+
+/// Fills `%I`, `%s`, `%L` (and `%%`) of a `format` string.
+fn fill_format(fmt: &str, args: &[(bool, String)]) -> String {
+    let mut out = String::with_capacity(fmt.len());
+    let mut next = 0;
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let Some(k) = chars.next() else {
+            out.push('%');
+            break;
+        };
+        let (literal, value) = args
+            .get(next)
+            .cloned()
+            .unwrap_or((false, format!("arg{}", next + 1)));
+        match k {
+            '%' => {
+                out.push('%');
+                continue;
+            }
+            'I' => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+            'L' => out.push_str(&format!("'{}'", value.replace('\'', "''"))),
+            's' if literal => out.push_str(&value),
+            's' => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+            other => {
+                out.push('%');
+                out.push(other);
+                continue;
+            }
+        }
+        next += 1;
+    }
+    out
+}
+
+/// The statement with each Go template action outside strings and quoted names (`{{ .Schema }}`)
+/// replaced by a quoted identifier of the same length (`"{ .Schema }"`), so that it parses with
+/// the placeholder read as a name. `None` when there is none.
+pub fn fill_templates(sql: &str) -> Option<String> {
+    if !sql.contains("{{") {
+        return None;
+    }
+    let b = sql.as_bytes();
+    let mut out = b.to_vec();
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'$' => {
+                // A dollar-quoted body: skip to its closing tag.
+                let tag_end = b[i + 1..]
+                    .iter()
+                    .position(|&c| !(c.is_ascii_alphanumeric() || c == b'_'))
+                    .map(|p| i + 1 + p);
+                match tag_end {
+                    Some(e) if b[e] == b'$' => {
+                        let tag = &sql[i..=e];
+                        match sql[e + 1..].find(tag) {
+                            Some(p) => i = e + 1 + p + tag.len(),
+                            None => i = b.len(),
+                        }
+                    }
+                    _ => i += 1,
+                }
+            }
+            b'{' if b.get(i + 1) == Some(&b'{') => {
+                let Some(close) = sql[i + 2..].find("}}").map(|p| i + 2 + p) else {
+                    break;
+                };
+                let inner = &sql[i + 2..close];
+                if inner.contains(['"', '\n', '\'']) {
+                    i = close + 2;
+                    continue;
+                }
+                out[i] = b'"';
+                out[close + 1] = b'"';
+                changed = true;
+                i = close + 2;
+            }
+            _ => i += 1,
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    changed.then(|| String::from_utf8(out).unwrap_or_else(|_| sql.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn execute_literals() {
+        assert_eq!(
+            executed_sql("execute 'drop table t'").as_deref(),
+            Some("drop table t")
+        );
+        assert_eq!(
+            executed_sql("IF true THEN EXECUTE 'alter table t rename column a to b' ").as_deref(),
+            Some("alter table t rename column a to b")
+        );
+        assert_eq!(
+            executed_sql("execute format('drop policy if exists %I on %I.%I', 'p', 's', tbl)")
+                .as_deref(),
+            Some("drop policy if exists \"p\" on \"s\".\"tbl\"")
+        );
+        assert_eq!(
+            executed_sql("execute 'create policy \"it''s\" on t using (true)'").as_deref(),
+            Some("create policy \"it's\" on t using (true)")
+        );
+        assert!(executed_sql("execute 'drop table ' || quote_ident(t)").is_none());
+        assert!(executed_sql("x := 'execute'").is_none());
+    }
+
+    #[test]
+    fn templates_become_names() {
+        assert_eq!(
+            fill_templates("drop table {{ .Schema }}.users").as_deref(),
+            Some("drop table \"{ .Schema }\".users")
+        );
+        assert!(fill_templates("select '{{1,2}}'::int[][]").is_none());
+        assert!(fill_templates("select 1").is_none());
+    }
+}

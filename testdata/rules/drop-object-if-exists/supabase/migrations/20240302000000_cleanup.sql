@@ -1,0 +1,40 @@
+-- Defensive drops of objects no migration of the set created: warnings, not drop-object errors.
+-- expect: drop-object-if-exists
+drop policy if exists "Enable read access for all users" on public.projects;
+
+-- expect: drop-object-if-exists
+drop trigger if exists handle_updated_at on public.projects;
+
+-- expect: drop-object-if-exists
+drop index if exists public.projects_name_idx;
+
+-- expect: drop-object-if-exists
+DROP FUNCTION IF EXISTS public.legacy_search(text);
+
+-- Objects the set created exist: dropping them is a real drop, even with IF EXISTS.
+-- expect: drop-object
+drop policy if exists "owners read projects" on public.projects;
+
+-- expect: drop-object
+drop index if exists projects_owner_idx;
+
+-- expect: drop-object
+drop trigger if exists projects_touch on public.projects;
+
+-- expect: drop-object
+drop function if exists public.touch();
+
+-- Without IF EXISTS the object must exist, or the migration fails: a real drop.
+-- expect: drop-object
+drop policy "Enable insert for all users" on public.projects;
+
+-- Dropped and created again: a replacement, reported by neither rule.
+drop policy if exists "members read projects" on public.projects;
+create policy "members read projects" on public.projects for select to authenticated using (true);
+
+-- Tables and columns hold data: they stay errors whatever their origin.
+-- expect: drop-table
+drop table if exists public.legacy_projects;
+
+-- expect: drop-column
+alter table public.projects drop column if exists legacy_flag;

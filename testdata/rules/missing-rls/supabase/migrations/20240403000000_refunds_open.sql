@@ -1,0 +1,2 @@
+-- expect: disable-rls
+alter table public.refunds disable row level security;

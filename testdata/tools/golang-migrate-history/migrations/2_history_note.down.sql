@@ -1,0 +1,1 @@
+alter table schema_migrations drop column note;
