@@ -10,6 +10,10 @@
 #   MIGCHECK_FORMAT      the format printed to the log (default "github": annotations)
 #   MIGCHECK_CONFIG      a migcheck.toml to use instead of the nearest one
 #   MIGCHECK_SARIF_FILE  also write SARIF here
+#   MIGCHECK_BASELINE    a baseline file (`migcheck check --write-baseline`): report only new
+#                        findings
+#   MIGCHECK_MAX_ANNOTATIONS  annotations printed at most (default 10: GitHub shows about ten
+#                        per step); one more line says how many are left, in the summary
 #
 # It appends a Markdown summary to $GITHUB_STEP_SUMMARY, writes `markdown-file` and `exit-code`
 # to $GITHUB_OUTPUT, and exits with migcheck's code: 0 clean, 1 findings at or above fail-on,
@@ -22,12 +26,38 @@ fail_on="${MIGCHECK_FAIL_ON:-error}"
 format="${MIGCHECK_FORMAT:-github}"
 base="${MIGCHECK_BASE_REF:-}"
 
+max_annotations="${MIGCHECK_MAX_ANNOTATIONS:-10}"
+
+# Every exit writes `exit-code`, a bad input too: a later step that reads it must not see "".
+write_outputs() {
+  if [ -n "${GITHUB_OUTPUT:-}" ]; then
+    {
+      [ -z "${markdown_file:-}" ] || echo "markdown-file=$markdown_file"
+      echo "exit-code=$1"
+    } >> "$GITHUB_OUTPUT"
+  fi
+}
+
 args=(check)
 case "$fail_on" in
   error) ;;
   warning) args+=(--deny-warnings) ;;
-  *) echo "::error title=migcheck::fail-on must be \"error\" or \"warning\", not \"$fail_on\""; exit 2 ;;
+  *)
+    echo "::error title=migcheck::fail-on must be \"error\" or \"warning\", not \"$fail_on\""
+    write_outputs 2
+    exit 2
+    ;;
 esac
+case "$max_annotations" in
+  '' | *[!0-9]*)
+    echo "::error title=migcheck::max-annotations must be a number, not \"$max_annotations\""
+    write_outputs 2
+    exit 2
+    ;;
+esac
+if [ -n "${MIGCHECK_BASELINE:-}" ]; then
+  args+=(--baseline "$MIGCHECK_BASELINE")
+fi
 if [ -n "${MIGCHECK_CONFIG:-}" ]; then
   args+=(--config "$MIGCHECK_CONFIG")
 fi
@@ -48,8 +78,22 @@ out_dir="${RUNNER_TEMP:-$(mktemp -d)}"
 markdown_file="$out_dir/migcheck-summary.md"
 
 set +e
-migcheck "${args[@]}" --format "$format" "${paths[@]}"
-code=$?
+if [ "$format" = github ]; then
+  # GitHub shows about ten annotations per step and drops the rest silently: print the first
+  # ones and say how many more the summary lists.
+  log="$out_dir/migcheck-annotations.txt"
+  migcheck "${args[@]}" --format github "${paths[@]}" > "$log"
+  code=$?
+  total=$(grep -c '^::\(error\|warning\|notice\) ' "$log")
+  grep '^::\(error\|warning\|notice\) ' "$log" | head -n "$max_annotations"
+  if [ "$total" -gt "$max_annotations" ]; then
+    echo "migcheck: $((total - max_annotations)) more annotations not shown; every finding is in the job summary."
+  fi
+  grep -v '^::\(error\|warning\|notice\) ' "$log"
+else
+  migcheck "${args[@]}" --format "$format" "${paths[@]}"
+  code=$?
+fi
 migcheck "${args[@]}" --format markdown "${paths[@]}" > "$markdown_file" 2> /dev/null
 if [ -n "${MIGCHECK_SARIF_FILE:-}" ]; then
   migcheck "${args[@]}" --format sarif "${paths[@]}" > "$MIGCHECK_SARIF_FILE" 2> /dev/null
@@ -59,10 +103,5 @@ set -e
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$markdown_file" >> "$GITHUB_STEP_SUMMARY"
 fi
-if [ -n "${GITHUB_OUTPUT:-}" ]; then
-  {
-    echo "markdown-file=$markdown_file"
-    echo "exit-code=$code"
-  } >> "$GITHUB_OUTPUT"
-fi
+write_outputs "$code"
 exit "$code"

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::finding::Severity;
 
@@ -31,10 +32,11 @@ pub const FILE_NAME: &str = "migcheck.toml";
 struct RawConfig {
     exposed_schemas: Option<Vec<String>>,
     allow_without_rls: Option<Vec<String>>,
-    exclude: Option<Vec<String>>,
-    pg_version: Option<u32>,
-    rules: Option<BTreeMap<String, Severity>>,
+    exclude: Option<Vec<Spanned<String>>>,
+    pg_version: Option<Spanned<u32>>,
+    rules: Option<BTreeMap<Spanned<String>, Severity>>,
     deploy: Option<RawDeploy>,
+    baseline: Option<String>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -69,6 +71,8 @@ pub struct Config {
     pub pg_version: u32,
     severities: HashMap<String, Severity>,
     pub allowed_scripts: Vec<String>,
+    /// `baseline = "FILE"`, relative to the config file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -83,6 +87,7 @@ impl Default for Config {
             pg_version: 15,
             severities: HashMap::new(),
             allowed_scripts: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -124,10 +129,10 @@ impl Config {
         if let Some(globs) = raw.exclude {
             let mut b = GlobSetBuilder::new();
             for g in globs {
-                let glob = Glob::new(&g).map_err(|e| {
+                let glob = Glob::new(g.get_ref()).map_err(|e| {
                     err(
-                        find_line(text, &g),
-                        format!("invalid exclude pattern `{g}`: {e}"),
+                        line_of(g.span().start),
+                        format!("invalid exclude pattern `{}`: {e}", g.get_ref()),
                     )
                 })?;
                 b.add(glob);
@@ -136,24 +141,30 @@ impl Config {
                 .build()
                 .map_err(|e| err(1, format!("invalid exclude patterns: {e}")))?;
         }
+        // Lines come from the TOML parser's spans: a comment that mentions a key never wins.
         if let Some(v) = raw.pg_version {
+            let line = line_of(v.span().start);
+            let v = v.into_inner();
             if !(9..=30).contains(&v) {
                 return Err(err(
-                    find_line(text, "pg_version"),
+                    line,
                     format!("pg_version {v} is not a PostgreSQL major version"),
                 ));
             }
             cfg.pg_version = v;
         }
         for (id, sev) in raw.rules.unwrap_or_default() {
+            let line = line_of(id.span().start);
+            let id = id.into_inner();
             if !known_rule(&id) {
                 return Err(err(
-                    find_line(text, &id),
+                    line,
                     format!("unknown rule id `{id}` (see `migcheck rules`)"),
                 ));
             }
             cfg.severities.insert(id, sev);
         }
+        cfg.baseline = raw.baseline.map(|b| cfg.base.join(b));
         cfg.allowed_scripts = raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default();
         Ok(cfg)
     }
@@ -182,11 +193,6 @@ impl Config {
             .iter()
             .any(|(s, t)| s == schema && t == table)
     }
-}
-
-fn find_line(text: &str, needle: &str) -> usize {
-    text.find(needle)
-        .map_or(1, |o| text[..o].matches('\n').count() + 1)
 }
 
 /// The nearest `migcheck.toml` at or above `dir`.
@@ -219,6 +225,21 @@ mod tests {
         let e = parse("[rules]\ndrop-table = \"off\"\ndrop-tabel = \"off\"\n").unwrap_err();
         assert_eq!(e.line, 3);
         let e = parse("[rules]\ndrop-table = \"loud\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn a_comment_mentioning_the_key_does_not_take_the_line() {
+        let e = parse(
+            "# drop-tabel was renamed\n# pg_version = 99 is wrong\n[rules]\ndrop-tabel = \"off\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        let e = parse("# pg_version: the major version\n\npg_version = 99\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse("# exclude [a\nexclude = [\"ok\",\n  \"[a\"]\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        let e = parse("# baseline\nbaseline = 3\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
     }
 

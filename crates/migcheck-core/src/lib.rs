@@ -3,6 +3,7 @@
 //! Data flows one way: discover → read → split & parse → build schema state → run rules →
 //! suppress → render. This crate knows nothing about PostgreSQL connections or the command line.
 
+pub mod baseline;
 pub mod config;
 pub mod deploy;
 pub mod deploy_files;

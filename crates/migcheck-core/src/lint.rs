@@ -52,6 +52,8 @@ pub struct Report {
     /// The display paths of the reported files, sorted (clean ones too: JUnit lists them).
     pub checked: Vec<String>,
     pub errors: Vec<InputError>,
+    /// What a baseline (`--baseline`) removed, when one was applied.
+    pub baseline: Option<crate::baseline::Outcome>,
 }
 
 impl Report {
@@ -88,7 +90,8 @@ impl ConfigCache {
     }
 }
 
-fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
+/// Reads and validates one config file (`None`: the defaults).
+pub fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
     let Some(file) = file else {
         return Ok(Arc::new(Config::default()));
     };

@@ -1,7 +1,11 @@
 //! `migcheck check`: lint, render in the chosen format, map the result to an exit code.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use migcheck_core::baseline::Baseline;
+use migcheck_core::config::find_config_file;
+use migcheck_core::source::display_path;
 
 use migcheck_core::lint::{self, CheckOptions};
 use migcheck_core::render::{self, statistics, Format, RenderOptions};
@@ -26,11 +30,62 @@ fn format(f: CheckFormat) -> Format {
     }
 }
 
+/// `--write-baseline`: every finding of the run, accepted. Exit 0, or 2 when some input could
+/// not be checked (a baseline of a partial run would hide nothing of the rest and pass).
+fn write_baseline(report: &lint::Report, file: &Path) -> u8 {
+    let baseline = Baseline::from_report(report, file);
+    if let Err(e) = std::fs::write(file, baseline.to_json()) {
+        eprintln!("error: cannot write baseline {}: {e}", file.display());
+        return TROUBLE;
+    }
+    for e in &report.errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "Wrote {} to {}; check with `--baseline {}` (or `baseline = \"{}\"` in migcheck.toml) \
+         and only new findings fail.",
+        render::plural(report.findings.len(), "finding"),
+        file.display(),
+        file.display(),
+        file.display(),
+    );
+    if report.errors.is_empty() {
+        CLEAN
+    } else {
+        TROUBLE
+    }
+}
+
+/// `--baseline FILE`, else `baseline = "FILE"` of the configuration governing the first path
+/// (`--config`, or the nearest migcheck.toml).
+fn baseline_file(
+    args: &CheckArgs,
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+) -> Result<Option<PathBuf>, lint::InputError> {
+    if let Some(b) = &args.baseline {
+        return Ok(Some(b.clone()));
+    }
+    let first = &paths[0];
+    let dir = if first.is_dir() {
+        first.as_path()
+    } else {
+        first.parent().unwrap_or(Path::new("."))
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let file = opts.config.clone().or_else(|| find_config_file(dir));
+    Ok(lint::load_config(file.as_deref())?.baseline.clone())
+}
+
 pub fn run(args: CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
-        args.paths
+        args.paths.clone()
     };
     let (only, added) = match &args.changed_since {
         None => (None, None),
@@ -45,9 +100,42 @@ pub fn run(args: CheckArgs) -> u8 {
     let opts = CheckOptions {
         only,
         added,
-        config: args.config,
+        config: args.config.clone(),
     };
-    let report = lint::check(&paths, &opts);
+    let mut report = lint::check(&paths, &opts);
+    if let Some(file) = &args.write_baseline {
+        return write_baseline(&report, file);
+    }
+    if report.files == 0 && report.errors.is_empty() && opts.only.is_none() && !args.allow_empty {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "error: nothing to check: {} holds no migration or deployment file migcheck knows \
+             (pass --allow-empty to accept that)",
+            shown.join(", ")
+        );
+        return TROUBLE;
+    }
+    // A baseline or config that cannot be read is an input error: reported in every format,
+    // exit 2, never a silent pass.
+    match baseline_file(&args, &paths, &opts) {
+        Ok(None) => {}
+        Ok(Some(file)) => {
+            let display = display_path(&file);
+            match Baseline::read(&file, &display) {
+                Ok(b) => report.baseline = Some(b.apply(&mut report, &file, &display)),
+                Err(e) => report.errors.push(lint::InputError {
+                    path: e.path,
+                    line: None,
+                    message: e.message,
+                }),
+            }
+        }
+        Err(e) => {
+            if !report.errors.contains(&e) {
+                report.errors.push(e);
+            }
+        }
+    }
     let format = format(args.format);
     emit(&render::render(
         format,

@@ -85,6 +85,18 @@ pub struct CheckArgs {
     /// other formats, so stdout stays parseable).
     #[arg(long)]
     pub statistics: bool,
+    /// Report only findings that the baseline FILE (written by `--write-baseline`) does not
+    /// accept; also `baseline = "FILE"` in migcheck.toml.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in FILE and exit 0: adopt migcheck on an existing
+    /// repository, then check with `--baseline FILE` so that only new findings fail.
+    #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
+    pub write_baseline: Option<PathBuf>,
+    /// Exit 0 when the paths hold no migration or deployment file (by default that is exit 2:
+    /// a mistyped path must not pass).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Debug, Args)]

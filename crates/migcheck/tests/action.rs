@@ -174,6 +174,36 @@ fn without_a_base_everything_is_checked_and_sarif_is_written() {
 }
 
 #[test]
+fn annotations_are_capped_with_a_line_saying_how_many_more() {
+    let repo = repo();
+    let all = action(repo.path(), &[("MIGCHECK_BASE_REF", "")]);
+    let total = stdout(&all).lines().filter(|l| l.starts_with("::")).count();
+    assert!(total >= 2, "{}", stdout(&all));
+    let r = action(
+        repo.path(),
+        &[("MIGCHECK_BASE_REF", ""), ("MIGCHECK_MAX_ANNOTATIONS", "1")],
+    );
+    let out = stdout(&r);
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("::")).count(),
+        1,
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "migcheck: {} more annotations not shown; every finding is in the job summary.",
+            total - 1
+        )),
+        "{out}"
+    );
+    assert_eq!(r.out.status.code(), all.out.status.code());
+    assert!(
+        out.contains("Found "),
+        "the outcome line is still printed: {out}"
+    );
+}
+
+#[test]
 fn explicit_base_ref_paths_and_bad_inputs() {
     let repo = repo();
     let r = action(
@@ -190,6 +220,8 @@ fn explicit_base_ref_paths_and_bad_inputs() {
     let r = action(repo.path(), &[("MIGCHECK_FAIL_ON", "sometimes")]);
     assert_eq!(r.out.status.code(), Some(2));
     assert!(stdout(&r).contains("fail-on must be"), "{}", stdout(&r));
+    // A bad input still writes `exit-code` for the steps that read it.
+    assert!(r.outputs.contains("exit-code=2\n"), "{}", r.outputs);
 
     // An unknown base is migcheck's exit 2, passed through.
     let r = action(repo.path(), &[("MIGCHECK_BASE_REF", "origin/nope")]);

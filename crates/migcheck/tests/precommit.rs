@@ -1,4 +1,7 @@
-//! The pre-commit hook of this repository (`.pre-commit-hooks.yaml`), used for real.
+//! The pre-commit hooks of this repository (`.pre-commit-hooks.yaml`). The default `migcheck`
+//! hook (`language: python`, the prebuilt wheel) is installed for real, offline, by
+//! scripts/test-artifacts.sh, which shares one release build with the wheel and npm tests; the
+//! tests here pin what it relies on, and run the compiling `migcheck-source` hook.
 //!
 //! `pre_commit_hook_fails_on_a_bad_migration` installs pre-commit from PyPI into a cached venv,
 //! makes a throwaway repository whose `.pre-commit-config.yaml` points at THIS repository at its
@@ -32,6 +35,57 @@ fn hook_package_matches_the_migcheck_crate() {
     let bin = &root["bin"].as_array().unwrap()[0];
     assert_eq!(bin["name"].as_str(), Some("migcheck"));
     assert_eq!(bin["path"].as_str(), Some("crates/migcheck/src/main.rs"));
+}
+
+fn workspace_version() -> String {
+    let root: toml::Table =
+        toml::from_str(&std::fs::read_to_string(workspace().join("Cargo.toml")).unwrap()).unwrap();
+    root["workspace"]["package"]["version"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// pre-commit pip-installs the repository root: its pyproject.toml must pin the wheel of this
+/// very version (a hook at tag v0.2.0 must not run migcheck 0.1.0), and build nothing.
+#[test]
+fn python_hook_pins_the_wheel_of_this_version() {
+    let version = workspace_version();
+    let py: toml::Table =
+        toml::from_str(&std::fs::read_to_string(workspace().join("pyproject.toml")).unwrap())
+            .unwrap();
+    assert_eq!(py["project"]["version"].as_str(), Some(version.as_str()));
+    assert_eq!(
+        py["project"]["dependencies"].as_array().unwrap(),
+        &vec![toml::Value::String(format!("migcheck=={version}"))]
+    );
+    assert_eq!(
+        py["build-system"]["build-backend"].as_str(),
+        Some("setuptools.build_meta"),
+        "the root package must not compile anything"
+    );
+    let hooks = std::fs::read_to_string(workspace().join(".pre-commit-hooks.yaml")).unwrap();
+    let default = hooks.split("\n- id: ").nth(1).unwrap();
+    assert!(default.starts_with("migcheck\n"), "{default}");
+    assert!(default.contains("language: python\n"), "{default}");
+    let source = hooks.split("\n- id: ").nth(2).unwrap();
+    assert!(source.starts_with("migcheck-source\n"), "{source}");
+    assert!(source.contains("language: rust\n"), "{source}");
+}
+
+/// The npm launcher and its platform packages carry the workspace version too.
+#[test]
+fn npm_launcher_names_this_version() {
+    let version = workspace_version();
+    let text = std::fs::read_to_string(workspace().join("npm/migcheck/package.json")).unwrap();
+    let pkg: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(pkg["version"], version.as_str());
+    let deps = pkg["optionalDependencies"].as_object().unwrap();
+    assert_eq!(deps.len(), 5, "{deps:?}");
+    for (name, v) in deps {
+        assert!(name.starts_with("@migcheck/cli-"), "{name}");
+        assert_eq!(v, version.as_str(), "{name}");
+    }
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -97,7 +151,7 @@ fn pre_commit_hook_fails_on_a_bad_migration() {
     std::fs::write(
         repo.join(".pre-commit-config.yaml"),
         format!(
-            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: migcheck\n",
+            "repos:\n  - repo: {}\n    rev: {head}\n    hooks:\n      - id: migcheck-source\n",
             hook_repo.display()
         ),
     )

@@ -1,5 +1,7 @@
 //! `--format human`: code frames (miette) with the rule id, message, help and doc link.
 
+use std::cmp::Reverse;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -126,7 +128,75 @@ pub fn render(report: &Report, opts: RenderOptions) -> String {
     for e in &report.errors {
         out.push_str(&format!("error: {e}\n"));
     }
+    out.push_str(&stale_baseline(report));
+    out.push_str(&by_rule(report));
     out.push_str(&summary(report));
+    out.push_str(&next_step(report));
+    out
+}
+
+/// The baseline entries that matched nothing, one line each.
+fn stale_baseline(report: &Report) -> String {
+    let Some(b) = &report.baseline else {
+        return String::new();
+    };
+    let mut out = String::new();
+    for e in &b.stale {
+        out.push_str(&format!(
+            "stale baseline entry: {} ({}, line {} when written): no finding matches it\n",
+            e.path, e.rule, e.line
+        ));
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out
+}
+
+/// The first screen of a big run: findings per rule, errors first, most frequent first.
+fn by_rule(report: &Report) -> String {
+    let mut counts: BTreeMap<(Reverse<Severity>, &str), usize> = BTreeMap::new();
+    for f in &report.findings {
+        *counts.entry((Reverse(f.severity), f.rule)).or_default() += 1;
+    }
+    // One finding needs no table.
+    if report.findings.len() < 2 {
+        return String::new();
+    }
+    let mut rows: Vec<_> = counts.into_iter().collect();
+    rows.sort_by(|((sa, ra), ca), ((sb, rb), cb)| sa.cmp(sb).then(cb.cmp(ca)).then(ra.cmp(rb)));
+    let width = rows.iter().map(|((_, r), _)| r.len()).max().unwrap_or(0);
+    let mut out = String::from("Findings by rule:\n");
+    for ((Reverse(severity), rule), count) in rows {
+        out.push_str(&format!(
+            "  {:<7}  {rule:<width$}  {count:>5}\n",
+            severity.as_str()
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// What to do next, when there is something to do.
+fn next_step(report: &Report) -> String {
+    let Some(first) = report
+        .findings
+        .iter()
+        .max_by_key(|f| (f.severity, Reverse(f.sort_key())))
+    else {
+        return String::new();
+    };
+    let mut out = format!(
+        "Next: `migcheck explain {}` says why a rule matters and the safe way to make the change.\n",
+        first.rule
+    );
+    if report.baseline.is_none() && report.findings.len() > 20 {
+        out.push_str(
+            "On an existing repository: `migcheck check --write-baseline migcheck-baseline.json` \
+             accepts today's findings (add `baseline = \"migcheck-baseline.json\"` to \
+             migcheck.toml), and `--changed-since origin/main` lints only what a branch changes.\n",
+        );
+    }
     out
 }
 

@@ -11,6 +11,18 @@ struct Doc<'a> {
     diagnostics: Vec<Diagnostic<'a>>,
     errors: Vec<Error<'a>>,
     summary: Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<BaselineDoc<'a>>,
+}
+
+/// Present when `--baseline` was used.
+#[derive(Serialize)]
+struct BaselineDoc<'a> {
+    file: &'a str,
+    /// Findings the baseline accepted (not in `diagnostics`).
+    matched: usize,
+    /// Entries that matched no finding in the files checked.
+    stale: &'a [crate::baseline::Entry],
 }
 
 #[derive(Serialize)]
@@ -77,6 +89,11 @@ pub fn render(report: &Report) -> String {
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
         },
+        baseline: report.baseline.as_ref().map(|b| BaselineDoc {
+            file: &b.file,
+            matched: b.matched,
+            stale: &b.stale,
+        }),
     };
     let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
     s.push('\n');

@@ -12,13 +12,27 @@ use crate::lint::Report;
 pub const MAX_ROWS: usize = 100;
 
 /// Makes text safe inside a table cell: pipes would end the cell, newlines the row, and `<`
-/// could open an HTML tag.
+/// could open an HTML tag, except inside a code span (between backticks), where `<` is shown
+/// as written and `&lt;` would be shown literally.
 pub fn escape_cell(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-        .replace("\r\n", "<br>")
-        .replace('\n', "<br>")
+    let mut out = String::with_capacity(s.len());
+    let mut in_code = false;
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '\\' => out.push_str("\\\\"),
+            '|' => out.push_str("\\|"),
+            '<' if !in_code => out.push_str("&lt;"),
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' => out.push_str("<br>"),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn status(report: &Report) -> &'static str {
@@ -77,6 +91,11 @@ mod tests {
 
     #[test]
     fn cells_cannot_break_the_table() {
-        assert_eq!(escape_cell("a|b\nc<d>"), "a\\|b<br>c&lt;d>");
+        assert_eq!(escape_cell("a|b\r\nc<d>"), "a\\|b<br>c&lt;d>");
+        // Inside a code span `<` stays: GitHub would show `&lt;` as written.
+        assert_eq!(
+            escape_cell("name `<version>_<name>.sql`, not <b>"),
+            "name `<version>_<name>.sql`, not &lt;b>"
+        );
     }
 }

@@ -83,7 +83,7 @@ pub(crate) fn by_file(report: &Report) -> BTreeMap<&str, Vec<&Finding>> {
 }
 
 /// `1 error`, `2 warnings`.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
+pub fn plural(n: usize, noun: &str) -> String {
     format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
@@ -104,6 +104,28 @@ pub(crate) fn outcome(report: &Report) -> String {
             plural(w, "warning"),
         )
     };
+    if let Some(b) = &report.baseline {
+        if b.matched > 0 {
+            s.push_str(&format!(
+                " {} in the baseline {} (not shown).",
+                plural(b.matched, "finding"),
+                b.file
+            ));
+        }
+        if !b.stale.is_empty() {
+            let n = b.stale.len();
+            let (entries, match_) = if n == 1 {
+                ("entry", "matches")
+            } else {
+                ("entries", "match")
+            };
+            s.push_str(&format!(
+                " {n} {entries} of {file} no longer {match_} anything (fixed or edited): \
+                 rewrite it with `--write-baseline {file}`.",
+                file = b.file
+            ));
+        }
+    }
     if !report.errors.is_empty() {
         s.push_str(&format!(
             " {} could not be checked.",

@@ -68,8 +68,21 @@ fn rule_descriptor(rule: &dyn rules::Rule) -> Value {
         },
         "helpUri": url,
         "defaultConfiguration": { "level": level(m.severity) },
-        "properties": { "tags": [m.category.as_str()] },
+        "properties": properties(m),
     })
+}
+
+/// Tags, and for security rules the `security-severity` GitHub code scanning ranks alerts by
+/// (a score string: 7.0–8.9 "high", 4.0–6.9 "medium"; only read on rules tagged `security`).
+fn properties(m: &rules::RuleMeta) -> Value {
+    if m.category != rules::Category::Security {
+        return json!({ "tags": [m.category.as_str()] });
+    }
+    let score = match m.severity {
+        Severity::Error => "8.0",
+        _ => "5.0",
+    };
+    json!({ "tags": [m.category.as_str()], "security-severity": score })
 }
 
 fn result(f: &Finding) -> Value {
@@ -147,5 +160,18 @@ mod tests {
         );
         assert_eq!(path_uri("a/#b%.sql"), "a/%23b%25.sql");
         assert_eq!(path_uri("ç.sql"), "%C3%A7.sql");
+    }
+
+    #[test]
+    fn security_rules_carry_security_severity() {
+        let doc: Value = serde_json::from_str(&render(&Report::default())).unwrap();
+        let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let props = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap()["properties"].clone();
+        assert_eq!(props("missing-rls")["security-severity"], "8.0");
+        assert_eq!(props("rls-without-policy")["security-severity"], "5.0");
+        assert_eq!(props("missing-rls")["tags"][0], "security");
+        assert!(props("drop-table").get("security-severity").is_none());
     }
 }

@@ -71,12 +71,8 @@ macro_rules! rule_meta {
             severity: $crate::finding::Severity::$sev,
             category: $crate::rules::Category::$cat,
             summary: $summary,
-            doc: include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../../rules/",
-                $id,
-                ".md"
-            )),
+            // The top-level `rules/` in the workspace, the crate's copy when packaged (build.rs).
+            doc: include_str!(concat!(env!("MIGCHECK_RULE_DOCS"), "/", $id, ".md")),
         }
     };
 }

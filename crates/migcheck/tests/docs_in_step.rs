@@ -1,0 +1,95 @@
+//! Documentation that shows what migcheck prints must match what it really prints.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn migcheck(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The ```text blocks of a Markdown file that follow a ```sh block running `command`.
+fn sample_blocks(doc: &str) -> Vec<Vec<String>> {
+    doc.split("```text\n")
+        .skip(1)
+        .map(|rest| {
+            rest.split("\n```")
+                .next()
+                .unwrap()
+                .lines()
+                .map(str::to_string)
+                .collect()
+        })
+        .collect()
+}
+
+/// Every line of `sample` appears in `real`, in order: a line ending in ` ...` is a prefix, a
+/// line `...` stands for lines left out, and empty lines are not compared.
+fn assert_in_step(name: &str, sample: &[String], real: &str) {
+    let real: Vec<&str> = real.lines().collect();
+    let mut at = 0;
+    for line in sample {
+        if line.trim().is_empty() || line == "..." {
+            continue;
+        }
+        let found = real[at..]
+            .iter()
+            .position(|r| match line.strip_suffix(" ...") {
+                Some(prefix) => r.starts_with(prefix),
+                None => r == line,
+            });
+        match found {
+            Some(i) => at += i + 1,
+            None => panic!(
+                "{name}: the sample line\n  {line}\nis not in what migcheck prints (after line \
+                 {at}); update the sample from `migcheck check` on testdata/examples/hotdash:\n{}",
+                real.join("\n")
+            ),
+        }
+    }
+}
+
+#[test]
+fn getting_started_sample_output_is_what_the_example_prints() {
+    let doc = std::fs::read_to_string(root().join("docs/getting-started.md")).unwrap();
+    let blocks = sample_blocks(&doc);
+    assert!(!blocks.is_empty());
+    let real = migcheck(&root().join("testdata/examples/hotdash"), &["check"]);
+    assert_in_step("docs/getting-started.md", &blocks[0], &real);
+}
+
+#[test]
+fn man_page_lists_commands_and_links_no_missing_page() {
+    let page = migcheck(&root(), &["man"]);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH migcheck"),
+        "{page}"
+    );
+    for sub in [
+        "check",
+        "verify",
+        "replay",
+        "rules",
+        "explain",
+        "init",
+        "completions",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB{sub}\\fR")),
+            "{sub} missing:\n{page}"
+        );
+        assert!(
+            !page.contains(&format!("migcheck-{sub}(1)")),
+            "refers to migcheck-{sub}(1), which is not generated:\n{page}"
+        );
+    }
+}
