@@ -21,9 +21,10 @@ fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool 
         .parsed
         .statements
         .iter()
-        .take_while(|s| !std::ptr::eq(*s, cx.stmt))
+        .take_while(|s| !s.is(cx.stmt))
         .any(|s| {
-            let Some(Ast::AlterTable(at)) = s.ast.as_deref() else {
+            let tree = s.tree(&cx.unit.source.text);
+            let Some(Ast::AlterTable(at)) = tree.as_deref() else {
                 return false;
             };
             if cx.state.resolve_table(&qual(&at.name)) != key {

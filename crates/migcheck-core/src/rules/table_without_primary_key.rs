@@ -53,8 +53,8 @@ impl Rule for TableWithoutPrimaryKey {
             .parsed
             .statements
             .iter()
-            .skip_while(|s| !std::ptr::eq(*s, cx.stmt))
-            .any(|s| match s.ast.as_deref() {
+            .skip_while(|s| !s.is(cx.stmt))
+            .any(|s| match s.tree(&cx.unit.source.text).as_deref() {
                 Some(Ast::AlterTable(at)) => {
                     cx.state.resolve_table(&qual(&at.name)) == key
                         && at.operations.iter().any(|op| match op {
