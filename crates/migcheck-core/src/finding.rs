@@ -71,14 +71,14 @@ pub const MAX_MESSAGE: usize = 2_000;
 /// [`MAX_QUOTED`] characters cut to its start and end, and the whole cut to [`MAX_MESSAGE`]: a
 /// message that names a 1 MB identifier or quotes a 200 KB token must stay readable (and small)
 /// in every output format.
-pub fn readable(text: &str) -> String {
+pub fn readable(text: String) -> String {
     let fits = |s: &str| s.len() <= MAX_QUOTED;
-    if fits(text)
+    if fits(&text)
         || (text.len() <= MAX_MESSAGE
             && text.split('`').all(fits)
             && text.split_whitespace().all(fits))
     {
-        return text.to_string();
+        return text;
     }
     let mut out = String::with_capacity(MAX_MESSAGE);
     // Odd pieces of a split on backticks are quoted.
@@ -137,15 +137,15 @@ mod tests {
     #[test]
     fn long_quotes_and_words_are_cut() {
         let ident = "y".repeat(1_000_000);
-        let m = readable(&format!("Table `public.{ident}` is dropped"));
+        let m = readable(format!("Table `public.{ident}` is dropped"));
         assert!(m.len() < 200, "{m}");
         assert!(m.starts_with("Table `public.yyy"), "{m}");
         assert!(m.ends_with("(1000007 characters)` is dropped"), "{m}");
-        let m = readable(&format!("found: {} at line 1", "x".repeat(200_000)));
+        let m = readable(format!("found: {} at line 1", "x".repeat(200_000)));
         assert!(m.len() < 200 && m.ends_with(" at line 1"), "{m}");
         let short = "Column `c` of `public.t` is dropped";
-        assert_eq!(readable(short), short);
+        assert_eq!(readable(short.to_string()), short);
         let many = "word ".repeat(2_000);
-        assert!(readable(&many).len() < MAX_MESSAGE + 40);
+        assert!(readable(many).len() < MAX_MESSAGE + 40);
     }
 }

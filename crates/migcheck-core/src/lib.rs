@@ -22,4 +22,5 @@ pub mod split;
 pub mod suppress;
 
 pub use finding::{Finding, Severity};
+pub use lint::{check, check_sources, CheckOptions, Report};
 pub use source::{LineCol, SourceFile};

@@ -395,8 +395,8 @@ pub fn findings_by_file(
             severity: loaded.config.severity(rule, default),
             file: h.file,
             span: h.span,
-            message: crate::finding::readable(&h.message),
-            help: crate::finding::readable(&h.help),
+            message: crate::finding::readable(h.message),
+            help: crate::finding::readable(h.help),
         });
     }
     by_file
@@ -629,11 +629,11 @@ fn check_found(
         }
     }
     for f in &mut report.findings {
-        f.message = crate::finding::readable(&f.message);
-        f.help = crate::finding::readable(&f.help);
+        f.message = crate::finding::readable(std::mem::take(&mut f.message));
+        f.help = crate::finding::readable(std::mem::take(&mut f.help));
     }
     for e in &mut report.errors {
-        e.message = crate::finding::readable(&e.message);
+        e.message = crate::finding::readable(std::mem::take(&mut e.message));
     }
     report
         .findings
