@@ -75,12 +75,12 @@ pub fn readable(text: String) -> String {
     let fits = |s: &str| s.len() <= MAX_QUOTED;
     if fits(&text)
         || (text.len() <= MAX_MESSAGE
-            && text.split('`').all(fits)
+            && text.split('`').skip(1).step_by(2).all(fits)
             && text.split_whitespace().all(fits))
     {
         return text;
     }
-    let mut out = String::with_capacity(MAX_MESSAGE);
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE + 100));
     // Odd pieces of a split on backticks are quoted.
     for (i, piece) in text.split('`').enumerate() {
         if i > 0 {
@@ -145,6 +145,8 @@ mod tests {
         assert!(m.len() < 200 && m.ends_with(" at line 1"), "{m}");
         let short = "Column `c` of `public.t` is dropped";
         assert_eq!(readable(short.to_string()), short);
+        let prose = format!("`a` {} `b`", "long prose, ".repeat(20));
+        assert_eq!(readable(prose.clone()), prose);
         let many = "word ".repeat(2_000);
         assert!(readable(many).len() < MAX_MESSAGE + 40);
     }
