@@ -30,7 +30,10 @@ const DEPLOY_PATHS: &[&str] = &[
 fn assert_sane(report: &Report) {
     for f in &report.findings {
         let text = &f.file.text;
-        assert!(f.span.start <= f.span.end && f.span.end <= text.len(), "{f:?}");
+        assert!(
+            f.span.start <= f.span.end && f.span.end <= text.len(),
+            "{f:?}"
+        );
         assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
     }
     for format in [

@@ -267,11 +267,12 @@ fn nesting(tokens: &[TokenWithSpan]) -> usize {
         "UNION",
         "EXCEPT",
         "INTERSECT",
-        "WHEN",
         "AT",
         "COLLATE",
         "OVERLAPS",
     ];
+    // The branches of a CASE are a list, like the elements between commas.
+    const SEPARATOR_WORDS: &[&str] = &["WHEN", "THEN", "ELSE"];
     // Per open group: (chain of the current element, deepest element so far).
     let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
     let mut deepest = 0;
@@ -290,15 +291,16 @@ fn nesting(tokens: &[TokenWithSpan]) -> usize {
                 stack[top].1 = stack[top].1.max(stack[top].0);
                 stack[top].0 = 0;
             }
-            Token::Word(w) => {
-                if w.quote_style.is_none()
-                    && OPERATOR_WORDS
-                        .iter()
-                        .any(|k| w.value.eq_ignore_ascii_case(k))
-                {
+            Token::Word(w) if w.quote_style.is_none() => {
+                let is = |words: &[&str]| words.iter().any(|k| w.value.eq_ignore_ascii_case(k));
+                if is(OPERATOR_WORDS) {
                     stack[top].0 += 1;
+                } else if is(SEPARATOR_WORDS) {
+                    stack[top].1 = stack[top].1.max(stack[top].0);
+                    stack[top].0 = 0;
                 }
             }
+            Token::Word(_) => {}
             Token::Whitespace(_)
             | Token::Number(..)
             | Token::SingleQuotedString(_)
@@ -581,6 +583,55 @@ mod tests {
         let f = parse_file(sql);
         assert!(!f.statements[0].rollback);
         assert!(f.statements[1].rollback);
+    }
+
+    #[test]
+    fn long_chains_are_too_deep_but_lists_are_not() {
+        let chain = |term: &str, sep: &str, n: usize| vec![term; n].join(sep);
+        let err = parse_one(&format!("select {}", chain("1", "+", 5_000))).unwrap_err();
+        assert!(err.starts_with("too deep"), "{err}");
+        let err = parse_one(&format!("select x{}", "::int".repeat(5_000))).unwrap_err();
+        assert!(err.starts_with("too deep"), "{err}");
+        // Long lists nest nothing: VALUES rows, IN lists, CASE branches, columns.
+        let rows = chain("(1, -2, 'a' || 'b')", ", ", 5_000);
+        parse_one(&format!("insert into t values {rows}")).unwrap();
+        parse_one(&format!("select 1 where a in ({})", chain("1", ",", 5_000))).unwrap();
+        let branches = chain("when a = 1 then 'x'", " ", 5_000);
+        parse_one(&format!("select case {branches} end")).unwrap();
+    }
+
+    #[test]
+    fn do_language_clause_is_read_syntactically() {
+        let body = |sql: &str| do_body(sql).map(|r| sql[r].to_string());
+        let drop = " begin alter table posts drop column language; end ";
+        assert_eq!(body(&format!("do $${drop}$$")).as_deref(), Some(drop));
+        assert_eq!(
+            body(&format!("do $${drop}$$ language plpgsql")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(
+            body(&format!("DO LANGUAGE 'plpgsql' $x${drop}$x$;")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(
+            body(&format!("do -- language sql\n $${drop}$$")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(body(&format!("do $${drop}$$ language plperl")), None);
+        assert_eq!(body(&format!("do language plv8 $${drop}$$")), None);
+    }
+
+    #[test]
+    fn unterminated_comment_after_the_last_statement_is_a_statement() {
+        let f = parse_file("create table t (id int);\n/* drop table t;\n");
+        assert_eq!(f.statements.len(), 2);
+        let open = &f.statements[1];
+        assert!(open
+            .unparsed
+            .as_deref()
+            .unwrap()
+            .starts_with("unterminated block comment"));
+        assert_eq!(open.span, 25..41);
     }
 
     #[test]

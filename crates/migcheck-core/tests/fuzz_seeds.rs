@@ -56,12 +56,18 @@ fn targets_survive_generated_extremes() {
         format!("select {};", chain("1", "+", 50_000)),
         format!("select x{};", "::int".repeat(50_000)),
         format!("{};", chain("select 1", " union ", 20_000)),
-        format!("create table t (a int check ({}));", chain("a <> 1", " or ", 50_000)),
+        format!(
+            "create table t (a int check ({}));",
+            chain("a <> 1", " or ", 50_000)
+        ),
         format!("select {}1{};", "(".repeat(50_000), ")".repeat(50_000)),
         format!("do $$ begin {} end $$;", "begin ".repeat(20_000)),
         "/*".repeat(50_000),
         // Just inside the nesting limit: parsed, walked and dropped on a test thread's stack.
-        format!("select {};", chain("1", "+", migcheck_core::parse::MAX_NESTING)),
+        format!(
+            "select {};",
+            chain("1", "+", migcheck_core::parse::MAX_NESTING)
+        ),
         format!(
             "create table t (a int check ({}));",
             chain("a = 1", " or ", migcheck_core::parse::MAX_NESTING / 2 - 1)
