@@ -87,7 +87,7 @@ impl SourceCode for Src {
         let b = b.max(a);
         Ok(Box::new(miette::MietteSpanContents::new_named(
             file.display.clone(),
-            text[a..b].as_bytes(),
+            &text.as_bytes()[a..b],
             SourceSpan::new(a.into(), b - a),
             first_line,
             text[line_start..a].chars().count(),
