@@ -15,7 +15,14 @@ pub fn is_deploy_file(path: &Path) -> bool {
 
 /// Checks one deploy file under `config`.
 pub fn check(path: &Path, config: &Config) -> Result<Vec<Finding>, InputError> {
-    let source = read_source(path)?;
+    check_source(read_source(path)?, config)
+}
+
+/// Checks one deploy file already read.
+pub fn check_source(
+    source: std::sync::Arc<crate::source::SourceFile>,
+    config: &Config,
+) -> Result<Vec<Finding>, InputError> {
     let opts = DeployOptions {
         allowed_scripts: config.allowed_scripts.clone(),
     };

@@ -154,6 +154,42 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
     d
 }
 
+/// Discovery over files that need not exist on disk (the in-memory [`crate::lint::check_sources`]):
+/// every named `.sql` file is reported, grouped into sets by its path as [`discover`] would; no
+/// directory is read, so a set holds exactly the files named.
+pub fn discover_named(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Discovery {
+    let mut d = Discovery::default();
+    let mut groups: BTreeMap<PathBuf, HashSet<PathBuf>> = BTreeMap::new();
+    for p in paths {
+        if is_sql(p) {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            let parent = p.parent().unwrap_or(Path::new("."));
+            let dir = match parent.parent() {
+                Some(gp) if is_folder_migration(&name) => gp.to_path_buf(),
+                _ => parent.to_path_buf(),
+            };
+            groups.entry(dir).or_default().insert(p.clone());
+        } else if is_deploy_file(p) {
+            d.deploy_files.push(p.clone());
+        } else {
+            d.missing.push((
+                p.clone(),
+                "not a .sql migration or a deployment file migcheck reads".into(),
+            ));
+        }
+    }
+    for (dir, all) in groups {
+        let reported = all.clone();
+        d.sets.push(build_set(dir, all, &reported));
+    }
+    d.deploy_files.sort();
+    d.deploy_files.dedup();
+    d
+}
+
 fn is_sql(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("sql"))
 }

@@ -61,3 +61,93 @@ impl Finding {
         (&self.file.display, self.span.start, self.rule)
     }
 }
+
+/// The longest quoted text or unbroken word a message shows whole.
+pub const MAX_QUOTED: usize = 100;
+/// The longest message (or help) shown whole.
+pub const MAX_MESSAGE: usize = 2_000;
+
+/// `text` with every `backtick-quoted` part and every unbroken word longer than
+/// [`MAX_QUOTED`] characters cut to its start and end, and the whole cut to [`MAX_MESSAGE`]: a
+/// message that names a 1 MB identifier or quotes a 200 KB token must stay readable (and small)
+/// in every output format.
+pub fn readable(text: String) -> String {
+    let fits = |s: &str| s.len() <= MAX_QUOTED;
+    if fits(&text)
+        || (text.len() <= MAX_MESSAGE
+            && text.split('`').skip(1).step_by(2).all(fits)
+            && text.split_whitespace().all(fits))
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len().min(MAX_MESSAGE + 100));
+    // Odd pieces of a split on backticks are quoted.
+    for (i, piece) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(&cut(piece));
+        } else {
+            let mut rest = piece;
+            while !rest.is_empty() {
+                let ws = rest
+                    .find(|c: char| !c.is_whitespace())
+                    .unwrap_or(rest.len());
+                out.push_str(&rest[..ws]);
+                rest = &rest[ws..];
+                let word = rest.find(char::is_whitespace).unwrap_or(rest.len());
+                out.push_str(&cut(&rest[..word]));
+                rest = &rest[word..];
+            }
+        }
+        if out.len() > MAX_MESSAGE {
+            break;
+        }
+    }
+    if out.len() > MAX_MESSAGE {
+        let mut end = MAX_MESSAGE;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push_str("… (message cut)");
+    }
+    out
+}
+
+/// A long piece cut to its first and last characters, saying how long it was.
+fn cut(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.len() <= MAX_QUOTED {
+        return s.into();
+    }
+    let chars = s.chars().count();
+    if chars <= MAX_QUOTED {
+        return s.into();
+    }
+    let head: String = s.chars().take(60).collect();
+    let tail: String = s.chars().skip(chars - 20).collect();
+    format!("{head}…{tail} ({chars} characters)").into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_quotes_and_words_are_cut() {
+        let ident = "y".repeat(1_000_000);
+        let m = readable(format!("Table `public.{ident}` is dropped"));
+        assert!(m.len() < 200, "{m}");
+        assert!(m.starts_with("Table `public.yyy"), "{m}");
+        assert!(m.ends_with("(1000007 characters)` is dropped"), "{m}");
+        let m = readable(format!("found: {} at line 1", "x".repeat(200_000)));
+        assert!(m.len() < 200 && m.ends_with(" at line 1"), "{m}");
+        let short = "Column `c` of `public.t` is dropped";
+        assert_eq!(readable(short.to_string()), short);
+        let prose = format!("`a` {} `b`", "long prose, ".repeat(20));
+        assert_eq!(readable(prose.clone()), prose);
+        let many = "word ".repeat(2_000);
+        assert!(readable(many).len() < MAX_MESSAGE + 40);
+    }
+}

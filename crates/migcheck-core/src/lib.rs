@@ -28,4 +28,5 @@ pub mod suppress;
 pub mod tool;
 
 pub use finding::{Finding, Severity};
+pub use lint::{check, check_sources, CheckOptions, Report};
 pub use source::{LineCol, SourceFile};

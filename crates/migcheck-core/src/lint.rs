@@ -70,6 +70,8 @@ impl Report {
 pub struct ConfigCache {
     forced: Option<PathBuf>,
     by_file: HashMap<Option<PathBuf>, Result<Arc<Config>, InputError>>,
+    /// Files are in memory: do not look for a `migcheck.toml` next to them on disk.
+    in_memory: bool,
 }
 
 impl ConfigCache {
@@ -77,12 +79,16 @@ impl ConfigCache {
         Self {
             forced,
             by_file: HashMap::new(),
+            in_memory: false,
         }
     }
 
     /// The config governing `dir` (defaults when there is none).
     pub fn for_dir(&mut self, dir: &Path) -> Result<Arc<Config>, InputError> {
-        let file = self.forced.clone().or_else(|| find_config_file(dir));
+        let file = self
+            .forced
+            .clone()
+            .or_else(|| (!self.in_memory).then(|| find_config_file(dir)).flatten());
         self.by_file
             .entry(file.clone())
             .or_insert_with(|| load_config(file.as_deref()))
@@ -143,6 +149,32 @@ pub struct LoadedSet {
     pub units: Vec<FileUnit>,
 }
 
+/// Stack size of the threads that parse and check. Every walk over a syntax tree (rules,
+/// effects, printing, dropping it) recurses once per level of nesting; trees are bounded by
+/// [`crate::parse::MAX_NESTING`], and this leaves room for that even in a debug build (the
+/// default 2 MB of a worker thread overflowed at 40,000 levels of a release build).
+const STACK_SIZE: usize = 64 << 20;
+
+/// Runs `f` on the thread pool of the checks (threads with [`STACK_SIZE`] stacks), or on the
+/// calling thread when that pool cannot be made.
+fn on_check_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .thread_name(|i| format!("migcheck-{i}"))
+            .build()
+            .ok()
+    });
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Where `load` and `check` get a file's text: the file system, or the caller's memory.
+type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
+
 /// Discovers, reads and parses the migration sets under `paths`; also returns deploy files.
 pub fn load(
     paths: &[PathBuf],
@@ -150,6 +182,15 @@ pub fn load(
     errors: &mut Vec<InputError>,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    on_check_threads(|| load_found(found, configs, errors, &read_source))
+}
+
+fn load_found(
+    found: crate::discover::Discovery,
+    configs: &mut ConfigCache,
+    errors: &mut Vec<InputError>,
+    read: Reader<'_>,
+) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     for (p, why) in found.missing {
         errors.push(InputError {
             path: display_path(&p),
@@ -179,7 +220,7 @@ pub fn load(
             let read: Vec<_> = set
                 .files
                 .par_iter()
-                .map(|m| read_source(&m.path).map(|s| (m.clone(), s)))
+                .map(|m| read(&m.path).map(|s| (m.clone(), s)))
                 .collect();
             let mut units = Vec::new();
             for r in read {
@@ -252,11 +293,15 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
         }
         state.start_file();
         for stmt in &unit.parsed.statements {
-            visit(ReplayEvent::Statement(unit, stmt, &state));
+            // Rules see the statement with its syntax tree, parsed again here: trees are not
+            // kept after parsing (memory), and this one is dropped after the rules ran.
+            let full = stmt.with_tree(&unit.source.text);
+            visit(ReplayEvent::Statement(unit, &full, &state));
             if stmt.rollback {
                 continue;
             }
-            state.note_facts(stmt);
+            state.note_facts(&full);
+            drop(full);
             let origin = Origin {
                 file: unit.index,
                 span: stmt.span.clone(),
@@ -377,8 +422,8 @@ pub fn findings_by_file(
             severity: loaded.config.severity(rule, default),
             file: h.file,
             span: h.span,
-            message: h.message,
-            help: h.help,
+            message: crate::finding::readable(h.message),
+            help: crate::finding::readable(h.help),
         });
     }
     by_file
@@ -491,9 +536,54 @@ pub fn apply_allows(
 
 /// Lints the migrations and deployment files under `paths`.
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
+    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    on_check_threads(|| check_found(found, opts, &read_source, false))
+}
+
+/// Lints files held in memory, `(path, text)` pairs, as [`check`] would if they were on disk:
+/// for embedders, editors and fuzzing. Every `.sql` file and deployment file given is
+/// reported; the `.sql` files form migration sets by their paths (see
+/// [`crate::discover::discover_named`]), and nothing else is read from disk except a config
+/// file named by `opts.config` (without one, the defaults apply) and the markers some layouts
+/// are recognised by (`migration_lock.toml`, Drizzle's journal, a sibling `package.json`).
+pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report {
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let found = crate::discover::discover_named(&paths, &crate::deploy_files::is_deploy_file);
+    let by_path: HashMap<&Path, &str> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_str()))
+        .collect();
+    let read = |path: &Path| match by_path.get(path) {
+        Some(text) => Ok(SourceFile::new(
+            path.to_path_buf(),
+            path.to_string_lossy().into_owned(),
+            (*text).to_string(),
+        )),
+        None => Err(InputError {
+            path: path.to_string_lossy().into_owned(),
+            line: None,
+            message: "no such file in memory".into(),
+        }),
+    };
+    let opts = CheckOptions {
+        config: opts.config.clone(),
+        // Paths in memory are never canonicalised against the disk.
+        only: None,
+        added: opts.added.clone(),
+    };
+    on_check_threads(|| check_found(found, &opts, &read, true))
+}
+
+fn check_found(
+    found: crate::discover::Discovery,
+    opts: &CheckOptions,
+    read: Reader<'_>,
+    in_memory: bool,
+) -> Report {
     let mut report = Report::default();
     let mut configs = ConfigCache::new(opts.config.clone());
-    let (mut sets, deploy_files) = load(paths, &mut configs, &mut report.errors);
+    configs.in_memory = in_memory;
+    let (mut sets, deploy_files) = load_found(found, &mut configs, &mut report.errors, read);
     let only = opts.only.as_ref();
     // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
     // read `is_new`: only git knows which files a change adds.
@@ -565,7 +655,7 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
         if config.is_excluded(&path) {
             continue;
         }
-        match crate::deploy_files::check(&path, &config) {
+        match read(&path).and_then(|s| crate::deploy_files::check_source(s, &config)) {
             Ok(findings) => {
                 report.files += 1;
                 report.checked.push(display_path(&path));
@@ -573,6 +663,13 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
             }
             Err(e) => report.errors.push(e),
         }
+    }
+    for f in &mut report.findings {
+        f.message = crate::finding::readable(std::mem::take(&mut f.message));
+        f.help = crate::finding::readable(std::mem::take(&mut f.help));
+    }
+    for e in &mut report.errors {
+        e.message = crate::finding::readable(std::mem::take(&mut e.message));
     }
     report
         .findings

@@ -15,7 +15,7 @@ use std::ops::Range;
 use sqlparser::ast;
 use sqlparser::dialect::PostgreSqlDialect;
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::effect::Effect;
 use crate::split::{split, Comment, Split};
@@ -29,10 +29,11 @@ const RECURSION_LIMIT: usize = 64;
 pub struct Statement {
     /// Byte range in the file.
     pub span: Range<usize>,
-    /// The parsed statement, when sqlparser read all of it (not kept for INSERT and SELECT,
-    /// which no rule inspects: see `parse_statement`).
-    /// Boxed: sqlparser's statement enum is large, and most statements of a big data
-    /// migration keep no tree at all.
+    /// The parsed statement, when sqlparser read all of it. Trees are not kept between parsing
+    /// and the rules (4–7 KB each: a 10 MB DDL file kept 1.8 GB of them): [`crate::lint::replay`]
+    /// hands each statement to the rules with its tree parsed again, and code that looks at
+    /// *other* statements of a file calls [`Statement::tree`]. Never kept for INSERT and
+    /// SELECT, which no rule inspects.
     pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it.
     pub unparsed: Option<String>,
@@ -47,6 +48,48 @@ pub struct Statement {
     pub rollback: bool,
     /// Upper-cased leading keywords (up to three), for rules and reports.
     pub head: String,
+}
+
+impl Statement {
+    /// The syntax tree of this statement: the one it holds, or parsed again from `text` (the
+    /// file it belongs to). `None` when it is not readable, a `DO` wrapper, or a data statement.
+    pub fn tree(&self, text: &str) -> Option<std::borrow::Cow<'_, ast::Statement>> {
+        if let Some(a) = &self.ast {
+            return Some(std::borrow::Cow::Borrowed(&**a));
+        }
+        if !self.may_have_tree() {
+            return None;
+        }
+        let a = parse_one(text.get(self.span.clone())?).ok()?;
+        kept(a).map(std::borrow::Cow::Owned)
+    }
+
+    /// This statement with its syntax tree attached (parsed again from `text` when needed).
+    pub fn with_tree(&self, text: &str) -> std::borrow::Cow<'_, Statement> {
+        match self.tree(text) {
+            Some(std::borrow::Cow::Owned(a)) => std::borrow::Cow::Owned(Statement {
+                ast: Some(Box::new(a)),
+                ..self.clone()
+            }),
+            _ => std::borrow::Cow::Borrowed(self),
+        }
+    }
+
+    /// Whether `other` is this statement (a copy of it with its tree attached, or itself).
+    pub fn is(&self, other: &Statement) -> bool {
+        self.span == other.span && self.in_do_block == other.in_do_block
+    }
+
+    fn may_have_tree(&self) -> bool {
+        const DATA: &[&str] = &["INSERT", "SELECT", "VALUES", "TABLE", "DO"];
+        let first = self.head.split(' ').next().unwrap_or("");
+        self.unparsed.is_none() && !first.is_empty() && !DATA.contains(&first)
+    }
+}
+
+/// Whether a parsed tree is worth keeping for the rules: not for data statements.
+fn kept(a: ast::Statement) -> Option<ast::Statement> {
+    (!matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_))).then_some(a)
 }
 
 /// A parsed file: statements in order, plus the comments (for directives).
@@ -74,14 +117,37 @@ pub fn parse_file(text: &str) -> ParsedFile {
         })
         .map(|c| c.span.start);
     let mut out = Vec::with_capacity(statements.len());
+    let mut problems = problems.into_iter().peekable();
     for raw in statements {
-        let problem = problems
-            .iter()
-            .find(|p| raw.span.contains(&p.offset))
-            .map(|p| p.message.clone());
+        // Problems come in file order; those before this statement's end belong to it or (a
+        // block comment between statements cannot be unterminated: it runs to the end) none.
+        let mut problem = None;
+        while let Some(p) = problems.next_if(|p| p.offset < raw.span.end) {
+            if raw.span.contains(&p.offset) && problem.is_none() {
+                problem = Some(p.message);
+            }
+        }
         parse_statement(text, raw.span, problem, false, &mut out);
     }
     run_called_functions(text, &mut out);
+    // What the splitter could not close after the last statement (an open `/*`) hides the
+    // rest of the file: PostgreSQL rejects it, and migcheck must not pass it silently.
+    for p in problems {
+        let end = text.trim_end().len().max(p.offset);
+        out.push(Statement {
+            span: p.offset..end,
+            ast: None,
+            unparsed: Some(format!(
+                "{}: it hides everything after it, and PostgreSQL rejects the file",
+                p.message
+            )),
+            effects: Vec::new(),
+            in_do_block: false,
+            rollback: false,
+            recognised: None,
+            head: String::new(),
+        });
+    }
     if let Some(d) = down_from {
         for s in &mut out {
             s.rollback = s.span.start >= d;
@@ -141,7 +207,7 @@ fn parse_statement(
         (None, Some(_)) if split_ok => crate::recognise::read(sql),
         _ => None,
     };
-    let effects = match &ast {
+    let mut effects = match &ast {
         Some(a) => crate::extract::effects(a),
         None => {
             let mut e = crate::fallback::effects(sql);
@@ -151,14 +217,14 @@ fn parse_statement(
             e
         }
     };
-    // Data statements (seed INSERTs, SELECTs) can be most of a large file, and no rule looks
-    // into their trees: keep only their effects, so memory stays proportional to the DDL.
-    let ast = ast
-        .filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)))
-        .map(Box::new);
+    // Kept for the whole run: a vector grown by pushes holds room for 4 effects (0.5 KB).
+    effects.shrink_to_fit();
+    // Keep only the effects: the rules get the tree parsed again (`Statement::tree`), so memory
+    // stays proportional to the text, whatever the statements are.
+    drop(ast);
     out.push(Statement {
         span,
-        ast,
+        ast: None,
         unparsed,
         recognised,
         effects,
@@ -175,11 +241,23 @@ fn parse_statement(
 fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
     let mut i = 0;
     while i < out.len() {
-        let Some(ast::Statement::CreateFunction(f)) = out[i].ast.as_deref() else {
-            i += 1;
-            continue;
+        // Trees are not kept (they are parsed again on demand): look only at statements that
+        // can be a CREATE FUNCTION before parsing one again.
+        let stmt_text = &text[out[i].span.clone()];
+        let maybe_function = out[i].head.starts_with("CREATE")
+            && stmt_text
+                .char_indices()
+                .nth(80)
+                .map_or(stmt_text, |(end, _)| &stmt_text[..end])
+                .to_ascii_uppercase()
+                .contains("FUNCTION");
+        let name = match maybe_function.then(|| out[i].tree(text)).flatten().as_deref() {
+            Some(ast::Statement::CreateFunction(f)) => crate::extract::qual(&f.name).name,
+            _ => {
+                i += 1;
+                continue;
+            }
         };
-        let name = crate::extract::qual(&f.name).name;
         let span = out[i].span.clone();
         let sql = &text[span.clone()];
         let call = out[i + 1..].iter().position(|s| {
@@ -245,13 +323,29 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
     });
 }
 
+/// How deep an expression may nest (operators in a chain plus parentheses around them) before
+/// migcheck declines to build its tree. sqlparser builds `1+1+...+1` and `... UNION ...` chains in
+/// a loop, so its recursion limit does not bound them, but every walk over the tree afterwards
+/// (rules, effects, printing, dropping it) recurses once per level: 150,000 terms overflowed the
+/// main thread's stack, 40,000 a worker's. A statement deeper than this is reported as
+/// `unparsed-statement` ("too deep") and goes through the token-level fallback.
+pub const MAX_NESTING: usize = 1000;
+
 /// Parses one statement and checks that nothing is left over.
 pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
     let dialect = PostgreSqlDialect {};
+    let tokens = Tokenizer::new(&dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| clean_error(e.to_string()))?;
+    let depth = nesting(&tokens);
+    if depth > MAX_NESTING {
+        return Err(format!(
+            "too deep: its expressions nest at least {depth} levels, and migcheck reads at most {MAX_NESTING}"
+        ));
+    }
     let mut parser = Parser::new(&dialect)
         .with_recursion_limit(RECURSION_LIMIT)
-        .try_with_sql(sql)
-        .map_err(|e| clean_error(e.to_string()))?;
+        .with_tokens_with_locations(tokens);
     let stmt = parser
         .parse_statement()
         .map_err(|e| clean_error(e.to_string()))?;
@@ -270,6 +364,76 @@ pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
     }
 }
 
+/// An upper bound of how deep the expression trees of a statement nest, from its tokens: in
+/// each comma-separated element, the operators of its chain plus the depth of the deepest
+/// parenthesised group inside it.
+fn nesting(tokens: &[TokenWithSpan]) -> usize {
+    const OPERATOR_WORDS: &[&str] = &[
+        "AND",
+        "OR",
+        "NOT",
+        "IS",
+        "LIKE",
+        "ILIKE",
+        "SIMILAR",
+        "BETWEEN",
+        "IN",
+        "UNION",
+        "EXCEPT",
+        "INTERSECT",
+        "AT",
+        "COLLATE",
+        "OVERLAPS",
+    ];
+    // The branches of a CASE are a list, like the elements between commas.
+    const SEPARATOR_WORDS: &[&str] = &["WHEN", "THEN", "ELSE"];
+    // Per open group: (chain of the current element, deepest element so far).
+    let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+    let mut deepest = 0;
+    for t in tokens {
+        let top = stack.len() - 1;
+        match &t.token {
+            Token::LParen | Token::LBracket => stack.push((0, 0)),
+            Token::RParen | Token::RBracket => {
+                if stack.len() > 1 {
+                    let (c, m) = stack.pop().unwrap_or_default();
+                    let top = stack.len() - 1;
+                    stack[top].0 += c.max(m) + 1;
+                }
+            }
+            Token::Comma | Token::SemiColon => {
+                stack[top].1 = stack[top].1.max(stack[top].0);
+                stack[top].0 = 0;
+            }
+            Token::Word(w) if w.quote_style.is_none() => {
+                let is = |words: &[&str]| words.iter().any(|k| w.value.eq_ignore_ascii_case(k));
+                if is(OPERATOR_WORDS) {
+                    stack[top].0 += 1;
+                } else if is(SEPARATOR_WORDS) {
+                    stack[top].1 = stack[top].1.max(stack[top].0);
+                    stack[top].0 = 0;
+                }
+            }
+            Token::Word(_) => {}
+            Token::Whitespace(_)
+            | Token::Number(..)
+            | Token::SingleQuotedString(_)
+            | Token::DoubleQuotedString(_)
+            | Token::DollarQuotedString(_)
+            | Token::EscapedStringLiteral(_)
+            | Token::NationalStringLiteral(_)
+            | Token::HexStringLiteral(_)
+            | Token::Placeholder(_)
+            | Token::Period
+            | Token::EOF => {}
+            _ => stack[top].0 += 1,
+        }
+        let top = stack.len() - 1;
+        deepest = deepest.max(stack[top].0);
+    }
+    deepest
+}
+
 fn clean_error(e: String) -> String {
     e.strip_prefix("sql parser error: ")
         .map(str::to_string)
@@ -286,27 +450,107 @@ pub fn head_words(sql: &str) -> String {
         .join(" ")
 }
 
-/// The range of the body of `DO [LANGUAGE x] $tag$ body $tag$` (or a plain string body) inside
-/// the statement text. Only plpgsql bodies (the default) are analysed.
+/// The range of the dollar-quoted body of `DO [LANGUAGE lang] $tag$ body $tag$ [LANGUAGE lang]`
+/// inside the statement text, read token by token (PostgreSQL's `DoStmt` takes the body and an
+/// optional `LANGUAGE` clause in either order): a word `language` inside the body or a comment
+/// is not the clause. Only plpgsql bodies (the default) are analysed.
 fn do_body(sql: &str) -> Option<Range<usize>> {
-    let lower = sql.to_ascii_lowercase();
-    if let Some(l) = lower.find("language") {
-        let lang = lower[l + 8..].trim_start();
-        if !lang.starts_with("plpgsql") && !lang.starts_with("'plpgsql'") {
-            return None;
-        }
-    }
-    let open = sql.find('$')?;
-    let tag_end = open + 1 + sql[open + 1..].find('$')?;
-    let tag = &sql[open..=tag_end];
-    if !tag[1..tag.len() - 1]
-        .chars()
-        .all(|c| c.is_alphanumeric() || c == '_')
-    {
+    let b = sql.as_bytes();
+    if !sql.get(..2)?.eq_ignore_ascii_case("do") {
         return None;
     }
-    let close = tag_end + 1 + sql[tag_end + 1..].find(tag)?;
-    Some(tag_end + 1..close)
+    let mut i = 2;
+    let mut lang: Option<String> = None;
+    let mut body = None;
+    loop {
+        i = skip_trivia(b, i);
+        match b.get(i) {
+            None | Some(b';') => break,
+            Some(b'$') if body.is_none() => {
+                let tag_end = i + 1 + sql[i + 1..].find('$')?;
+                let tag = &sql[i..=tag_end];
+                if !tag[1..tag.len() - 1]
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+                {
+                    return None;
+                }
+                let close = tag_end + 1 + sql[tag_end + 1..].find(tag)?;
+                body = Some(tag_end + 1..close);
+                i = close + tag.len();
+            }
+            Some(_) if lang.is_none() && is_keyword_at(sql, i, "language") => {
+                i = skip_trivia(b, i + "language".len());
+                let rest = &sql[i..];
+                let (name, len) = if let Some(q) = rest.strip_prefix('\'') {
+                    let n = q.find('\'')?;
+                    (q[..n].to_string(), n + 2)
+                } else if let Some(q) = rest.strip_prefix('"') {
+                    let n = q.find('"')?;
+                    (q[..n].to_string(), n + 2)
+                } else {
+                    let n = rest
+                        .bytes()
+                        .take_while(|&c| is_word(c) || c >= 0x80)
+                        .count();
+                    (rest[..n].to_ascii_lowercase(), n)
+                };
+                if len == 0 {
+                    return None;
+                }
+                lang = Some(name);
+                i += len;
+            }
+            // A string-constant body (`DO 'begin ... end'`) or anything else: not analysed.
+            Some(_) => return None,
+        }
+    }
+    match lang.as_deref() {
+        None | Some("plpgsql") => body,
+        Some(_) => None,
+    }
+}
+
+/// Whether the keyword `word` (case-insensitive) starts at `i` as a whole word.
+fn is_keyword_at(sql: &str, i: usize, word: &str) -> bool {
+    sql.get(i..i + word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        && !sql
+            .as_bytes()
+            .get(i + word.len())
+            .is_some_and(|&c| is_word(c) || c >= 0x80)
+}
+
+/// Skips whitespace, `--` comments and (nested) `/* */` comments from `i`.
+fn skip_trivia(b: &[u8], mut i: usize) -> usize {
+    loop {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if b[i..].starts_with(b"--") {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if b[i..].starts_with(b"/*") {
+            let mut depth = 0usize;
+            while i < b.len() {
+                if b[i..].starts_with(b"/*") {
+                    depth += 1;
+                    i += 2;
+                } else if b[i..].starts_with(b"*/") {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else {
+            return i;
+        }
+    }
 }
 
 /// plpgsql control words that can stand before an SQL statement inside a block.
@@ -484,6 +728,55 @@ mod tests {
         let f = parse_file(sql);
         assert!(!f.statements[0].rollback);
         assert!(f.statements[1].rollback);
+    }
+
+    #[test]
+    fn long_chains_are_too_deep_but_lists_are_not() {
+        let chain = |term: &str, sep: &str, n: usize| vec![term; n].join(sep);
+        let err = parse_one(&format!("select {}", chain("1", "+", 5_000))).unwrap_err();
+        assert!(err.starts_with("too deep"), "{err}");
+        let err = parse_one(&format!("select x{}", "::int".repeat(5_000))).unwrap_err();
+        assert!(err.starts_with("too deep"), "{err}");
+        // Long lists nest nothing: VALUES rows, IN lists, CASE branches, columns.
+        let rows = chain("(1, -2, 'a' || 'b')", ", ", 5_000);
+        parse_one(&format!("insert into t values {rows}")).unwrap();
+        parse_one(&format!("select 1 where a in ({})", chain("1", ",", 5_000))).unwrap();
+        let branches = chain("when a = 1 then 'x'", " ", 5_000);
+        parse_one(&format!("select case {branches} end")).unwrap();
+    }
+
+    #[test]
+    fn do_language_clause_is_read_syntactically() {
+        let body = |sql: &str| do_body(sql).map(|r| sql[r].to_string());
+        let drop = " begin alter table posts drop column language; end ";
+        assert_eq!(body(&format!("do $${drop}$$")).as_deref(), Some(drop));
+        assert_eq!(
+            body(&format!("do $${drop}$$ language plpgsql")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(
+            body(&format!("DO LANGUAGE 'plpgsql' $x${drop}$x$;")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(
+            body(&format!("do -- language sql\n $${drop}$$")).as_deref(),
+            Some(drop)
+        );
+        assert_eq!(body(&format!("do $${drop}$$ language plperl")), None);
+        assert_eq!(body(&format!("do language plv8 $${drop}$$")), None);
+    }
+
+    #[test]
+    fn unterminated_comment_after_the_last_statement_is_a_statement() {
+        let f = parse_file("create table t (id int);\n/* drop table t;\n");
+        assert_eq!(f.statements.len(), 2);
+        let open = &f.statements[1];
+        assert!(open
+            .unparsed
+            .as_deref()
+            .unwrap()
+            .starts_with("unterminated block comment"));
+        assert_eq!(open.span, 25..41);
     }
 
     #[test]

@@ -204,13 +204,12 @@ impl<'f> Ctx<'f> {
 
     /// The project's script names, when `command` may run a package manager (they decide whether
     /// `yarn setup` runs a script or a binary).
-    pub fn names_for(&mut self, command: &str) -> Option<Vec<String>> {
+    pub fn names_for(&mut self, command: &str) -> Option<std::sync::Arc<shell::ScriptNames>> {
         const RUNNERS: [&str; 6] = ["npm", "yarn", "pnpm", "bun", "run-", "concurrently"];
         if !RUNNERS.iter().any(|r| command.contains(r)) {
             return None;
         }
-        self.sibling_scripts()
-            .map(|s| s.scripts.iter().map(|s| s.name.clone()).collect())
+        self.sibling_scripts().map(|s| s.names.clone())
     }
 
     /// Reports the items of one command string. `span_of` maps an item range to a file range.
@@ -243,7 +242,7 @@ impl<'f> Ctx<'f> {
                     ..
                 } => {
                     let Some(scripts) = scripts else { continue };
-                    let Some(r) = scripts.reach(script, *hooks, &mut Default::default(), 0) else {
+                    let Some(r) = scripts.reach(script, *hooks, None) else {
                         continue;
                     };
                     let chain = r.chain.join(" → ");

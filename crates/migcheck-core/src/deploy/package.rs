@@ -3,16 +3,17 @@
 //! serde_json parses the document; a small scanner over the (then known to be valid) text finds
 //! the byte range of each script's string token, so findings point into the escaped text.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::Arc;
 
 use super::commands::MigrationCommand;
 use super::located::{json_string, Located};
-use super::shell::{self, Item};
+use super::shell::{self, Item, ScriptNames};
 use super::{error_line, hit, Ctx, DeployError, Hit, Place};
 
-/// How deep script calls are followed.
-const MAX_CHAIN: usize = 64;
+/// How many script names a chain shows before it skips to the last one.
+const MAX_NAMED: usize = 12;
 
 pub(crate) struct Script {
     pub name: String,
@@ -25,7 +26,20 @@ pub(crate) struct Script {
 /// The scripts of one package.json.
 pub(crate) struct Scripts {
     pub scripts: Vec<Script>,
+    pub names: Arc<ScriptNames>,
     by_name: HashMap<String, usize>,
+    /// How each script reaches a migration command, computed once for all scripts (see
+    /// [`Scripts::reach`]).
+    steps: Vec<Option<Step>>,
+}
+
+/// The next step from a script towards the migration command it reaches.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Its item `item` is the migration command.
+    Runs { item: usize },
+    /// It calls script `next`, which is one step closer.
+    Calls { next: usize },
 }
 
 /// A migration command reached by running a script.
@@ -80,7 +94,7 @@ impl Scripts {
                 }
             }
         }
-        let names: Vec<String> = found.iter().map(|(n, _, _)| n.clone()).collect();
+        let names = ScriptNames::new(found.iter().map(|(n, _, _)| n.clone()).collect());
         let scripts = found
             .into_iter()
             .map(|(name, key, raw)| {
@@ -100,26 +114,19 @@ impl Scripts {
             .enumerate()
             .map(|(i, s)| (s.name.clone(), i))
             .collect();
-        Ok(Self { scripts, by_name })
+        let mut out = Self {
+            scripts,
+            names: Arc::new(names),
+            by_name,
+            steps: Vec::new(),
+        };
+        out.steps = out.compute_steps();
+        Ok(out)
     }
 
-    fn get(&self, name: &str) -> Option<&Script> {
-        self.by_name.get(name).map(|&i| &self.scripts[i])
-    }
-
-    /// The first migration command that running `name` reaches (with npm's `pre`/`post` hooks
-    /// when `hooks`), following script calls; `visited` stops cycles.
-    pub fn reach(
-        &self,
-        name: &str,
-        hooks: bool,
-        visited: &mut HashSet<String>,
-        depth: usize,
-    ) -> Option<Reached> {
-        if depth > MAX_CHAIN {
-            return None;
-        }
-        let order = if hooks {
+    /// The scripts a call runs: `pre<name>`, `<name>` and `post<name>` with npm's hooks.
+    fn targets(&self, name: &str, hooks: bool) -> impl Iterator<Item = usize> + '_ {
+        let names = if hooks {
             vec![
                 format!("pre{name}"),
                 name.to_string(),
@@ -128,27 +135,110 @@ impl Scripts {
         } else {
             vec![name.to_string()]
         };
-        for n in order {
-            if !visited.insert(n.clone()) {
-                continue;
-            }
-            let Some(s) = self.get(&n) else { continue };
+        names
+            .into_iter()
+            .filter_map(|n| self.by_name.get(&n).copied())
+    }
+
+    /// For every script, its first step towards a migration command, by a breadth-first walk
+    /// backwards from the scripts that hold one: each script and each call is visited once, so
+    /// thousands of mutually calling scripts cost no more than reading them (walking the calls
+    /// afresh from every script was quadratic, and exponential in chains of hooks).
+    fn compute_steps(&self) -> Vec<Option<Step>> {
+        let n = self.scripts.len();
+        let mut callers: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, s) in self.scripts.iter().enumerate() {
             for item in &s.items {
-                match item {
-                    Item::Migration {
-                        command, display, ..
-                    } => {
+                if let Item::ScriptCall { script, hooks, .. } = item {
+                    for t in self.targets(script, *hooks) {
+                        callers[t].push(i);
+                    }
+                }
+            }
+        }
+        let mut dist = vec![usize::MAX; n];
+        let mut queue = std::collections::VecDeque::new();
+        for (i, s) in self.scripts.iter().enumerate() {
+            if s.items
+                .iter()
+                .any(|it| matches!(it, Item::Migration { .. }))
+            {
+                dist[i] = 0;
+                queue.push_back(i);
+            }
+        }
+        while let Some(t) = queue.pop_front() {
+            for &c in &callers[t] {
+                if dist[c] == usize::MAX {
+                    dist[c] = dist[t] + 1;
+                    queue.push_back(c);
+                }
+            }
+        }
+        // The step of each script: its first item (in the order it runs them) that is the
+        // command, or a call to a script one step closer.
+        (0..n)
+            .map(|i| {
+                if dist[i] == usize::MAX {
+                    return None;
+                }
+                self.scripts[i]
+                    .items
+                    .iter()
+                    .enumerate()
+                    .find_map(|(item, it)| match it {
+                        Item::Migration { .. } => Some(Step::Runs { item }),
+                        Item::ScriptCall { script, hooks, .. } => self
+                            .targets(script, *hooks)
+                            .find(|&t| dist[t] < dist[i])
+                            .map(|next| Step::Calls { next }),
+                    })
+            })
+            .collect()
+    }
+
+    /// The migration command that running `name` reaches (with npm's `pre`/`post` hooks when
+    /// `hooks`), following script calls; `None` when it reaches none, or only through `caller`
+    /// itself (whose own command is reported where it is written).
+    pub fn reach(&self, name: &str, hooks: bool, caller: Option<&str>) -> Option<Reached> {
+        for start in self.targets(name, hooks) {
+            let mut chain = Vec::new();
+            let mut at = start;
+            let mut through_caller = false;
+            // A chain of thousands of scripts is named by its first and last ones.
+            let mut skipped = 0usize;
+            loop {
+                let s = &self.scripts[at];
+                through_caller |= caller == Some(s.name.as_str());
+                if chain.len() < MAX_NAMED {
+                    chain.push(s.name.clone());
+                } else {
+                    skipped += 1;
+                }
+                match self.steps[at] {
+                    None => break,
+                    Some(Step::Calls { next, .. }) => at = next,
+                    Some(Step::Runs { item }) => {
+                        if through_caller {
+                            break;
+                        }
+                        if skipped > 0 {
+                            if skipped > 1 {
+                                chain.push(format!("… {} more …", skipped - 1));
+                            }
+                            chain.push(s.name.clone());
+                        }
+                        let Item::Migration {
+                            command, display, ..
+                        } = &s.items[item]
+                        else {
+                            break;
+                        };
                         return Some(Reached {
-                            chain: vec![n],
+                            chain,
                             command,
                             display: display.clone(),
-                        })
-                    }
-                    Item::ScriptCall { script, hooks, .. } => {
-                        if let Some(mut r) = self.reach(script, *hooks, visited, depth + 1) {
-                            r.chain.insert(0, n);
-                            return Some(r);
-                        }
+                        });
                     }
                 }
             }
@@ -205,8 +295,7 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError
                     display,
                     ..
                 } => {
-                    let mut visited = HashSet::from([s.name.clone()]);
-                    let Some(r) = scripts.reach(script, *hooks, &mut visited, 0) else {
+                    let Some(r) = scripts.reach(script, *hooks, Some(&s.name)) else {
                         continue;
                     };
                     let chain = std::iter::once(s.name.as_str())

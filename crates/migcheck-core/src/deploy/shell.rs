@@ -42,9 +42,24 @@ impl Item {
     }
 }
 
+/// The script names of a package.json, in file order, with a set for lookups: a command is
+/// checked against them word by word, and a package.json can hold thousands.
+#[derive(Debug, Default)]
+pub(crate) struct ScriptNames {
+    pub ordered: Vec<String>,
+    pub set: std::collections::HashSet<String>,
+}
+
+impl ScriptNames {
+    pub fn new(ordered: Vec<String>) -> Self {
+        let set = ordered.iter().cloned().collect();
+        Self { ordered, set }
+    }
+}
+
 /// Analyses a shell string. `scripts` lists the package.json script names when known; it decides
 /// whether `yarn foo` runs a script or a binary.
-pub(crate) fn analyze(text: &str, scripts: Option<&[String]>) -> Vec<Item> {
+pub(crate) fn analyze(text: &str, scripts: Option<&ScriptNames>) -> Vec<Item> {
     let mut out = Vec::new();
     analyze_into(text, scripts, 0, None, &mut out);
     out
@@ -55,7 +70,7 @@ pub(crate) fn analyze(text: &str, scripts: Option<&[String]>) -> Vec<Item> {
 pub(crate) fn analyze_words(
     words: &[String],
     range: Range<usize>,
-    scripts: Option<&[String]>,
+    scripts: Option<&ScriptNames>,
 ) -> Vec<Item> {
     let mut out = Vec::new();
     Analyzer {
@@ -69,7 +84,7 @@ pub(crate) fn analyze_words(
 
 fn analyze_into(
     text: &str,
-    scripts: Option<&[String]>,
+    scripts: Option<&ScriptNames>,
     depth: usize,
     fixed: Option<Range<usize>>,
     out: &mut Vec<Item>,
@@ -206,7 +221,7 @@ fn is_option(w: &str) -> bool {
 }
 
 struct Analyzer<'a, 'o> {
-    scripts: Option<&'a [String]>,
+    scripts: Option<&'a ScriptNames>,
     depth: usize,
     out: &'o mut Vec<Item>,
 }
@@ -223,7 +238,7 @@ impl Analyzer<'_, '_> {
     }
 
     fn is_script(&self, name: &str) -> Option<bool> {
-        self.scripts.map(|s| s.iter().any(|n| n == name))
+        self.scripts.map(|s| s.set.contains(name))
     }
 
     fn call(&mut self, script: &str, hooks: bool, range: &Range<usize>, words: &[String]) {
@@ -509,6 +524,7 @@ impl Analyzer<'_, '_> {
             return vec![pat.to_string()];
         }
         scripts
+            .ordered
             .iter()
             .filter(|s| glob_match(pat, s))
             .cloned()

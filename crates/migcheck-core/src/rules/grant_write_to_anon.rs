@@ -48,7 +48,11 @@ impl Rule for GrantWriteToAnon {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                let Some(Ast::Grant(g)) = s.ast.as_deref() else { continue };
+                if !s.head.starts_with("GRANT") {
+                    continue;
+                }
+                let tree = s.tree(&u.source.text);
+                let Some(Ast::Grant(g)) = tree.as_deref() else { continue };
                 let Some(privileges) = writes(&g.privileges) else {
                     continue;
                 };

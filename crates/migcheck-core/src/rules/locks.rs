@@ -354,6 +354,8 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
             }
             None => {}
         }
+        let full = stmt.with_tree(&fcx.unit.source.text);
+        let stmt: &crate::parse::Statement = &full;
         if sets_lock_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
             timeout = true;
         }

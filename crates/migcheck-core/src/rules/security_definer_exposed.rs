@@ -58,7 +58,7 @@ impl Rule for SecurityDefinerExposed {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                match s.ast.as_deref() {
+                match s.tree(&u.source.text).as_deref() {
                     Some(Ast::CreateFunction(f)) => {
                         let trigger = matches!(
                             &f.return_type,

@@ -55,8 +55,8 @@ impl Rule for SecurityDefinerSearchPath {
             .parsed
             .statements
             .iter()
-            .skip_while(|s| !std::ptr::eq(*s, cx.stmt))
-            .any(|s| match s.ast.as_deref() {
+            .skip_while(|s| !s.is(cx.stmt))
+            .any(|s| match s.tree(&cx.unit.source.text).as_deref() {
                 Some(Ast::AlterFunction(f)) if qual(&f.function.name).name == name.name => {
                     matches!(&f.operation, AlterFunctionOperation::Actions { actions, .. }
                         if actions.iter().any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name))))

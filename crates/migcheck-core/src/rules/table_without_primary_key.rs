@@ -101,8 +101,8 @@ impl Rule for TableWithoutPrimaryKey {
             .parsed
             .statements
             .iter()
-            .skip_while(|s| !std::ptr::eq(*s, cx.stmt))
-            .any(|s| match s.ast.as_deref() {
+            .skip_while(|s| !s.is(cx.stmt))
+            .any(|s| match s.tree(&cx.unit.source.text).as_deref() {
                 Some(Ast::CreateIndex(ci)) => {
                     ci.unique
                         && ci.predicate.is_none()

@@ -53,7 +53,7 @@ pub fn position(unit: &FileUnit, stmt: &Statement) -> usize {
     unit.parsed
         .statements
         .iter()
-        .position(|s| std::ptr::eq(s, stmt))
+        .position(|s| s.is(stmt))
         .unwrap_or(0)
 }
 

@@ -28,7 +28,8 @@ impl Rule for ValidateInSameTransaction {
             if s.rollback {
                 continue;
             }
-            let Some(Ast::AlterTable(at)) = s.ast.as_deref() else {
+            let tree = s.tree(&cx.unit.source.text);
+            let Some(Ast::AlterTable(at)) = tree.as_deref() else {
                 continue;
             };
             let table = qual(&at.name);

@@ -40,7 +40,7 @@ impl Rule for ViewWithoutSecurityInvoker {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                match s.ast.as_deref() {
+                match s.tree(&u.source.text).as_deref() {
                     Some(Ast::CreateView(v)) if !v.materialized && !v.temporary => {
                         let invoker = security_invoker(view_options(&v.options)) == Some(true);
                         views.insert(key(&qual(&v.name)), (u.index, s.span.clone(), invoker));

@@ -1,0 +1,3 @@
+select E'\'';' as x; select $tag$ ; $tag$; --> statement-breakpoint
+select "q;";
+﻿
