@@ -60,7 +60,10 @@ impl Statement {
         if !self.may_have_tree() {
             return None;
         }
-        let a = parse_one(text.get(self.span.clone())?).ok()?;
+        let sql = text.get(self.span.clone())?;
+        // Parsed as it was the first time: Go template actions read as names.
+        let filled = crate::dynamic::fill_templates(sql);
+        let a = parse_one(filled.as_deref().unwrap_or(sql)).ok()?;
         kept(a).map(std::borrow::Cow::Owned)
     }
 
@@ -86,6 +89,10 @@ impl Statement {
         self.unparsed.is_none() && !first.is_empty() && !DATA.contains(&first)
     }
 }
+
+/// Files up to this size keep their statements' syntax trees after parsing; larger ones keep only
+/// effects and parse a statement again when a rule needs its tree (see `Statement::tree`).
+pub const KEEP_TREES_UP_TO: usize = 64 * 1024;
 
 /// Whether a parsed tree is worth keeping for the rules: not for data statements.
 fn kept(a: ast::Statement) -> Option<ast::Statement> {
@@ -219,12 +226,18 @@ fn parse_statement(
     };
     // Kept for the whole run: a vector grown by pushes holds room for 4 effects (0.5 KB).
     effects.shrink_to_fit();
-    // Keep only the effects: the rules get the tree parsed again (`Statement::tree`), so memory
-    // stays proportional to the text, whatever the statements are.
-    drop(ast);
+    // In a large file keep only the effects: the rules get the tree parsed again
+    // (`Statement::tree`), so memory stays proportional to the text, whatever the statements are.
+    // Trees take 4-7 KB a statement; a typical migration file (a few KB) keeps them, because
+    // parsing again in the ordered replay costs more time than they cost memory.
+    let ast = if text.len() <= KEEP_TREES_UP_TO {
+        ast.and_then(kept).map(Box::new)
+    } else {
+        None
+    };
     out.push(Statement {
         span,
-        ast: None,
+        ast,
         unparsed,
         recognised,
         effects,
@@ -252,7 +265,13 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
                 .to_ascii_uppercase()
                 .contains("FUNCTION");
         let name = match maybe_function.then(|| out[i].tree(text)).flatten().as_deref() {
-            Some(ast::Statement::CreateFunction(f)) => crate::extract::qual(&f.name).name,
+            Some(ast::Statement::CreateFunction(f))
+                if f.language
+                    .as_ref()
+                    .is_some_and(|l| l.value.eq_ignore_ascii_case("plpgsql")) =>
+            {
+                crate::extract::qual(&f.name).name
+            }
             _ => {
                 i += 1;
                 continue;
@@ -265,7 +284,7 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
                 && (s.head.starts_with("SELECT") || s.head.starts_with("CALL"))
                 && calls(&text[s.span.clone()], &name)
         });
-        let (Some(call), Some(body)) = (call, do_body(sql)) else {
+        let (Some(call), Some(body)) = (call, function_body(sql)) else {
             i += 1;
             continue;
         };
@@ -509,6 +528,36 @@ fn do_body(sql: &str) -> Option<Range<usize>> {
         None | Some("plpgsql") => body,
         Some(_) => None,
     }
+}
+
+/// The range of the first dollar-quoted string of a `CREATE FUNCTION` statement: its body
+/// (parameters and return types hold no dollar quotes; a `$1` is not a tag).
+fn function_body(sql: &str) -> Option<Range<usize>> {
+    let b = sql.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\'' => i += 1 + sql[i + 1..].find('\'')? + 1,
+            b'"' => i += 1 + sql[i + 1..].find('"')? + 1,
+            b'$' => {
+                let tag_len = sql[i + 1..]
+                    .bytes()
+                    .take_while(|&c| c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80)
+                    .count();
+                if b.get(i + 1 + tag_len) == Some(&b'$')
+                    && !sql[i + 1..].starts_with(|c: char| c.is_ascii_digit())
+                {
+                    let tag = &sql[i..i + tag_len + 2];
+                    let start = i + tag.len();
+                    let close = start + sql[start..].find(tag)?;
+                    return Some(start..close);
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// Whether the keyword `word` (case-insensitive) starts at `i` as a whole word.
