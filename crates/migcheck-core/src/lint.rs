@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::{find_config_file, Config};
 use crate::discover::{discover, MigrationSet, Role};
 use crate::finding::{Finding, Severity};
-use crate::parse::parse_file;
+use crate::parse::parse_file_with;
 use crate::rules::{self, FileCx, FileUnit, Hit, SetCx, StatementCx};
 use crate::schema::{Origin, SchemaState};
 use crate::source::{display_path, SourceFile};
@@ -226,7 +226,8 @@ fn load_found(
             for r in read {
                 match r {
                     Ok((migration, source)) => {
-                        let mut parsed = parse_file(&source.text);
+                        let mut parsed =
+                            parse_file_with(&source.text, &set.tool.whole_statements(&source.text));
                         let down_from = if migration.role == Role::Down {
                             Some(0)
                         } else {

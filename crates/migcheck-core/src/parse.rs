@@ -18,7 +18,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::effect::Effect;
-use crate::split::{split, Comment, Split};
+use crate::split::{split, split_with, Comment, Split};
 
 /// How deep the parser may recurse before it gives up on a statement (deeply nested input must
 /// not overflow the stack).
@@ -110,11 +110,17 @@ pub struct ParsedFile {
 
 /// Splits and parses a whole file.
 pub fn parse_file(text: &str) -> ParsedFile {
+    parse_file_with(text, &[])
+}
+
+/// Like [`parse_file`], with spans the migration tool sends as one statement each (see
+/// [`crate::tool::Tool::whole_statements`]).
+pub fn parse_file_with(text: &str, whole: &[Range<usize>]) -> ParsedFile {
     let Split {
         statements,
         comments,
         problems,
-    } = split(text);
+    } = split_with(text, whole);
     let down_from = comments
         .iter()
         .find(|c| {
@@ -264,7 +270,11 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
                 .map_or(stmt_text, |(end, _)| &stmt_text[..end])
                 .to_ascii_uppercase()
                 .contains("FUNCTION");
-        let name = match maybe_function.then(|| out[i].tree(text)).flatten().as_deref() {
+        let name = match maybe_function
+            .then(|| out[i].tree(text))
+            .flatten()
+            .as_deref()
+        {
             Some(ast::Statement::CreateFunction(f))
                 if f.language
                     .as_ref()

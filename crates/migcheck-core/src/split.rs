@@ -8,6 +8,10 @@
 //!
 //! Drizzle separates statements with `--> statement-breakpoint` comments; they are treated as
 //! separators too, so a Drizzle statement without a trailing `;` still ends there.
+//!
+//! A migration tool may also name spans it sends as one statement whatever `;` they hold
+//! (goose's `-- +goose StatementBegin` / `StatementEnd` blocks): [`split_with`] keeps each such
+//! span whole, and the lexer never runs past its end.
 
 use std::ops::Range;
 
@@ -44,9 +48,31 @@ const BREAKPOINT: &str = "--> statement-breakpoint";
 
 /// Splits `text` (a whole file, or a `DO` block body) into statements.
 pub fn split(text: &str) -> Split {
-    let b = text.as_bytes();
+    split_with(text, &[])
+}
+
+/// Like [`split`], but each span of `whole` (sorted, not overlapping) is one statement whatever
+/// `;` it holds; comments and unclosed quotes inside it are still recorded.
+pub fn split_with(text: &str, whole: &[Range<usize>]) -> Split {
     let mut out = Split::default();
-    let mut i = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut at = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    for w in whole {
+        let (start, end) = (w.start.clamp(at, text.len()), w.end.min(text.len()));
+        if start >= end || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            continue;
+        }
+        split_part(&text[..start], at, false, &mut out);
+        split_part(&text[..end], start, true, &mut out);
+        at = end;
+    }
+    split_part(text, at, false, &mut out);
+    out
+}
+
+/// Splits `text[from..]` into `out`; `whole`: all of it is one statement.
+fn split_part(text: &str, from: usize, whole: bool, out: &mut Split) {
+    let b = text.as_bytes();
+    let mut i = from;
     let mut start: Option<usize> = None;
     // Inside `BEGIN ATOMIC`: `;` ends the statement only after the matching `END`.
     let mut atomic_depth = 0usize;
@@ -65,7 +91,7 @@ pub fn split(text: &str) -> Split {
                     span: i..body_end,
                     body: i + 2..body_end,
                 });
-                if text[i..body_end].starts_with(BREAKPOINT) && atomic_depth == 0 {
+                if text[i..body_end].starts_with(BREAKPOINT) && atomic_depth == 0 && !whole {
                     if let Some(s) = start.take() {
                         out.statements.push(RawStatement {
                             span: s..trim_end(b, s, i),
@@ -119,7 +145,7 @@ pub fn split(text: &str) -> Split {
         }
         match c {
             b';' => {
-                if atomic_depth == 0 {
+                if atomic_depth == 0 && !whole {
                     out.statements.push(RawStatement {
                         span: start.take().unwrap_or(i)..i + 1,
                     });
@@ -165,7 +191,6 @@ pub fn split(text: &str) -> Split {
             span: s..trim_end(b, s, b.len()),
         });
     }
-    out
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
@@ -291,6 +316,31 @@ mod tests {
             texts(sql),
             ["CREATE TABLE a (id int)", "CREATE TABLE b (id int);"]
         );
+    }
+
+    #[test]
+    fn whole_spans_keep_their_semicolons() {
+        let sql = "select 1;\n-- begin\ncreate rule r as on insert to t do also (insert into a values (1); insert into b values (2));\n-- x\nselect 'a;\n-- end\nselect 2; select 3;";
+        let from = sql.find("create").unwrap();
+        let to = sql.find("-- end").unwrap();
+        let span = from..to;
+        let s = split_with(sql, std::slice::from_ref(&span));
+        let t: Vec<_> = s.statements.iter().map(|r| &sql[r.span.clone()]).collect();
+        assert_eq!(
+            t,
+            [
+                "select 1;",
+                &sql[from..sql.find("\n-- end").unwrap()],
+                "select 2;",
+                "select 3;"
+            ]
+        );
+        // The unclosed quote runs to the end of the span, not of the file.
+        assert_eq!(s.problems.len(), 1);
+        assert!(s.problems[0].offset < to);
+        assert!(s.comments.iter().any(|c| &sql[c.span.clone()] == "-- x"));
+        // Without the span, the rule is cut after its first action.
+        assert!(texts(sql)[1].ends_with("values (1);"));
     }
 
     #[test]

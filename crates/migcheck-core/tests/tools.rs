@@ -295,3 +295,23 @@ fn unapplied_files_are_not_replayed() {
         "the unlisted DROP TABLE never runs: {exp:?}"
     );
 }
+
+/// pressly/goose `internal/sqlparser/parser.go` `ParseSQLMigration`: the lines between
+/// `-- +goose StatementBegin` and `-- +goose StatementEnd` are sent as one statement (the
+/// `gooseStatementBeginUp` state never looks at `endsWithSemicolon`), and the block needs no
+/// trailing `;`. The rule's two actions stay one statement; the unterminated `ALTER` inside a
+/// block ends at `StatementEnd` and is read (its type change reported at its own line), not
+/// glued to the `CREATE INDEX` after it.
+#[test]
+fn goose_statement_blocks_are_one_statement() {
+    let set = only_set("goose-statement-block");
+    assert_eq!(set.tool.id(), "goose");
+    let (out, rules) = checked("goose-statement-block");
+    assert!(!rules.contains(&"unparsed-statement"), "{out}");
+    assert!(rules.contains(&"column-type-change"), "{out}");
+    assert!(
+        out.contains("00002_account_log.sql:12:1]"),
+        "the type change is reported at the ALTER's own line: {out}"
+    );
+    insta::assert_snapshot!(out);
+}

@@ -6,6 +6,13 @@
 //! - `internal/sqlparser/parser.go` `ParseSQLMigration`: annotations are `-- +goose Up`,
 //!   `-- +goose Down` (the rollback section), `-- +goose StatementBegin` / `StatementEnd`
 //!   (one statement spanning semicolons) and `-- +goose NO TRANSACTION`, case-insensitive.
+//!   An annotation is a whole line starting with `--` (`strings.HasPrefix(line, "--")`, no
+//!   leading whitespace). Between `StatementBegin` and `StatementEnd` the lines are collected
+//!   without looking at `;` and sent as one statement ([`Tool::whole_statements`]); a block
+//!   without its `StatementEnd` makes goose refuse the file ("missing '-- +goose StatementEnd'
+//!   annotation"), so migcheck keeps the rest of the file as that one statement, which then
+//!   does not read as SQL and is reported. `-- +goose ENVSUB ON` (environment substitution in
+//!   the statements) is not modelled: `${VAR}` reaches the parser as written.
 //!   A file runs in a transaction unless it says `-- +goose NO TRANSACTION`.
 //! - History: `goose_db_version (id serial, version_id bigint, is_applied boolean, tstamp
 //!   timestamp)`, created with a row for version 0 (`internal/dialect/dialectquery/postgres.go`).
@@ -91,6 +98,28 @@ impl Tool for Goose {
         }
         None
     }
+    fn whole_statements(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        let mut open = None;
+        let mut at = 0;
+        for line in text.split_inclusive('\n') {
+            let next = at + line.len();
+            match annotation(line.trim_end()).as_deref() {
+                Some("STATEMENTBEGIN") if open.is_none() => open = Some(next),
+                Some("STATEMENTEND") => {
+                    if let Some(from) = open.take() {
+                        out.push(from..at);
+                    }
+                }
+                _ => {}
+            }
+            at = next;
+        }
+        if let Some(from) = open {
+            out.push(from..text.len());
+        }
+        out
+    }
     fn wrapping(&self, _file: &MigrationFile, text: &str) -> Wrapping {
         if text
             .lines()
@@ -104,5 +133,30 @@ impl Tool for Goose {
     }
     fn history(&self) -> Option<&'static History> {
         Some(&HISTORY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// pressly/goose `internal/sqlparser/parser.go`: an annotation is a line that starts with
+    /// `--` (an indented one is SQL text); a `StatementBegin` without its `StatementEnd` is
+    /// kept to the end of the file.
+    #[test]
+    fn statement_blocks_span_the_lines_between_the_annotations() {
+        let text = "-- +goose Up\n-- +goose statementbegin\nselect 1; select 2;\n  -- +goose StatementEnd\nselect 3\n-- +GOOSE StatementEnd\nselect 4;\n-- +goose StatementBegin\nselect 5;\n";
+        let spans: Vec<_> = Goose
+            .whole_statements(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "select 1; select 2;\n  -- +goose StatementEnd\nselect 3\n",
+                "select 5;\n"
+            ]
+        );
     }
 }

@@ -161,6 +161,11 @@ pub trait Tool: Sync + std::fmt::Debug {
     fn rollback_from(&self, _text: &str) -> Option<usize> {
         None
     }
+    /// Byte spans of the file the tool sends to the server as one statement each, whatever
+    /// `;` they hold (goose `-- +goose StatementBegin` ... `StatementEnd`), in file order.
+    fn whole_statements(&self, _text: &str) -> Vec<std::ops::Range<usize>> {
+        Vec::new()
+    }
     /// How the tool runs this file: in a transaction, as one script, or statement by statement.
     fn wrapping(&self, file: &MigrationFile, text: &str) -> Wrapping;
     /// The tool's history table, if it keeps one.
