@@ -354,7 +354,8 @@ pub fn extra_effects(sql: &str, reading: Reading) -> Vec<Effect> {
     }]
 }
 
-fn name_at(toks: &[Tok], mut i: usize) -> Option<(QualName, usize)> {
+/// A possibly schema-qualified name starting at token `i`, and the index of the token after it.
+pub(crate) fn name_at(toks: &[Tok], mut i: usize) -> Option<(QualName, usize)> {
     let mut parts = Vec::new();
     loop {
         match toks.get(i)? {

@@ -30,28 +30,8 @@ fn alter_table(toks: &[Tok]) -> Option<(QualName, &[Tok])> {
     if w(i) == "ONLY" {
         i += 1;
     }
-    let mut parts = Vec::new();
-    loop {
-        match toks.get(i)? {
-            Tok::Word(_, f) => parts.push(f.clone()),
-            Tok::Quoted(q) => parts.push(q.clone()),
-            _ => return None,
-        }
-        i += 1;
-        if toks.get(i) == Some(&Tok::Dot) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    let name = parts.pop()?;
-    Some((
-        QualName {
-            schema: parts.pop(),
-            name,
-        },
-        &toks[i..],
-    ))
+    let (table, i) = crate::recognise::name_at(toks, i)?;
+    Some((table, &toks[i..]))
 }
 
 fn seq(rest: &[Tok], words: &[&str]) -> bool {

@@ -33,25 +33,7 @@ fn unparsed_target(text: &str) -> Option<QualName> {
     if matches!(toks.get(i), Some(Tok::Word(u, _)) if u == "ONLY") {
         i += 1;
     }
-    let mut parts = Vec::new();
-    loop {
-        match toks.get(i)? {
-            Tok::Word(_, f) => parts.push(f.clone()),
-            Tok::Quoted(q) => parts.push(q.clone()),
-            _ => return None,
-        }
-        i += 1;
-        if toks.get(i) == Some(&Tok::Dot) {
-            i += 1;
-        } else {
-            break;
-        }
-    }
-    let name = parts.pop()?;
-    Some(QualName {
-        schema: parts.pop(),
-        name,
-    })
+    crate::recognise::name_at(&toks, i).map(|(table, _)| table)
 }
 
 impl Rule for UpdateAllRows {
