@@ -169,23 +169,8 @@ impl VerifyReport {
     }
 }
 
-/// A SQL string literal for any text, safe whatever `standard_conforming_strings` is: the
-/// `E'…'` form with `\` and `'` doubled. NUL characters (which PostgreSQL text cannot hold)
-/// are dropped.
-pub fn quote_literal(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 3);
-    out.push_str("E'");
-    for ch in s.chars() {
-        match ch {
-            '\'' => out.push_str("''"),
-            '\\' => out.push_str("\\\\"),
-            '\0' => {}
-            c => out.push(c),
-        }
-    }
-    out.push('\'');
-    out
-}
+/// A SQL string literal for any text (one definition, shared with replay's history writers).
+pub use migcheck_core::tool::quote_literal;
 
 /// `ARRAY[E'a', E'b']::text[]` (an empty array is fine too).
 pub fn text_array<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
