@@ -275,18 +275,7 @@ async fn run_async(
         startup: server.startup_time(),
         ..ReplayOutcome::default()
     };
-    for (loaded, run) in sets.iter().zip(findings_sets.iter_mut()) {
-        let (findings, files, statements) = findings_of(loaded, run);
-        outcome.report.findings.extend(findings);
-        outcome.report.files += files;
-        outcome.report.statements += statements;
-    }
-    outcome
-        .report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome.sets = set_outcomes;
-    outcome.total = began.elapsed();
+    collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
     if opts.keep {
         outcome.kept = Some(KeptServer {
             url: server.url(),
@@ -442,18 +431,7 @@ async fn run_on_server(
         server_version: major.to_string(),
         ..ReplayOutcome::default()
     };
-    for (loaded, run) in sets.iter().zip(findings_sets.iter_mut()) {
-        let (findings, files, statements) = findings_of(loaded, run);
-        outcome.report.findings.extend(findings);
-        outcome.report.files += files;
-        outcome.report.statements += statements;
-    }
-    outcome
-        .report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome.sets = set_outcomes;
-    outcome.total = began.elapsed();
+    collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
     Ok(outcome)
 }
 
@@ -539,6 +517,28 @@ fn replay_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
 
 /// Findings of one set with configured severities and allow directives applied; also the
 /// number of files and statements sent.
+/// Fills the outcome's report from every set's run (built-in server and `--server-url` alike).
+fn collect_findings(
+    outcome: &mut ReplayOutcome,
+    sets: &[LoadedSet],
+    runs: &mut [exec::SetRun],
+    set_outcomes: Vec<SetOutcome>,
+    began: std::time::Instant,
+) {
+    for (loaded, run) in sets.iter().zip(runs.iter_mut()) {
+        let (findings, files, statements) = findings_of(loaded, run);
+        outcome.report.findings.extend(findings);
+        outcome.report.files += files;
+        outcome.report.statements += statements;
+    }
+    outcome
+        .report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.sets = set_outcomes;
+    outcome.total = began.elapsed();
+}
+
 fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Vec<Finding>, usize, usize) {
     let mut by_file = lint::findings_by_file(loaded, run.hits.drain(..));
     let mut out = Vec::new();
