@@ -179,6 +179,22 @@ impl SchemaState {
                     _ => {}
                 }
             }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                // The column keeps its type and NOT NULL under its new name.
+                let (from, to) = (fold(old_column_name), fold(new_column_name));
+                if let Some(t) = f.column_types.remove(&(key.clone(), from.clone())) {
+                    f.column_types.insert((key.clone(), to.clone()), t);
+                }
+                if f.not_null.remove(&(key.clone(), from.clone())) {
+                    f.not_null.insert((key.clone(), to.clone()));
+                }
+                if f.not_null_checks.remove(&(key.clone(), from)) {
+                    f.not_null_checks.insert((key.clone(), to));
+                }
+            }
             AlterTableOperation::AddConstraint {
                 constraint: TableConstraint::Check(c),
                 not_valid,
