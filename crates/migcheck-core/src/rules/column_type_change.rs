@@ -93,6 +93,9 @@ fn same_type(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
 /// The columns of this statement changed to the type they already have, with a `USING`
 /// expression: `(table, column, type)`. PostgreSQL rewrites the table to compute the new values
 /// (`ATColumnChangeRequiresRewrite`: a USING expression that is not the column itself).
+///
+/// Empty when the same statement also makes a type change this rule reports: that finding
+/// already says the table is rewritten, once is enough.
 pub fn same_type_rewrites(cx: &StatementCx<'_>) -> Vec<(QualName, String, String)> {
     let mut out = Vec::new();
     for e in cx.forward_effects() {
@@ -100,9 +103,13 @@ pub fn same_type_rewrites(cx: &StatementCx<'_>) -> Vec<(QualName, String, String
             if cx.state.column_created_in(table, column, cx.unit.index) {
                 continue;
             }
-            if same_type(cx, table, column) && new_type(cx, column).is_some_and(|(_, u)| u) {
-                let ty = old_type(cx, table, column).unwrap_or(to_type).clone();
-                out.push((table.clone(), column.clone(), ty));
+            if same_type(cx, table, column) {
+                if new_type(cx, column).is_some_and(|(_, u)| u) {
+                    let ty = old_type(cx, table, column).unwrap_or(to_type).clone();
+                    out.push((table.clone(), column.clone(), ty));
+                }
+            } else if !widening(cx, table, column) {
+                return Vec::new();
             }
         }
     }

@@ -99,7 +99,11 @@ impl Rule for TableRewriteCommand {
             ));
             return;
         }
-        for (table, column, ty) in super::column_type_change::same_type_rewrites(cx) {
+        // One finding per statement: the table is rewritten once, however many columns.
+        if let Some((table, column, ty)) = super::column_type_change::same_type_rewrites(cx)
+            .into_iter()
+            .next()
+        {
             out.push(cx.hit(
                 format!(
                     "Column `{}` of `{}` is already `{ty}`: this is not a type change, but its `USING` expression makes PostgreSQL rewrite every row of the table while holding an ACCESS EXCLUSIVE lock",
