@@ -35,6 +35,40 @@ pub struct Facts {
     pub index_tables: HashMap<String, TableKey>,
     /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
     pub policy_commands: HashMap<(TableKey, String), String>,
+    /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
+    pub constraint_shapes: HashMap<(TableKey, String), String>,
+}
+
+/// A named table constraint's name and what it enforces without that name: its kind and local
+/// columns (a CHECK: its expression). Two constraints of one table with the same shape enforce
+/// the same thing on the same columns, whatever they are called (a foreign key re-added under a
+/// new name after the referenced table was renamed still has the shape of the old one).
+pub fn constraint_shape(tc: &TableConstraint) -> Option<(String, String)> {
+    let index_cols = |cols: &[sqlparser::ast::IndexColumn]| {
+        cols.iter()
+            .map(|c| c.column.expr.to_string().to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let (name, shape) = match tc {
+        TableConstraint::ForeignKey(f) => (
+            &f.name,
+            format!(
+                "foreign key ({})",
+                f.columns.iter().map(fold).collect::<Vec<_>>().join(",")
+            ),
+        ),
+        TableConstraint::Unique(u) => (&u.name, format!("unique ({})", index_cols(&u.columns))),
+        TableConstraint::PrimaryKey(p) => {
+            (&p.name, format!("primary key ({})", index_cols(&p.columns)))
+        }
+        TableConstraint::Check(c) => (
+            &c.name,
+            format!("check ({})", c.expr.to_string().to_ascii_lowercase()),
+        ),
+        _ => return None,
+    };
+    Some((fold(name.as_ref()?), shape))
 }
 
 /// The command a `CREATE POLICY` applies to (`ALL` when it names none).
@@ -88,6 +122,11 @@ impl SchemaState {
                     }
                 }
                 for tc in &ct.constraints {
+                    if let Some(named) = constraint_shape(tc) {
+                        self.facts
+                            .constraint_shapes
+                            .insert((key.clone(), named.0), named.1);
+                    }
                     if let TableConstraint::PrimaryKey(pk) = tc {
                         for ic in &pk.columns {
                             if let Expr::Identifier(id) = &ic.column.expr {
@@ -147,6 +186,11 @@ impl SchemaState {
 
     fn note_alter(&mut self, key: &TableKey, op: &AlterTableOperation) {
         let f = &mut self.facts;
+        if let AlterTableOperation::AddConstraint { constraint, .. } = op {
+            if let Some((name, shape)) = constraint_shape(constraint) {
+                f.constraint_shapes.insert((key.clone(), name), shape);
+            }
+        }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
                 let col = fold(&column_def.name);

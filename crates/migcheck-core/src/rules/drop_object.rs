@@ -30,6 +30,8 @@ impl Rule for DropObject {
                 || (*kind == ObjectKind::Policy
                     && on.as_ref().is_some_and(|t| policy_replaced_later(cx, name, t)))
                 || table_dropped_later(cx, *kind, name, on.as_ref())
+                || (*kind == ObjectKind::Constraint
+                    && on.as_ref().is_some_and(|t| constraint_replaced_later(cx, name, t)))
             {
                 continue;
             }
@@ -147,6 +149,39 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
                 let cmd = crate::facts::policy_command(p);
                 cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
                     && (cmd == *old || cmd == "ALL")
+            }
+            _ => false,
+        })
+}
+
+/// True when the same statement or a later one of the same file adds to the same table a
+/// constraint with the shape of the dropped one (same kind on the same columns; a CHECK with the
+/// same expression) under any name: drizzle-kit drops and re-adds a foreign key under a new name
+/// when the table it references is renamed, and the database never stops enforcing it. The
+/// dropped constraint's shape comes from the migration that created it; when no migration of the
+/// set did, nothing is known and the drop is reported.
+fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName) -> bool {
+    use sqlparser::ast::{AlterTableOperation as Op, Statement as Ast};
+    let key = cx.state.resolve_table(table);
+    let Some(old) = cx.state.facts.constraint_shapes.get(&(key.clone(), name.name.clone())) else {
+        return false;
+    };
+    let text = &cx.unit.source.text;
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .filter(|s| s.span.start >= cx.stmt.span.start && !s.rollback)
+        .any(|s| match s.tree(text).as_deref() {
+            Some(Ast::AlterTable(at)) => {
+                cx.state.resolve_table(&crate::extract::qual(&at.name)) == key
+                    && at.operations.iter().any(|op| match op {
+                        Op::AddConstraint { constraint, .. } => {
+                            crate::facts::constraint_shape(constraint)
+                                .is_some_and(|(_, shape)| shape == *old)
+                        }
+                        _ => false,
+                    })
             }
             _ => false,
         })

@@ -11,3 +11,10 @@ create index scan_jobs_status_idx on public.scan_jobs (status);
 create function public.touch() returns trigger language plpgsql as $$ begin return new; end $$;
 create trigger scan_jobs_touch before update on public.scan_jobs
   for each row execute function public.touch();
+create table public.people_temp (id bigint primary key);
+alter table public.people_temp enable row level security;
+create table public.members (id bigint primary key, person_id bigint not null, org_id bigint not null);
+alter table public.members enable row level security;
+alter table public.members add constraint members_person_id_people_temp_id_fk
+  foreign key (person_id) references public.people_temp (id);
+alter table public.members add constraint members_org_id_check check (org_id > 0);

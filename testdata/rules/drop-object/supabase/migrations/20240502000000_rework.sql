@@ -14,3 +14,16 @@ drop index scan_jobs_status_idx;
 drop trigger scan_jobs_touch on public.scan_jobs;
 -- expect: drop-table
 drop table public.scan_jobs;
+
+-- OK: drizzle-kit drops a foreign key and re-adds it under a new name when the table it
+-- references is renamed; the same column stays enforced all along.
+-- expect: rename-table
+alter table public.people_temp rename to people;
+alter table public.members drop constraint members_person_id_people_temp_id_fk;
+alter table public.members add constraint members_person_id_people_id_fk
+  foreign key (person_id) references public.people (id) not valid;
+
+-- A CHECK re-added on another column does not replace it.
+-- expect: drop-object
+alter table public.members drop constraint members_org_id_check;
+alter table public.members add constraint members_person_id_check check (person_id > 0) not valid;
