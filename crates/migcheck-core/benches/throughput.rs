@@ -5,8 +5,11 @@
 //! 1. Generates a corpus of Supabase-style migration sets under `target/bench-corpus`
 //!    (deterministic: the same files every run) and lints it in-process.
 //! 2. Lints `../shared/corpus` too when it exists (real migrations; never copied).
-//! 3. Runs the release `migcheck` binary and `squawk` (`pip install squawk-cli`) as processes
-//!    on the same files, one after the other, and prints the throughput ratio.
+//! 3. Runs the release `migcheck` binary (`MIGCHECK_BIN`, else `target/release/migcheck`) and
+//!    `squawk` (`pip install squawk-cli`) as processes on the same files, in alternating pairs
+//!    after a warm-up, and prints the median wall times and the median of the pair ratios.
+//! 4. Times a pre-commit style run on one file (the corpus's median-sized file in a Supabase
+//!    project) against `migcheck --version`, the process start-up floor, the same way.
 //!
 //! Files are independent, so the engine parses them on every core (rayon).
 
@@ -205,53 +208,121 @@ fn in_process(name: &str, root: &Path) {
     );
 }
 
-fn run_quiet(cmd: &mut Command) -> bool {
-    cmd.stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok()
+fn run_quiet(cmd: &mut Command) -> Duration {
+    let t = Instant::now();
+    let _ = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status();
+    t.elapsed()
 }
 
-/// Times the migcheck binary and squawk on the same files, side by side.
-fn side_by_side(name: &str, root: &Path) {
-    let migcheck = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/release/migcheck");
-    if !migcheck.exists() {
-        println!("  (build `cargo build --release -p migcheck` to compare binaries)");
-        return;
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(|a, b| a.total_cmp(b));
+    xs[xs.len() / 2]
+}
+
+/// Paired runs: `a` then `b`, `PAIRS` times after one warm-up of each, so both see the same
+/// machine (a busy shared machine drifts). Returns the median wall time of each and the median
+/// of the per-pair ratios a/b.
+const PAIRS: usize = 7;
+
+fn paired(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> (f64, f64, f64) {
+    run_quiet(&mut a());
+    run_quiet(&mut b());
+    let (mut ta, mut tb, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..PAIRS {
+        let x = run_quiet(&mut a()).as_secs_f64();
+        let y = run_quiet(&mut b()).as_secs_f64();
+        ta.push(x);
+        tb.push(y);
+        ratio.push(x / y);
     }
-    let files = sql_files(root);
-    let size = mb(&files);
-    let t_mig = best(3, || {
-        run_quiet(
-            Command::new(&migcheck)
-                .args(["check", "--format", "json"])
-                .args(&files),
-        );
-    });
-    let has_squawk = Command::new("squawk")
+    (median(ta), median(tb), median(ratio))
+}
+
+/// The release binary: `MIGCHECK_BIN`, else `target/release/migcheck` (honouring
+/// `CARGO_TARGET_DIR`).
+fn migcheck_bin() -> Option<PathBuf> {
+    let bin = match std::env::var_os("MIGCHECK_BIN") {
+        Some(p) => PathBuf::from(p),
+        None => std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+            .join("release/migcheck"),
+    };
+    bin.exists().then_some(bin)
+}
+
+fn has_squawk() -> bool {
+    Command::new("squawk")
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success());
-    if !has_squawk {
+        .is_ok_and(|s| s.success())
+}
+
+/// Times the migcheck binary (`check --format json`) and squawk on the same files, side by side.
+fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
+    let files = sql_files(root);
+    let size = mb(&files);
+    let mig = || {
+        let mut c = Command::new(migcheck);
+        c.args(["check", "--format", "json"]).args(&files);
+        c
+    };
+    if !has_squawk() {
+        let (t, _, _) = paired(mig, mig);
         println!(
             "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s; squawk not installed (pip install squawk-cli)",
-            t_mig.as_secs_f64() * 1e3,
-            size / t_mig.as_secs_f64()
+            t * 1e3,
+            size / t
         );
         return;
     }
-    let t_sq = best(3, || {
-        run_quiet(Command::new("squawk").args(&files));
+    let (t_mig, t_sq, ratio) = paired(mig, || {
+        let mut c = Command::new("squawk");
+        c.args(&files);
+        c
     });
     println!(
-        "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s | squawk {:>8.1} ms {:>7.2} MB/s | migcheck/squawk throughput = {:.2}x",
-        t_mig.as_secs_f64() * 1e3,
-        size / t_mig.as_secs_f64(),
-        t_sq.as_secs_f64() * 1e3,
-        size / t_sq.as_secs_f64(),
-        t_sq.as_secs_f64() / t_mig.as_secs_f64()
+        "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s | squawk {:>8.1} ms {:>7.2} MB/s | wall migcheck/squawk = {ratio:.2} (goal <= 0.5)",
+        t_mig * 1e3,
+        size / t_mig,
+        t_sq * 1e3,
+        size / t_sq,
+    );
+}
+
+/// One file of a Supabase project, as a pre-commit hook runs it, against the process start-up
+/// floor (`migcheck --version`).
+fn single_file(migcheck: &Path, root: &Path) {
+    let dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-single/supabase/migrations");
+    std::fs::create_dir_all(&dir).unwrap();
+    // The median-sized file of the corpus.
+    let mut files = sql_files(root);
+    files.sort_by_key(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0));
+    let Some(pick) = files.get(files.len() / 2) else {
+        return;
+    };
+    let file = dir.join("20240101000000_one.sql");
+    std::fs::copy(pick, &file).unwrap();
+    let (t_one, t_floor, ratio) = paired(
+        || {
+            let mut c = Command::new(migcheck);
+            c.arg("check").arg(&file);
+            c
+        },
+        || {
+            let mut c = Command::new(migcheck);
+            c.arg("--version");
+            c
+        },
+    );
+    println!(
+        "single file ({} bytes)  migcheck check {:>6.1} ms | migcheck --version {:>6.1} ms | ratio = {ratio:.2} (goal <= 1.5)",
+        std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
+        t_one * 1e3,
+        t_floor * 1e3,
     );
 }
 
@@ -264,9 +335,17 @@ fn main() {
     if shared.is_dir() {
         in_process("../shared/corpus", &shared);
     }
-    println!("\nbinaries on the same files (best of 3, wall clock):");
-    side_by_side("generated", &generated);
+    let Some(migcheck) = migcheck_bin() else {
+        println!("  (build `cargo build --release -p migcheck`, or set MIGCHECK_BIN, to compare binaries)");
+        return;
+    };
+    println!(
+        "\nbinaries on the same files ({}; paired alternating runs, {PAIRS} pairs, medians):",
+        migcheck.display()
+    );
+    side_by_side("generated", &migcheck, &generated);
     if shared.is_dir() {
-        side_by_side("../shared/corpus", &shared);
+        side_by_side("../shared/corpus", &migcheck, &shared);
+        single_file(&migcheck, &shared);
     }
 }

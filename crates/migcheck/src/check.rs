@@ -30,6 +30,18 @@ fn format(f: CheckFormat) -> Format {
     }
 }
 
+/// `--format json` written to stdout as it is serialized; a closed pipe ends the run like `emit`.
+fn emit_json(report: &lint::Report) {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if render::json::write(report, &mut out)
+        .and_then(|_| out.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
 /// `--write-baseline`: every finding of the run, accepted. Exit 0, or 2 when some input could
 /// not be checked (a baseline of a partial run would hide nothing of the rest and pass).
 fn write_baseline(report: &lint::Report, file: &Path) -> u8 {
@@ -137,13 +149,18 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
     let format = format(args.format);
-    emit(&render::render(
-        format,
-        &report,
-        RenderOptions {
-            color: color_wanted(),
-        },
-    ));
+    if format == Format::Json {
+        // Streamed: the JSON of a file with many findings is many times its size.
+        emit_json(&report);
+    } else {
+        emit(&render::render(
+            format,
+            &report,
+            RenderOptions {
+                color: color_wanted(),
+            },
+        ));
+    }
     if format != Format::Human {
         for e in &report.errors {
             eprintln!("error: {e}");

@@ -8,7 +8,7 @@ use crate::lint::Report;
 #[derive(Serialize)]
 struct Doc<'a> {
     version: u32,
-    diagnostics: Vec<Diagnostic<'a>>,
+    diagnostics: Diagnostics<'a>,
     errors: Vec<Error<'a>>,
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -53,27 +53,40 @@ struct Summary {
     warnings: usize,
 }
 
+/// The findings, serialized one by one as they are written: neither a list of diagnostics nor
+/// the document is built whole in memory (a file with 240,000 findings writes ~150 MB of JSON).
+struct Diagnostics<'a>(&'a [crate::finding::Finding]);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|f| {
+            let (s, e) = (f.start(), f.end());
+            Diagnostic {
+                rule: f.rule,
+                severity: f.severity,
+                path: &f.file.display,
+                line: s.line,
+                column: s.column,
+                end_line: e.line,
+                end_column: e.column,
+                message: &f.message,
+                help: &f.help,
+            }
+        }))
+    }
+}
+
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the document to `out` as it is serialized (what `render` returns, without holding it).
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     let doc = Doc {
         version: 1,
-        diagnostics: report
-            .findings
-            .iter()
-            .map(|f| {
-                let (s, e) = (f.start(), f.end());
-                Diagnostic {
-                    rule: f.rule,
-                    severity: f.severity,
-                    path: &f.file.display,
-                    line: s.line,
-                    column: s.column,
-                    end_line: e.line,
-                    end_column: e.column,
-                    message: &f.message,
-                    help: &f.help,
-                }
-            })
-            .collect(),
+        diagnostics: Diagnostics(&report.findings),
         errors: report
             .errors
             .iter()
@@ -95,7 +108,6 @@ pub fn render(report: &Report) -> String {
             stale: &b.stale,
         }),
     };
-    let mut s = serde_json::to_string_pretty(&doc).expect("report serializes");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    out.write_all(b"\n")
 }
