@@ -31,6 +31,8 @@ pub struct Facts {
     pub non_volatile_functions: HashSet<String>,
     /// Functions (folded, unqualified) declared in the set without IMMUTABLE or STABLE.
     pub volatile_functions: HashSet<String>,
+    /// Tables the set creates with `PARTITION BY` (CONCURRENTLY cannot index them).
+    pub partitioned: HashSet<TableKey>,
 }
 
 fn type_text(c: &ColumnDef) -> String {
@@ -61,6 +63,9 @@ impl SchemaState {
         match ast {
             Ast::CreateTable(ct) => {
                 let key = self.resolve_table(&qual(&ct.name));
+                if ct.partition_by.is_some() {
+                    self.facts.partitioned.insert(key.clone());
+                }
                 for c in &ct.columns {
                     let col = fold(&c.name);
                     self.facts

@@ -9,7 +9,8 @@ static META: RuleMeta = rule_meta!(
     "security-definer-search-path",
     Error,
     Security,
-    "SECURITY DEFINER function without `SET search_path`"
+    "SECURITY DEFINER function without `SET search_path`",
+    offers: Fix
 );
 
 fn sets_search_path(name: &sqlparser::ast::ObjectName) -> bool {
@@ -66,11 +67,32 @@ impl Rule for SecurityDefinerSearchPath {
         if fixed_later {
             return;
         }
-        out.push(cx.hit(
+        let hit = cx.hit(
             format!(
                 "Function `{name}` runs with its owner's privileges (SECURITY DEFINER) but resolves names through the caller's `search_path`: a caller who can create objects in a schema on that path can make it run their own tables, functions or operators as the owner"
             ),
             "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).",
-        ));
+        );
+        out.push(hit.with_fix(fix(cx)));
     }
+}
+
+/// The fix: ` set search_path = ''` right after the statement's `SECURITY DEFINER` (function
+/// options may come in any order, in CREATE and ALTER FUNCTION alike). Strictly safer: names
+/// the body leaves unqualified stop resolving instead of resolving through the caller's path.
+fn fix(cx: &StatementCx<'_>) -> Option<crate::fix::Fix> {
+    use crate::fix::{is_word, tokens_at, Edit, Fix};
+    if cx.stmt.in_do_block {
+        return None;
+    }
+    let toks = tokens_at(&cx.unit.source.text, cx.stmt.span.clone());
+    let pair = toks
+        .windows(2)
+        .find(|w| is_word(&w[0].1, "SECURITY") && is_word(&w[1].1, "DEFINER"))?;
+    let at = pair[1].0.end;
+    Some(Fix {
+        title: "Add `set search_path = ''` to the function (schema-qualify the names in its body)"
+            .into(),
+        edits: vec![Edit::insert(at, " set search_path = ''")],
+    })
 }
