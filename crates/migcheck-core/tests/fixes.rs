@@ -73,7 +73,10 @@ fn fixes_clear_their_findings_and_keep_valid_sql() {
             left.join("\n")
         );
         assert!(
-            report.findings.iter().all(|f| f.fix.is_none() || f.rule != id),
+            report
+                .findings
+                .iter()
+                .all(|f| f.fix.is_none() || f.rule != id),
             "{id}: a fix is still offered after fixing"
         );
         // The fixed files parse as well as before: no statement became unreadable.
@@ -131,7 +134,10 @@ fn suggestions_carry_the_sql_of_each_migration() {
             .filter_map(|f| f.suggestion.as_ref())
             .map(|s| format!("{}\n{}", s.title, s.steps.join("\n-- next migration\n")))
             .collect();
-        assert!(!s.is_empty(), "{id}: no fixture finding carries a suggestion");
+        assert!(
+            !s.is_empty(),
+            "{id}: no fixture finding carries a suggestion"
+        );
         for step in s.iter().flat_map(|s| s.lines()) {
             if !step.starts_with("--") && step.ends_with(';') {
                 migcheck_core::parse::parse_one(step)

@@ -162,7 +162,11 @@ pub fn remedy_note(f: &Finding) -> String {
     };
     let mut out = format!("\nsuggested change: {}", s.title);
     for (i, step) in s.steps.iter().enumerate() {
-        let when = if i == 0 { "this migration" } else { "a later migration" };
+        let when = if i == 0 {
+            "this migration"
+        } else {
+            "a later migration"
+        };
         out.push_str(&format!("\n  -- {when}:"));
         for line in step.lines() {
             out.push_str("\n  ");

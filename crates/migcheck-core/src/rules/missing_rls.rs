@@ -84,7 +84,10 @@ fn report(
             ));
         }
         out.push(Hit {
-            fix: enable_rls(created_in, &created.span, schema, name),
+            // Not when a later statement disables RLS again: enabling it here would not last.
+            fix: (t.rls || t.rls_enabled.is_none())
+                .then(|| enable_rls(created_in, &created.span, schema, name))
+                .flatten(),
             suggestion: None,
             file: created_in.source.clone(),
             span: created.span.clone(),
