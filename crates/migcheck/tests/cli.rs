@@ -1,34 +1,10 @@
 //! The real `migcheck` binary, run in temporary directories: exit codes, output formats, and
 //! input it must survive. Regression tests are named after what they pin.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
+
 use std::time::Instant;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Runs `migcheck args...` in `dir`, without colours.
-fn run(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("migcheck runs");
-    Run {
-        code: out.status.code().expect("exited, not killed"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
+use support::{run, workspace};
 
 /// A temp dir with `files` (relative path, contents) written into it.
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
@@ -107,7 +83,7 @@ fn json_output_shape() {
 
 #[test]
 fn human_output_on_the_hotdash_example() {
-    let r = run(&repo_root(), &["check", "testdata/examples/hotdash"]);
+    let r = run(&workspace(), &["check", "testdata/examples/hotdash"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     insta::assert_snapshot!("human_output_hotdash", r.stdout);
 }
@@ -260,22 +236,22 @@ fn fifty_megabyte_file_completes() {
 
 #[test]
 fn rules_lists_every_rule() {
-    let r = run(&repo_root(), &["rules"]);
+    let r = run(&workspace(), &["rules"]);
     assert_eq!(r.code, 0);
     insta::assert_snapshot!("rules", r.stdout);
 }
 
 #[test]
 fn explain_prints_the_rule_doc() {
-    let r = run(&repo_root(), &["explain", "drop-table"]);
+    let r = run(&workspace(), &["explain", "drop-table"]);
     assert_eq!(r.code, 0);
-    let doc = std::fs::read_to_string(repo_root().join("rules/drop-table.md")).unwrap();
+    let doc = std::fs::read_to_string(workspace().join("rules/drop-table.md")).unwrap();
     assert_eq!(r.stdout, doc);
 }
 
 #[test]
 fn explain_unknown_rule_exits_2() {
-    let r = run(&repo_root(), &["explain", "nope"]);
+    let r = run(&workspace(), &["explain", "nope"]);
     assert_eq!(r.code, 2);
     assert_eq!(r.stdout, "");
     assert!(r.stderr.contains("unknown rule `nope`"), "{}", r.stderr);

@@ -1,20 +1,13 @@
 //! Documentation that shows what migcheck prints must match what it really prints.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod support;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
+
+use support::workspace as root;
 
 fn migcheck(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(support::migcheck(dir, args).stdout).unwrap()
 }
 
 /// The ```text blocks of a Markdown file that follow a ```sh block running `command`.

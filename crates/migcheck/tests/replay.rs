@@ -1,28 +1,16 @@
 //! `migcheck replay` end to end: the binary, real throwaway servers.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+
 use std::time::{Duration, Instant};
+use support::{stderr, stdout, workspace as root};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
+/// Runs `migcheck args...` at the repository root.
 fn migcheck(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_migcheck"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("migcheck runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    support::migcheck(&root(), args)
 }
 
 #[test]

@@ -1,13 +1,11 @@
 //! `migcheck verify` against a real throwaway PostgreSQL set up like Supabase.
 
-use std::path::{Path, PathBuf};
+mod support;
+
 use std::process::{Command, Output};
 
 use migcheck_pg::{apply_supabase_baseline, connect, ServerOptions, ThrowawayServer};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use support::workspace as root;
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
