@@ -114,15 +114,14 @@ pub fn run(args: CheckArgs) -> u8 {
             for e in &outcome.report.errors {
                 eprintln!("error: {e}");
             }
-            eprintln!(
-                "{} would fix {} in {files}; nothing was written.",
-                if outcome.changed.is_empty() {
-                    "No change:"
-                } else {
-                    "--fix"
-                },
-                render::plural(outcome.applied, "finding"),
-            );
+            if outcome.changed.is_empty() {
+                eprintln!("No fix to apply; nothing was written.");
+            } else {
+                eprintln!(
+                    "--fix would fix {} in {files}; nothing was written.",
+                    render::plural(outcome.applied, "finding"),
+                );
+            }
             return if !outcome.report.errors.is_empty() {
                 TROUBLE
             } else if outcome.changed.is_empty() {

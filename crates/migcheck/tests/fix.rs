@@ -1,20 +1,12 @@
 //! `migcheck check --fix` / `--diff` / `--fix-applied`, driving the real binary.
 
+mod support;
+
 use std::path::Path;
-use std::process::Command;
 
 fn migcheck(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    let r = support::run(dir, args);
+    (r.code, r.stdout, r.stderr)
 }
 
 const SQL: &str = "-- a new table\ncreate table public.visits (\n  id bigint primary key,\n  seen_at timestamp(3) without time zone,\n  payload json\n);\n";
@@ -114,4 +106,26 @@ fn json_carries_the_edits() {
             }],
         })
     );
+}
+
+/// `--changed-since`: a file new since the ref is fixed, one committed before it is not (it
+/// may be applied already; changing it would change its checksum).
+#[test]
+fn changed_since_fixes_only_new_files() {
+    let dir = project();
+    let root = dir.path();
+    support::git(root, &["init", "-q", "-b", "main"]);
+    support::git(root, &["add", "."]);
+    support::git(root, &["commit", "-q", "-m", "old"]);
+    support::write(
+        &root.join("sql/extra.sql"),
+        "create table public.extra (id bigint primary key);\n",
+    );
+    let (code, out, err) = migcheck(root, &["check", "sql", "--changed-since", "HEAD", "--diff"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("+alter table public.extra enable row level security;"),
+        "{out}"
+    );
+    assert!(!out.contains("visits"), "{out}");
 }

@@ -85,7 +85,7 @@ fn report(
         }
         out.push(Hit {
             // Not when a later statement disables RLS again: enabling it here would not last.
-            fix: (t.rls || t.rls_enabled.is_none())
+            fix: (!t.rls_disabled)
                 .then(|| enable_rls(created_in, &created.span, schema, name))
                 .flatten(),
             suggestion: None,
