@@ -11,6 +11,9 @@ use crate::extract::qual;
 
 pub struct ViewWithoutSecurityInvoker;
 
+/// view → (file, span of its last CREATE, security_invoker, its name as that CREATE wrote it).
+type Views = BTreeMap<(String, String), (usize, Range<usize>, bool, Option<String>)>;
+
 static META: RuleMeta = rule_meta!(
     "view-without-security-invoker",
     Error,
@@ -28,8 +31,7 @@ impl Rule for ViewWithoutSecurityInvoker {
         if cx.config.pg_version < 15 {
             return;
         }
-        // view → (file, span of its last CREATE, security_invoker)
-        let mut views: BTreeMap<(String, String), (usize, Range<usize>, bool, Option<String>)> = BTreeMap::new();
+        let mut views: Views = BTreeMap::new();
         let key = |q: &QualName| {
             (
                 q.schema.clone().unwrap_or_else(|| "public".into()),
