@@ -6,8 +6,12 @@
 //! `t` in the schema the template names.
 
 /// The SQL an `EXECUTE` statement of plpgsql runs, when it is a string constant or
-/// `format('constant', ...)` (its `%I`/`%s`/`%L` filled from literal arguments, or with the
-/// argument's text as an identifier). `None` for anything built from variables.
+/// `format('constant', ...)` (its `%I`/`%s`/`%L` filled from literal arguments). A `%I` filled
+/// from a variable is one identifier whose value is known only at run time: it becomes a
+/// stand-in name that says so (`"{tbl}"`, the way Go template placeholders are read), never the
+/// variable's own name as if it were a table. A `%s` filled from a variable inserts raw SQL
+/// text (a qualified name, a column list, a whole clause): the statement is unknown, `None`, as
+/// for anything else built from variables.
 pub fn executed_sql(chunk: &str) -> Option<String> {
     let toks = crate::fallback::tokens(chunk.trim_end().trim_end_matches(';'));
     use crate::fallback::Tok;
@@ -31,7 +35,7 @@ pub fn executed_sql(chunk: &str) -> Option<String> {
     match rest {
         [Tok::Str(s), tail @ ..] if ends(tail.first()) => Some(s.clone()),
         [Tok::Word(f, _), Tok::LParen, Tok::Str(s), args @ ..] if f == "FORMAT" => {
-            Some(fill_format(s, &format_args(&chunk_args(args))))
+            fill_format(s, &format_args(&chunk_args(args)))
         }
         _ => None,
     }
@@ -92,8 +96,9 @@ fn format_args(args: &[Vec<crate::fallback::Tok>]) -> Vec<(bool, String)> {
         .collect()
 }
 
-/// Fills `%I`, `%s`, `%L` (and `%%`) of a `format` string.
-fn fill_format(fmt: &str, args: &[(bool, String)]) -> String {
+/// Fills `%I`, `%s`, `%L` (and `%%`) of a `format` string; `None` when a `%s` takes its value
+/// from a variable (see [`executed_sql`]).
+fn fill_format(fmt: &str, args: &[(bool, String)]) -> Option<String> {
     let mut out = String::with_capacity(fmt.len());
     let mut next = 0;
     let mut chars = fmt.chars().peekable();
@@ -115,10 +120,11 @@ fn fill_format(fmt: &str, args: &[(bool, String)]) -> String {
                 out.push('%');
                 continue;
             }
-            'I' => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+            'I' if literal => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+            'I' => out.push_str(&format!("\"{{{}}}\"", value.replace('"', ""))),
             'L' => out.push_str(&format!("'{}'", value.replace('\'', "''"))),
             's' if literal => out.push_str(&value),
-            's' => out.push_str(&format!("\"{}\"", value.replace('"', "\"\""))),
+            's' => return None,
             other => {
                 out.push('%');
                 out.push(other);
@@ -127,14 +133,19 @@ fn fill_format(fmt: &str, args: &[(bool, String)]) -> String {
         }
         next += 1;
     }
-    out
+    Some(out)
 }
 
 /// The statement with each Go template action outside strings and quoted names (`{{ .Schema }}`)
 /// replaced by a quoted identifier of the same length (`"{ .Schema }"`), so that it parses with
 /// the placeholder read as a name. `None` when there is none.
+///
+/// goose's `-- +goose ENVSUB ON` substitutes `${VAR}` (pressly/goose
+/// `internal/sqlparser/parser.go`, through `mfridman/interpolate`) before it sends the
+/// statement: `${VAR}` outside strings becomes the quoted name `"$VAR"` (same length). In SQL
+/// `${` is never valid on its own, so this holds whatever the directive says.
 pub fn fill_templates(sql: &str) -> Option<String> {
-    if !sql.contains("{{") {
+    if !sql.contains("{{") && !sql.contains("${") {
         return None;
     }
     let b = sql.as_bytes();
@@ -154,6 +165,23 @@ pub fn fill_templates(sql: &str) -> Option<String> {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
+            }
+            b'$' if b.get(i + 1) == Some(&b'{') => {
+                let Some(close) = sql[i + 2..].find('}').map(|p| i + 2 + p) else {
+                    break;
+                };
+                let inner = &sql[i + 2..close];
+                let plain = !inner.is_empty()
+                    && inner
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'-'));
+                if plain {
+                    out[i] = b'"';
+                    out[i + 1] = b'$';
+                    out[close] = b'"';
+                    changed = true;
+                }
+                i = close + 1;
             }
             b'$' => {
                 // A dollar-quoted body: skip to its closing tag.
@@ -210,7 +238,18 @@ mod tests {
         assert_eq!(
             executed_sql("execute format('drop policy if exists %I on %I.%I', 'p', 's', tbl)")
                 .as_deref(),
-            Some("drop policy if exists \"p\" on \"s\".\"tbl\"")
+            Some("drop policy if exists \"p\" on \"s\".\"{tbl}\"")
+        );
+        // `%s` from a variable inserts raw SQL known only at run time (supabase-style loops
+        // over `schema.table` strings): not read as a made-up table name.
+        assert!(executed_sql(
+            "execute format('alter table %s add constraint c check (x > 0)', qualified_table)"
+        )
+        .is_none());
+        assert_eq!(
+            executed_sql("execute format('alter table %s owner to postgres', 'public.t')")
+                .as_deref(),
+            Some("alter table public.t owner to postgres")
         );
         assert_eq!(
             executed_sql("execute 'create policy \"it''s\" on t using (true)'").as_deref(),
@@ -227,6 +266,11 @@ mod tests {
             Some("drop table \"{ .Schema }\".users")
         );
         assert!(fill_templates("select '{{1,2}}'::int[][]").is_none());
+        assert_eq!(
+            fill_templates("alter table ${SCHEMA}.users rename to members").as_deref(),
+            Some("alter table \"$SCHEMA\".users rename to members")
+        );
+        assert!(fill_templates("select '${NOT_A_NAME}'").is_none());
         assert!(fill_templates("select 1").is_none());
     }
 }

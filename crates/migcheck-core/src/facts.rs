@@ -33,6 +33,17 @@ pub struct Facts {
     pub volatile_functions: HashSet<String>,
     /// Tables the set creates with `PARTITION BY` (CONCURRENTLY cannot index them).
     pub partitioned: HashSet<TableKey>,
+    /// Index name (folded, unqualified) → its table.
+    pub index_tables: HashMap<String, TableKey>,
+    /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
+    pub policy_commands: HashMap<(TableKey, String), String>,
+}
+
+/// The command a `CREATE POLICY` applies to (`ALL` when it names none).
+pub fn policy_command(p: &sqlparser::ast::CreatePolicy) -> String {
+    p.command
+        .as_ref()
+        .map_or_else(|| "ALL".to_string(), |c| c.to_string().to_ascii_uppercase())
 }
 
 fn type_text(c: &ColumnDef) -> String {
@@ -97,8 +108,12 @@ impl SchemaState {
                     self.note_alter(&key, op);
                 }
             }
-            Ast::CreateIndex(ci) if ci.unique => {
+            Ast::CreateIndex(ci) => {
                 if let Some(name) = &ci.name {
+                    let table = self.resolve_table(&qual(&ci.table_name));
+                    self.facts.index_tables.insert(qual(name).name, table);
+                }
+                if let (true, Some(name)) = (ci.unique, &ci.name) {
                     let cols = ci
                         .columns
                         .iter()
@@ -111,6 +126,12 @@ impl SchemaState {
                         .unique_index_columns
                         .insert(qual(name).name, cols);
                 }
+            }
+            Ast::CreatePolicy(p) => {
+                let key = self.resolve_table(&qual(&p.table_name));
+                self.facts
+                    .policy_commands
+                    .insert((key, fold(&p.name)), policy_command(p));
             }
             Ast::CreateFunction(f) => {
                 let name = qual(&f.name).name;
@@ -161,6 +182,22 @@ impl SchemaState {
                         );
                     }
                     _ => {}
+                }
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => {
+                // The column keeps its type and NOT NULL under its new name.
+                let (from, to) = (fold(old_column_name), fold(new_column_name));
+                if let Some(t) = f.column_types.remove(&(key.clone(), from.clone())) {
+                    f.column_types.insert((key.clone(), to.clone()), t);
+                }
+                if f.not_null.remove(&(key.clone(), from.clone())) {
+                    f.not_null.insert((key.clone(), to.clone()));
+                }
+                if f.not_null_checks.remove(&(key.clone(), from)) {
+                    f.not_null_checks.insert((key.clone(), to));
                 }
             }
             AlterTableOperation::AddConstraint {

@@ -251,6 +251,54 @@ fn changed_since_reports_a_new_migration_older_than_the_set_but_not_an_edited_on
     assert!(hits_of(&out, "migration-version-out-of-order").is_empty());
 }
 
+/// `security-definer-search-path` judges what the set ends with, as `missing-rls` does: a
+/// later `CREATE OR REPLACE` of the same function with `search_path` set counts in a whole-set
+/// run, and with `--changed-since` only when that later file is part of the change.
+#[test]
+fn changed_since_counts_a_later_search_path_fix_only_when_it_is_part_of_the_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let m = root.join("supabase/migrations");
+    git(root, &["init", "-q", "-b", "main"]);
+    write(&m.join("20250101000000_init.sql"), "create table public.base (id int primary key);\nalter table public.base enable row level security;\n");
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "base"]);
+    git(root, &["checkout", "-q", "-b", "feature"]);
+    let create = "create function public.wipe() returns void language sql security definer\nas $$ delete from public.base $$;\n";
+    write(&m.join("20250102000000_wipe.sql"), create);
+    write(
+        &m.join("20250103000000_wipe_path.sql"),
+        "create or replace function public.wipe() returns void language sql security definer\nset search_path = ''\nas $$ delete from public.base $$;\n",
+    );
+    let rule = "security-definer-search-path";
+    // Both files are the change: the function ends safe.
+    let out = migcheck(
+        root,
+        &["check", "--changed-since", "main", "--format", "json"],
+    );
+    assert!(hits_of(&out, rule).is_empty(), "{}", stdout(&out));
+    // The fix is already on main; the change edits the file that creates the function.
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "wipe"]);
+    write(
+        &m.join("20250102000000_wipe.sql"),
+        &format!("{create}-- edited\n"),
+    );
+    let out = migcheck(
+        root,
+        &["check", "--changed-since", "HEAD", "--format", "json"],
+    );
+    assert_eq!(
+        hits_of(&out, rule),
+        [("supabase/migrations/20250102000000_wipe.sql".to_string(), 1)],
+        "{}",
+        stdout(&out)
+    );
+    // A whole-set run sees both files.
+    let out = migcheck(root, &["check", "--format", "json"]);
+    assert!(hits_of(&out, rule).is_empty(), "{}", stdout(&out));
+}
+
 #[test]
 fn changed_since_counts_a_later_rls_migration_only_when_it_is_part_of_the_change() {
     let dir = tempfile::tempdir().unwrap();

@@ -28,3 +28,7 @@ end;
 -- A reviewed drop with a reason is silenced.
 -- migcheck:allow drop-table reason: replaced by events_v2 in release 41, unused since
 drop table events;
+
+-- OK: a temporary table of this session (never part of the schema), dropped when done.
+create temporary table scratch_prices as select 1 as id;
+drop table scratch_prices;

@@ -14,6 +14,15 @@ fn split_type(t: &str) -> (String, Vec<u64>) {
     let base = match base.as_str() {
         "character varying" => "varchar".to_string(),
         "decimal" => "numeric".to_string(),
+        "int" | "int4" => "integer".to_string(),
+        "int8" => "bigint".to_string(),
+        "int2" => "smallint".to_string(),
+        "bool" => "boolean".to_string(),
+        "float8" => "double precision".to_string(),
+        "float4" => "real".to_string(),
+        "timestamptz" => "timestamp with time zone".to_string(),
+        "timestamp without time zone" => "timestamp".to_string(),
+        "character" | "char" => "bpchar".to_string(),
         _ => base,
     };
     let mods = mods
@@ -65,6 +74,48 @@ fn new_type(cx: &StatementCx<'_>, column: &str) -> Option<(String, bool)> {
     })
 }
 
+/// The column's type before this statement, as the set declared it.
+fn old_type<'a>(cx: &'a StatementCx<'_>, table: &QualName, column: &str) -> Option<&'a String> {
+    let key = (cx.state.resolve_table(table), column.to_string());
+    cx.state.facts.column_types.get(&key)
+}
+
+/// True when the new type is the column's current type (`integer` to `integer USING ...`):
+/// clients see the same type. Without `USING` PostgreSQL does nothing; with one it rewrites
+/// every row (reported by `table-rewrite-command`, see [`same_type_rewrites`]).
+fn same_type(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
+    let Some((new, _)) = new_type(cx, column) else {
+        return false;
+    };
+    old_type(cx, table, column).is_some_and(|old| split_type(old) == split_type(&new))
+}
+
+/// The columns of this statement changed to the type they already have, with a `USING`
+/// expression: `(table, column, type)`. PostgreSQL rewrites the table to compute the new values
+/// (`ATColumnChangeRequiresRewrite`: a USING expression that is not the column itself).
+///
+/// Empty when the same statement also makes a type change this rule reports: that finding
+/// already says the table is rewritten, once is enough.
+pub fn same_type_rewrites(cx: &StatementCx<'_>) -> Vec<(QualName, String, String)> {
+    let mut out = Vec::new();
+    for e in cx.forward_effects() {
+        if let Effect::ColumnTypeChange { table, column, to_type } = e {
+            if cx.state.column_created_in(table, column, cx.unit.index) {
+                continue;
+            }
+            if same_type(cx, table, column) {
+                if new_type(cx, column).is_some_and(|(_, u)| u) {
+                    let ty = old_type(cx, table, column).unwrap_or(to_type).clone();
+                    out.push((table.clone(), column.clone(), ty));
+                }
+            } else if !widening(cx, table, column) {
+                return Vec::new();
+            }
+        }
+    }
+    out
+}
+
 fn widening(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     let Some((new, using)) = new_type(cx, column) else {
         return false;
@@ -103,6 +154,7 @@ impl Rule for ColumnTypeChange {
             {
                 if cx.state.column_created_in(table, column, cx.unit.index)
                     || widening(cx, table, column)
+                    || same_type(cx, table, column)
                 {
                     continue;
                 }
@@ -135,5 +187,7 @@ mod tests {
         assert!(!is_widening("text", "varchar(20)"));
         assert!(!is_widening("int", "bigint"));
         assert!(!is_widening("varchar", "varchar(10)"));
+        assert_eq!(super::split_type("INT"), super::split_type("integer"));
+        assert_ne!(super::split_type("varchar(10)"), super::split_type("varchar(20)"));
     }
 }

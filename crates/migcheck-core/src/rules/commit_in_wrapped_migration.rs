@@ -16,7 +16,7 @@ impl Rule for CommitInWrappedMigration {
     }
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
-        let Wrapping::Tool(why) = wrapping(cx.set, cx.unit) else {
+        let (Wrapping::Tool(why) | Wrapping::Pipeline(why)) = wrapping(cx.set, cx.unit) else {
             return;
         };
         let stmts = &cx.unit.parsed.statements;

@@ -1,7 +1,7 @@
 use sqlparser::ast::Statement as Ast;
 
 use super::sql::{has_word, tokens};
-use super::transaction::{in_transaction, position};
+use super::transaction::{position, refused_in_transaction};
 use super::{Hit, Rule, RuleMeta, StatementCx};
 
 pub struct ConcurrentlyInTransaction;
@@ -52,17 +52,20 @@ impl Rule for ConcurrentlyInTransaction {
         let Some(form) = concurrent_form(cx) else {
             return;
         };
-        let why = if cx.stmt.in_do_block {
-            "it is inside a DO block, which always runs in a transaction".to_string()
+        let (why, error) = if cx.stmt.in_do_block {
+            (
+                "it is inside a DO block, which always runs in a transaction".to_string(),
+                format!("{form} cannot run inside a transaction block"),
+            )
         } else {
-            match in_transaction(cx.set, cx.unit, position(cx.unit, cx.stmt)) {
+            match refused_in_transaction(cx.set, cx.unit, position(cx.unit, cx.stmt), form) {
                 Some(w) => w,
                 None => return,
             }
         };
         out.push(cx.hit(
             format!(
-                "`{form}` cannot run inside a transaction block, and here it would: {why}; the migration fails with \"cannot run inside a transaction block\""
+                "`{form}` cannot run inside a transaction block, and here it would: {why}; the migration fails with \"{error}\""
             ),
             "Put the statement alone in a migration that runs outside a transaction (see the rule's doc for how your tool allows that).",
         ));

@@ -27,6 +27,9 @@ impl Rule for DropObject {
                 || recreated_later(cx, *kind, &name.name)
                 || defensive_drop(cx, *kind, name, on.as_ref())
                 || (*kind == ObjectKind::Type && super::replace::drops_type_after_swap(cx, name))
+                || (*kind == ObjectKind::Policy
+                    && on.as_ref().is_some_and(|t| policy_replaced_later(cx, name, t)))
+                || table_dropped_later(cx, *kind, name, on.as_ref())
             {
                 continue;
             }
@@ -71,14 +74,35 @@ pub(super) fn defensive_drop(
     DEFENSIVE.contains(&kind) && has_if_exists(cx) && !cx.state.object_exists(kind, name, on)
 }
 
+/// `ALTER INDEX / POLICY / TRIGGER / FUNCTION ... IF EXISTS ... RENAME` of an object that no
+/// migration of the set created (or that is already gone): a no-op in a database built from
+/// the migrations, real only on an object made out of band. `drop-object-if-exists` reports it
+/// as a warning, the way it reports the defensive `DROP ... IF EXISTS`; `rename-object` stays
+/// quiet.
+pub(super) fn defensive_rename(
+    cx: &StatementCx<'_>,
+    kind: ObjectKind,
+    name: &QualName,
+    on: Option<&QualName>,
+) -> bool {
+    DEFENSIVE.contains(&kind)
+        && leading_if_exists(cx, "ALTER")
+        && !cx.state.object_exists(kind, name, on)
+}
+
 /// True when the statement is a `DROP <kind> [CONCURRENTLY] IF EXISTS ...`.
 fn has_if_exists(cx: &StatementCx<'_>) -> bool {
+    leading_if_exists(cx, "DROP")
+}
+
+/// True when the statement starts with `verb` and has `IF EXISTS` among its first words.
+fn leading_if_exists(cx: &StatementCx<'_>, verb: &str) -> bool {
     let toks = tokens(&cx.unit.source.text[cx.stmt.span.clone()]);
     let mut words = toks.iter().take(6).filter_map(|t| match t {
         Tok::Word(w, _) => Some(w.as_str()),
         _ => None,
     });
-    words.next() == Some("DROP")
+    words.next() == Some(verb)
         && words
             .collect::<Vec<_>>()
             .windows(2)
@@ -100,4 +124,56 @@ pub(super) fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str
             Effect::CreatePolicy { name: n, .. } => kind == ObjectKind::Policy && n == name,
             _ => false,
         })
+}
+
+/// True when a later statement of the same file creates a policy on the same table for the same
+/// command (or for `ALL`) as the dropped one, under any name: the policy is replaced, clients do
+/// not lose access. The dropped policy's command comes from the migration that created it; when
+/// no migration of the set did, nothing is known and the drop is reported.
+fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName) -> bool {
+    use sqlparser::ast::Statement as Ast;
+    let key = cx.state.resolve_table(table);
+    let Some(old) = cx.state.facts.policy_commands.get(&(key.clone(), name.name.clone())) else {
+        return false;
+    };
+    let text = &cx.unit.source.text;
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .filter(|s| s.span.start > cx.stmt.span.start && !s.rollback)
+        .any(|s| match s.tree(text).as_deref() {
+            Some(Ast::CreatePolicy(p)) => {
+                let cmd = crate::facts::policy_command(p);
+                cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
+                    && (cmd == *old || cmd == "ALL")
+            }
+            _ => false,
+        })
+}
+
+/// True when a later statement of the same file drops the table the object belongs to: the
+/// table drop is the change to report (`drop-table`), not each of its indexes, triggers or
+/// policies dropped just before it.
+pub(super) fn table_dropped_later(
+    cx: &StatementCx<'_>,
+    kind: ObjectKind,
+    name: &QualName,
+    on: Option<&QualName>,
+) -> bool {
+    let key = match (on, kind) {
+        (Some(t), _) => cx.state.resolve_table(t),
+        (None, ObjectKind::Index) => match cx.state.facts.index_tables.get(&name.name) {
+            Some(k) => k.clone(),
+            None => return false,
+        },
+        _ => return false,
+    };
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .filter(|s| s.span.start > cx.stmt.span.start && !s.rollback)
+        .flat_map(|s| &s.effects)
+        .any(|e| matches!(e, Effect::DropTable { table: t } if cx.state.resolve_table(t) == key))
 }

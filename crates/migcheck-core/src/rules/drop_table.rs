@@ -18,7 +18,7 @@ impl Rule for DropTable {
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
         for e in cx.forward_effects() {
             if let Effect::DropTable { table } = e {
-                if cx.table_is_new(table) {
+                if cx.table_is_new(table) || temporary_earlier_in_file(cx, table) {
                     continue;
                 }
                 if let Some(rebuilt) = super::replace::rebuilt_table(cx, table) {
@@ -42,4 +42,26 @@ impl Rule for DropTable {
             }
         }
     }
+}
+
+/// True when an earlier statement of the same file creates a temporary table of this name
+/// (unqualified): `CREATE TEMP TABLE t AS ...; ... DROP TABLE t` drops the session's scratch
+/// table, which the schema model never records, not a table of the database.
+fn temporary_earlier_in_file(cx: &StatementCx<'_>, table: &QualName) -> bool {
+    use sqlparser::ast::Statement as Ast;
+    if table.schema.as_deref().is_some_and(|s| s != "pg_temp") {
+        return false;
+    }
+    let text = &cx.unit.source.text;
+    cx.unit
+        .parsed
+        .statements
+        .iter()
+        .take_while(|s| s.span.start < cx.stmt.span.start)
+        .any(|s| match s.tree(text).as_deref() {
+            Some(Ast::CreateTable(ct)) => {
+                ct.temporary && crate::extract::qual(&ct.name).name == table.name
+            }
+            _ => false,
+        })
 }

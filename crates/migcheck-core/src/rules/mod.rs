@@ -207,6 +207,32 @@ impl StatementCx<'_> {
         }
     }
 
+    /// True when an earlier statement of this file, in the same transaction, removed every row
+    /// of `table` (`TRUNCATE`, or `DELETE` without a restricting `WHERE`) and no `INSERT` or
+    /// `COPY` ran since: the table is empty at this statement. With `truncate_only`, only a
+    /// `TRUNCATE` counts (a `DELETE` leaves the dead rows in the table's pages until vacuum).
+    pub fn table_emptied_earlier(&self, table: &QualName, truncate_only: bool) -> bool {
+        let key = self.state.resolve_table(table);
+        let at = transaction::position(self.unit, self.stmt);
+        let stmts = &self.unit.parsed.statements;
+        let Some(e) = stmts[..at].iter().rposition(|s| {
+            !s.rollback
+                && s.effects.iter().any(|e| match e {
+                    Effect::Truncate { table: t } => self.state.resolve_table(t) == key,
+                    Effect::DeleteAllRows { table: t } if !truncate_only => {
+                        self.state.resolve_table(t) == key
+                    }
+                    _ => false,
+                })
+        }) else {
+            return false;
+        };
+        let refilled = stmts[e + 1..at]
+            .iter()
+            .any(|s| !s.rollback && (s.head.starts_with("INSERT") || s.head.starts_with("COPY")));
+        !refilled && transaction::same_transaction(self.set, self.unit, e, at)
+    }
+
     /// The fully resolved, display form of a table name.
     pub fn table_name(&self, table: &QualName) -> String {
         let (s, n) = self.state.resolve_table(table);

@@ -24,6 +24,7 @@ impl Rule for RenameObject {
                         .object_created_in(*kind, name, on.as_ref(), cx.unit.index)
                         || (*kind == ObjectKind::Type
                             && super::replace::renames_type_for_swap(cx, name, to))
+                        || super::drop_object::defensive_rename(cx, *kind, name, on.as_ref())
                     {
                         continue;
                     }

@@ -74,7 +74,14 @@ impl Rule for RequireConcurrentIndexDrop {
             None => {}
         }
         for q in dropped {
-            if is_new(&q) {
+            // `DROP INDEX IF EXISTS` of an index no migration created: a no-op for the set,
+            // reported by `drop-object-if-exists` as a warning.
+            // An index dropped just before its table, in the same file: the table drop (an
+            // ACCESS EXCLUSIVE lock anyway) is what `drop-table` reports.
+            if is_new(&q)
+                || super::drop_object::defensive_drop(cx, ObjectKind::Index, &q, None)
+                || super::drop_object::table_dropped_later(cx, ObjectKind::Index, &q, None)
+            {
                 continue;
             }
             out.push(cx.hit(

@@ -1,7 +1,12 @@
-use sqlparser::ast::{AlterFunctionAction, AlterFunctionOperation, FunctionSecurity, Statement as Ast};
+use sqlparser::ast::{
+    AlterFunctionAction, AlterFunctionOperation, ArgMode, FunctionSecurity, OperateFunctionArg,
+    Statement as Ast,
+};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use crate::effect::QualName;
 use crate::extract::qual;
+use crate::parse::Statement;
 
 pub struct SecurityDefinerSearchPath;
 
@@ -17,82 +22,188 @@ fn sets_search_path(name: &sqlparser::ast::ObjectName) -> bool {
     qual(name).name == "search_path"
 }
 
+/// A function as PostgreSQL identifies it: schema, name and the types of its input arguments
+/// (`None`: `ALTER FUNCTION f` without a list, which names the only function called `f`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Signature {
+    schema: String,
+    name: String,
+    args: Option<Vec<String>>,
+}
+
+impl Signature {
+    fn new(name: &sqlparser::ast::ObjectName, args: Option<&Vec<OperateFunctionArg>>) -> Self {
+        let QualName { schema, name } = qual(name);
+        Signature {
+            schema: schema.unwrap_or_else(|| "public".into()),
+            name,
+            args: args.map(|a| {
+                a.iter()
+                    .filter(|a| !matches!(a.mode, Some(ArgMode::Out)))
+                    .map(|a| type_key(&a.data_type.to_string()))
+                    .collect()
+            }),
+        }
+    }
+
+    fn same_function(&self, other: &Signature) -> bool {
+        self.schema == other.schema
+            && self.name == other.name
+            && match (&self.args, &other.args) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+
+/// The spellings of one type that PostgreSQL treats as the same argument type.
+fn type_key(t: &str) -> String {
+    let t = t.trim().to_ascii_lowercase();
+    match t.as_str() {
+        "int" | "int4" => "integer".into(),
+        "int8" => "bigint".into(),
+        "int2" => "smallint".into(),
+        "bool" => "boolean".into(),
+        "varchar" => "character varying".into(),
+        "timestamptz" => "timestamp with time zone".into(),
+        "float8" | "double precision" => "double precision".into(),
+        _ => t,
+    }
+}
+
+/// What a forward statement does to a function's `search_path`.
+enum Touch {
+    /// Defines a SECURITY DEFINER function (or makes one so) without a fixed `search_path`.
+    Unsafe(Signature, String),
+    /// Defines or alters the function in a way that leaves it safe or replaced: a new
+    /// definition (judged on its own), or `ALTER FUNCTION ... SET search_path`.
+    Replaces(Signature),
+}
+
+fn touch(ast: &Ast) -> Option<Touch> {
+    match ast {
+        Ast::CreateFunction(f) => {
+            let sig = Signature::new(&f.name, f.args.as_ref());
+            if f.security == Some(FunctionSecurity::Definer)
+                && !f.set_params.iter().any(|p| sets_search_path(&p.name))
+            {
+                Some(Touch::Unsafe(sig, qual(&f.name).to_string()))
+            } else {
+                Some(Touch::Replaces(sig))
+            }
+        }
+        Ast::AlterFunction(f) => {
+            let AlterFunctionOperation::Actions { actions, .. } = &f.operation else {
+                return None;
+            };
+            let sig = Signature::new(&f.function.name, f.function.args.as_ref());
+            let definer = actions.iter().any(|a| {
+                matches!(a, AlterFunctionAction::Security { security: FunctionSecurity::Definer, .. })
+            });
+            let path = actions
+                .iter()
+                .any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name)));
+            if path {
+                Some(Touch::Replaces(sig))
+            } else if definer {
+                Some(Touch::Unsafe(sig, qual(&f.function.name).to_string()))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
 impl Rule for SecurityDefinerSearchPath {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
-        if !cx.is_forward() {
-            return;
+    /// Files of an unordered (plain) set are independent: each is judged on its own.
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+        if !cx.set.ordered {
+            report(std::slice::from_ref(cx.unit), out);
         }
-        let name = match cx.stmt.ast.as_deref() {
-            Some(Ast::CreateFunction(f))
-                if f.security == Some(FunctionSecurity::Definer)
-                    && !f.set_params.iter().any(|p| sets_search_path(&p.name)) =>
-            {
-                qual(&f.name)
-            }
-            Some(Ast::AlterFunction(f)) => {
-                let AlterFunctionOperation::Actions { actions, .. } = &f.operation else {
-                    return;
-                };
-                let definer = actions.iter().any(|a| {
-                    matches!(a, AlterFunctionAction::Security { security: FunctionSecurity::Definer, .. })
-                });
-                let path = actions
-                    .iter()
-                    .any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name)));
-                if !definer || path {
-                    return;
-                }
-                qual(&f.function.name)
-            }
-            _ => return,
+    }
+
+    /// An ordered set is judged by what it ends with: a function that a later statement of the
+    /// set redefines (`CREATE OR REPLACE` of the same signature, judged on its own) or fixes
+    /// (`ALTER FUNCTION ... SET search_path`) does not end unsafe. With `--changed-since` (or
+    /// named files) the later migration counts only when it is part of what is reported, since
+    /// only then does it ship together (as `missing-rls` does for RLS enabled later).
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+        if cx.set.ordered {
+            report(cx.units, out);
+        }
+    }
+}
+
+fn forward(unit: &FileUnit) -> impl Iterator<Item = (&Statement, Touch)> {
+    unit.parsed.statements.iter().filter_map(|s| {
+        if s.rollback {
+            return None;
+        }
+        let ast = s.tree(&unit.source.text)?;
+        touch(&ast).map(|t| (s, t))
+    })
+}
+
+fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
+    // Every touch in set order: (unit position, statement position, touch).
+    let touches: Vec<(usize, usize, &Statement, Touch)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(u, unit)| {
+            forward(unit)
+                .enumerate()
+                .map(move |(i, (s, t))| (u, i, s, t))
+        })
+        .collect();
+    for (k, (u, _, stmt, t)) in touches.iter().enumerate() {
+        let Touch::Unsafe(sig, name) = t else {
+            continue;
         };
-        // `ALTER FUNCTION f SET search_path = ...` later in the same file fixes it.
-        let fixed_later = cx
-            .unit
-            .parsed
-            .statements
-            .iter()
-            .skip_while(|s| !s.is(cx.stmt))
-            .any(|s| match s.tree(&cx.unit.source.text).as_deref() {
-                Some(Ast::AlterFunction(f)) if qual(&f.function.name).name == name.name => {
-                    matches!(&f.operation, AlterFunctionOperation::Actions { actions, .. }
-                        if actions.iter().any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name))))
-                }
-                _ => false,
-            });
-        if fixed_later {
-            return;
+        let unit = &units[*u];
+        let replaced = touches[k + 1..].iter().any(|(lu, _, _, lt)| {
+            let later = match lt {
+                Touch::Unsafe(s, _) | Touch::Replaces(s) => s,
+            };
+            // A later migration counts when it ships with this one.
+            later.same_function(sig)
+                && (lu == u || units[*lu].migration.reported || !unit.migration.reported)
+        });
+        if replaced {
+            continue;
         }
-        let hit = cx.hit(
-            format!(
+        out.push(Hit {
+            fix: fix(unit, stmt),
+            suggestion: None,
+            file: unit.source.clone(),
+            span: stmt.span.clone(),
+            message: format!(
                 "Function `{name}` runs with its owner's privileges (SECURITY DEFINER) but resolves names through the caller's `search_path`: a caller who can create objects in a schema on that path can make it run their own tables, functions or operators as the owner"
             ),
-            "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).",
-        );
-        out.push(hit.with_fix(fix(cx)));
+            help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".to_string(),
+        });
     }
 }
 
 /// The fix: ` set search_path = ''` right after the statement's `SECURITY DEFINER` (function
 /// options may come in any order, in CREATE and ALTER FUNCTION alike). Strictly safer: names
 /// the body leaves unqualified stop resolving instead of resolving through the caller's path.
-fn fix(cx: &StatementCx<'_>) -> Option<crate::fix::Fix> {
+fn fix(unit: &FileUnit, stmt: &Statement) -> Option<crate::fix::Fix> {
     use crate::fix::{is_word, tokens_at, Edit, Fix};
-    if cx.stmt.in_do_block {
+    if stmt.in_do_block {
         return None;
     }
-    let toks = tokens_at(&cx.unit.source.text, cx.stmt.span.clone());
+    let toks = tokens_at(&unit.source.text, stmt.span.clone());
     let pair = toks
         .windows(2)
         .find(|w| is_word(&w[0].1, "SECURITY") && is_word(&w[1].1, "DEFINER"))?;
-    let at = pair[1].0.end;
     Some(Fix {
         title: "Add `set search_path = ''` to the function (schema-qualify the names in its body)"
             .into(),
-        edits: vec![Edit::insert(at, " set search_path = ''")],
+        edits: vec![Edit::insert(pair[1].0.end, " set search_path = ''")],
     })
 }

@@ -77,8 +77,11 @@ impl Rule for SetNotNull {
                 continue;
             };
             let column = fold(column_name);
+            // A TRUNCATE earlier in the same transaction left an empty table: nothing to scan
+            // (a DELETE does not: the scan still reads every dead row until vacuum).
             if cx.state.column_created_in(&table, &column, cx.unit.index)
                 || (cx.config.pg_version >= 12 && proven_earlier(cx, &table, &column))
+                || cx.table_emptied_earlier(&table, true)
             {
                 continue;
             }

@@ -99,6 +99,20 @@ impl Rule for TableRewriteCommand {
             ));
             return;
         }
+        // One finding per statement: the table is rewritten once, however many columns.
+        if let Some((table, column, ty)) = super::column_type_change::same_type_rewrites(cx)
+            .into_iter()
+            .next()
+        {
+            out.push(cx.hit(
+                format!(
+                    "Column `{}` of `{}` is already `{ty}`: this is not a type change, but its `USING` expression makes PostgreSQL rewrite every row of the table while holding an ACCESS EXCLUSIVE lock",
+                    crate::effect::quote_ident(&column),
+                    cx.table_name(&table)
+                ),
+                "To change the values, use an UPDATE (in batches on a large table), which keeps the table readable and writable.",
+            ));
+        }
         let toks = tokens(text);
         let Some((table, rest)) = alter_table(&toks) else {
             return;

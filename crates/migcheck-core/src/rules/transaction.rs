@@ -65,7 +65,7 @@ fn runs(s: &Statement) -> bool {
 /// True when the tool runs the whole file as one transaction.
 pub fn file_is_one_transaction(set: &MigrationSet, unit: &FileUnit) -> bool {
     match wrapping(set, unit) {
-        Wrapping::Tool(_) => true,
+        Wrapping::Tool(_) | Wrapping::Pipeline(_) => true,
         Wrapping::Script(_) => {
             unit.parsed
                 .statements
@@ -107,6 +107,41 @@ pub fn in_transaction(set: &MigrationSet, unit: &FileUnit, at: usize) -> Option<
         return wrapping(set, unit).why().map(str::to_string);
     }
     None
+}
+
+/// Why statement `at`, one that PostgreSQL refuses inside a transaction block (`CREATE INDEX
+/// CONCURRENTLY`...), fails where it is, if it does: `(why, the error users see)`.
+///
+/// Like [`in_transaction`], except for a tool that sends the file as one pipeline
+/// ([`Wrapping::Pipeline`]): there the statement runs when it is the file's first statement, and
+/// fails after any other one with "cannot be executed within a pipeline".
+pub fn refused_in_transaction(
+    set: &MigrationSet,
+    unit: &FileUnit,
+    at: usize,
+    what: &str,
+) -> Option<(String, String)> {
+    let block = format!("{what} cannot run inside a transaction block");
+    if open_begin(unit, at).is_some() {
+        return in_transaction(set, unit, at).map(|w| (w, block));
+    }
+    if let Wrapping::Pipeline(why) = wrapping(set, unit) {
+        let first = unit
+            .parsed
+            .statements
+            .iter()
+            .position(|s| runs(s) && !s.in_do_block);
+        if first.is_none_or(|f| f >= at) {
+            return None;
+        }
+        return Some((
+            format!(
+                "{why}, where only the pipeline's first statement may be one that refuses transaction blocks, and this one comes after other statements"
+            ),
+            format!("{what} cannot be executed within a pipeline"),
+        ));
+    }
+    in_transaction(set, unit, at).map(|w| (w, block))
 }
 
 /// True when statements `a < b` of a file run in the same transaction.

@@ -1,4 +1,4 @@
-use super::transaction::{control, wrapping, Control, Wrapping};
+use super::transaction::{control, wrapping, Control};
 use super::{FileCx, Hit, Rule, RuleMeta};
 
 pub struct TransactionNotCommitted;
@@ -17,7 +17,7 @@ impl Rule for TransactionNotCommitted {
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
         // A tool that wraps the file commits its own transaction, which absorbs a stray BEGIN.
-        if matches!(wrapping(cx.set, cx.unit), Wrapping::Tool(_)) {
+        if wrapping(cx.set, cx.unit).wraps_whole_file() {
             return;
         }
         let mut open = None;

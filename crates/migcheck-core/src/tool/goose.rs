@@ -12,7 +12,8 @@
 //!   without its `StatementEnd` makes goose refuse the file ("missing '-- +goose StatementEnd'
 //!   annotation"), so migcheck keeps the rest of the file as that one statement, which then
 //!   does not read as SQL and is reported. `-- +goose ENVSUB ON` (environment substitution in
-//!   the statements) is not modelled: `${VAR}` reaches the parser as written.
+//!   the statements): `${VAR}` is read as a placeholder name (`"$VAR"`), the way Go template
+//!   actions are (`crate::dynamic::fill_templates`), so drops and renames are still found.
 //!   A file runs in a transaction unless it says `-- +goose NO TRANSACTION`.
 //! - History: `goose_db_version (id serial, version_id bigint, is_applied boolean, tstamp
 //!   timestamp)`, created with a row for version 0 (`internal/dialect/dialectquery/postgres.go`).

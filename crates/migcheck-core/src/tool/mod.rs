@@ -75,6 +75,11 @@ pub enum Wrapping {
     /// The tool sends the file as one script: one implicit transaction when it has more than
     /// one statement.
     Script(&'static str),
+    /// The tool sends the file's statements as one extended-protocol pipeline (one Sync at the
+    /// end): PostgreSQL runs them as one implicit transaction, except that a statement which
+    /// refuses transaction blocks runs (and commits at once) when it is the pipeline's very
+    /// first statement; anywhere else it fails with "... cannot be executed within a pipeline".
+    Pipeline(&'static str),
     /// Each statement commits on its own unless the file says `BEGIN`.
     None,
 }
@@ -82,9 +87,15 @@ pub enum Wrapping {
 impl Wrapping {
     pub fn why(self) -> Option<&'static str> {
         match self {
-            Wrapping::Tool(w) | Wrapping::Script(w) => Some(w),
+            Wrapping::Tool(w) | Wrapping::Script(w) | Wrapping::Pipeline(w) => Some(w),
             Wrapping::None => None,
         }
+    }
+
+    /// True when the tool opens (or the protocol implies) one transaction around the whole
+    /// file, whatever the number of statements.
+    pub fn wraps_whole_file(self) -> bool {
+        matches!(self, Wrapping::Tool(_) | Wrapping::Pipeline(_))
     }
 }
 

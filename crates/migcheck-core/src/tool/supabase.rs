@@ -5,8 +5,13 @@
 //!   order `fs.ReadDir` lists them (by file name, byte by byte), keeping those whose name
 //!   matches `migrateFilePattern` (`pkg/migration/file.go`: `^([0-9]+)_(.*)\.sql$`); others
 //!   are skipped with a message. So `20240101000000_a.sql` runs before `20240101_b.sql`.
-//! - `pkg/migration/file.go` `ExecBatch`: a file's statements and its history insert go to the
-//!   server as one batch, which PostgreSQL runs as one (implicit) transaction.
+//! - `pkg/migration/file.go` `MigrationFile.ExecBatch`: a file's statements and its history
+//!   insert are queued in one `pgconn.Batch` and sent as one extended-protocol pipeline ("ExecBatch
+//!   is implicitly transactional"; no `BEGIN`). PostgreSQL runs a pipeline as one implicit
+//!   transaction, but commits a statement that refuses transaction blocks (`CREATE INDEX
+//!   CONCURRENTLY`...) at once when it is the pipeline's first statement, and refuses it with
+//!   "cannot be executed within a pipeline" anywhere else (`exec_execute_message`, postgres.c;
+//!   shown on a real server by `crates/migcheck-pg/tests/pipeline.rs`): [`Wrapping::Pipeline`].
 //! - History: `supabase_migrations.schema_migrations (version text primary key, statements
 //!   text[], name text)` (`pkg/migration/history.go`), keyed by the version string.
 
@@ -86,7 +91,9 @@ impl Tool for Supabase {
         version.to_string()
     }
     fn wrapping(&self, _file: &MigrationFile, _text: &str) -> Wrapping {
-        Wrapping::Tool("the Supabase CLI applies each migration file in a transaction")
+        Wrapping::Pipeline(
+            "the Supabase CLI sends each migration file as one pipeline, which PostgreSQL runs as one transaction",
+        )
     }
     fn history(&self) -> Option<&'static History> {
         Some(&HISTORY)

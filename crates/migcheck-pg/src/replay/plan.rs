@@ -68,7 +68,8 @@ pub fn plan_file(
         })
         .collect();
     let wraps = match wrapping {
-        Wrapping::Tool(_) => true,
+        // A pipeline is one transaction; a refusing first statement is run unwrapped below.
+        Wrapping::Tool(_) | Wrapping::Pipeline(_) => true,
         Wrapping::Script(_) => steps.len() > 1,
         Wrapping::None => false,
     };

@@ -30,7 +30,7 @@ drop policy "Enable insert for all users" on public.projects;
 
 -- Dropped and created again: a replacement, reported by neither rule.
 drop policy if exists "members read projects" on public.projects;
-create policy "members read projects" on public.projects for select to authenticated using (true);
+create policy "members read projects" on public.projects for insert to authenticated with check (true);
 
 -- Tables and columns hold data: they stay errors whatever their origin.
 -- expect: drop-table
@@ -38,3 +38,7 @@ drop table if exists public.legacy_projects;
 
 -- expect: drop-column
 alter table public.projects drop column if exists legacy_flag;
+
+-- A rename guarded by IF EXISTS of an index no migration created: also a no-op for the set.
+-- expect: drop-object-if-exists
+alter index if exists public.projects_title_idx rename to projects_title_old_idx;
