@@ -5,6 +5,7 @@
 //! allow_without_rls = ["public._prisma_migrations"]
 //! exclude = ["supabase/seed.sql", "**/fixtures/**"]
 //! pg_version = 15
+//! lock_timeout = "5s"                       # what the lock-timeout-missing fix sets
 //!
 //! [rules]
 //! rls-without-policy = "error"   # error | warning | off
@@ -37,6 +38,7 @@ struct RawConfig {
     rules: Option<BTreeMap<Spanned<String>, Severity>>,
     deploy: Option<RawDeploy>,
     baseline: Option<String>,
+    lock_timeout: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -73,6 +75,8 @@ pub struct Config {
     pub allowed_scripts: Vec<String>,
     /// `baseline = "FILE"`, relative to the config file's directory.
     pub baseline: Option<PathBuf>,
+    /// The `lock_timeout` the `lock-timeout-missing` fix sets (`5s` unless configured).
+    pub lock_timeout: String,
 }
 
 impl Default for Config {
@@ -88,6 +92,7 @@ impl Default for Config {
             severities: HashMap::new(),
             allowed_scripts: Vec::new(),
             baseline: None,
+            lock_timeout: "5s".into(),
         }
     }
 }
@@ -164,6 +169,17 @@ impl Config {
             }
             cfg.severities.insert(id, sev);
         }
+        if let Some(t) = raw.lock_timeout {
+            let line = line_of(t.span().start);
+            let t = t.into_inner();
+            if !is_duration(&t) {
+                return Err(err(
+                    line,
+                    format!("lock_timeout `{t}` is not a positive PostgreSQL duration such as `5s`, `500ms` or `1min`"),
+                ));
+            }
+            cfg.lock_timeout = t;
+        }
         cfg.baseline = raw.baseline.map(|b| cfg.base.join(b));
         cfg.allowed_scripts = raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default();
         Ok(cfg)
@@ -193,6 +209,17 @@ impl Config {
             .iter()
             .any(|(s, t)| s == schema && t == table)
     }
+}
+
+/// A positive whole number with an optional time unit PostgreSQL accepts for `lock_timeout`
+/// (`guc.c`'s memory and time units: us, ms, s, min, h, d); it goes into SQL between quotes.
+fn is_duration(t: &str) -> bool {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let (n, unit) = t.split_at(digits);
+    !n.is_empty()
+        && n.bytes().any(|b| b != b'0')
+        && n.len() <= 9
+        && ["", "us", "ms", "s", "min", "h", "d"].contains(&unit)
 }
 
 /// The nearest `migcheck.toml` at or above `dir`.

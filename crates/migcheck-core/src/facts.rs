@@ -31,6 +31,8 @@ pub struct Facts {
     pub non_volatile_functions: HashSet<String>,
     /// Functions (folded, unqualified) declared in the set without IMMUTABLE or STABLE.
     pub volatile_functions: HashSet<String>,
+    /// Tables the set creates with `PARTITION BY` (CONCURRENTLY cannot index them).
+    pub partitioned: HashSet<TableKey>,
     /// Index name (folded, unqualified) → its table.
     pub index_tables: HashMap<String, TableKey>,
     /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
@@ -106,6 +108,9 @@ impl SchemaState {
         match ast {
             Ast::CreateTable(ct) => {
                 let key = self.resolve_table(&qual(&ct.name));
+                if ct.partition_by.is_some() {
+                    self.facts.partitioned.insert(key.clone());
+                }
                 for c in &ct.columns {
                     let col = fold(&c.name);
                     self.facts

@@ -45,6 +45,10 @@ pub struct Finding {
     pub message: String,
     /// What to do instead: one imperative sentence.
     pub help: String,
+    /// Edits of `file` that clear the finding safely, when there is one.
+    pub fix: Option<crate::fix::Fix>,
+    /// The exact SQL of a safe change that takes more than one migration.
+    pub suggestion: Option<crate::fix::Suggestion>,
 }
 
 impl Finding {

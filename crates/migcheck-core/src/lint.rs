@@ -419,6 +419,8 @@ pub fn findings_by_file(
             continue;
         };
         by_file.entry(unit.index).or_default().push(Finding {
+            fix: h.fix,
+            suggestion: h.suggestion,
             rule,
             severity: loaded.config.severity(rule, default),
             file: h.file,
@@ -475,6 +477,8 @@ pub fn apply_allows(
             a.used = true; // reported as invalid, not also as unused
             a.covers = 0..0;
             extra.push(Finding {
+                fix: None,
+                suggestion: None,
                 rule: "invalid-allow",
                 severity: Severity::Warning,
                 file: file.clone(),
@@ -503,6 +507,8 @@ pub fn apply_allows(
     for a in &allows {
         if !a.used {
             extra.push(Finding {
+                fix: None,
+                suggestion: None,
                 rule: "unused-allow",
                 severity: Severity::Warning,
                 file: file.clone(),
@@ -539,6 +545,26 @@ pub fn apply_allows(
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
     on_check_threads(|| check_found(found, opts, &read_source, false))
+}
+
+/// Like [`check`], with the text of some files taken from memory instead of the disk: `overlay`
+/// maps a file's canonical path to its text (an editor's unsaved buffer, a fix not yet
+/// written). Sets, configs and every other file are found and read as [`check`] does.
+pub fn check_overlay(
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+    overlay: &HashMap<PathBuf, String>,
+) -> Report {
+    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    let read = |path: &Path| match overlay.get(&canonical(path)) {
+        Some(text) => Ok(SourceFile::new(
+            path.to_path_buf(),
+            display_path(path),
+            text.clone(),
+        )),
+        None => read_source(path),
+    };
+    on_check_threads(|| check_found(found, opts, &read, false))
 }
 
 /// Lints files held in memory, `(path, text)` pairs, as [`check`] would if they were on disk:

@@ -32,6 +32,8 @@ pub struct TableInfo {
     pub created: Option<Origin>,
     /// Where RLS was last enabled.
     pub rls_enabled: Option<Origin>,
+    /// True when some statement disabled RLS (enabling it earlier would not last).
+    pub rls_disabled: bool,
     /// Where a column was created, when that was in the set.
     pub column_created: HashMap<String, usize>,
     /// Declared column types, when the set declared them (see [`crate::effect::type_key`]).
@@ -300,6 +302,7 @@ impl SchemaState {
                 } else {
                     t.rls = false;
                     t.rls_enabled = None;
+                    t.rls_disabled = true;
                 }
             }
             Effect::ForceRls { table } => self.table_mut(table).force_rls = true,

@@ -12,7 +12,7 @@ use migcheck_core::render::{self, statistics, Format, RenderOptions};
 use migcheck_core::Severity;
 
 use crate::cli::{CheckArgs, CheckFormat};
-use crate::{emit, git, CLEAN, FINDINGS, TROUBLE};
+use crate::{emit, fix, git, CLEAN, FINDINGS, TROUBLE};
 
 pub(crate) fn color_wanted() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -114,7 +114,46 @@ pub fn run(args: CheckArgs) -> u8 {
         added,
         config: args.config.clone(),
     };
-    let mut report = lint::check(&paths, &opts);
+    let mut report = if args.fix || args.diff {
+        let eligible = fix::Eligible::new(&paths, &opts, args.fix_applied);
+        let outcome = fix::fix(&paths, &opts, &eligible);
+        for note in &outcome.left {
+            eprintln!("note: {note}");
+        }
+        let files = render::plural(outcome.changed.len(), "file");
+        if args.diff {
+            emit(&fix::diff(&outcome.changed));
+            for e in &outcome.report.errors {
+                eprintln!("error: {e}");
+            }
+            if outcome.changed.is_empty() {
+                eprintln!("No fix to apply; nothing was written.");
+            } else {
+                eprintln!(
+                    "--fix would fix {} in {files}; nothing was written.",
+                    render::plural(outcome.applied, "finding"),
+                );
+            }
+            return if !outcome.report.errors.is_empty() {
+                TROUBLE
+            } else if outcome.changed.is_empty() {
+                CLEAN
+            } else {
+                FINDINGS
+            };
+        }
+        if let Err(e) = fix::write(&outcome.changed) {
+            eprintln!("error: {e}");
+            return TROUBLE;
+        }
+        eprintln!(
+            "Fixed {} in {files}.",
+            render::plural(outcome.applied, "finding")
+        );
+        outcome.report
+    } else {
+        lint::check(&paths, &opts)
+    };
     if let Some(file) = &args.write_baseline {
         return write_baseline(&report, file);
     }

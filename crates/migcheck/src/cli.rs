@@ -97,6 +97,19 @@ pub struct CheckArgs {
     /// a mistyped path must not pass).
     #[arg(long)]
     pub allow_empty: bool,
+    /// Apply the fixes findings carry, then report what remains. Only files not applied
+    /// anywhere yet are changed: files new since `--changed-since`, or files named on the
+    /// command line (see `--fix-applied`).
+    #[arg(long, conflicts_with_all = ["write_baseline", "diff"])]
+    pub fix: bool,
+    /// Print the changes `--fix` would make as a unified diff, without writing; exit 1 when
+    /// there is one.
+    #[arg(long, conflicts_with = "write_baseline")]
+    pub diff: bool,
+    /// With `--fix` or `--diff`: also change migrations that may be applied already (their
+    /// checksums, which Prisma, sqlx and Flyway verify, change too).
+    #[arg(long)]
+    pub fix_applied: bool,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ mod check;
 mod cli;
 mod cmd_replay;
 mod cmd_verify;
+mod fix;
 mod generate;
 mod git;
 mod init;

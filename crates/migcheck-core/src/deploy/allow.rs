@@ -135,6 +135,8 @@ pub(crate) fn apply(
             continue;
         }
         out.push(Finding {
+            fix: None,
+            suggestion: None,
             rule: RULE_ID,
             severity: Severity::Error,
             file: file.clone(),
@@ -147,6 +149,8 @@ pub(crate) fn apply(
         let d = e.directive;
         if d.reason.is_none() {
             out.push(Finding {
+                fix: None,
+                suggestion: None,
                 rule: INVALID_ALLOW,
                 severity: Severity::Warning,
                 file: file.clone(),
@@ -162,6 +166,8 @@ pub(crate) fn apply(
                 d.rules.join(", ")
             };
             out.push(Finding {
+                fix: None,
+                suggestion: None,
                 rule: UNUSED_ALLOW,
                 severity: Severity::Warning,
                 file: file.clone(),

@@ -42,7 +42,13 @@ fn annotation(f: &Finding) -> String {
         props.push(format!("endLine={}", end.line));
     }
     props.push(format!("title={}", escape_property(f.rule)));
-    let message = format!("{}\n\n{}\n{}", f.message, f.help, rule_url(f.rule));
+    let message = format!(
+        "{}\n\n{}{}\n{}",
+        f.message,
+        f.help,
+        super::remedy_note(f),
+        rule_url(f.rule)
+    );
     format!(
         "::{} {}::{}\n",
         command(f.severity),

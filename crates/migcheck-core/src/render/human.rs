@@ -130,7 +130,11 @@ impl Diagnostic for Diag<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        Some(Box::new(&self.finding.help))
+        let note = super::remedy_note(self.finding);
+        if note.is_empty() {
+            return Some(Box::new(&self.finding.help));
+        }
+        Some(Box::new(format!("{}{note}", self.finding.help)))
     }
 
     fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {

@@ -36,6 +36,27 @@ struct Diagnostic<'a> {
     end_column: usize,
     message: &'a str,
     help: &'a str,
+    /// Edits that clear the finding safely (`migcheck check --fix` applies them).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fix: Option<FixDoc<'a>>,
+    /// The SQL of each migration of a safe change that takes more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suggestion: Option<&'a crate::fix::Suggestion>,
+}
+
+#[derive(Serialize)]
+struct FixDoc<'a> {
+    title: &'a str,
+    edits: Vec<EditDoc<'a>>,
+}
+
+/// Byte offsets into the file at `path`, as it was read.
+#[derive(Serialize)]
+struct EditDoc<'a> {
+    path: &'a str,
+    start: usize,
+    end: usize,
+    replacement: &'a str,
 }
 
 #[derive(Serialize)]
@@ -71,6 +92,20 @@ impl Serialize for Diagnostics<'_> {
                 end_column: e.column,
                 message: &f.message,
                 help: &f.help,
+                fix: f.fix.as_ref().map(|x| FixDoc {
+                    title: &x.title,
+                    edits: x
+                        .edits
+                        .iter()
+                        .map(|e| EditDoc {
+                            path: &f.file.display,
+                            start: e.start,
+                            end: e.end,
+                            replacement: &e.replacement,
+                        })
+                        .collect(),
+                }),
+                suggestion: f.suggestion.as_ref(),
             }
         }))
     }

@@ -148,6 +148,34 @@ pub(crate) fn doc_description(doc: &str) -> Option<String> {
     (!text.is_empty() && text != "TODO").then_some(text)
 }
 
+/// What human and GitHub output add after a finding's help: the fix it carries (by title), or
+/// the SQL of each migration of a suggested change. Empty when it has neither.
+pub fn remedy_note(f: &Finding) -> String {
+    if let Some(fix) = &f.fix {
+        return format!(
+            "\nfix available: {} (`migcheck check --fix` applies it)",
+            fix.title
+        );
+    }
+    let Some(s) = &f.suggestion else {
+        return String::new();
+    };
+    let mut out = format!("\nsuggested change: {}", s.title);
+    for (i, step) in s.steps.iter().enumerate() {
+        let when = if i == 0 {
+            "this migration"
+        } else {
+            "a later migration"
+        };
+        out.push_str(&format!("\n  -- {when}:"));
+        for line in step.lines() {
+            out.push_str("\n  ");
+            out.push_str(line);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -107,6 +107,22 @@ fn result(f: &Finding) -> Value {
     if let Some(i) = index {
         r["ruleIndex"] = json!(i);
     }
+    // SARIF 2.1.0 §3.55 fix: replacements by byte region (§3.30.2 byteOffset / byteLength).
+    if let Some(fix) = &f.fix {
+        r["fixes"] = json!([{
+            "description": { "text": fix.title },
+            "artifactChanges": [{
+                "artifactLocation": { "uri": path_uri(&f.file.display) },
+                "replacements": fix.edits.iter().map(|e| json!({
+                    "deletedRegion": { "byteOffset": e.start, "byteLength": e.end - e.start },
+                    "insertedContent": { "text": e.replacement },
+                })).collect::<Vec<_>>(),
+            }],
+        }]);
+    }
+    if let Some(s) = &f.suggestion {
+        r["properties"] = json!({ "suggestion": s });
+    }
     r
 }
 

@@ -37,6 +37,8 @@ impl Rule for CommitInWrappedMigration {
                 "commits"
             };
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: cx.unit.source.clone(),
                 span: s.span.clone(),
                 message: format!(

@@ -11,7 +11,8 @@ static META: RuleMeta = rule_meta!(
     "constraint-without-not-valid",
     Error,
     Locking,
-    "FOREIGN KEY or CHECK constraint added to an existing table without NOT VALID"
+    "FOREIGN KEY or CHECK constraint added to an existing table without NOT VALID",
+    offers: Suggestion
 );
 
 impl Rule for ConstraintWithoutNotValid {
@@ -80,9 +81,38 @@ impl Rule for ConstraintWithoutNotValid {
                 ),
                 _ => continue,
             };
-            out.push(cx.hit(message, help));
+            let suggestion = suggest(cx, at, constraint);
+            out.push(cx.hit(message, help).with_suggestion(suggestion));
         }
     }
+}
+
+/// The two migrations of the safe change, when the statement adds only this named constraint:
+/// the statement as written plus `not valid`, then `validate constraint` (which takes only a
+/// SHARE UPDATE EXCLUSIVE lock) in a later migration. Unnamed constraints get a name PostgreSQL
+/// chooses, which the second step could only guess: no suggestion then.
+fn suggest(
+    cx: &StatementCx<'_>,
+    at: &sqlparser::ast::AlterTable,
+    constraint: &TableConstraint,
+) -> Option<crate::fix::Suggestion> {
+    let name = match constraint {
+        TableConstraint::ForeignKey(fk) => fk.name.as_ref(),
+        TableConstraint::Check(c) => c.name.as_ref(),
+        _ => None,
+    }?;
+    if at.operations.len() != 1 || cx.stmt.in_do_block {
+        return None;
+    }
+    let written = cx.unit.source.slice(&cx.stmt.span).trim_end();
+    let written = written.strip_suffix(';').unwrap_or(written).trim_end();
+    Some(crate::fix::Suggestion {
+        title: format!("Add constraint `{name}` NOT VALID now, validate it in a later migration"),
+        steps: vec![
+            format!("{written} not valid;"),
+            format!("alter table {} validate constraint {name};", at.name),
+        ],
+    })
 }
 
 /// `ALTER DOMAIN d ADD [CONSTRAINT c] CHECK (...)` without NOT VALID checks every column of

@@ -33,6 +33,8 @@ impl Rule for DuplicateMigrationVersion {
             if let Some(first) = seen.get(&key) {
                 let first_line = u.source.text.find('\n').unwrap_or(u.source.text.len());
                 out.push(Hit {
+                    fix: None,
+                    suggestion: None,
                     file: u.source.clone(),
                     span: 0..first_line,
                     message: format!(

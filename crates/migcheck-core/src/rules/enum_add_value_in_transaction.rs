@@ -65,6 +65,8 @@ impl Rule for EnumAddValueInTransaction {
                 break;
             }
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: cx.unit.source.clone(),
                 span: later.span.clone(),
                 message: format!(

@@ -94,6 +94,8 @@ impl Rule for GrantWriteToAnon {
                     .join(", ");
                 let who = if role == "public" { "PUBLIC (including `anon`)" } else { "`anon`" };
                 out.push(Hit {
+                    fix: None,
+                    suggestion: None,
                     file: u.source.clone(),
                     span: s.span.clone(),
                     message: format!(

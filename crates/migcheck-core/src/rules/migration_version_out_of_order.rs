@@ -48,6 +48,8 @@ impl Rule for MigrationVersionOutOfOrder {
                 |s| s.span.clone(),
             );
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: u.source.clone(),
                 span,
                 message: format!(

@@ -9,7 +9,8 @@ static META: RuleMeta = rule_meta!(
     "missing-rls",
     Error,
     Security,
-    "A table created in an exposed schema whose row level security the set never enables"
+    "A table created in an exposed schema whose row level security the set never enables",
+    offers: Fix
 );
 
 impl Rule for MissingRls {
@@ -83,6 +84,11 @@ fn report(
             ));
         }
         out.push(Hit {
+            // Not when a later statement disables RLS again: enabling it here would not last.
+            fix: (!t.rls_disabled)
+                .then(|| enable_rls(created_in, &created.span, schema, name))
+                .flatten(),
+            suggestion: None,
             file: created_in.source.clone(),
             span: created.span.clone(),
             message: format!(
@@ -93,6 +99,35 @@ fn report(
             ),
         });
     }
+}
+
+/// The fix: `alter table ... enable row level security;` on the line after the statement that
+/// creates the table, naming it as that statement does. Enabling RLS is strictly safer: clients
+/// keep only the access policies grant. Not offered inside a `DO` block.
+fn enable_rls(
+    unit: &FileUnit,
+    span: &std::ops::Range<usize>,
+    schema: &str,
+    name: &str,
+) -> Option<crate::fix::Fix> {
+    let text = &unit.source.text;
+    let stmt = unit
+        .parsed
+        .statements
+        .iter()
+        .find(|s| s.span == *span && !s.in_do_block && !s.rollback)?;
+    let written = match stmt.tree(text).as_deref() {
+        Some(sqlparser::ast::Statement::CreateTable(ct)) => ct.name.to_string(),
+        _ => crate::fix::qual_sql(&QualName::new(Some(schema), name)),
+    };
+    Some(crate::fix::Fix {
+        title: format!("Enable row level security on `{written}`"),
+        edits: vec![crate::fix::insert_after_statement(
+            text,
+            span,
+            &format!("alter table {written} enable row level security;"),
+        )],
+    })
 }
 
 /// `create table "TileSetting"` then `alter table TileSetting enable ...` (or `tile_setting`):

@@ -61,6 +61,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The Markdown documentation (`rules/<id>.md`).
     pub doc: &'static str,
+    /// Whether some findings carry a fix or a suggestion (the rule page says what it does).
+    pub offers: Option<crate::fix::Offers>,
 }
 
 /// Declares a rule's metadata and embeds its doc.
@@ -73,6 +75,13 @@ macro_rules! rule_meta {
             summary: $summary,
             // The top-level `rules/` in the workspace, the crate's copy when packaged (build.rs).
             doc: include_str!(concat!(env!("MIGCHECK_RULE_DOCS"), "/", $id, ".md")),
+            offers: None,
+        }
+    };
+    ($id:literal, $sev:ident, $cat:ident, $summary:literal, offers: $offers:ident) => {
+        $crate::rules::RuleMeta {
+            offers: Some($crate::fix::Offers::$offers),
+            ..rule_meta!($id, $sev, $cat, $summary)
         }
     };
 }
@@ -84,6 +93,20 @@ pub struct Hit {
     pub span: Range<usize>,
     pub message: String,
     pub help: String,
+    pub fix: Option<crate::fix::Fix>,
+    pub suggestion: Option<crate::fix::Suggestion>,
+}
+
+impl Hit {
+    pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
+        self.fix = fix;
+        self
+    }
+
+    pub fn with_suggestion(mut self, suggestion: Option<crate::fix::Suggestion>) -> Self {
+        self.suggestion = suggestion;
+        self
+    }
 }
 
 /// One migration file of a set, parsed.
@@ -112,6 +135,8 @@ impl StatementCx<'_> {
             span: self.stmt.span.clone(),
             message,
             help: help.into(),
+            fix: None,
+            suggestion: None,
         }
     }
 

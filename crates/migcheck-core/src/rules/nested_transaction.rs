@@ -23,6 +23,8 @@ impl Rule for NestedTransaction {
                     if let Some(outer) = open {
                         let line = cx.unit.source.line_col(outer).line;
                         out.push(Hit {
+                            fix: None,
+                            suggestion: None,
                             file: cx.unit.source.clone(),
                             span: s.span.clone(),
                             message: format!(

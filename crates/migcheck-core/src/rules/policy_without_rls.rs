@@ -35,6 +35,8 @@ fn check(units: &[FileUnit], state: &SchemaState, only_file: Option<usize>, out:
             n => format!(" (nor do the other {} policies on it)", n - 1),
         };
         out.push(Hit {
+            fix: None,
+            suggestion: None,
             file: Arc::clone(&unit.source),
             span: origin.span.clone(),
             message: format!(

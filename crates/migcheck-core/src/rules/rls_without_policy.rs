@@ -28,6 +28,8 @@ impl Rule for RlsWithoutPolicy {
             };
             let table = QualName::new(Some(schema), name).to_string();
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: unit.source.clone(),
                 span: enabled.span.clone(),
                 message: format!(

@@ -41,6 +41,8 @@ impl Rule for RollbackDiscardsMigration {
                 continue;
             };
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: cx.unit.source.clone(),
                 span: s.span.clone(),
                 message: format!(

@@ -169,6 +169,8 @@ impl Rule for SecurityDefinerExposed {
             let via = if f.anon { "`anon`" } else { "PUBLIC (which includes `anon`)" };
             let q = QualName::new(Some(&schema), &name);
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: unit.source.clone(),
                 span: f.span,
                 message: format!(

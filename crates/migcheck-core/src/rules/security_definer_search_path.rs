@@ -14,7 +14,8 @@ static META: RuleMeta = rule_meta!(
     "security-definer-search-path",
     Error,
     Security,
-    "SECURITY DEFINER function without `SET search_path`"
+    "SECURITY DEFINER function without `SET search_path`",
+    offers: Fix
 );
 
 fn sets_search_path(name: &sqlparser::ast::ObjectName) -> bool {
@@ -176,6 +177,8 @@ fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
             continue;
         }
         out.push(Hit {
+            fix: fix(unit, stmt),
+            suggestion: None,
             file: unit.source.clone(),
             span: stmt.span.clone(),
             message: format!(
@@ -184,4 +187,23 @@ fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
             help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".to_string(),
         });
     }
+}
+
+/// The fix: ` set search_path = ''` right after the statement's `SECURITY DEFINER` (function
+/// options may come in any order, in CREATE and ALTER FUNCTION alike). Strictly safer: names
+/// the body leaves unqualified stop resolving instead of resolving through the caller's path.
+fn fix(unit: &FileUnit, stmt: &Statement) -> Option<crate::fix::Fix> {
+    use crate::fix::{is_word, tokens_at, Edit, Fix};
+    if stmt.in_do_block {
+        return None;
+    }
+    let toks = tokens_at(&unit.source.text, stmt.span.clone());
+    let pair = toks
+        .windows(2)
+        .find(|w| is_word(&w[0].1, "SECURITY") && is_word(&w[1].1, "DEFINER"))?;
+    Some(Fix {
+        title: "Add `set search_path = ''` to the function (schema-qualify the names in its body)"
+            .into(),
+        edits: vec![Edit::insert(pair[1].0.end, " set search_path = ''")],
+    })
 }

@@ -10,7 +10,8 @@ static META: RuleMeta = rule_meta!(
     "set-not-null",
     Error,
     Locking,
-    "ALTER COLUMN ... SET NOT NULL on an existing column (scans the table under an ACCESS EXCLUSIVE lock)"
+    "ALTER COLUMN ... SET NOT NULL on an existing column (scans the table under an ACCESS EXCLUSIVE lock)",
+    offers: Suggestion
 );
 
 /// True when the set already proved the column non-null: a validated
@@ -89,14 +90,40 @@ impl Rule for SetNotNull {
             } else {
                 "Before PostgreSQL 12 SET NOT NULL always scans: keep a validated `CHECK (col IS NOT NULL)` constraint (added NOT VALID, then validated) instead."
             };
-            out.push(cx.hit(
+            let suggestion = (cx.config.pg_version >= 12 && at.operations.len() == 1)
+                .then(|| suggest(&at.name, column_name, &column));
+            let hit = cx.hit(
                 format!(
                     "Setting `{}`.`{}` NOT NULL scans every row of the table to check for NULLs while holding an ACCESS EXCLUSIVE lock, blocking every read and write until the scan finishes",
                     cx.table_name(&table),
                     quote_ident(&column)
                 ),
                 help,
-            ));
+            );
+            out.push(hit.with_suggestion(suggestion));
         }
+    }
+}
+
+/// The two migrations of the safe change (PostgreSQL 12+): a `CHECK (col IS NOT NULL) NOT
+/// VALID` now; in a later migration VALIDATE it (no ACCESS EXCLUSIVE lock), SET NOT NULL (which
+/// then skips the scan, as `ATExecSetNotNull` uses the validated check) and drop the check.
+fn suggest(
+    table: &sqlparser::ast::ObjectName,
+    written: &sqlparser::ast::Ident,
+    column: &str,
+) -> crate::fix::Suggestion {
+    let short = crate::extract::qual(table).name;
+    let check = crate::fix::ident(&crate::effect::truncate_identifier(format!(
+        "{short}_{column}_not_null"
+    )));
+    crate::fix::Suggestion {
+        title: format!("Prove `{column}` non-null with a NOT VALID check first, then SET NOT NULL in a later migration"),
+        steps: vec![
+            format!("alter table {table} add constraint {check} check ({written} is not null) not valid;"),
+            format!(
+                "alter table {table} validate constraint {check};\nalter table {table} alter column {written} set not null;\nalter table {table} drop constraint {check};"
+            ),
+        ],
     }
 }

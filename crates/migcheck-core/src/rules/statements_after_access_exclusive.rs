@@ -22,6 +22,8 @@ impl Rule for StatementsAfterAccessExclusive {
         let stmts = &cx.unit.parsed.statements;
         let line = cx.unit.source.line_col(stmts[held_at].span.start).line;
         out.push(Hit {
+            fix: None,
+            suggestion: None,
             file: cx.unit.source.clone(),
             span: stmts[i].span.clone(),
             message: format!(

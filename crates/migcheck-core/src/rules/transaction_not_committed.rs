@@ -30,6 +30,8 @@ impl Rule for TransactionNotCommitted {
         }
         let Some(begin) = open else { return };
         out.push(Hit {
+            fix: None,
+            suggestion: None,
             file: cx.unit.source.clone(),
             span: begin.span.clone(),
             message: "This transaction is never committed: the file ends with it open, so when the session closes everything after the BEGIN is rolled back (or the tool's own bookkeeping runs inside it)".into(),

@@ -23,6 +23,8 @@ impl Rule for UnappliedMigrationFile {
             let expected = cx.set.tool.expected_names();
             let first_line = u.source.text.find('\n').unwrap_or(u.source.text.len());
             out.push(Hit {
+                fix: None,
+                suggestion: None,
                 file: u.source.clone(),
                 span: 0..first_line,
                 message: format!(

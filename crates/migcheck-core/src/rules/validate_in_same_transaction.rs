@@ -62,6 +62,8 @@ impl Rule for ValidateInSameTransaction {
                             .line_col(cx.unit.parsed.statements[*a].span.start)
                             .line;
                         out.push(Hit {
+                            fix: None,
+                            suggestion: None,
                             file: cx.unit.source.clone(),
                             span: s.span.clone(),
                             message: format!(

@@ -11,11 +11,15 @@ use crate::extract::qual;
 
 pub struct ViewWithoutSecurityInvoker;
 
+/// view → (file, span of its last CREATE, security_invoker, its name as that CREATE wrote it).
+type Views = BTreeMap<(String, String), (usize, Range<usize>, bool, Option<String>)>;
+
 static META: RuleMeta = rule_meta!(
     "view-without-security-invoker",
     Error,
     Security,
-    "A view in an exposed schema without `security_invoker = true` (PostgreSQL 15+)"
+    "A view in an exposed schema without `security_invoker = true` (PostgreSQL 15+)",
+    offers: Fix
 );
 
 impl Rule for ViewWithoutSecurityInvoker {
@@ -27,8 +31,7 @@ impl Rule for ViewWithoutSecurityInvoker {
         if cx.config.pg_version < 15 {
             return;
         }
-        // view → (file, span of its last CREATE, security_invoker)
-        let mut views: BTreeMap<(String, String), (usize, Range<usize>, bool)> = BTreeMap::new();
+        let mut views: Views = BTreeMap::new();
         let key = |q: &QualName| {
             (
                 q.schema.clone().unwrap_or_else(|| "public".into()),
@@ -43,7 +46,12 @@ impl Rule for ViewWithoutSecurityInvoker {
                 match s.tree(&u.source.text).as_deref() {
                     Some(Ast::CreateView(v)) if !v.materialized && !v.temporary => {
                         let invoker = security_invoker(view_options(&v.options)) == Some(true);
-                        views.insert(key(&qual(&v.name)), (u.index, s.span.clone(), invoker));
+                        // The fix names the view as the statement wrote it.
+                        let written = (!s.in_do_block).then(|| v.name.to_string());
+                        views.insert(
+                            key(&qual(&v.name)),
+                            (u.index, s.span.clone(), invoker, written),
+                        );
                     }
                     Some(Ast::AlterView(v)) => {
                         if let AlterViewOperation::SetOptions { options } = &v.operation {
@@ -72,7 +80,7 @@ impl Rule for ViewWithoutSecurityInvoker {
                 }
             }
         }
-        for ((schema, name), (file, span, invoker)) in views {
+        for ((schema, name), (file, span, invoker, written)) in views {
             if invoker || !cx.config.is_exposed(&schema) {
                 continue;
             }
@@ -80,7 +88,18 @@ impl Rule for ViewWithoutSecurityInvoker {
                 continue;
             };
             let q = QualName::new(Some(&schema), &name);
+            // Strictly safer: the view's query is checked against the caller's policies.
+            let fix = written.map(|w| crate::fix::Fix {
+                title: format!("Set `security_invoker = true` on view `{w}`"),
+                edits: vec![crate::fix::insert_after_statement(
+                    &unit.source.text,
+                    &span,
+                    &format!("alter view {w} set (security_invoker = true);"),
+                )],
+            });
             out.push(Hit {
+                fix,
+                suggestion: None,
                 file: unit.source.clone(),
                 span,
                 message: format!(

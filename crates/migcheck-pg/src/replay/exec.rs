@@ -259,6 +259,8 @@ fn rejected(
         }
     ));
     Failure::Rejected(Hit {
+        fix: None,
+        suggestion: None,
         file: unit.source.clone(),
         span,
         message,
@@ -369,6 +371,8 @@ fn event_hit(
         Event::Lock { table, mode } => (
             REPLAY_LOCK,
             Hit {
+                fix: None,
+                suggestion: None,
                 file: unit.source.clone(),
                 span: span.clone(),
                 message: format!(
@@ -383,6 +387,8 @@ fn event_hit(
         Event::Rewrite { table } => (
             REPLAY_TABLE_REWRITE,
             Hit {
+                fix: None,
+                suggestion: None,
                 file: unit.source.clone(),
                 span: span.clone(),
                 message: format!(

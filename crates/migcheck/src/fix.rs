@@ -1,0 +1,160 @@
+//! `migcheck check --fix` and `--diff`: apply the fixes findings carry, in passes.
+//!
+//! Each pass checks the paths (with the files fixed so far held in memory), applies every fix
+//! of an eligible file whose edits overlap no other fix applied in that pass, and checks again:
+//! a fix skipped for an overlap gets its turn in the next pass, against the new text. At most
+//! [`MAX_PASSES`] passes; what still carries a fix after them is reported, not applied.
+//!
+//! Eligible files are those no database can have applied yet: files new since
+//! `--changed-since`, or files named on the command line; every file with `--fix-applied`.
+//! Changing an applied migration changes the checksum Prisma, sqlx and Flyway verify.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use migcheck_core::lint::{self, CheckOptions, Report};
+
+const MAX_PASSES: usize = 5;
+
+fn canonical(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Which files fixes may change.
+pub(crate) struct Eligible {
+    pub any: bool,
+    pub files: HashSet<PathBuf>,
+}
+
+impl Eligible {
+    pub fn new(paths: &[PathBuf], opts: &CheckOptions, fix_applied: bool) -> Self {
+        let mut files: HashSet<PathBuf> = paths
+            .iter()
+            .filter(|p| p.is_file())
+            .map(|p| canonical(p))
+            .collect();
+        if let Some(added) = &opts.added {
+            files.extend(added.iter().cloned());
+        }
+        Self {
+            any: fix_applied,
+            files,
+        }
+    }
+
+    fn allows(&self, path: &Path) -> bool {
+        self.any || self.files.contains(&canonical(path))
+    }
+}
+
+/// A file the fixes changed.
+pub(crate) struct Changed {
+    pub display: String,
+    pub before: String,
+    pub after: String,
+}
+
+pub(crate) struct Outcome {
+    /// The check of the fixed text.
+    pub report: Report,
+    /// Canonical path → the file before and after.
+    pub changed: BTreeMap<PathBuf, Changed>,
+    /// Fixes applied, over all passes.
+    pub applied: usize,
+    /// Findings of the final check that still carry a fix, with why it was not applied.
+    pub left: Vec<String>,
+}
+
+pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -> Outcome {
+    let mut overlay: HashMap<PathBuf, String> = HashMap::new();
+    let mut changed: BTreeMap<PathBuf, Changed> = BTreeMap::new();
+    let mut applied = 0;
+    let mut report = lint::check_overlay(paths, opts, &overlay);
+    for _ in 0..MAX_PASSES {
+        let mut by_file: BTreeMap<PathBuf, (usize, Vec<&migcheck_core::fix::Fix>)> =
+            BTreeMap::new();
+        for (i, f) in report.findings.iter().enumerate() {
+            let Some(fix) = &f.fix else { continue };
+            if !eligible.allows(&f.file.path) {
+                continue;
+            }
+            by_file
+                .entry(canonical(&f.file.path))
+                .or_insert((i, Vec::new()))
+                .1
+                .push(fix);
+        }
+        let mut any = false;
+        for (path, (first, fixes)) in by_file {
+            let file = &report.findings[first].file;
+            let out = migcheck_core::fix::apply(&file.text, &fixes);
+            if out.applied.is_empty() || out.text == file.text {
+                continue;
+            }
+            applied += out.applied.len();
+            any = true;
+            changed
+                .entry(path.clone())
+                .or_insert_with(|| Changed {
+                    display: file.display.clone(),
+                    before: file.text.clone(),
+                    after: String::new(),
+                })
+                .after = out.text.clone();
+            overlay.insert(path, out.text);
+        }
+        if !any {
+            break;
+        }
+        report = lint::check_overlay(paths, opts, &overlay);
+    }
+    let left = report
+        .findings
+        .iter()
+        .filter_map(|f| {
+            let fix = f.fix.as_ref()?;
+            let why = if eligible.allows(&f.file.path) {
+                "it overlaps another fix or did not clear the finding"
+            } else {
+                "the file may be applied already: name it, use --changed-since, or pass --fix-applied"
+            };
+            Some(format!(
+                "{}:{}: {} ({}): not applied: {why}",
+                f.file.display,
+                f.start().line,
+                fix.title,
+                f.rule
+            ))
+        })
+        .collect();
+    Outcome {
+        report,
+        changed,
+        applied,
+        left,
+    }
+}
+
+/// The changes as a unified diff (`a/` and `b/` prefixes, 3 lines of context).
+pub(crate) fn diff(changed: &BTreeMap<PathBuf, Changed>) -> String {
+    let mut out = String::new();
+    for c in changed.values() {
+        let d = similar::TextDiff::from_lines(&c.before, &c.after);
+        let name = c.display.trim_start_matches('/');
+        out.push_str(
+            &d.unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{name}"), &format!("b/{name}"))
+                .to_string(),
+        );
+    }
+    out
+}
+
+/// Writes the fixed files. The first error stops the writing.
+pub(crate) fn write(changed: &BTreeMap<PathBuf, Changed>) -> Result<(), String> {
+    for (path, c) in changed {
+        std::fs::write(path, &c.after).map_err(|e| format!("cannot write {}: {e}", c.display))?;
+    }
+    Ok(())
+}
