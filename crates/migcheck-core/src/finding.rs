@@ -46,9 +46,9 @@ pub struct Finding {
     /// What to do instead: one imperative sentence.
     pub help: String,
     /// Edits of `file` that clear the finding safely, when there is one.
-    pub fix: Option<crate::fix::Fix>,
+    pub fix: Option<Box<crate::fix::Fix>>,
     /// The exact SQL of a safe change that takes more than one migration.
-    pub suggestion: Option<crate::fix::Suggestion>,
+    pub suggestion: Option<Box<crate::fix::Suggestion>>,
 }
 
 impl Finding {

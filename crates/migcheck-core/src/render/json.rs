@@ -105,7 +105,7 @@ impl Serialize for Diagnostics<'_> {
                         })
                         .collect(),
                 }),
-                suggestion: f.suggestion.as_ref(),
+                suggestion: f.suggestion.as_deref(),
             }
         }))
     }

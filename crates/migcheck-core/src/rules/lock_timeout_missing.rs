@@ -22,7 +22,7 @@ impl Rule for LockTimeoutMissing {
         };
         let stmt = &cx.unit.parsed.statements[i];
         out.push(Hit {
-            fix: fix(cx),
+            fix: fix(cx).map(Box::new),
             suggestion: None,
             file: cx.unit.source.clone(),
             span: stmt.span.clone(),

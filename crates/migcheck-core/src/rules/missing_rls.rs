@@ -87,7 +87,8 @@ fn report(
             // Not when a later statement disables RLS again: enabling it here would not last.
             fix: (!t.rls_disabled)
                 .then(|| enable_rls(created_in, &created.span, schema, name))
-                .flatten(),
+                .flatten()
+                .map(Box::new),
             suggestion: None,
             file: created_in.source.clone(),
             span: created.span.clone(),

@@ -93,18 +93,18 @@ pub struct Hit {
     pub span: Range<usize>,
     pub message: String,
     pub help: String,
-    pub fix: Option<crate::fix::Fix>,
-    pub suggestion: Option<crate::fix::Suggestion>,
+    pub fix: Option<Box<crate::fix::Fix>>,
+    pub suggestion: Option<Box<crate::fix::Suggestion>>,
 }
 
 impl Hit {
     pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
-        self.fix = fix;
+        self.fix = fix.map(Box::new);
         self
     }
 
     pub fn with_suggestion(mut self, suggestion: Option<crate::fix::Suggestion>) -> Self {
-        self.suggestion = suggestion;
+        self.suggestion = suggestion.map(Box::new);
         self
     }
 }

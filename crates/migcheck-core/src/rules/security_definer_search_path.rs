@@ -177,7 +177,7 @@ fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
             continue;
         }
         out.push(Hit {
-            fix: fix(unit, stmt),
+            fix: fix(unit, stmt).map(Box::new),
             suggestion: None,
             file: unit.source.clone(),
             span: stmt.span.clone(),

@@ -98,7 +98,7 @@ impl Rule for ViewWithoutSecurityInvoker {
                 )],
             });
             out.push(Hit {
-                fix,
+                fix: fix.map(Box::new),
                 suggestion: None,
                 file: unit.source.clone(),
                 span,
