@@ -260,3 +260,53 @@ pub fn columns_of_type(
         cx.table_name(&table)
     ))
 }
+
+/// The fix of `prefer-jsonb` and `prefer-timestamptz`: `replacement` for every column type the
+/// statement writes as the unquoted `word` and `is_bad` accepts, when it creates the table or adds
+/// the columns to a table created in this same file (no rows to convert) and names no other
+/// `word` (a cast or default) that could change meaning. The rest of the type (a precision kept
+/// by the word, `without time zone`) is removed with it.
+pub(super) fn retype_fix(
+    cx: &super::StatementCx<'_>,
+    word: &str,
+    replacement: &str,
+    is_bad: impl Fn(&sqlparser::ast::DataType) -> bool,
+) -> Option<crate::fix::Fix> {
+    use sqlparser::ast::Statement as Ast;
+    if cx.stmt.in_do_block {
+        return None;
+    }
+    let stmt = cx.stmt.ast.as_deref()?;
+    match stmt {
+        Ast::CreateTable(_) => {}
+        Ast::AlterTable(at) if cx.table_is_new(&crate::extract::qual(&at.name)) => {}
+        _ => return None,
+    }
+    let bad = declared_columns(stmt)
+        .into_iter()
+        .filter(|(_, t)| is_bad(element_type(t)))
+        .count();
+    let found = crate::fix::column_type_words(&cx.unit.source.text, cx.stmt.span.clone(), word)?;
+    if found.len() != bad || bad == 0 {
+        return None;
+    }
+    let mut edits = Vec::new();
+    for (word, tail) in found {
+        edits.push(crate::fix::Edit {
+            start: word.start,
+            end: word.end,
+            replacement: replacement.into(),
+        });
+        if !tail.is_empty() {
+            edits.push(crate::fix::Edit {
+                start: tail.start,
+                end: tail.end,
+                replacement: String::new(),
+            });
+        }
+    }
+    Some(crate::fix::Fix {
+        title: format!("Declare the column(s) as `{replacement}`"),
+        edits,
+    })
+}
