@@ -114,12 +114,8 @@ fn leading_if_exists(cx: &StatementCx<'_>, verb: &str) -> bool {
 /// True when the same statement or a later one of the same file creates an object of the same
 /// kind and name again: `drop policy if exists p on t; create policy p on t ...` replaces, it does not remove.
 pub(super) fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str) -> bool {
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        // The statement itself counts: `drop constraint c, add constraint c ...` replaces `c`.
-        .filter(|s| s.span.start >= cx.stmt.span.start && !s.rollback)
+    // The statement itself counts: `drop constraint c, add constraint c ...` replaces `c`.
+    cx.rest_of_file(true)
         .flat_map(|s| &s.effects)
         .any(|e| match e {
             Effect::CreateObject { kind: k, name: n, .. } => *k == kind && n.name == name,
@@ -139,11 +135,7 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         return false;
     };
     let text = &cx.unit.source.text;
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .filter(|s| s.span.start > cx.stmt.span.start && !s.rollback)
+    cx.rest_of_file(false)
         .any(|s| match s.tree(text).as_deref() {
             Some(Ast::CreatePolicy(p)) => {
                 let cmd = crate::facts::policy_command(p);
@@ -167,11 +159,7 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
         return false;
     };
     let text = &cx.unit.source.text;
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .filter(|s| s.span.start >= cx.stmt.span.start && !s.rollback)
+    cx.rest_of_file(true)
         .any(|s| match s.tree(text).as_deref() {
             Some(Ast::AlterTable(at)) => {
                 cx.state.resolve_table(&crate::extract::qual(&at.name)) == key
@@ -204,11 +192,7 @@ pub(super) fn table_dropped_later(
         },
         _ => return false,
     };
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .filter(|s| s.span.start > cx.stmt.span.start && !s.rollback)
+    cx.rest_of_file(false)
         .flat_map(|s| &s.effects)
         .any(|e| matches!(e, Effect::DropTable { table: t } if cx.state.resolve_table(t) == key))
 }

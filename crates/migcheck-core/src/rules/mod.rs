@@ -150,6 +150,18 @@ impl StatementCx<'_> {
         self.state.table_created_in(table, self.unit.index)
     }
 
+    /// The forward statements of this file from this one on (`with_self`) or after it: where a
+    /// rule looks for what replaces or follows what this statement does.
+    pub fn rest_of_file(
+        &self,
+        with_self: bool,
+    ) -> impl Iterator<Item = &crate::parse::Statement> + '_ {
+        let start = self.stmt.span.start;
+        self.unit.parsed.statements.iter().filter(move |s| {
+            !s.rollback && (s.span.start > start || (with_self && s.span.start == start))
+        })
+    }
+
     /// The statement's effects, for forward statements only.
     pub fn forward_effects(&self) -> &[Effect] {
         if self.is_forward() {
