@@ -141,9 +141,23 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
                 let cmd = crate::facts::policy_command(p);
                 cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
                     && (cmd == *old || cmd == "ALL")
+                    && grants_access(p)
             }
             _ => false,
         })
+}
+
+/// True when a policy can let clients in: permissive (a RESTRICTIVE policy only narrows what
+/// others grant) and not written `USING (false)` / `WITH CHECK (false)`. A drop followed by such a
+/// deny policy is a lock-down: clients do lose access, as the finding says.
+fn grants_access(p: &sqlparser::ast::CreatePolicy) -> bool {
+    use sqlparser::ast::{CreatePolicyType, Expr, Value};
+    let is_false = |e: &Option<Expr>| {
+        matches!(e, Some(Expr::Value(v)) if matches!(v.value, Value::Boolean(false)))
+    };
+    !matches!(p.policy_type, Some(CreatePolicyType::Restrictive))
+        && !is_false(&p.using)
+        && !is_false(&p.with_check)
 }
 
 /// True when the same statement or a later one of the same file adds to the same table a

@@ -27,3 +27,9 @@ alter table public.members add constraint members_person_id_people_id_fk
 -- expect: drop-object
 alter table public.members drop constraint members_org_id_check;
 alter table public.members add constraint members_person_id_check check (person_id > 0) not valid;
+
+-- Replaced by a deny-all policy for the same command: a lock-down, clients do lose access.
+-- expect: drop-object
+drop policy "owners delete builds" on public.builds;
+create policy "nobody deletes builds" on public.builds as restrictive for delete to authenticated
+  using (false);
