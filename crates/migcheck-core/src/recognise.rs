@@ -49,6 +49,14 @@ fn word(t: Option<&Tok>) -> Option<&str> {
     }
 }
 
+/// Whether `text` holds `word` (ASCII lower case) in any ASCII case, anywhere: a cheap test
+/// before tokenizing a statement to look for that word.
+pub(crate) fn contains_word_text(text: &str, word: &str) -> bool {
+    text.as_bytes()
+        .windows(word.len())
+        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+}
+
 fn words(toks: &[Tok]) -> Vec<&str> {
     toks.iter()
         .map(|t| match t {
@@ -422,6 +430,14 @@ fn options_at(toks: &[Tok], i: usize) -> (Vec<(String, bool)>, usize) {
 /// from its text whether or not sqlparser parsed it. `None` for other statements and for the
 /// forms that take no blocking lock (`VACUUM` without FULL, `REINDEX ... CONCURRENTLY`).
 pub fn command_lock(sql: &str) -> Option<CommandLock> {
+    // Every statement comes here: tokenize only one that can start with one of these words
+    // (a word token is text of the statement, so the text holds it).
+    if !["vacuum", "cluster", "reindex"]
+        .iter()
+        .any(|w| contains_word_text(sql, w))
+    {
+        return None;
+    }
     let toks = tokens(sql);
     let w = words(&toks);
     match *w.first()? {

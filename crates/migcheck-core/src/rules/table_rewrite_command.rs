@@ -3,7 +3,7 @@
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::{ObjectKind, QualName};
 use crate::fallback::{tokens, Tok};
-use crate::recognise::command_lock;
+use crate::recognise::{command_lock, contains_word_text};
 
 pub struct TableRewriteCommand;
 
@@ -112,6 +112,10 @@ impl Rule for TableRewriteCommand {
                 ),
                 "To change the values, use an UPDATE (in batches on a large table), which keeps the table readable and writable.",
             ));
+        }
+        // Only `ALTER TABLE` is read below: tokenize no other statement.
+        if !(contains_word_text(text, "alter") && contains_word_text(text, "table")) {
+            return;
         }
         let toks = tokens(text);
         let Some((table, rest)) = alter_table(&toks) else {
