@@ -43,8 +43,9 @@ pub struct Finding {
     pub span: Range<usize>,
     /// What is wrong and why, naming the object.
     pub message: String,
-    /// What to do instead: one imperative sentence.
-    pub help: String,
+    /// What to do instead: one imperative sentence. Most rules' help is fixed text, kept
+    /// without a copy per finding (a file with 240,000 findings held 70 MB of copies).
+    pub help: std::borrow::Cow<'static, str>,
     /// Edits of `file` that clear the finding safely, when there is one.
     pub fix: Option<Box<crate::fix::Fix>>,
     /// The exact SQL of a safe change that takes more than one migration.
@@ -76,12 +77,7 @@ pub const MAX_MESSAGE: usize = 2_000;
 /// message that names a 1 MB identifier or quotes a 200 KB token must stay readable (and small)
 /// in every output format.
 pub fn readable(text: String) -> String {
-    let fits = |s: &str| s.len() <= MAX_QUOTED;
-    if fits(&text)
-        || (text.len() <= MAX_MESSAGE
-            && text.split('`').skip(1).step_by(2).all(fits)
-            && text.split_whitespace().all(fits))
-    {
+    if is_readable(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len().min(MAX_MESSAGE + 100));
@@ -118,6 +114,23 @@ pub fn readable(text: String) -> String {
         out.push_str("… (message cut)");
     }
     out
+}
+
+/// True when [`readable`] leaves `text` as it is.
+fn is_readable(text: &str) -> bool {
+    let fits = |s: &str| s.len() <= MAX_QUOTED;
+    fits(text)
+        || (text.len() <= MAX_MESSAGE
+            && text.split('`').skip(1).step_by(2).all(fits)
+            && text.split_whitespace().all(fits))
+}
+
+/// [`readable`] for text that may be borrowed: kept without a copy when it is readable.
+pub fn readable_cow(text: std::borrow::Cow<'static, str>) -> std::borrow::Cow<'static, str> {
+    if is_readable(&text) {
+        return text;
+    }
+    readable(text.into_owned()).into()
 }
 
 /// A long piece cut to its first and last characters, saying how long it was.

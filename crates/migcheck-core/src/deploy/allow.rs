@@ -142,7 +142,7 @@ pub(crate) fn apply(
             file: file.clone(),
             span: h.span,
             message: h.message,
-            help: h.help,
+            help: h.help.into(),
         });
     }
     for e in c.entries {
@@ -157,7 +157,7 @@ pub(crate) fn apply(
                 span: d.span,
                 message: "`migcheck:allow` without a reason is not honoured: a reason is required"
                     .to_string(),
-                help: "Add `reason: <why this is safe>` after the rule ids, e.g. `# migcheck:allow migration-in-deploy-config reason: staging only, reviewed in #123`.".to_string(),
+                help: "Add `reason: <why this is safe>` after the rule ids, e.g. `# migcheck:allow migration-in-deploy-config reason: staging only, reviewed in #123`.".into(),
             });
         } else if !e.used {
             let rules = if d.rules.is_empty() {
@@ -173,7 +173,7 @@ pub(crate) fn apply(
                 file: file.clone(),
                 span: d.span,
                 message: format!("`migcheck:allow` for {rules} silences nothing here"),
-                help: "Remove the comment, or put it directly above (or at the end of) the line with the command it allows.".to_string(),
+                help: "Remove the comment, or put it directly above (or at the end of) the line with the command it allows.".into(),
             });
         }
     }

@@ -97,7 +97,7 @@ fn report(
             ),
             help: format!(
                 "Add `alter table {table} enable row level security;` to this migration, with policies for the access clients need (or list it in `allow_without_rls` in migcheck.toml if it must stay open)."
-            ),
+            ).into(),
         });
     }
 }

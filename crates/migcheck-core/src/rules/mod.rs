@@ -92,7 +92,7 @@ pub struct Hit {
     pub file: Arc<SourceFile>,
     pub span: Range<usize>,
     pub message: String,
-    pub help: String,
+    pub help: std::borrow::Cow<'static, str>,
     pub fix: Option<Box<crate::fix::Fix>>,
     pub suggestion: Option<Box<crate::fix::Suggestion>>,
 }
@@ -129,7 +129,7 @@ pub struct StatementCx<'a> {
 }
 
 impl StatementCx<'_> {
-    pub fn hit(&self, message: String, help: impl Into<String>) -> Hit {
+    pub fn hit(&self, message: String, help: impl Into<std::borrow::Cow<'static, str>>) -> Hit {
         Hit {
             file: self.unit.source.clone(),
             span: self.stmt.span.clone(),

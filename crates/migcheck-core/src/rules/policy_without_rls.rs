@@ -42,7 +42,7 @@ fn check(units: &[FileUnit], state: &SchemaState, only_file: Option<usize>, out:
             message: format!(
                 "Policy `{policy}` on `{table}` does nothing{more}: row level security is never enabled on the table, so every role with table privileges sees and changes every row"
             ),
-            help: format!("Add `alter table {table} enable row level security;` next to the policies."),
+            help: format!("Add `alter table {table} enable row level security;` next to the policies.").into(),
         });
     }
 }

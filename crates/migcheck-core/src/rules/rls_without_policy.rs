@@ -37,7 +37,7 @@ impl Rule for RlsWithoutPolicy {
                 ),
                 help: format!(
                     "Add `create policy ... on {table} for select to authenticated using (...)` for the access clients need; if only the service role should use the table, say so in a comment and allow this finding."
-                ),
+                ).into(),
             });
         }
     }

@@ -178,7 +178,7 @@ impl Rule for SecurityDefinerExposed {
                 ),
                 help: format!(
                     "Move it to a schema that is not exposed, or `revoke execute on function {q} from public, anon;` and grant it only to the roles that need it."
-                ),
+                ).into(),
             });
         }
     }

@@ -184,7 +184,7 @@ fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
             message: format!(
                 "Function `{name}` runs with its owner's privileges (SECURITY DEFINER) but resolves names through the caller's `search_path`: a caller who can create objects in a schema on that path can make it run their own tables, functions or operators as the owner"
             ),
-            help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".to_string(),
+            help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".into(),
         });
     }
 }

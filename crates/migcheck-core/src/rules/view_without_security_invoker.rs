@@ -105,7 +105,7 @@ impl Rule for ViewWithoutSecurityInvoker {
                 message: format!(
                     "View `{q}` in the exposed schema `{schema}` runs its query with its owner's privileges, so row level security of the tables it reads is checked against the owner, not the caller: clients can read through it rows their policies hide"
                 ),
-                help: format!("Create the view `with (security_invoker = true)` (or `alter view {q} set (security_invoker = true);`)."),
+                help: format!("Create the view `with (security_invoker = true)` (or `alter view {q} set (security_invoker = true);`).").into(),
             });
         }
     }

@@ -264,7 +264,7 @@ fn rejected(
         file: unit.source.clone(),
         span,
         message,
-        help,
+        help: help.into(),
     })
 }
 
