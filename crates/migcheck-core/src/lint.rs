@@ -156,11 +156,17 @@ pub struct LoadedSet {
 const STACK_SIZE: usize = 64 << 20;
 
 /// Runs `f` on the thread pool of the checks (threads with [`STACK_SIZE`] stacks), or on the
-/// calling thread when that pool cannot be made.
-fn on_check_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
-    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
-    let pool = POOL.get_or_init(|| {
+/// calling thread when that pool cannot be made. A run of at most one migration file has
+/// nothing to do in parallel: it gets a pool of one thread, since starting the others cost a
+/// pre-commit run on one file a tenth of its time (docs/performance.md).
+fn on_check_threads<R: Send>(files: usize, f: impl FnOnce() -> R + Send) -> R {
+    type Pool = std::sync::OnceLock<Option<rayon::ThreadPool>>;
+    static POOL: Pool = std::sync::OnceLock::new();
+    static ONE: Pool = std::sync::OnceLock::new();
+    let (cell, threads) = if files <= 1 { (&ONE, 1) } else { (&POOL, 0) };
+    let pool = cell.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
             .stack_size(STACK_SIZE)
             .thread_name(|i| format!("migcheck-{i}"))
             .build()
@@ -170,6 +176,11 @@ fn on_check_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
         Some(p) => p.install(f),
         None => f(),
     }
+}
+
+/// How many migration files a discovery found (every set's).
+fn migration_files(found: &crate::discover::Discovery) -> usize {
+    found.sets.iter().map(|s| s.files.len()).sum()
 }
 
 /// Where `load` and `check` get a file's text: the file system, or the caller's memory.
@@ -182,7 +193,9 @@ pub fn load(
     errors: &mut Vec<InputError>,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
-    on_check_threads(|| load_found(found, configs, errors, &read_source))
+    on_check_threads(migration_files(&found), || {
+        load_found(found, configs, errors, &read_source)
+    })
 }
 
 fn load_found(
@@ -316,9 +329,9 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
     state
 }
 
-/// Runs every rule over one loaded set.
-fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
-    let mut hits: Vec<(&'static str, Hit)> = Vec::new();
+/// Runs every rule over one loaded set, handing each hit to `sink` as it is made (a file with
+/// hundreds of thousands of findings never holds them twice: see docs/performance.md).
+fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
     let mut buf = Vec::new();
     let config = &*loaded.config;
     let set = &loaded.set;
@@ -340,7 +353,9 @@ fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
             }
             for rule in rules::ALL {
                 rule.check_statement(&cx, &mut buf);
-                hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+                for h in buf.drain(..) {
+                    sink(rule.meta().id, h);
+                }
             }
         }
         ReplayEvent::FileEnd(unit, state) => {
@@ -352,7 +367,9 @@ fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
             };
             for rule in rules::ALL {
                 rule.check_file(&cx, &mut buf);
-                hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+                for h in buf.drain(..) {
+                    sink(rule.meta().id, h);
+                }
             }
         }
     });
@@ -364,9 +381,10 @@ fn run_rules(loaded: &LoadedSet) -> Vec<(&'static str, Hit)> {
     };
     for rule in rules::ALL {
         rule.check_set(&cx, &mut buf);
-        hits.extend(buf.drain(..).map(|h| (rule.meta().id, h)));
+        for h in buf.drain(..) {
+            sink(rule.meta().id, h);
+        }
     }
-    hits
 }
 
 /// A directive and what it covers.
@@ -410,26 +428,36 @@ pub fn findings_by_file(
 ) -> HashMap<usize, Vec<Finding>> {
     let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
     for (rule, h) in hits {
-        let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
-        let Some(unit) = loaded
-            .units
-            .iter()
-            .find(|u| Arc::ptr_eq(&u.source, &h.file))
-        else {
-            continue;
-        };
-        by_file.entry(unit.index).or_default().push(Finding {
-            fix: h.fix,
-            suggestion: h.suggestion,
-            rule,
-            severity: loaded.config.severity(rule, default),
-            file: h.file,
-            span: h.span,
-            message: crate::finding::readable(h.message),
-            help: crate::finding::readable(h.help),
-        });
+        add_finding(&mut by_file, loaded, rule, h);
     }
     by_file
+}
+
+/// One hit of `rule` as a finding with its configured severity, in the list of its file.
+fn add_finding(
+    by_file: &mut HashMap<usize, Vec<Finding>>,
+    loaded: &LoadedSet,
+    rule: &'static str,
+    h: Hit,
+) {
+    let default = rules::by_id(rule).map_or(Severity::Warning, |r| r.meta().severity);
+    let Some(unit) = loaded
+        .units
+        .iter()
+        .find(|u| Arc::ptr_eq(&u.source, &h.file))
+    else {
+        return;
+    };
+    by_file.entry(unit.index).or_default().push(Finding {
+        fix: h.fix,
+        suggestion: h.suggestion,
+        rule,
+        severity: loaded.config.severity(rule, default),
+        file: h.file,
+        span: h.span,
+        message: crate::finding::readable(h.message),
+        help: crate::finding::readable_cow(h.help),
+    });
 }
 
 /// Applies directives to one file's findings and reports invalid and unused directives.
@@ -488,21 +516,22 @@ pub fn apply_allows(
             });
         }
     }
-    let mut kept = Vec::new();
-    for f in findings {
-        let mut silenced = false;
-        for a in allows.iter_mut() {
-            if a.covers.end > a.covers.start
-                && a.covers.contains(&f.span.start)
-                && a.directive.rules.iter().any(|r| r == f.rule)
-            {
-                a.used = true;
-                silenced = true;
+    // Filtered in place: a file's findings are never held twice.
+    let mut kept = findings;
+    if !allows.is_empty() {
+        kept.retain(|f| {
+            let mut silenced = false;
+            for a in allows.iter_mut() {
+                if a.covers.end > a.covers.start
+                    && a.covers.contains(&f.span.start)
+                    && a.directive.rules.iter().any(|r| r == f.rule)
+                {
+                    a.used = true;
+                    silenced = true;
+                }
             }
-        }
-        if !silenced {
-            kept.push(f);
-        }
+            !silenced
+        });
     }
     for a in &allows {
         if !a.used {
@@ -541,10 +570,21 @@ pub fn apply_allows(
     kept
 }
 
+/// Appends `more` to `to`, moving the vector instead of copying it when `to` is empty.
+fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
+    if to.is_empty() {
+        *to = more;
+    } else {
+        to.append(&mut more);
+    }
+}
+
 /// Lints the migrations and deployment files under `paths`.
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
-    on_check_threads(|| check_found(found, opts, &read_source, false))
+    on_check_threads(migration_files(&found), || {
+        check_found(found, opts, &read_source, false)
+    })
 }
 
 /// Like [`check`], with the text of some files taken from memory instead of the disk: `overlay`
@@ -564,7 +604,9 @@ pub fn check_overlay(
         )),
         None => read_source(path),
     };
-    on_check_threads(|| check_found(found, opts, &read, false))
+    on_check_threads(migration_files(&found), || {
+        check_found(found, opts, &read, false)
+    })
 }
 
 /// Lints files held in memory, `(path, text)` pairs, as [`check`] would if they were on disk:
@@ -598,7 +640,9 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         only: None,
         added: opts.added.clone(),
     };
-    on_check_threads(|| check_found(found, &opts, &read, true))
+    on_check_threads(migration_files(&found), || {
+        check_found(found, &opts, &read, true)
+    })
 }
 
 fn check_found(
@@ -638,7 +682,8 @@ fn check_found(
     let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> = sets
         .par_iter()
         .map(|loaded| {
-            let mut by_file = findings_by_file(loaded, run_rules(loaded));
+            let mut by_file = HashMap::new();
+            run_rules(loaded, |rule, h| add_finding(&mut by_file, loaded, rule, h));
             let mut findings = Vec::new();
             let (mut files, mut statements) = (Vec::new(), 0);
             for unit in &loaded.units {
@@ -648,18 +693,17 @@ fn check_found(
                 files.push(unit.source.display.clone());
                 statements += unit.parsed.statements.len();
                 let f = by_file.remove(&unit.index).unwrap_or_default();
-                findings.extend(apply_allows(
-                    &unit.source,
-                    sql_allows(unit),
-                    f,
-                    &loaded.config,
-                ));
+                let f = apply_allows(&unit.source, sql_allows(unit), f, &loaded.config);
+                append(&mut findings, f);
             }
             (findings, files, statements)
         })
         .collect();
+    // The parsed statements are not needed any more: free them before the findings are
+    // gathered and sorted (the peak of a file with many findings).
+    drop(sets);
     for (f, files, statements) in per_set {
-        report.findings.extend(f);
+        append(&mut report.findings, f);
         report.files += files.len();
         report.checked.extend(files);
         report.statements += statements;
@@ -693,14 +737,20 @@ fn check_found(
     }
     for f in &mut report.findings {
         f.message = crate::finding::readable(std::mem::take(&mut f.message));
-        f.help = crate::finding::readable(std::mem::take(&mut f.help));
+        f.help = crate::finding::readable_cow(std::mem::take(&mut f.help));
     }
     for e in &mut report.errors {
         e.message = crate::finding::readable(std::mem::take(&mut e.message));
     }
-    report
+    // A stable sort takes a scratch buffer of half the findings; they mostly come in order.
+    if !report
         .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
+    {
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
     report.checked.sort();
     report.checked.dedup();
     report
