@@ -599,4 +599,21 @@ mod tests {
         assert_eq!(l.index, Some(QualName::new(None, "i")));
         assert!(!command_lock("REINDEX SYSTEM db").unwrap().concurrent_form);
     }
+
+    #[test]
+    fn command_lock_reads_only_statements_holding_its_words() {
+        // The text test before tokenizing: any case, after comments, in a quoted name it is
+        // only a hint (the tokens decide).
+        assert!(contains_word_text("/* x */ VaCuUm FULL t", "vacuum"));
+        assert!(!contains_word_text("select 1", "vacuum"));
+        assert!(!contains_word_text("vac", "vacuum"));
+        assert_eq!(
+            command_lock("-- why\n/* note */ Vacuum Full t")
+                .unwrap()
+                .command,
+            "VACUUM FULL"
+        );
+        assert_eq!(command_lock("create table vacuum_log (id int)"), None);
+        assert_eq!(command_lock("alter table t add column c int"), None);
+    }
 }
