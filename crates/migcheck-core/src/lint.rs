@@ -364,6 +364,7 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
                 unit,
                 state,
                 config,
+                locks: Default::default(),
             };
             for rule in rules::ALL {
                 rule.check_file(&cx, &mut buf);

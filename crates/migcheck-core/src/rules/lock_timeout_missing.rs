@@ -1,4 +1,3 @@
-use super::locks::scan_file;
 use super::{FileCx, Hit, Rule, RuleMeta};
 
 pub struct LockTimeoutMissing;
@@ -17,10 +16,10 @@ impl Rule for LockTimeoutMissing {
     }
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
-        let Some((i, lock)) = scan_file(cx).without_timeout else {
+        let Some((i, lock)) = &cx.locks().without_timeout else {
             return;
         };
-        let stmt = &cx.unit.parsed.statements[i];
+        let stmt = &cx.unit.parsed.statements[*i];
         out.push(Hit {
             fix: fix(cx).map(Box::new),
             suggestion: None,

@@ -258,6 +258,16 @@ pub struct FileCx<'a> {
     pub unit: &'a FileUnit,
     pub state: &'a SchemaState,
     pub config: &'a Config,
+    /// [`locks::scan_file`] of this file, made once for the rules that read it.
+    pub(crate) locks: std::cell::OnceCell<locks::FileLocks>,
+}
+
+impl FileCx<'_> {
+    /// How the file handles locks ([`locks::scan_file`]): one pass over its statements, shared
+    /// by the rules that ask (in a file over 64 KB the pass parses every statement again).
+    pub fn locks(&self) -> &locks::FileLocks {
+        self.locks.get_or_init(|| locks::scan_file(self))
+    }
 }
 
 /// The end of a set: all files and the final schema.

@@ -1,4 +1,3 @@
-use super::locks::scan_file;
 use super::{FileCx, Hit, Rule, RuleMeta};
 
 pub struct StatementsAfterAccessExclusive;
@@ -16,9 +15,10 @@ impl Rule for StatementsAfterAccessExclusive {
     }
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
-        let Some((i, held_at, lock, work)) = scan_file(cx).after_exclusive else {
+        let Some((i, held_at, lock, work)) = &cx.locks().after_exclusive else {
             return;
         };
+        let (i, held_at) = (*i, *held_at);
         let stmts = &cx.unit.parsed.statements;
         let line = cx.unit.source.line_col(stmts[held_at].span.start).line;
         out.push(Hit {
