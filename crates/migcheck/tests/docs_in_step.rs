@@ -75,6 +75,7 @@ fn man_page_lists_commands_and_links_no_missing_page() {
         "explain",
         "init",
         "completions",
+        "lsp",
     ] {
         assert!(
             page.contains(&format!("\\fB{sub}\\fR")),
