@@ -52,6 +52,21 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Self {
+        let mut s = Self::spawn(dir);
+        let init = s.request(
+            "initialize",
+            json!({"processId": null, "rootUri": s.uri(""), "capabilities": {}}),
+        );
+        let caps = &init["result"]["capabilities"];
+        assert_eq!(caps["textDocumentSync"]["change"], 1, "{init}");
+        assert_eq!(caps["hoverProvider"], true, "{init}");
+        assert_eq!(init["result"]["serverInfo"]["name"], "migcheck");
+        s.notify("initialized", json!({}));
+        s
+    }
+
+    /// The server, not initialized yet.
+    fn spawn(dir: &Path) -> Self {
         let root = std::fs::canonicalize(dir).unwrap();
         let mut child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
             .arg("lsp")
@@ -90,23 +105,13 @@ impl Server {
                 }
             }
         });
-        let mut s = Self {
+        Self {
             child,
             stdin,
             messages: rx,
             next_id: 0,
             root,
-        };
-        let init = s.request(
-            "initialize",
-            json!({"processId": null, "rootUri": s.uri(""), "capabilities": {}}),
-        );
-        let caps = &init["result"]["capabilities"];
-        assert_eq!(caps["textDocumentSync"]["change"], 1, "{init}");
-        assert_eq!(caps["hoverProvider"], true, "{init}");
-        assert_eq!(init["result"]["serverInfo"]["name"], "migcheck");
-        s.notify("initialized", json!({}));
-        s
+        }
     }
 
     fn uri(&self, rel: &str) -> String {
@@ -473,6 +478,29 @@ fn malformed_requests_get_errors_and_the_server_goes_on() {
         "{diags:#?}"
     );
     assert_eq!(s.stop(), 0);
+}
+
+#[test]
+fn requests_before_initialize_are_refused_and_a_broken_frame_ends_the_server() {
+    let dir = project();
+    let mut s = Server::spawn(dir.path());
+    let r = s.request("textDocument/hover", json!({}));
+    assert_eq!(r["error"]["code"], -32002, "{r}");
+    // A frame that is not JSON-RPC at all: the transport cannot go on (the lsp-server crate
+    // ends the connection); the server exits with 2 instead of hanging.
+    let stdin = s.stdin.as_mut().unwrap();
+    write!(stdin, "Content-Length: 9\r\n\r\nnot json!").unwrap();
+    stdin.flush().unwrap();
+    // stdin stays open: the frame, not the end of input, ends the server.
+    let end = Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < end, "the server did not exit");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(2));
 }
 
 #[test]
