@@ -563,3 +563,109 @@ fn allow_breaks_the_line_when_another_statement_ends_on_it() {
     );
     assert_eq!(s.stop(), 0);
 }
+
+/// (rule, start line, start UTF-16 unit, end line, end unit) of `check FILE --format json`,
+/// the JSON's 1-based character columns turned into LSP positions over `text`.
+fn check_positions(dir: &Path, rel: &str, text: &str) -> Vec<(String, u64, u64, u64, u64)> {
+    let run = support::run(dir, &["check", rel, "--format", "json", "--allow-empty"]);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| {
+        panic!("{rel}: {e}\n{}{}", run.stdout, run.stderr);
+    });
+    let lines: Vec<&str> = text.split('\n').collect();
+    let unit = |line: u64, column: u64| -> u64 {
+        let l = lines.get(line as usize - 1).copied().unwrap_or("");
+        l.chars()
+            .take(column as usize - 1)
+            .map(char::len_utf16)
+            .sum::<usize>() as u64
+    };
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap();
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                n("line") - 1,
+                unit(n("line"), n("column")),
+                n("end_line") - 1,
+                unit(n("end_line"), n("end_column")),
+            )
+        })
+        .collect()
+}
+
+/// Every SQL file of the example project and of every tool's test project, opened alone:
+/// the server shows what `migcheck check FILE` reports, finding for finding, at the same
+/// places.
+#[test]
+fn every_example_file_shows_what_check_reports() {
+    let root = support::workspace();
+    let mut projects = vec![root.join("testdata/examples/hotdash")];
+    for e in std::fs::read_dir(root.join("testdata/tools")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            projects.push(p);
+        }
+    }
+    let mut files = 0;
+    for project in projects {
+        let mut s = Server::start(&project);
+        for entry in walk(&project) {
+            let rel = entry
+                .strip_prefix(&project)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let text = std::fs::read_to_string(&entry).unwrap();
+            let diags = s.open(&rel, &text);
+            let ours: Vec<(String, u64, u64, u64, u64)> = diags
+                .iter()
+                .map(|d| {
+                    let r = &d["range"];
+                    let n = |v: &Value| v.as_u64().unwrap();
+                    (
+                        d["code"].as_str().unwrap_or("-").to_string(),
+                        n(&r["start"]["line"]),
+                        n(&r["start"]["character"]),
+                        n(&r["end"]["line"]),
+                        n(&r["end"]["character"]),
+                    )
+                })
+                .collect();
+            assert_eq!(
+                ours,
+                check_positions(&project, &rel, &text),
+                "{}: {rel}",
+                project.display()
+            );
+            let uri = s.uri(&rel);
+            s.notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            );
+            files += 1;
+        }
+        assert_eq!(s.stop(), 0);
+    }
+    assert!(files > 30, "only {files} files");
+}
+
+/// The `.sql` files under `dir`, sorted.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
