@@ -11,7 +11,7 @@
 //!   the closed file); a change re-checks the open files of the same set, since one file's
 //!   text can change what another's statements do;
 //! - hover on a finding: the rule's page (the same text as `migcheck explain <rule>`);
-//! - code actions on a finding: its fix, when it carries one, and "Allow <rule> here", which
+//! - code actions on a finding: its fix, when it carries one, and "Allow `<rule>` here", which
 //!   inserts a `-- migcheck:allow <rule> reason: ` line above the statement (the directive is
 //!   honoured once a reason is typed after `reason:`).
 //!
@@ -560,7 +560,7 @@ fn finding(f: &Finding, lines: &Lines<'_>) -> Shown {
     }
 }
 
-/// "Allow <rule> here": a `-- migcheck:allow <rule> reason: ` line above the statement the
+/// "Allow `<rule>` here": a `-- migcheck:allow <rule> reason: ` line above the statement the
 /// finding is in, which the core honours once a reason follows `reason:` (a directive covers
 /// the first statement that starts after it: `lint::sql_allows`). A finding before the first
 /// statement gets a file-wide `migcheck:allow-file` at the top. Only for SQL files, and not for
