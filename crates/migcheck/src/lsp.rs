@@ -585,6 +585,8 @@ fn allow_edit(doc: &Doc, s: &Shown) -> Option<(String, TextEdit)> {
         .unwrap_or_default();
     let split = migcheck_core::split::split_with(text, &whole);
     let lines = Lines::new(text);
+    // The file's own line break.
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let at = s.span.start;
     let Some(stmt) = split
         .statements
@@ -593,7 +595,7 @@ fn allow_edit(doc: &Doc, s: &Shown) -> Option<(String, TextEdit)> {
     else {
         let edit = TextEdit::new(
             lines.range(&(0..0)),
-            format!("-- migcheck:allow-file {} reason: \n", s.rule),
+            format!("-- migcheck:allow-file {} reason: {nl}", s.rule),
         );
         return Some((format!("Allow {} in this file", s.rule), edit));
     };
@@ -603,13 +605,13 @@ fn allow_edit(doc: &Doc, s: &Shown) -> Option<(String, TextEdit)> {
         // Own line, with the statement's indentation.
         TextEdit::new(
             lines.range(&(line_start..line_start)),
-            format!("{before}-- migcheck:allow {} reason: \n", s.rule),
+            format!("{before}-- migcheck:allow {} reason: {nl}", s.rule),
         )
     } else {
         // Another statement ends on the same line: break the line before this one.
         TextEdit::new(
             lines.range(&(stmt.span.start..stmt.span.start)),
-            format!("\n-- migcheck:allow {} reason: \n", s.rule),
+            format!("{nl}-- migcheck:allow {} reason: {nl}", s.rule),
         )
     };
     Some((format!("Allow {} here", s.rule), edit))

@@ -598,7 +598,7 @@ fn check_positions(dir: &Path, rel: &str, text: &str) -> Vec<(String, u64, u64, 
 
 /// Every SQL file of the example project and of every tool's test project, opened alone:
 /// the server shows what `migcheck check FILE` reports, finding for finding, at the same
-/// places.
+/// places; and every finding's "Allow" code action, once a reason is typed, silences it.
 #[test]
 fn every_example_file_shows_what_check_reports() {
     let root = support::workspace();
@@ -609,7 +609,7 @@ fn every_example_file_shows_what_check_reports() {
             projects.push(p);
         }
     }
-    let mut files = 0;
+    let (mut files, mut allows) = (0, 0);
     for project in projects {
         let mut s = Server::start(&project);
         for entry in walk(&project) {
@@ -641,6 +641,44 @@ fn every_example_file_shows_what_check_reports() {
                 project.display()
             );
             let uri = s.uri(&rel);
+            // Each finding's "Allow" action, with a reason typed, silences it: the inserted
+            // line is a directive the core honours, above the right statement.
+            let mut version = 1;
+            for d in &diags {
+                let rule = d["code"].as_str().unwrap_or("-");
+                if matches!(rule, "invalid-allow" | "unused-allow" | "-") {
+                    continue;
+                }
+                let actions = s.code_actions(&rel, d);
+                let allow = actions
+                    .iter()
+                    .find(|a| {
+                        let t = a["title"].as_str().unwrap();
+                        t == format!("Allow {rule} here")
+                            || t == format!("Allow {rule} in this file")
+                    })
+                    .unwrap_or_else(|| panic!("{rel}: no allow for {d}"));
+                let allowed = apply(&text, allow, &uri).replace(
+                    &format!("{rule} reason: \n"),
+                    &format!("{rule} reason: reviewed\n"),
+                );
+                version += 1;
+                let after = s.change(&rel, version, &allowed);
+                let count = |ds: &[Value]| ds.iter().filter(|x| x["code"] == rule).count();
+                assert!(
+                    count(&after) < count(&diags),
+                    "{rel}: {rule} not silenced by\n{allowed}\n{after:#?}"
+                );
+                assert!(
+                    after
+                        .iter()
+                        .all(|x| x["code"] != "invalid-allow" && x["code"] != "unused-allow"),
+                    "{rel}: {rule}:\n{allowed}\n{after:#?}"
+                );
+                allows += 1;
+                version += 1;
+                s.change(&rel, version, &text);
+            }
             s.notify(
                 "textDocument/didClose",
                 json!({"textDocument": {"uri": uri}}),
@@ -650,6 +688,7 @@ fn every_example_file_shows_what_check_reports() {
         assert_eq!(s.stop(), 0);
     }
     assert!(files > 30, "only {files} files");
+    assert!(allows > 20, "only {allows} allow actions tried");
 }
 
 /// The `.sql` files under `dir`, sorted.
