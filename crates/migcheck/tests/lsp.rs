@@ -598,7 +598,8 @@ fn check_positions(dir: &Path, rel: &str, text: &str) -> Vec<(String, u64, u64, 
 
 /// Every SQL file of the example project and of every tool's test project, opened alone:
 /// the server shows what `migcheck check FILE` reports, finding for finding, at the same
-/// places; and every finding's "Allow" code action, once a reason is typed, silences it.
+/// places; every finding's "Allow" code action, once a reason is typed, silences it, and its
+/// fix, where it has one, clears it.
 #[test]
 fn every_example_file_shows_what_check_reports() {
     let root = support::workspace();
@@ -609,7 +610,7 @@ fn every_example_file_shows_what_check_reports() {
             projects.push(p);
         }
     }
-    let (mut files, mut allows) = (0, 0);
+    let (mut files, mut allows, mut fixes) = (0, 0, 0);
     for project in projects {
         let mut s = Server::start(&project);
         for entry in walk(&project) {
@@ -678,6 +679,24 @@ fn every_example_file_shows_what_check_reports() {
                 allows += 1;
                 version += 1;
                 s.change(&rel, version, &text);
+                // The fix, where the finding has one, clears it too.
+                let Some(fix) = actions.iter().find(|a| {
+                    a["isPreferred"] == true
+                        && a["diagnostics"][0]["range"] == d["range"]
+                        && a["diagnostics"][0]["code"] == rule
+                }) else {
+                    continue;
+                };
+                let fixed = apply(&text, fix, &uri);
+                version += 1;
+                let after = s.change(&rel, version, &fixed);
+                assert!(
+                    count(&after) < count(&diags),
+                    "{rel}: {rule} not fixed by\n{fixed}\n{after:#?}"
+                );
+                fixes += 1;
+                version += 1;
+                s.change(&rel, version, &text);
             }
             s.notify(
                 "textDocument/didClose",
@@ -689,6 +708,8 @@ fn every_example_file_shows_what_check_reports() {
     }
     assert!(files > 30, "only {files} files");
     assert!(allows > 20, "only {allows} allow actions tried");
+    eprintln!("{files} files, {allows} allow actions, {fixes} fixes");
+    assert!(fixes > 5, "only {fixes} fixes tried");
 }
 
 /// The `.sql` files under `dir`, sorted.
