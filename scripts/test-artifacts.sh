@@ -16,6 +16,7 @@
 #   5. the pre-commit hook (`id: migcheck`, language: python) from this repository's HEAD,
 #      pip resolving the pinned wheel from the local directory only
 #   6. cargo package of every crate (verified: each crate builds from its package alone)
+#   7. the VS Code extension (editors/vscode) packaged with `vsce package` (scripts/test-vscode.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$(pwd)"
@@ -156,6 +157,9 @@ for c in migcheck-core migcheck-pg migcheck; do
   [ -f "$target_dir/package/$c-$version.crate" ] || fail "cargo package did not produce $c"
 done
 
+step "VS Code extension (vsce package)"
+bash scripts/test-vscode.sh || fail "the VS Code extension"
+
 echo
 echo "test-artifacts took ${SECONDS}s"
-echo "test-artifacts: 6 passed, 0 failed"
+echo "test-artifacts: 7 passed, 0 failed"

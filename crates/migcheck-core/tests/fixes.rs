@@ -147,3 +147,37 @@ fn suggestions_carry_the_sql_of_each_migration() {
         insta::assert_snapshot!(id, s.join("\n\n"));
     }
 }
+
+/// Issue 15's "every fixable rule's page says what its fix does": a rule that offers a fix
+/// has a `## Fix` section, one that offers a suggestion a `## Suggested change` section, each
+/// with a paragraph; no other page claims either.
+#[test]
+fn rule_pages_say_what_their_fix_or_suggestion_does() {
+    for rule in ALL {
+        let m = rule.meta();
+        let section = |title: &str| {
+            m.doc
+                .split(&format!("\n## {title}\n"))
+                .nth(1)
+                .map(|rest| rest.split("\n## ").next().unwrap().trim().to_string())
+        };
+        let (fix, suggestion) = (section("Fix"), section("Suggested change"));
+        match m.offers {
+            Some(Offers::Fix) => assert!(
+                fix.as_ref().is_some_and(|t| t.len() > 40),
+                "{}: offers a fix, but its page has no `## Fix` paragraph",
+                m.id
+            ),
+            Some(Offers::Suggestion) => assert!(
+                suggestion.as_ref().is_some_and(|t| t.len() > 40),
+                "{}: offers a suggestion, but its page has no `## Suggested change` paragraph",
+                m.id
+            ),
+            None => assert!(
+                fix.is_none() && suggestion.is_none(),
+                "{}: its page describes a fix or suggestion the rule does not offer",
+                m.id
+            ),
+        }
+    }
+}

@@ -42,6 +42,9 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `migcheck man > migcheck.1`.
     Man,
+    /// Run a language server on stdin/stdout for editors: findings as diagnostics while you
+    /// type, rule pages on hover, fixes and allow directives as code actions (docs/editors.md).
+    Lsp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -22,6 +22,7 @@ mod fix;
 mod generate;
 mod git;
 mod init;
+mod lsp;
 
 use cli::{Cli, Command, RulesFormat};
 
@@ -75,6 +76,7 @@ fn run(cli: Cli) -> u8 {
         Command::Init(args) => init::run(&args.dir),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man => generate::man(),
+        Command::Lsp => lsp::run(),
     }
 }
 

@@ -75,6 +75,7 @@ fn man_page_lists_commands_and_links_no_missing_page() {
         "explain",
         "init",
         "completions",
+        "lsp",
     ] {
         assert!(
             page.contains(&format!("\\fB{sub}\\fR")),
@@ -85,4 +86,37 @@ fn man_page_lists_commands_and_links_no_missing_page() {
             "refers to migcheck-{sub}(1), which is not generated:\n{page}"
         );
     }
+}
+
+/// Every editor set-up in docs/editors.md, and the VS Code extension, start `migcheck lsp`; the
+/// extension carries the workspace version (the .vsix name the page shows).
+#[test]
+fn editor_setups_start_migcheck_lsp() {
+    let doc = std::fs::read_to_string(root().join("docs/editors.md")).unwrap();
+    for (editor, start) in [
+        ("Neovim", "cmd = { 'migcheck', 'lsp' }"),
+        ("Helix", "command = \"migcheck\"\nargs = [\"lsp\"]"),
+        ("Zed", "args: vec![\"lsp\".into()]"),
+    ] {
+        let section = doc
+            .split(&format!("## {editor}\n"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("docs/editors.md has no {editor} section"));
+        let section = section.split("\n## ").next().unwrap();
+        assert!(section.contains(start), "{editor}: no `{start}`");
+    }
+    let ext = std::fs::read_to_string(root().join("editors/vscode/extension.js")).unwrap();
+    assert!(ext.contains("args: ['lsp']"), "{ext}");
+    let pkg: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("editors/vscode/package.json")).unwrap(),
+    )
+    .unwrap();
+    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
+    let version = cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .unwrap()
+        .trim_end_matches('"');
+    assert_eq!(pkg["version"], version);
+    assert!(doc.contains(&format!("migcheck-{version}.vsix")));
 }
