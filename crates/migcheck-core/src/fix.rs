@@ -264,34 +264,23 @@ mod tests {
         assert_eq!(ident("a\"b"), "\"a\"\"b\"");
     }
 
+    /// `text` with the one edit `e` applied.
+    fn applied(text: &str, e: Edit) -> String {
+        let fix = Fix {
+            title: String::new(),
+            edits: vec![e],
+        };
+        apply(text, &[&fix]).text
+    }
+
     #[test]
     fn statements_are_inserted_after_the_line() {
         let t = "create table t (); -- note\nselect 1;";
         let e = insert_after_statement(t, &(0..18), "x;");
-        assert_eq!(
-            apply(
-                t,
-                &[&Fix {
-                    title: String::new(),
-                    edits: vec![e]
-                }]
-            )
-            .text,
-            "create table t (); -- note\nx;\nselect 1;"
-        );
+        assert_eq!(applied(t, e), "create table t (); -- note\nx;\nselect 1;");
         let t = "create table t ()";
         let e = insert_after_statement(t, &(0..t.len()), "x;");
-        assert_eq!(
-            apply(
-                t,
-                &[&Fix {
-                    title: String::new(),
-                    edits: vec![e]
-                }]
-            )
-            .text,
-            "create table t ();\nx;"
-        );
+        assert_eq!(applied(t, e), "create table t ();\nx;");
     }
 
     #[test]
