@@ -414,3 +414,34 @@ fn quoted_text_is_cut_in_every_format() {
         assert!(r.stdout.contains("drop-table"), "{format}: {}", r.stdout);
     }
 }
+
+/// Found after issue 16: a Supabase migration creating many tables without RLS took time
+/// quadratic in the tables (`missing-rls` scanned every table and every statement for each
+/// table it reported: 20,000 tables took 99 s in a release build, 112,000 did not finish in 15
+/// minutes). Ten times the tables must take about ten times as long, not a hundred.
+#[test]
+fn many_tables_without_rls_take_linear_time() {
+    let timed = |tables: usize| {
+        let sql: String = (0..tables)
+            .map(|i| format!("create table public.t{i} (id bigint primary key, body text);\n"))
+            .collect();
+        let p = project(&[
+            ("supabase/config.toml", b"".as_slice()),
+            (
+                "supabase/migrations/20240101000000_tables.sql",
+                sql.as_bytes(),
+            ),
+        ]);
+        let r = run(p.path(), &["check", "--format", "json"]);
+        assert_eq!(r.code, Some(1), "{}", r.stderr);
+        assert_eq!(r.stdout.matches("\"missing-rls\"").count(), tables);
+        r.took
+    };
+    let small = timed(1_000);
+    let large = timed(10_000);
+    eprintln!("1,000 tables {small:.2?}, 10,000 tables {large:.2?}");
+    assert!(
+        large < small * 40 + Duration::from_secs(5),
+        "1,000 tables {small:?}, 10,000 tables {large:?}"
+    );
+}

@@ -1,4 +1,7 @@
+use std::collections::HashMap;
+
 use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use crate::parse::Statement;
 use crate::config::Config;
 use crate::effect::QualName;
 use crate::schema::{SchemaState, TableInfo};
@@ -46,6 +49,10 @@ fn report(
     out: &mut Vec<Hit>,
 ) {
     let unit = |i: usize| units.iter().find(|u| u.index == i);
+    // Built once per call, not once per table: a file creating 100,000 tables would otherwise
+    // scan every table (and every statement) for each one it reports.
+    let near = NearMisses::new(state);
+    let mut statements: Option<HashMap<(usize, usize, usize), &Statement>> = None;
     for ((schema, name), t) in &state.tables {
         let Some(created) = &t.created else { continue };
         if only_file.is_some_and(|f| f != created.file)
@@ -69,7 +76,8 @@ fn report(
             None => None,
         };
         let table = QualName::new(Some(schema), name).to_string();
-        let mut note = near_miss(state, schema, name, t)
+        let mut note = near
+            .find(schema, name, t)
             .map(|(s, n)| {
                 format!(
                     " (RLS was enabled on `{}`, a different table: unquoted names fold to lower case, quoted names do not)",
@@ -86,7 +94,11 @@ fn report(
         out.push(Hit {
             // Not when a later statement disables RLS again: enabling it here would not last.
             fix: (!t.rls_disabled)
-                .then(|| enable_rls(created_in, &created.span, schema, name))
+                .then(|| {
+                    let at = statements.get_or_insert_with(|| statements_by_span(units));
+                    let stmt = at.get(&(created_in.index, created.span.start, created.span.end))?;
+                    enable_rls(created_in, stmt, &created.span, schema, name)
+                })
                 .flatten()
                 .map(Box::new),
             suggestion: None,
@@ -102,21 +114,29 @@ fn report(
     }
 }
 
-/// The fix: `alter table ... enable row level security;` on the line after the statement that
-/// creates the table, naming it as that statement does. Enabling RLS is strictly safer: clients
-/// keep only the access policies grant. Not offered inside a `DO` block.
+/// The statements outside `DO` blocks and rollback sections, by unit and span (the first of
+/// equal spans, as a scan in order would find it).
+fn statements_by_span(units: &[FileUnit]) -> HashMap<(usize, usize, usize), &Statement> {
+    let mut at = HashMap::new();
+    for u in units {
+        for s in u.parsed.statements.iter().filter(|s| !s.in_do_block && !s.rollback) {
+            at.entry((u.index, s.span.start, s.span.end)).or_insert(s);
+        }
+    }
+    at
+}
+
+/// The fix: `alter table ... enable row level security;` on the line after `stmt`, the
+/// statement that creates the table, naming it as that statement does. Enabling RLS is strictly
+/// safer: clients keep only the access policies grant. Not offered inside a `DO` block.
 fn enable_rls(
     unit: &FileUnit,
+    stmt: &Statement,
     span: &std::ops::Range<usize>,
     schema: &str,
     name: &str,
 ) -> Option<crate::fix::Fix> {
     let text = &unit.source.text;
-    let stmt = unit
-        .parsed
-        .statements
-        .iter()
-        .find(|s| s.span == *span && !s.in_do_block && !s.rollback)?;
     let written = match stmt.tree(text).as_deref() {
         Some(sqlparser::ast::Statement::CreateTable(ct)) => ct.name.to_string(),
         _ => crate::fix::qual_sql(&QualName::new(Some(schema), name)),
@@ -132,27 +152,47 @@ fn enable_rls(
 }
 
 /// `create table "TileSetting"` then `alter table TileSetting enable ...` (or `tile_setting`):
-/// the unquoted name folds to another table, whose RLS is on.
-fn near_miss<'a>(
-    state: &'a SchemaState,
-    schema: &str,
-    name: &str,
-    t: &TableInfo,
-) -> Option<(&'a String, &'a String)> {
-    let loose = |n: &str| n.to_lowercase().replace('_', "");
-    let created_file = t.created.as_ref().map(|o| o.file);
-    state
-        .tables
-        .iter()
-        .find(|((s, n), other)| {
-            s == schema
-                && n != name
-                && loose(n) == loose(name)
-                && other.rls
-                && other
-                    .rls_enabled
-                    .as_ref()
-                    .is_some_and(|o| Some(o.file) >= created_file)
-        })
-        .map(|((s, n), _)| (s, n))
+/// the unquoted name folds to another table, whose RLS is on. The tables with RLS enabled,
+/// by schema and loose name (lower case, no `_`), in the order of `state.tables`.
+/// A table of the final schema: its schema, its name, what is known of it.
+type TableRef<'a> = (&'a String, &'a String, &'a TableInfo);
+
+struct NearMisses<'a> {
+    by_loose: HashMap<(String, String), Vec<TableRef<'a>>>,
+}
+
+impl<'a> NearMisses<'a> {
+    fn new(state: &'a SchemaState) -> Self {
+        let mut by_loose: HashMap<_, Vec<_>> = HashMap::new();
+        for ((s, n), t) in &state.tables {
+            if t.rls && t.rls_enabled.is_some() {
+                by_loose
+                    .entry((s.clone(), loose(n)))
+                    .or_default()
+                    .push((s, n, t));
+            }
+        }
+        Self { by_loose }
+    }
+
+    /// The first other table of `schema` whose name differs from `name` only by case or `_`
+    /// and whose RLS was enabled no earlier than `t` was created.
+    fn find(&self, schema: &str, name: &str, t: &TableInfo) -> Option<(&'a String, &'a String)> {
+        let created_file = t.created.as_ref().map(|o| o.file);
+        self.by_loose
+            .get(&(schema.to_string(), loose(name)))?
+            .iter()
+            .find(|(_, n, other)| {
+                n.as_str() != name
+                    && other
+                        .rls_enabled
+                        .as_ref()
+                        .is_some_and(|o| Some(o.file) >= created_file)
+            })
+            .map(|&(s, n, _)| (s, n))
+    }
+}
+
+fn loose(n: &str) -> String {
+    n.to_lowercase().replace('_', "")
 }
