@@ -133,7 +133,7 @@ struct Creations {
 
 impl Creations {
     fn visit(&mut self, event: ReplayEvent<'_>) {
-        if let ReplayEvent::Statement(unit, stmt, state) = event {
+        if let ReplayEvent::Statement(unit, stmt, _, state) = event {
             if unit.migration.role != Role::Unapplied && !stmt.rollback {
                 self.statement(unit, stmt, state);
             }

@@ -256,6 +256,8 @@ fn load_found(
                             source,
                             parsed,
                             migration,
+                            transactions: Default::default(),
+                            mentions: Default::default(),
                         });
                     }
                     Err(e) => errs.push(e),
@@ -289,8 +291,13 @@ fn resolve_platform(set: &MigrationSet, config: Arc<Config>) -> Arc<Config> {
 
 /// What [`replay`] reports while it walks a set.
 pub enum ReplayEvent<'a> {
-    /// A statement, with the schema just before it.
-    Statement(&'a FileUnit, &'a crate::parse::Statement, &'a SchemaState),
+    /// A statement (with its position in the file), with the schema just before it.
+    Statement(
+        &'a FileUnit,
+        &'a crate::parse::Statement,
+        usize,
+        &'a SchemaState,
+    ),
     /// The end of a file, with the schema after it.
     FileEnd(&'a FileUnit, &'a SchemaState),
 }
@@ -306,11 +313,11 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             state = SchemaState::default();
         }
         state.start_file();
-        for stmt in &unit.parsed.statements {
+        for (index, stmt) in unit.parsed.statements.iter().enumerate() {
             // Rules see the statement with its syntax tree, parsed again here: trees are not
             // kept after parsing (memory), and this one is dropped after the rules ran.
             let full = stmt.with_tree(&unit.source.text);
-            visit(ReplayEvent::Statement(unit, &full, &state));
+            visit(ReplayEvent::Statement(unit, &full, index, &state));
             if stmt.rollback {
                 continue;
             }
@@ -336,7 +343,7 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
     let config = &*loaded.config;
     let set = &loaded.set;
     let state = replay(loaded, |event| match event {
-        ReplayEvent::Statement(unit, stmt, state) => {
+        ReplayEvent::Statement(unit, stmt, index, state) => {
             if unit.migration.role == Role::Unapplied {
                 return;
             }
@@ -344,6 +351,7 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
                 set,
                 unit,
                 stmt,
+                index,
                 state,
                 config,
             };
@@ -399,22 +407,38 @@ struct Allow {
 /// (the statement after it, or the whole file).
 pub fn sql_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
     let text = &unit.source.text;
+    let stmts = &unit.parsed.statements;
     let mut out = Vec::new();
+    // The statement a directive covers is the first, in the file's statement order, that starts
+    // after it. Statements are not sorted by start (a PL/pgSQL body's statements follow the
+    // call that runs it), so: starts sorted, with the least statement index from each on.
+    let mut by_start: Vec<(usize, usize)> = Vec::new();
+    let mut least_from: Vec<usize> = Vec::new();
     for c in &unit.parsed.comments {
         let Some(d) = parse_directive(&text[c.body.clone()], c.body.start) else {
             continue;
         };
+        if by_start.is_empty() && d.scope == Scope::Next {
+            by_start = stmts
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.span.start, i))
+                .collect();
+            by_start.sort_unstable();
+            least_from = by_start.iter().map(|&(_, i)| i).collect();
+            for k in (0..least_from.len().saturating_sub(1)).rev() {
+                least_from[k] = least_from[k].min(least_from[k + 1]);
+            }
+        }
         let covers = match d.scope {
             Scope::File => 0..text.len(),
-            Scope::Next => match unit
-                .parsed
-                .statements
-                .iter()
-                .find(|s| s.span.start >= c.span.end)
-            {
-                Some(s) => s.span.clone(),
-                None => continue,
-            },
+            Scope::Next => {
+                let k = by_start.partition_point(|&(start, _)| start < c.span.end);
+                match least_from.get(k) {
+                    Some(&i) => stmts[i].span.clone(),
+                    None => continue,
+                }
+            }
         };
         out.push((d, covers));
     }
@@ -524,13 +548,40 @@ pub fn apply_allows(
     // Filtered in place: a file's findings are never held twice.
     let mut kept = findings;
     if !allows.is_empty() {
+        // The directives that cover something, by where their range starts, with the furthest
+        // end reached so far: a finding looks only at the ranges that can hold it, so a file of
+        // many directives and many findings costs their sum, not their product.
+        // Whole-file directives are looked at for every finding, apart.
+        let covering = |a: &Allow| a.covers.end > a.covers.start;
+        let whole: Vec<usize> = (0..allows.len())
+            .filter(|&i| covering(&allows[i]) && allows[i].directive.scope == Scope::File)
+            .collect();
+        let mut order: Vec<usize> = (0..allows.len())
+            .filter(|&i| covering(&allows[i]) && allows[i].directive.scope == Scope::Next)
+            .collect();
+        order.sort_by_key(|&i| allows[i].covers.start);
+        let furthest: Vec<usize> = order
+            .iter()
+            .scan(0, |end, &i| {
+                *end = allows[i].covers.end.max(*end);
+                Some(*end)
+            })
+            .collect();
         kept.retain(|f| {
+            let at = f.span.start;
+            let mut k = order.partition_point(|&i| allows[i].covers.start <= at);
             let mut silenced = false;
-            for a in allows.iter_mut() {
-                if a.covers.end > a.covers.start
-                    && a.covers.contains(&f.span.start)
-                    && a.directive.rules.iter().any(|r| r == f.rule)
-                {
+            for &i in &whole {
+                let a = &mut allows[i];
+                if a.covers.contains(&at) && a.directive.rules.iter().any(|r| r == f.rule) {
+                    a.used = true;
+                    silenced = true;
+                }
+            }
+            while k > 0 && furthest[k - 1] > at {
+                k -= 1;
+                let a = &mut allows[order[k]];
+                if a.covers.contains(&at) && a.directive.rules.iter().any(|r| r == f.rule) {
                     a.used = true;
                     silenced = true;
                 }

@@ -258,6 +258,9 @@ fn parse_statement(
 /// with `EXECUTE` of a constant) are analysed as if they stood right after the first call, with
 /// their spans in the body. Functions the migration only creates are never looked into.
 fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
+    // Function name → starts of the top-level SELECT / CALL statements that call it, made when
+    // the first plpgsql function turns up (each statement tokenized once, not once per function).
+    let mut calls_by_name: Option<std::collections::HashMap<String, Vec<usize>>> = None;
     let mut i = 0;
     while i < out.len() {
         // Trees are not kept (they are parsed again on demand): look only at statements that
@@ -289,11 +292,21 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
         };
         let span = out[i].span.clone();
         let sql = &text[span.clone()];
-        let call = out[i + 1..].iter().position(|s| {
-            !s.in_do_block
-                && (s.head.starts_with("SELECT") || s.head.starts_with("CALL"))
-                && calls(&text[s.span.clone()], &name)
-        });
+        // The first top-level statement after this one, then the first call at or after it.
+        // Top-level statements stay in file order; only bodies are inserted between them.
+        let map = calls_by_name.get_or_insert_with(|| calls_by_name_of(text, out));
+        let from = out[i + 1..]
+            .iter()
+            .find(|s| !s.in_do_block)
+            .map(|s| s.span.start);
+        let call = from
+            .zip(map.get(&name))
+            .and_then(|(from, starts)| starts.get(starts.partition_point(|&s| s < from)))
+            .and_then(|&start| {
+                out[i + 1..]
+                    .iter()
+                    .position(|s| !s.in_do_block && s.span.start == start)
+            });
         let (Some(call), Some(body)) = (call, function_body(sql)) else {
             i += 1;
             continue;
@@ -313,13 +326,29 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
     }
 }
 
-/// True when the statement calls the function `name` (`name(` as a word, outside strings).
-fn calls(stmt: &str, name: &str) -> bool {
+/// The functions each top-level `SELECT` or `CALL` calls (`name(` as a word, outside strings):
+/// name → starts of the statements that call it, in file order.
+fn calls_by_name_of(
+    text: &str,
+    out: &[Statement],
+) -> std::collections::HashMap<String, Vec<usize>> {
     use crate::fallback::Tok;
-    let toks = crate::fallback::tokens(stmt);
-    toks.windows(2).any(|w| {
-        matches!(&w[0], Tok::Word(_, n) | Tok::Quoted(n) if n == name) && w[1] == Tok::LParen
-    })
+    let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for s in out {
+        if s.in_do_block || !(s.head.starts_with("SELECT") || s.head.starts_with("CALL")) {
+            continue;
+        }
+        let toks = crate::fallback::tokens(&text[s.span.clone()]);
+        for w in toks.windows(2) {
+            if let (Tok::Word(_, n) | Tok::Quoted(n), Tok::LParen) = (&w[0], &w[1]) {
+                let starts = map.entry(n.clone()).or_default();
+                if starts.last() != Some(&s.span.start) {
+                    starts.push(s.span.start);
+                }
+            }
+        }
+    }
+    map
 }
 
 /// A statement a `DO` block runs with `EXECUTE` of a constant: parsed from the constant's text,

@@ -445,3 +445,122 @@ fn many_tables_without_rls_take_linear_time() {
         "1,000 tables {small:?}, 10,000 tables {large:?}"
     );
 }
+
+/// Found after issue 16: rules that ask about the statements before or after the one they judge
+/// ("was this table truncated earlier in the same transaction?", "is this dropped constraint added
+/// again later?", "is the new enum value used later?", "which statement does this `allow`
+/// cover?", "is this plpgsql function called later?") scanned the whole file for each statement,
+/// so one file of such statements took time quadratic in its length: 40,000 `ADD COLUMN ... NOT
+/// NULL`s took 46 s in a release build, 20,000 plpgsql functions 100 s. Each shape below, ten
+/// times longer, must take about ten times as long, not a hundred.
+#[test]
+fn questions_about_the_rest_of_the_file_take_linear_time() {
+    // Tables, a constraint, a policy and an enum that exist before the file under test.
+    let mut init = String::from("create type public.e as enum ('a');\n");
+    for k in 0..10 {
+        init += &format!(
+            "create table public.t{k} (id bigint primary key, c int, s public.e);\n\
+             alter table public.t{k} enable row level security;\n\
+             alter table public.t{k} add constraint k{k} check (c > 0);\n\
+             create policy p{k} on public.t{k} using (true);\n"
+        );
+    }
+    // (what, one statement, exit code, how many for the large run). ADD COLUMN runs 20,000: its
+    // quadratic scan was cheap per step, and 10,000 stayed within the loose bound below.
+    type Shape = (&'static str, fn(usize) -> String, i32, usize);
+    let shapes: &[Shape] = &[
+        (
+            "add-column-not-null-without-default (table emptied earlier?)",
+            |i| {
+                format!(
+                    "alter table public.t{} add column c{i} int not null;\n",
+                    i % 10
+                )
+            },
+            1,
+            20_000,
+        ),
+        (
+            "drop-object (constraint added again later?)",
+            |i| {
+                format!(
+                    "alter table public.t{} drop constraint k{};\n",
+                    i % 10,
+                    i % 10
+                )
+            },
+            1,
+            10_000,
+        ),
+        (
+            "drop-object (policy created again later?)",
+            |i| format!("drop policy p{} on public.t{};\n", i % 10, i % 10),
+            1,
+            10_000,
+        ),
+        (
+            "enum-add-value-in-transaction (value used later?)",
+            |i| format!("alter type public.e add value 'v{i}';\nselect 'v{i}' = 'w';\n"),
+            0,
+            10_000,
+        ),
+        (
+            "validate-in-same-transaction",
+            |i| {
+                format!(
+                    "alter table public.t{0} add constraint n{i} check (c > 0) not valid;\n\
+                     alter table public.t{0} validate constraint n{i};\n",
+                    i % 10
+                )
+            },
+            1,
+            10_000,
+        ),
+        (
+            "plpgsql functions (called later?)",
+            |i| {
+                format!(
+                    "create function public.f{i}() returns void language plpgsql \
+                     as $$ begin perform 1; end $$;\nselect g{i}();\n"
+                )
+            },
+            0,
+            10_000,
+        ),
+        (
+            "allow directives (which statement?)",
+            |i| {
+                format!(
+                    "-- migcheck:allow drop-column reason: generated\n\
+                     alter table public.t{} drop column c;\n",
+                    i % 10
+                )
+            },
+            0,
+            10_000,
+        ),
+    ];
+    for (what, statement, code, n) in shapes {
+        let timed = |n: usize| {
+            let sql: String = (0..n).map(statement).collect();
+            let p = project(&[
+                ("supabase/config.toml", b"".as_slice()),
+                (
+                    "supabase/migrations/20240101000000_init.sql",
+                    init.as_bytes(),
+                ),
+                ("supabase/migrations/20240102000000_big.sql", sql.as_bytes()),
+            ]);
+            let r = run(p.path(), &["check", "--format", "json"]);
+            assert_eq!(r.code, Some(*code), "{what}: {}", r.stderr);
+            r.took
+        };
+        let (small, large) = (timed(n / 10), timed(*n));
+        eprintln!("{what}: {} {small:.2?}, {n} {large:.2?}", n / 10);
+        assert!(
+            large < small * 40 + Duration::from_secs(5),
+            "{what}: {} statements {small:?}, {n} statements {large:?}",
+            n / 10
+        );
+    }
+}

@@ -1,7 +1,7 @@
 use sqlparser::ast::Statement as Ast;
 
 use super::sql::{has_word, tokens};
-use super::transaction::{position, refused_in_transaction};
+use super::transaction::refused_in_transaction;
 use super::{Hit, Rule, RuleMeta, StatementCx};
 
 pub struct ConcurrentlyInTransaction;
@@ -58,7 +58,7 @@ impl Rule for ConcurrentlyInTransaction {
                 format!("{form} cannot run inside a transaction block"),
             )
         } else {
-            match refused_in_transaction(cx.set, cx.unit, position(cx.unit, cx.stmt), form) {
+            match refused_in_transaction(cx.set, cx.unit, cx.index, form) {
                 Some(w) => w,
                 None => return,
             }

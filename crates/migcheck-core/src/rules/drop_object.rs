@@ -1,3 +1,4 @@
+use super::mentions::Act;
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use super::sql::{tokens, Tok};
 use crate::effect::{Effect, ObjectKind, QualName};
@@ -115,7 +116,7 @@ fn leading_if_exists(cx: &StatementCx<'_>, verb: &str) -> bool {
 /// kind and name again: `drop policy if exists p on t; create policy p on t ...` replaces, it does not remove.
 pub(super) fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str) -> bool {
     // The statement itself counts: `drop constraint c, add constraint c ...` replaces `c`.
-    cx.rest_of_file(true)
+    cx.later_naming(Act::Creates, name, true)
         .flat_map(|s| &s.effects)
         .any(|e| match e {
             Effect::CreateObject { kind: k, name: n, .. } => *k == kind && n.name == name,
@@ -135,7 +136,13 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         return false;
     };
     let text = &cx.unit.source.text;
-    cx.rest_of_file(false)
+    cx.later_naming(Act::CreatesOn, &key.1, false)
+        // Only statements that create a policy on a table of that name are parsed again.
+        .filter(|s| {
+            s.effects.iter().any(
+                |e| matches!(e, Effect::CreatePolicy { table, .. } if table.name == key.1),
+            )
+        })
         .any(|s| match s.tree(text).as_deref() {
             Some(Ast::CreatePolicy(p)) => {
                 let cmd = crate::facts::policy_command(p);
@@ -173,7 +180,15 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
         return false;
     };
     let text = &cx.unit.source.text;
-    cx.rest_of_file(true)
+    // Only statements whose effects name the table: an ADD CONSTRAINT without a name (no
+    // effect) is not read as the replacement.
+    cx.later_naming(Act::CreatesOn, &key.1, true)
+        // Only statements that add a constraint to a table of that name are parsed again.
+        .filter(|s| {
+            s.effects.iter().any(|e| {
+                matches!(e, Effect::CreateObject { kind: ObjectKind::Constraint, on: Some(t), .. } if t.name == key.1)
+            })
+        })
         .any(|s| match s.tree(text).as_deref() {
             Some(Ast::AlterTable(at)) => {
                 cx.state.resolve_table(&crate::extract::qual(&at.name)) == key
@@ -206,7 +221,7 @@ pub(super) fn table_dropped_later(
         },
         _ => return false,
     };
-    cx.rest_of_file(false)
+    cx.later_naming(Act::Drops, &key.1, false)
         .flat_map(|s| &s.effects)
         .any(|e| matches!(e, Effect::DropTable { table: t } if cx.state.resolve_table(t) == key))
 }

@@ -1,9 +1,9 @@
 use sqlparser::ast::{AlterTypeOperation, Statement as Ast};
 
 use super::sql::{tokens, Tok};
-use super::transaction::{in_transaction, position, same_transaction};
-use super::{Hit, Rule, RuleMeta, StatementCx};
-use crate::effect::{type_key, Effect, ObjectKind, QualName};
+use super::transaction::{in_transaction, same_transaction};
+use super::{mentions, Hit, Rule, RuleMeta, StatementCx};
+use crate::effect::{type_key, ObjectKind, QualName};
 use crate::extract::qual;
 
 pub struct EnumAddValueInTransaction;
@@ -32,7 +32,7 @@ impl Rule for EnumAddValueInTransaction {
         };
         let ty = qual(&t.name);
         let value = &add.value.value;
-        let at = position(cx.unit, cx.stmt);
+        let at = cx.index;
         if cx.config.pg_version < 12 {
             if let Some(why) = in_transaction(cx.set, cx.unit, at) {
                 out.push(cx.hit(
@@ -46,7 +46,11 @@ impl Rule for EnumAddValueInTransaction {
             return;
         }
         let line = cx.unit.source.line_col(cx.stmt.span.start).line;
-        for (j, later) in cx.unit.parsed.statements.iter().enumerate().skip(at + 1) {
+        let mut columns = None;
+        let stmts = &cx.unit.parsed.statements;
+        // Only the statements that quote the value (an index made once per file).
+        let quoting = mentions::of(cx.unit).quoting(cx.unit, value, at + 1..stmts.len());
+        for (j, later) in quoting.iter().map(|&j| (j as usize, &stmts[j as usize])) {
             if later.rollback || later.head.starts_with("ALTER TYPE") {
                 continue;
             }
@@ -58,7 +62,7 @@ impl Rule for EnumAddValueInTransaction {
             if !toks.iter().any(|t| matches!(t, Tok::Str(s) if s == value)) {
                 continue;
             }
-            if !used_as_enum(cx, &ty, value, text, &toks) {
+            if !used_as_enum(cx, &ty, value, text, &toks, &mut columns) {
                 continue;
             }
             if !same_transaction(cx.set, cx.unit, at, j) {
@@ -84,39 +88,46 @@ impl Rule for EnumAddValueInTransaction {
 /// the type. A statement that only compares the same text with other columns (a `text` status)
 /// does not. When the set declares no column of the type and does not create the type itself,
 /// its columns are unknown and any use counts.
-fn used_as_enum(cx: &StatementCx<'_>, ty: &QualName, value: &str, text: &str, toks: &[Tok]) -> bool {
-    let key = ty.name.clone();
-    if casts_to(text, value, &key) {
+fn used_as_enum(
+    cx: &StatementCx<'_>,
+    ty: &QualName,
+    value: &str,
+    text: &str,
+    toks: &[Tok],
+    columns: &mut Option<Vec<String>>,
+) -> bool {
+    if casts_to(text, value, &ty.name) {
         return true;
     }
+    // Worked out once per ADD VALUE, for the first statement that quotes the value.
+    let columns = columns.get_or_insert_with(|| enum_columns(cx, ty));
+    if columns.is_empty() {
+        return !cx.state.object_exists(ObjectKind::Type, ty, None);
+    }
+    toks.iter().any(|t| match t {
+        Tok::Word(_, w) | Tok::Quoted(w) => columns.iter().any(|c| c == w),
+        _ => false,
+    })
+}
+
+/// The columns declared with the enum `ty`: in the schema so far and anywhere in this file.
+fn enum_columns(cx: &StatementCx<'_>, ty: &QualName) -> Vec<String> {
+    let key = &ty.name;
     let mut columns: Vec<&str> = cx
         .state
         .tables
         .values()
         .flat_map(|t| &t.column_types)
-        .filter(|(_, t)| **t == key)
+        .filter(|(_, t)| *t == key)
         .map(|(c, _)| c.as_str())
         .collect();
-    for s in &cx.unit.parsed.statements {
-        for e in &s.effects {
-            if let Effect::ColumnTypes { columns: cols, .. } = e {
-                columns.extend(cols.iter().filter(|(_, t)| *t == key).map(|(c, _)| c.as_str()));
-            }
-            if let Effect::ColumnTypeChange { column, to_type, .. } = e {
-                if type_key(to_type) == key {
-                    columns.push(column);
-                }
-            }
-        }
-    }
-    if columns.is_empty() {
-        return !cx.state.object_exists(ObjectKind::Type, ty, None);
-    }
-    toks.iter().any(|t| match t {
-        Tok::Word(_, w) => columns.contains(&w.as_str()),
-        Tok::Quoted(q) => columns.contains(&q.as_str()),
-        _ => false,
-    })
+    columns.extend(
+        mentions::of(cx.unit)
+            .columns_of_type(cx.unit, key)
+            .iter()
+            .map(String::as_str),
+    );
+    columns.into_iter().map(str::to_string).collect()
 }
 
 /// `'v'::ty`, `'v'::schema.ty`, `'v'::"Ty"` or `cast('v' as ty)` in the statement text.

@@ -335,7 +335,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
     let (mut explicit, mut ended) = (false, false);
     let mut timeout = false;
     let mut held: Option<(usize, TableLock)> = None;
-    let mut created_here: Vec<(String, String)> = Vec::new();
+    let mut created_here: std::collections::HashSet<(String, String)> = Default::default();
     for (i, stmt) in fcx.unit.parsed.statements.iter().enumerate() {
         if stmt.rollback {
             continue;
@@ -363,6 +363,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
             set: fcx.set,
             unit: fcx.unit,
             stmt,
+            index: i,
             state: fcx.state,
             config: fcx.config,
         };
@@ -372,7 +373,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
             .collect();
         for e in &stmt.effects {
             if let Effect::CreateTable { table, .. } = e {
-                created_here.push(fcx.state.resolve_table(table));
+                created_here.insert(fcx.state.resolve_table(table));
             }
         }
         if let Some((h, lock)) = &held {

@@ -117,6 +117,10 @@ pub struct FileUnit {
     pub source: Arc<SourceFile>,
     pub parsed: ParsedFile,
     pub migration: MigrationFile,
+    /// Its transaction structure ([`transaction::of`]), made on first use.
+    pub transactions: std::sync::OnceLock<transaction::Transactions>,
+    /// Which statements name which objects ([`mentions::of`]), made on first use.
+    pub mentions: std::sync::OnceLock<mentions::Mentions>,
 }
 
 /// A statement and the schema just before it.
@@ -124,6 +128,8 @@ pub struct StatementCx<'a> {
     pub set: &'a MigrationSet,
     pub unit: &'a FileUnit,
     pub stmt: &'a Statement,
+    /// The statement's position in `unit.parsed.statements`.
+    pub index: usize,
     pub state: &'a SchemaState,
     pub config: &'a Config,
 }
@@ -150,16 +156,21 @@ impl StatementCx<'_> {
         self.state.table_created_in(table, self.unit.index)
     }
 
-    /// The forward statements of this file from this one on (`with_self`) or after it: where a
-    /// rule looks for what replaces or follows what this statement does.
-    pub fn rest_of_file(
-        &self,
+    /// The forward statements of this file from this one on (`with_self`) or after it whose
+    /// effects do `act` to `name` (an object, a table, or the table an object is on): what the
+    /// "is it replaced later?" questions read, without a scan of the whole rest of the file.
+    pub fn later_naming<'s>(
+        &'s self,
+        act: mentions::Act,
+        name: &str,
         with_self: bool,
-    ) -> impl Iterator<Item = &crate::parse::Statement> + '_ {
-        let start = self.stmt.span.start;
-        self.unit.parsed.statements.iter().filter(move |s| {
-            !s.rollback && (s.span.start > start || (with_self && s.span.start == start))
-        })
+    ) -> impl Iterator<Item = &'s crate::parse::Statement> + 's {
+        let from = self.index + usize::from(!with_self);
+        let stmts = &self.unit.parsed.statements;
+        mentions::of(self.unit)
+            .naming(act, name, from..stmts.len())
+            .map(move |i| &stmts[i])
+            .filter(|s| !s.rollback)
     }
 
     /// The statement's effects, for forward statements only.
@@ -225,24 +236,27 @@ impl StatementCx<'_> {
     /// `TRUNCATE` counts (a `DELETE` leaves the dead rows in the table's pages until vacuum).
     pub fn table_emptied_earlier(&self, table: &QualName, truncate_only: bool) -> bool {
         let key = self.state.resolve_table(table);
-        let at = transaction::position(self.unit, self.stmt);
+        let at = self.index;
         let stmts = &self.unit.parsed.statements;
-        let Some(e) = stmts[..at].iter().rposition(|s| {
-            !s.rollback
-                && s.effects.iter().any(|e| match e {
-                    Effect::Truncate { table: t } => self.state.resolve_table(t) == key,
-                    Effect::DeleteAllRows { table: t } if !truncate_only => {
-                        self.state.resolve_table(t) == key
-                    }
-                    _ => false,
-                })
-        }) else {
+        let Some(e) = mentions::of(self.unit)
+            .naming(mentions::Act::Empties, &key.1, 0..at)
+            .rev()
+            .find(|&i| {
+                let s = &stmts[i];
+                !s.rollback
+                    && s.effects.iter().any(|e| match e {
+                        Effect::Truncate { table: t } => self.state.resolve_table(t) == key,
+                        Effect::DeleteAllRows { table: t } if !truncate_only => {
+                            self.state.resolve_table(t) == key
+                        }
+                        _ => false,
+                    })
+            })
+        else {
             return false;
         };
-        let refilled = stmts[e + 1..at]
-            .iter()
-            .any(|s| !s.rollback && (s.head.starts_with("INSERT") || s.head.starts_with("COPY")));
-        !refilled && transaction::same_transaction(self.set, self.unit, e, at)
+        !transaction::of(self.unit).refilled_between(e + 1, at)
+            && transaction::same_transaction(self.set, self.unit, e, at)
     }
 
     /// The fully resolved, display form of a table name.
@@ -361,6 +375,7 @@ registry! {
 
 // Questions several rules ask (not rules themselves).
 mod locks;
+mod mentions;
 mod replace;
 mod sql;
 mod transaction;

@@ -53,7 +53,7 @@ impl Rule for RequireConcurrentIndex {
 /// not on a partitioned table (PostgreSQL refuses CONCURRENTLY there): the set must show the
 /// table's CREATE TABLE, without `PARTITION BY`, and the statement must not say `ON ONLY`.
 fn fix(cx: &StatementCx<'_>, table: &crate::effect::QualName) -> Option<crate::fix::Fix> {
-    use super::transaction::{in_transaction, position};
+    use super::transaction::in_transaction;
     use crate::fix::{is_word, tokens_at, Edit, Fix};
     let key = cx.state.resolve_table(table);
     let seen = cx.state.table(table).is_some_and(|t| t.created.is_some());
@@ -61,7 +61,7 @@ fn fix(cx: &StatementCx<'_>, table: &crate::effect::QualName) -> Option<crate::f
         || cx.state.facts.partitioned.contains(&key)
         || cx.stmt.in_do_block
         || cx.set.tool.id() == "plain"
-        || in_transaction(cx.set, cx.unit, position(cx.unit, cx.stmt)).is_some()
+        || in_transaction(cx.set, cx.unit, cx.index).is_some()
     {
         return None;
     }

@@ -23,7 +23,8 @@ impl Rule for ValidateInSameTransaction {
 
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
         // (table, constraint) → statement that added it NOT VALID.
-        let mut added: Vec<((String, String), String, usize)> = Vec::new();
+        let mut added: std::collections::HashMap<((String, String), String), usize> =
+            Default::default();
         for (i, s) in cx.unit.parsed.statements.iter().enumerate() {
             if s.rollback {
                 continue;
@@ -44,13 +45,12 @@ impl Rule for ValidateInSameTransaction {
                         not_valid: true,
                     } => {
                         if let Some(n) = constraint_name(constraint) {
-                            added.push((key.clone(), fold(n), i));
+                            added.entry((key.clone(), fold(n))).or_insert(i);
                         }
                     }
                     AlterTableOperation::ValidateConstraint { name } => {
                         let n = fold(name);
-                        let Some((_, _, a)) = added.iter().find(|(k, c, _)| *k == key && *c == n)
-                        else {
+                        let Some(a) = added.get(&(key.clone(), n.clone())) else {
                             continue;
                         };
                         if !same_transaction(cx.set, cx.unit, *a, i) {

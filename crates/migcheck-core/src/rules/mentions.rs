@@ -1,0 +1,152 @@
+//! Which statements of a file name which objects, for the rules that ask about the statements
+//! before or after the one they judge ("is this dropped policy created again later?", "was this
+//! table truncated earlier in the transaction?").
+//!
+//! Asked by scanning the rest of the file, those questions cost a file of N such statements N²
+//! steps; asked here, each reads only the statements whose effects name the object. The index is
+//! made the first time a rule asks, so files without such statements never pay for it.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::FileUnit;
+use crate::effect::{type_key, Effect};
+
+/// What a statement does to a name it mentions, as far as the questions here care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    /// Creates the object, policy or table of that name.
+    Creates,
+    /// Creates an object (an index, a constraint, a policy) on the table of that name.
+    CreatesOn,
+    /// Drops the table or object of that name.
+    Drops,
+    /// Removes every row of the table (`TRUNCATE`, `DELETE` without `WHERE`).
+    Empties,
+}
+
+/// For each act and name (unqualified, as the effects hold it), the statements whose effects do
+/// that to that name, in file order.
+#[derive(Debug, Default)]
+pub struct Mentions {
+    by_name: HashMap<(Act, String), Vec<u32>>,
+    /// For each string literal, the forward statements that quote it (made on first use).
+    by_literal: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
+    /// For each type (its [`type_key`]), the columns the file declares with it or changes to it
+    /// (made on first use).
+    by_type: std::sync::OnceLock<HashMap<String, Vec<String>>>,
+}
+
+impl Mentions {
+    fn of(unit: &FileUnit) -> Mentions {
+        let mut by_name: HashMap<(Act, String), Vec<u32>> = HashMap::new();
+        for (i, s) in unit.parsed.statements.iter().enumerate() {
+            let mut add = |act: Act, name: &str| {
+                let list = by_name.entry((act, name.to_string())).or_default();
+                if list.last() != Some(&(i as u32)) {
+                    list.push(i as u32);
+                }
+            };
+            for e in &s.effects {
+                match e {
+                    Effect::CreateObject { name, on, .. } => {
+                        add(Act::Creates, &name.name);
+                        if let Some(t) = on {
+                            add(Act::CreatesOn, &t.name);
+                        }
+                    }
+                    Effect::CreatePolicy { table, name } => {
+                        add(Act::Creates, name);
+                        add(Act::CreatesOn, &table.name);
+                    }
+                    Effect::CreateTable { table, .. } => add(Act::Creates, &table.name),
+                    Effect::DropObject { name, .. } => add(Act::Drops, &name.name),
+                    Effect::DropTable { table } => add(Act::Drops, &table.name),
+                    Effect::Truncate { table } | Effect::DeleteAllRows { table } => {
+                        add(Act::Empties, &table.name)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Mentions {
+            by_name,
+            by_literal: Default::default(),
+            by_type: Default::default(),
+        }
+    }
+
+    /// The statements within `range` (positions in the file) whose effects do `act` to `name`,
+    /// in order.
+    pub fn naming(
+        &self,
+        act: Act,
+        name: &str,
+        range: Range<usize>,
+    ) -> impl DoubleEndedIterator<Item = usize> + '_ {
+        let list = self
+            .by_name
+            .get(&(act, name.to_string()))
+            .map_or(&[][..], Vec::as_slice);
+        let lo = list.partition_point(|&i| (i as usize) < range.start);
+        let hi = list.partition_point(|&i| (i as usize) < range.end);
+        list[lo..hi.max(lo)].iter().map(|&i| i as usize)
+    }
+
+    /// The columns any statement of the file declares with the type `key` (a [`type_key`]) or
+    /// changes to it.
+    pub fn columns_of_type(&self, unit: &FileUnit, key: &str) -> &[String] {
+        let by_type = self.by_type.get_or_init(|| {
+            let mut by_type: HashMap<String, Vec<String>> = HashMap::new();
+            for e in unit.parsed.statements.iter().flat_map(|s| &s.effects) {
+                match e {
+                    Effect::ColumnTypes { columns, .. } => {
+                        for (c, t) in columns {
+                            by_type.entry(t.clone()).or_default().push(c.clone());
+                        }
+                    }
+                    Effect::ColumnTypeChange {
+                        column, to_type, ..
+                    } => by_type
+                        .entry(type_key(to_type))
+                        .or_default()
+                        .push(column.clone()),
+                    _ => {}
+                }
+            }
+            by_type
+        });
+        by_type.get(key).map_or(&[], Vec::as_slice)
+    }
+
+    /// The forward statements within `range` that quote the string literal `value`, in order.
+    pub fn quoting(&self, unit: &FileUnit, value: &str, range: Range<usize>) -> &[u32] {
+        let by_literal = self.by_literal.get_or_init(|| {
+            let mut by_literal: HashMap<String, Vec<u32>> = HashMap::new();
+            let text = &unit.source.text;
+            for (i, s) in unit.parsed.statements.iter().enumerate() {
+                if s.rollback || !text[s.span.clone()].contains('\'') {
+                    continue;
+                }
+                for t in crate::fallback::tokens(&text[s.span.clone()]) {
+                    if let crate::fallback::Tok::Str(v) = t {
+                        let list = by_literal.entry(v).or_default();
+                        if list.last() != Some(&(i as u32)) {
+                            list.push(i as u32);
+                        }
+                    }
+                }
+            }
+            by_literal
+        });
+        let list = by_literal.get(value).map_or(&[][..], Vec::as_slice);
+        let lo = list.partition_point(|&i| (i as usize) < range.start);
+        let hi = list.partition_point(|&i| (i as usize) < range.end);
+        &list[lo..hi.max(lo)]
+    }
+}
+
+/// The index of `unit`'s statements by the names they act on, made on first use.
+pub fn of(unit: &FileUnit) -> &Mentions {
+    unit.mentions.get_or_init(|| Mentions::of(unit))
+}
