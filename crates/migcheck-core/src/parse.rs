@@ -258,23 +258,80 @@ fn parse_statement(
 /// with `EXECUTE` of a constant) are analysed as if they stood right after the first call, with
 /// their spans in the body. Functions the migration only creates are never looked into.
 fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
-    // Function name → starts of the top-level SELECT / CALL statements that call it, made when
-    // the first plpgsql function turns up (each statement tokenized once, not once per function).
-    let mut calls_by_name: Option<std::collections::HashMap<String, Vec<usize>>> = None;
-    let mut i = 0;
-    while i < out.len() {
-        // Trees are not kept (they are parsed again on demand): look only at statements that
-        // can be a CREATE FUNCTION before parsing one again.
-        let stmt_text = &text[out[i].span.clone()];
-        let maybe_function = out[i].head.starts_with("CREATE")
-            && stmt_text
-                .char_indices()
-                .nth(80)
-                .map_or(stmt_text, |(end, _)| &stmt_text[..end])
-                .to_ascii_uppercase()
-                .contains("FUNCTION");
-        let name = match maybe_function
-            .then(|| out[i].tree(text))
+    if !out.iter().any(|s| maybe_function(text, s)) {
+        return;
+    }
+    let orig = std::mem::take(out);
+    // Function name → starts of the top-level SELECT / CALL statements that call it (each
+    // statement tokenized once, not once per function).
+    let calls_by_name = calls_by_name_of(text, &orig);
+    // Starts of the top-level statements, in file order (bodies go between them, never move them).
+    let tops: Vec<usize> = orig
+        .iter()
+        .filter(|s| !s.in_do_block)
+        .map(|s| s.span.start)
+        .collect();
+    let mut walk = Walk {
+        text,
+        calls_by_name,
+        tops,
+        after: Default::default(),
+        last_top: None,
+        out: Vec::with_capacity(orig.len()),
+    };
+    for s in orig {
+        let top = (!s.in_do_block).then_some(s.span.start);
+        walk.visit(s);
+        // The bodies of the functions this statement calls follow it, the body found last
+        // first (each was put right after the call when found). Their statements may create
+        // and call functions in turn: those bodies go after later calls.
+        if let Some(groups) = top.and_then(|t| walk.after.remove(&t)) {
+            for group in groups.into_iter().rev() {
+                for st in group {
+                    walk.visit(st);
+                }
+            }
+        }
+    }
+    *out = walk.out;
+}
+
+/// True when a statement can be a `CREATE FUNCTION` (trees are not kept, so a statement is
+/// parsed again only when its first 80 characters say so).
+fn maybe_function(text: &str, s: &Statement) -> bool {
+    let stmt_text = &text[s.span.clone()];
+    s.head.starts_with("CREATE")
+        && stmt_text
+            .char_indices()
+            .nth(80)
+            .map_or(stmt_text, |(end, _)| &stmt_text[..end])
+            .to_ascii_uppercase()
+            .contains("FUNCTION")
+}
+
+/// [`run_called_functions`] as it goes through a file's statements in their final order.
+struct Walk<'t> {
+    text: &'t str,
+    calls_by_name: std::collections::HashMap<String, Vec<usize>>,
+    tops: Vec<usize>,
+    /// The statements of called functions' bodies, by the start of the call they follow, in
+    /// the order they were found.
+    after: std::collections::HashMap<usize, Vec<Vec<Statement>>>,
+    /// The start of the last top-level statement passed.
+    last_top: Option<usize>,
+    out: Vec<Statement>,
+}
+
+impl Walk<'_> {
+    /// Passes one statement; when it creates a plpgsql function that a later top-level statement
+    /// calls, parses the body to go after that call.
+    fn visit(&mut self, s: Statement) {
+        let text = self.text;
+        if !s.in_do_block {
+            self.last_top = Some(s.span.start);
+        }
+        let name = match maybe_function(text, &s)
+            .then(|| s.tree(text))
             .flatten()
             .as_deref()
         {
@@ -283,33 +340,28 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
                     .as_ref()
                     .is_some_and(|l| l.value.eq_ignore_ascii_case("plpgsql")) =>
             {
-                crate::extract::qual(&f.name).name
+                Some(crate::extract::qual(&f.name).name)
             }
-            _ => {
-                i += 1;
-                continue;
-            }
+            _ => None,
         };
-        let span = out[i].span.clone();
-        let sql = &text[span.clone()];
+        let span = s.span.clone();
+        self.out.push(s);
+        let Some(name) = name else {
+            return;
+        };
         // The first top-level statement after this one, then the first call at or after it.
-        // Top-level statements stay in file order; only bodies are inserted between them.
-        let map = calls_by_name.get_or_insert_with(|| calls_by_name_of(text, out));
-        let from = out[i + 1..]
-            .iter()
-            .find(|s| !s.in_do_block)
-            .map(|s| s.span.start);
-        let call = from
-            .zip(map.get(&name))
-            .and_then(|(from, starts)| starts.get(starts.partition_point(|&s| s < from)))
-            .and_then(|&start| {
-                out[i + 1..]
-                    .iter()
-                    .position(|s| !s.in_do_block && s.span.start == start)
-            });
+        let next = match self.last_top {
+            Some(t) => self.tops.partition_point(|&x| x <= t),
+            None => 0,
+        };
+        let call = self
+            .tops
+            .get(next)
+            .zip(self.calls_by_name.get(&name))
+            .and_then(|(&from, starts)| starts.get(starts.partition_point(|&s| s < from)).copied());
+        let sql = &text[span.clone()];
         let (Some(call), Some(body)) = (call, function_body(sql)) else {
-            i += 1;
-            continue;
+            return;
         };
         let mut inner = Vec::new();
         let base = span.start + body.start;
@@ -320,9 +372,7 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
                 Some(sql) => parse_dynamic(&sql, r, &mut inner),
             }
         }
-        let at = i + 1 + call + 1;
-        out.splice(at..at, inner);
-        i += 1;
+        self.after.entry(call).or_default().push(inner);
     }
 }
 

@@ -51,6 +51,10 @@ impl Rule for EnumAddValueInTransaction {
         // Only the statements that quote the value (an index made once per file).
         let quoting = mentions::of(cx.unit).quoting(cx.unit, value, at + 1..stmts.len());
         for (j, later) in quoting.iter().map(|&j| (j as usize, &stmts[j as usize])) {
+            // Past a COMMIT no statement shares the transaction: nothing more to find.
+            if super::transaction::of(cx.unit).ends_between(at, j) {
+                break;
+            }
             if later.rollback || later.head.starts_with("ALTER TYPE") {
                 continue;
             }

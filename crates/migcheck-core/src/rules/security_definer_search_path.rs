@@ -80,6 +80,14 @@ enum Touch {
     Replaces(Signature),
 }
 
+impl Touch {
+    fn signature(&self) -> &Signature {
+        match self {
+            Touch::Unsafe(s, _) | Touch::Replaces(s) => s,
+        }
+    }
+}
+
 fn touch(ast: &Ast) -> Option<Touch> {
     match ast {
         Ast::CreateFunction(f) => {
@@ -160,15 +168,22 @@ fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
                 .map(move |(i, (s, t))| (u, i, s, t))
         })
         .collect();
+    // The touches of each schema and name, in set order: a function is compared only with
+    // later touches of the same name (a set of many functions is not a square of comparisons).
+    let mut by_name: std::collections::HashMap<(&str, &str), Vec<usize>> = Default::default();
+    for (k, (_, _, _, t)) in touches.iter().enumerate() {
+        let sig = t.signature();
+        by_name.entry((&sig.schema, &sig.name)).or_default().push(k);
+    }
     for (k, (u, _, stmt, t)) in touches.iter().enumerate() {
         let Touch::Unsafe(sig, name) = t else {
             continue;
         };
         let unit = &units[*u];
-        let replaced = touches[k + 1..].iter().any(|(lu, _, _, lt)| {
-            let later = match lt {
-                Touch::Unsafe(s, _) | Touch::Replaces(s) => s,
-            };
+        let same_name = &by_name[&(sig.schema.as_str(), sig.name.as_str())];
+        let later_touches = &same_name[same_name.partition_point(|&j| j <= k)..];
+        let replaced = later_touches.iter().map(|&j| &touches[j]).any(|(lu, _, _, lt)| {
+            let later = lt.signature();
             // A later migration counts when it ships with this one.
             later.same_function(sig)
                 && (lu == u || units[*lu].migration.reported || !unit.migration.reported)
