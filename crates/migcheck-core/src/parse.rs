@@ -924,3 +924,50 @@ mod tests {
         assert!(f.statements[0].unparsed.is_some());
     }
 }
+
+#[cfg(test)]
+mod called_functions {
+    use super::parse_file;
+
+    /// The statements of a file as `(text, in a body)`, in the order the rules see them.
+    fn order(sql: &str) -> Vec<(String, bool)> {
+        parse_file(sql)
+            .statements
+            .iter()
+            .map(|s| (sql[s.span.clone()].trim().to_string(), s.in_do_block))
+            .collect()
+    }
+
+    /// A called plpgsql function's body stands right after the first call; when one statement
+    /// calls two functions, the body found last comes first (each was put right after the call
+    /// as it was found); a function created inside a body and called later has its body after
+    /// that later call; a function nobody calls is not looked into.
+    #[test]
+    fn bodies_stand_after_their_calls() {
+        let sql = "create function a() returns void language plpgsql as $$ begin drop table ta; end $$;\n\
+                   create function b() returns void language plpgsql as $$ begin drop table tb; \
+                   create function c() returns void language plpgsql as $x$ begin drop table tc; end $x$; end $$;\n\
+                   create function u() returns void language plpgsql as $$ begin drop table tu; end $$;\n\
+                   select a(), b();\n\
+                   select 1;\n\
+                   select c();\n";
+        let got = order(sql);
+        let texts: Vec<&str> = got.iter().map(|(t, _)| t.as_str()).collect();
+        let at = |t: &str| texts.iter().position(|x| x.starts_with(t)).unwrap();
+        let call = at("select a(), b()");
+        let follows = |i: usize, t: &str| texts.get(i).is_some_and(|x| x.starts_with(t));
+        assert!(follows(call + 1, "drop table tb"), "{texts:#?}");
+        assert!(follows(call + 2, "create function c()"), "{texts:#?}");
+        assert!(follows(call + 3, "drop table ta"), "{texts:#?}");
+        assert!(follows(call + 4, "select 1"), "{texts:#?}");
+        assert!(follows(at("select c()") + 1, "drop table tc"), "{texts:#?}");
+        assert!(
+            !texts.iter().any(|t| t.starts_with("drop table tu")),
+            "{texts:#?}"
+        );
+        assert!(got
+            .iter()
+            .filter(|(t, _)| t.starts_with("drop table"))
+            .all(|(_, body)| *body));
+    }
+}

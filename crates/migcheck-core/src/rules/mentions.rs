@@ -88,9 +88,7 @@ impl Mentions {
             .by_name
             .get(&(act, name.to_string()))
             .map_or(&[][..], Vec::as_slice);
-        let lo = list.partition_point(|&i| (i as usize) < range.start);
-        let hi = list.partition_point(|&i| (i as usize) < range.end);
-        list[lo..hi.max(lo)].iter().map(|&i| i as usize)
+        within(list, range).iter().map(|&i| i as usize)
     }
 
     /// The columns any statement of the file declares with the type `key` (a [`type_key`]) or
@@ -146,10 +144,15 @@ impl Mentions {
             by_literal
         });
         let list = by_literal.get(value).map_or(&[][..], Vec::as_slice);
-        let lo = list.partition_point(|&i| (i as usize) < range.start);
-        let hi = list.partition_point(|&i| (i as usize) < range.end);
-        &list[lo..hi.max(lo)]
+        within(list, range)
     }
+}
+
+/// The part of an ordered list of statement positions that falls within `range`.
+fn within(list: &[u32], range: Range<usize>) -> &[u32] {
+    let lo = list.partition_point(|&i| (i as usize) < range.start);
+    let hi = list.partition_point(|&i| (i as usize) < range.end);
+    &list[lo..hi.max(lo)]
 }
 
 /// The index of `unit`'s statements by the names they act on, made on first use.
