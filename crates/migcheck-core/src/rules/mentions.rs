@@ -118,11 +118,31 @@ impl Mentions {
     }
 
     /// The forward statements within `range`, other than `ALTER TYPE`, that quote the string
-    /// literal `value`, in order.
+    /// literal `value`, in order; `value` must be one an `ALTER TYPE` of the file quotes (the
+    /// value an `ADD VALUE` adds).
     pub fn quoting(&self, unit: &FileUnit, value: &str, range: Range<usize>) -> &[u32] {
         let by_literal = self.by_literal.get_or_init(|| {
-            let mut by_literal: HashMap<String, Vec<u32>> = HashMap::new();
+            use crate::fallback::{tokens, Tok};
             let text = &unit.source.text;
+            // Only the strings the file's `ALTER TYPE`s quote (the values they add) are
+            // indexed: a data migration's other literals are not held. One run with `EXECUTE`
+            // quotes its value inside the string it runs.
+            let mut by_literal: HashMap<String, Vec<u32>> = HashMap::new();
+            for s in &unit.parsed.statements {
+                if !s.rollback && s.head.starts_with("ALTER TYPE") {
+                    for t in tokens(&text[s.span.clone()]) {
+                        let Tok::Str(v) = t else { continue };
+                        if v.contains('\'') {
+                            for inner in tokens(&v) {
+                                if let Tok::Str(w) = inner {
+                                    by_literal.entry(w).or_default();
+                                }
+                            }
+                        }
+                        by_literal.entry(v).or_default();
+                    }
+                }
+            }
             for (i, s) in unit.parsed.statements.iter().enumerate() {
                 // The rule that asks skips other `ALTER TYPE`s: they are not indexed (a file
                 // of ADD VALUEs quoting one value would otherwise be read once per ADD VALUE).
@@ -132,9 +152,11 @@ impl Mentions {
                 {
                     continue;
                 }
-                for t in crate::fallback::tokens(&text[s.span.clone()]) {
-                    if let crate::fallback::Tok::Str(v) = t {
-                        let list = by_literal.entry(v).or_default();
+                for t in tokens(&text[s.span.clone()]) {
+                    if let Some(list) = match &t {
+                        Tok::Str(v) => by_literal.get_mut(v),
+                        _ => None,
+                    } {
                         if list.last() != Some(&(i as u32)) {
                             list.push(i as u32);
                         }
