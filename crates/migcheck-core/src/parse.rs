@@ -78,11 +78,6 @@ impl Statement {
         }
     }
 
-    /// Whether `other` is this statement (a copy of it with its tree attached, or itself).
-    pub fn is(&self, other: &Statement) -> bool {
-        self.span == other.span && self.in_do_block == other.in_do_block
-    }
-
     fn may_have_tree(&self) -> bool {
         const DATA: &[&str] = &["INSERT", "SELECT", "VALUES", "TABLE", "DO"];
         let first = self.head.split(' ').next().unwrap_or("");

@@ -561,6 +561,12 @@ fn questions_about_the_rest_of_the_file_take_linear_time() {
             10_000,
         ),
         (
+            "table-without-primary-key (key added later?)",
+            |i| format!("create table public.q{i} (id bigint);\n"),
+            1,
+            10_000,
+        ),
+        (
             "allow directives (which statement?)",
             |i| {
                 format!(

@@ -35,6 +35,9 @@ pub struct Mentions {
     /// For each type (its [`type_key`]), the columns the file declares with it or changes to it
     /// (made on first use).
     by_type: std::sync::OnceLock<HashMap<String, Vec<String>>>,
+    /// For each word before the first `(` of an `ALTER TABLE` or `CREATE UNIQUE INDEX` (the table's
+    /// name among them), those statements (made on first use).
+    keys_by_word: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
 }
 
 impl Mentions {
@@ -73,6 +76,7 @@ impl Mentions {
             by_name,
             by_literal: Default::default(),
             by_type: Default::default(),
+            keys_by_word: Default::default(),
         }
     }
 
@@ -89,6 +93,38 @@ impl Mentions {
             .get(&(act, name.to_string()))
             .map_or(&[][..], Vec::as_slice);
         within(list, range).iter().map(|&i| i as usize)
+    }
+
+    /// The `ALTER TABLE` and `CREATE UNIQUE INDEX` statements within `range` that may give the
+    /// table `name` a key: those whose words before the first `(` include it, in order (the
+    /// caller reads each one's tree to know).
+    pub fn may_key(&self, unit: &FileUnit, name: &str, range: Range<usize>) -> &[u32] {
+        let by_word = self.keys_by_word.get_or_init(|| {
+            use crate::fallback::{tokens, Tok};
+            let text = &unit.source.text;
+            let mut by_word: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, s) in unit.parsed.statements.iter().enumerate() {
+                if !(s.head.starts_with("ALTER TABLE") || s.head.starts_with("CREATE UNIQUE INDEX"))
+                {
+                    continue;
+                }
+                let sql = &text[s.span.clone()];
+                for t in tokens(&sql[..sql.find('(').unwrap_or(sql.len())]) {
+                    let (Tok::Word(_, w) | Tok::Quoted(w)) = t else {
+                        continue;
+                    };
+                    // Names as the schema model holds them: cut to PostgreSQL's 63 bytes.
+                    let list = by_word
+                        .entry(crate::effect::truncate_identifier(w))
+                        .or_default();
+                    if list.last() != Some(&(i as u32)) {
+                        list.push(i as u32);
+                    }
+                }
+            }
+            by_word
+        });
+        within(by_word.get(name).map_or(&[][..], Vec::as_slice), range)
     }
 
     /// The columns any statement of the file declares with the type `key` (a [`type_key`]) or

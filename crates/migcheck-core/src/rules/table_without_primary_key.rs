@@ -3,7 +3,7 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{mentions, Hit, Rule, RuleMeta, StatementCx};
 use crate::extract::{fold, qual};
 
 pub struct TableWithoutPrimaryKey;
@@ -96,12 +96,13 @@ impl Rule for TableWithoutPrimaryKey {
         }
         let table = qual(&ct.name);
         let key = cx.state.resolve_table(&table);
-        let added_later = cx
-            .unit
-            .parsed
-            .statements
+        // Only the later statements that may key the table are parsed again (each CREATE TABLE
+        // without a key parsed the whole rest of the file: 4,000 such tables took 57 s).
+        let stmts = &cx.unit.parsed.statements;
+        let added_later = mentions::of(cx.unit)
+            .may_key(cx.unit, &key.1, cx.index..stmts.len())
             .iter()
-            .skip_while(|s| !s.is(cx.stmt))
+            .map(|&i| &stmts[i as usize])
             .any(|s| match s.tree(&cx.unit.source.text).as_deref() {
                 Some(Ast::CreateIndex(ci)) => {
                     ci.unique
