@@ -194,7 +194,7 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState, made:
     }
     for (key, t) in &state.tables {
         let (schema, name) = key;
-        let mut columns = t.columns.clone();
+        let mut columns = t.columns.to_vec();
         let created_file = match &t.created {
             Some(created) => created.file,
             None => match made.created(key) {

@@ -21,9 +21,71 @@ pub struct Origin {
 /// A fully resolved table name.
 pub type TableKey = (String, String);
 
+/// A table's columns: looked up by name in constant time, listed in the order they were added.
+/// (A list searched on every `ADD COLUMN` and rewritten on every `DROP COLUMN` made one
+/// `ALTER TABLE` of 80,000 actions take minutes.)
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// Name → when it was added (creation order; a rename keeps the place).
+    at: HashMap<String, u32>,
+    next: u32,
+}
+
+impl Columns {
+    pub fn contains(&self, name: &str) -> bool {
+        self.at.contains_key(name)
+    }
+
+    /// Adds `name` last; false when the table has it already.
+    pub fn add(&mut self, name: &str) -> bool {
+        if self.at.contains_key(name) {
+            return false;
+        }
+        self.at.insert(name.to_string(), self.next);
+        self.next += 1;
+        true
+    }
+
+    pub fn remove(&mut self, name: &str) {
+        self.at.remove(name);
+    }
+
+    /// Renames `from` to `to` in its place.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        if let Some(place) = self.at.remove(from) {
+            self.at.insert(to.to_string(), place);
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// The names in the order they were added.
+    pub fn to_vec(&self) -> Vec<String> {
+        let mut v: Vec<(&String, u32)> = self.at.iter().map(|(c, &i)| (c, i)).collect();
+        v.sort_unstable_by_key(|&(_, i)| i);
+        v.into_iter().map(|(c, _)| c.clone()).collect()
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Columns {
+    fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let mut c = Columns::default();
+        for name in iter {
+            c.add(name.as_ref());
+        }
+        c
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct TableInfo {
-    pub columns: Vec<String>,
+    pub columns: Columns,
     pub rls: bool,
     pub force_rls: bool,
     /// Policy name → where it was created.
@@ -188,15 +250,14 @@ impl SchemaState {
                 let key = self.resolve_table_for_create(table);
                 self.schemas.insert(key.0.clone());
                 self.tables.entry(key).or_insert_with(|| TableInfo {
-                    columns: columns.clone(),
+                    columns: columns.iter().collect(),
                     created: Some(origin.clone()),
                     ..TableInfo::default()
                 });
             }
             Effect::AddColumn { table, column } => {
                 let t = self.table_mut(table);
-                if !t.columns.contains(column) {
-                    t.columns.push(column.clone());
+                if t.columns.add(column) {
                     t.column_created.insert(column.clone(), origin.file);
                 }
             }
@@ -214,7 +275,7 @@ impl SchemaState {
             }
             Effect::DropColumn { table, column } => {
                 if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
-                    t.columns.retain(|c| c != column);
+                    t.columns.remove(column);
                 }
             }
             Effect::DropObject { kind, name, on } => {
@@ -237,11 +298,7 @@ impl SchemaState {
             }
             Effect::RenameColumn { table, from, to } => {
                 if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
-                    for c in &mut t.columns {
-                        if c == from {
-                            *c = to.clone();
-                        }
-                    }
+                    t.columns.rename(from, to);
                     if let Some(ty) = t.column_types.remove(from) {
                         t.column_types.insert(to.clone(), ty);
                     }

@@ -15,17 +15,54 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// Byte offsets of the start of every line of a text.
+/// Byte offsets of the start of every line of a text, and how many characters come before
+/// every [`BLOCK`] bytes (so the column of an offset deep in a long line is found without
+/// counting the line from its start: a 1 MB line with 80,000 findings took N² steps).
 #[derive(Debug, Clone, Default)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `chars_before[k]`: the characters in the first `k * BLOCK` bytes.
+    chars_before: Vec<usize>,
+}
+
+/// Bytes between two character-count checkpoints of a [`LineIndex`].
+const BLOCK: usize = 4096;
+
+/// The characters that start in `bytes` (bytes that are not UTF-8 continuation bytes).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(memchr_newlines(text));
-        Self { starts }
+        let mut chars_before = vec![0];
+        for block in text.as_bytes().chunks(BLOCK) {
+            chars_before.push(chars_before.last().unwrap_or(&0) + chars_in(block));
+        }
+        Self {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// The characters in `text[..offset]`.
+    fn chars_upto(&self, text: &str, offset: usize) -> usize {
+        let k = offset / BLOCK;
+        match self.chars_before.get(k) {
+            Some(&n) => n + chars_in(&text.as_bytes()[k * BLOCK..offset]),
+            None => text[..offset].chars().count(),
+        }
+    }
+
+    /// The characters in `text[start..end]` (`start` and `end` on character boundaries).
+    pub fn chars_between(&self, text: &str, start: usize, end: usize) -> usize {
+        if end - start <= 2 * BLOCK {
+            text[start..end].chars().count()
+        } else {
+            self.chars_upto(text, end) - self.chars_upto(text, start)
+        }
     }
 
     /// Line and column of `offset` in `text` (the text this index was built from).
@@ -40,7 +77,7 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = text[start..end].chars().count() + 1;
+        let column = self.chars_between(text, start, end) + 1;
         LineCol {
             line: line + 1,
             column,
@@ -129,5 +166,27 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn columns_deep_in_a_long_line_count_characters() {
+        // Checkpoints every 4 KB: offsets far into one line, with multi-byte characters
+        // across the block boundaries, count as a walk from the line's start does.
+        let text: String = "x\n".to_string() + &"ab çé € 𝄞 ".repeat(3000);
+        let idx = LineIndex::new(&text);
+        for offset in (2..text.len())
+            .step_by(997)
+            .filter(|&o| text.is_char_boundary(o))
+        {
+            let walked = text[2..offset].chars().count() + 1;
+            assert_eq!(
+                idx.line_col(&text, offset),
+                LineCol {
+                    line: 2,
+                    column: walked
+                },
+                "offset {offset}"
+            );
+        }
     }
 }

@@ -92,7 +92,7 @@ impl SourceCode for Src {
             &text.as_bytes()[a..b],
             SourceSpan::new(a.into(), b - a),
             first_line,
-            text[line_start..a].chars().count(),
+            file.lines.chars_between(text, line_start, a),
             1,
         )))
     }

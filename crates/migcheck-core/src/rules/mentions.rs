@@ -21,6 +21,8 @@ pub enum Act {
     CreatesOn,
     /// Drops the table or object of that name.
     Drops,
+    /// Renames a table or object to that name.
+    RenamesTo,
     /// Removes every row of the table (`TRUNCATE`, `DELETE` without `WHERE`).
     Empties,
 }
@@ -38,7 +40,13 @@ pub struct Mentions {
     /// For each word before the first `(` of an `ALTER TABLE` or `CREATE UNIQUE INDEX` (the table's
     /// name among them), those statements (made on first use).
     keys_by_word: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
+    /// For each table an `INSERT ... SELECT` fills, those statements with the tables they read
+    /// (made on first use).
+    copies: std::sync::OnceLock<HashMap<String, Vec<CopyRows>>>,
 }
+
+/// An `INSERT ... SELECT` statement's position and the tables it reads.
+pub type CopyRows = (u32, Vec<String>);
 
 impl Mentions {
     fn of(unit: &FileUnit) -> Mentions {
@@ -65,6 +73,9 @@ impl Mentions {
                     Effect::CreateTable { table, .. } => add(Act::Creates, &table.name),
                     Effect::DropObject { name, .. } => add(Act::Drops, &name.name),
                     Effect::DropTable { table } => add(Act::Drops, &table.name),
+                    Effect::RenameTable { to, .. } | Effect::RenameObject { to, .. } => {
+                        add(Act::RenamesTo, to)
+                    }
                     Effect::Truncate { table } | Effect::DeleteAllRows { table } => {
                         add(Act::Empties, &table.name)
                     }
@@ -77,7 +88,37 @@ impl Mentions {
             by_literal: Default::default(),
             by_type: Default::default(),
             keys_by_word: Default::default(),
+            copies: Default::default(),
         }
+    }
+
+    /// The forward `INSERT INTO target ... SELECT ... FROM` statements within `range`, each with
+    /// the tables it reads (last name parts, folded), in order. `copy_of` reads one statement.
+    pub fn copies_into(
+        &self,
+        unit: &FileUnit,
+        target: &str,
+        range: Range<usize>,
+        copy_of: impl Fn(&crate::parse::Statement) -> Option<(String, Vec<String>)>,
+    ) -> &[CopyRows] {
+        let copies = self.copies.get_or_init(|| {
+            let mut copies: HashMap<String, Vec<CopyRows>> = HashMap::new();
+            for (i, s) in unit.parsed.statements.iter().enumerate() {
+                if s.rollback || !s.head.starts_with("INSERT INTO") {
+                    continue;
+                }
+                // Only copies from other tables are kept: a data file's `VALUES` are not.
+                if let Some((t, sources)) = copy_of(s).filter(|(_, from)| !from.is_empty()) {
+                    copies.entry(t).or_default().push((i as u32, sources));
+                }
+            }
+            copies
+        });
+        within_by(
+            copies.get(target).map_or(&[][..], Vec::as_slice),
+            |&(i, _)| i,
+            range,
+        )
     }
 
     /// The statements within `range` (positions in the file) whose effects do `act` to `name`,
@@ -208,8 +249,13 @@ impl Mentions {
 
 /// The part of an ordered list of statement positions that falls within `range`.
 fn within(list: &[u32], range: Range<usize>) -> &[u32] {
-    let lo = list.partition_point(|&i| (i as usize) < range.start);
-    let hi = list.partition_point(|&i| (i as usize) < range.end);
+    within_by(list, |&i| i, range)
+}
+
+/// The part of a list ordered by statement position (`at`) that falls within `range`.
+fn within_by<T>(list: &[T], at: impl Fn(&T) -> u32, range: Range<usize>) -> &[T] {
+    let lo = list.partition_point(|x| (at(x) as usize) < range.start);
+    let hi = list.partition_point(|x| (at(x) as usize) < range.end);
     &list[lo..hi.max(lo)]
 }
 

@@ -14,26 +14,30 @@
 //!   one created under its name and filled from it, the old one dropped). `drop-table` reports it
 //!   once, as a rebuild; the renames are not reported.
 
+use std::ops::Range;
+
+use super::mentions::{self, Act};
 use super::sql::{tokens, Tok};
 use super::StatementCx;
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::parse::Statement;
 
-/// The forward statements of the file, with whether each comes before the current one.
-fn others<'a>(cx: &'a StatementCx<'_>) -> impl Iterator<Item = (&'a Statement, bool)> + 'a {
-    let at = cx.stmt.span.start;
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .filter(move |s| {
-            !s.rollback && s.span.start != at && (!s.effects.is_empty() || is_insert(s))
-        })
-        .map(move |s| (s, s.span.start < at))
-}
-
-fn is_insert(s: &Statement) -> bool {
-    s.head.starts_with("INSERT INTO") && !s.rollback
+/// The forward statements of the file within `range` (statement positions) other than this one
+/// whose effects do `act` to `name`, in order: read from the file's index of names, so a file of
+/// many drops and renames is not scanned once per statement.
+fn naming<'a>(
+    cx: &'a StatementCx<'_>,
+    act: Act,
+    name: &str,
+    range: Range<usize>,
+) -> impl DoubleEndedIterator<Item = &'a Statement> + 'a {
+    let stmts = &cx.unit.parsed.statements;
+    let here = cx.index;
+    mentions::of(cx.unit)
+        .naming(act, name, range)
+        .filter(move |&i| i != here)
+        .map(move |i| &stmts[i])
+        .filter(|s| !s.rollback)
 }
 
 /// Same object name: last parts equal, schemas equal when both are written.
@@ -48,48 +52,49 @@ fn same(a: &QualName, b: &QualName) -> bool {
 /// True when the file (before or after this statement) puts a type named `name` in place:
 /// creates it, or renames another type to it.
 fn type_put_back(cx: &StatementCx<'_>, name: &QualName) -> bool {
-    others(cx).flat_map(|(s, _)| &s.effects).any(|e| match e {
-        Effect::CreateObject {
-            kind: ObjectKind::Type,
-            name: n,
-            ..
-        } => same(n, name),
-        Effect::RenameObject {
-            kind: ObjectKind::Type,
-            to,
-            ..
-        } => *to == name.name,
-        _ => false,
-    })
+    let all = 0..cx.unit.parsed.statements.len();
+    let created = naming(cx, Act::Creates, &name.name, all.clone()).any(|s| {
+        s.effects.iter().any(|e| {
+            matches!(e, Effect::CreateObject { kind: ObjectKind::Type, name: n, .. } if same(n, name))
+        })
+    });
+    created
+        || naming(cx, Act::RenamesTo, &name.name, all).any(|s| {
+            s.effects.iter().any(|e| {
+                matches!(e, Effect::RenameObject { kind: ObjectKind::Type, to, .. } if *to == name.name)
+            })
+        })
 }
 
 /// `ALTER TYPE t RENAME TO t_old` of an enum swap: a later statement drops `t_old` and the
 /// file puts a new type named `t` in place.
 pub fn renames_type_for_swap(cx: &StatementCx<'_>, name: &QualName, to: &str) -> bool {
-    let dropped_later = others(cx).any(|(s, before)| {
-        !before
-            && s.effects.iter().any(|e| {
-                matches!(e, Effect::DropObject { kind: ObjectKind::Type, name: n, .. } if n.name == to)
-            })
+    let later = cx.index + 1..cx.unit.parsed.statements.len();
+    let dropped_later = naming(cx, Act::Drops, to, later).any(|s| {
+        s.effects.iter().any(|e| {
+            matches!(e, Effect::DropObject { kind: ObjectKind::Type, name: n, .. } if n.name == to)
+        })
     });
     dropped_later && type_put_back(cx, name)
 }
 
-/// `DROP TYPE t_old` of an enum swap: an earlier statement renamed `t` to `t_old` and the file
-/// puts a new type named `t` in place.
+/// `DROP TYPE t_old` of an enum swap: the last earlier statement that renamed a type to
+/// `t_old` renamed `t`, and the file puts a new type named `t` in place.
 pub fn drops_type_after_swap(cx: &StatementCx<'_>, name: &QualName) -> bool {
-    others(cx)
-        .filter(|(_, before)| *before)
-        .flat_map(|(s, _)| &s.effects)
-        .any(|e| match e {
-            Effect::RenameObject {
-                kind: ObjectKind::Type,
-                name: old,
-                to,
-                ..
-            } => *to == name.name && type_put_back(cx, old),
-            _ => false,
+    naming(cx, Act::RenamesTo, &name.name, 0..cx.index)
+        .rev()
+        .find_map(|s| {
+            s.effects.iter().find_map(|e| match e {
+                Effect::RenameObject {
+                    kind: ObjectKind::Type,
+                    name: old,
+                    to,
+                    ..
+                } if *to == name.name => Some(old),
+                _ => None,
+            })
         })
+        .is_some_and(|old| type_put_back(cx, old))
 }
 
 /// The target table and the tables read by an `INSERT INTO t ... SELECT ... FROM s` (last name
@@ -128,41 +133,67 @@ fn copy_of(s: &Statement, text: &str) -> Option<(String, Vec<String>)> {
     Some((target, sources))
 }
 
-/// True when a statement between `from` and `to` (byte offsets) copies rows from table `src`
+/// True when a statement within `range` (statement positions) copies rows from table `src`
 /// into table `dst`.
-fn copied(cx: &StatementCx<'_>, dst: &str, src: &str, from: usize, to: usize) -> bool {
+fn copied(cx: &StatementCx<'_>, dst: &str, src: &str, range: Range<usize>) -> bool {
     let text = &cx.unit.source.text;
-    cx.unit.parsed.statements.iter().any(|s| {
-        is_insert(s)
-            && s.span.start > from
-            && s.span.start < to
-            && copy_of(s, text).is_some_and(|(t, srcs)| t == dst && srcs.iter().any(|x| x == src))
-    })
+    mentions::of(cx.unit)
+        .copies_into(cx.unit, dst, range, |s| copy_of(s, text))
+        .iter()
+        .any(|(_, sources)| sources.iter().any(|x| x == src))
+}
+
+/// The first (`later`) or last (earlier) statement other than this one that renames a table to
+/// `name`, with its position and the table it renames.
+fn table_renamed_to<'a>(
+    cx: &'a StatementCx<'_>,
+    name: &str,
+    later: bool,
+) -> Option<(usize, &'a QualName)> {
+    let stmts = &cx.unit.parsed.statements;
+    let range = if later {
+        cx.index + 1..stmts.len()
+    } else {
+        0..cx.index
+    };
+    let renamed = |i: usize| {
+        let s = &stmts[i];
+        if s.rollback {
+            return None;
+        }
+        s.effects.iter().find_map(|e| match e {
+            Effect::RenameTable { table, to } if to == name => Some((i, table)),
+            _ => None,
+        })
+    };
+    let mut found = mentions::of(cx.unit).naming(Act::RenamesTo, name, range);
+    if later {
+        found.find_map(renamed)
+    } else {
+        found.rev().find_map(renamed)
+    }
 }
 
 /// For a `DROP TABLE` of `table`: the name of the table being rebuilt when the drop is part of a
 /// rebuild (its rows were copied into a replacement that takes its name).
 pub fn rebuilt_table(cx: &StatementCx<'_>, table: &QualName) -> Option<String> {
-    let here = cx.stmt.span.start;
-    for (s, before) in others(cx) {
-        for e in &s.effects {
-            let Effect::RenameTable { table: renamed, to } = e else {
-                continue;
-            };
-            if !before && *to == table.name {
-                // Copy into the new table, drop the old, rename the new into its place.
-                if cx.state.table_created_in(renamed, cx.unit.index)
-                    && copied(cx, &renamed.name, &table.name, 0, here)
-                {
-                    return Some(table.name.clone());
-                }
-            } else if before && *to == table.name {
-                // Rename the old away, create the new under its name, copy, drop the old.
-                let recreated = cx.state.table_created_in(renamed, cx.unit.index);
-                if recreated && copied(cx, &renamed.name, &table.name, s.span.start, here) {
-                    return Some(renamed.name.clone());
-                }
-            }
+    let here = cx.index;
+    // Rename the old away, create the new under its name, copy, drop the old: the table now
+    // named `table` is the one last renamed to it.
+    if let Some((at, renamed)) = table_renamed_to(cx, &table.name, false) {
+        if cx.state.table_created_in(renamed, cx.unit.index)
+            && copied(cx, &renamed.name, &table.name, at + 1..here)
+        {
+            return Some(renamed.name.clone());
+        }
+    }
+    // Copy into the new table, drop the old, rename the new into its place: the next rename
+    // to the dropped name.
+    if let Some((_, renamed)) = table_renamed_to(cx, &table.name, true) {
+        if cx.state.table_created_in(renamed, cx.unit.index)
+            && copied(cx, &renamed.name, &table.name, 0..here)
+        {
+            return Some(table.name.clone());
         }
     }
     None
@@ -171,27 +202,27 @@ pub fn rebuilt_table(cx: &StatementCx<'_>, table: &QualName) -> Option<String> {
 /// For `ALTER TABLE t RENAME TO t_old`: true when it is the first step of a rebuild (a table
 /// named `t` is created again, filled from `t_old`, and `t_old` dropped later in the file).
 pub fn renames_table_for_rebuild(cx: &StatementCx<'_>, table: &QualName, to: &str) -> bool {
-    let here = cx.stmt.span.start;
-    let mut created_again = None;
-    let mut dropped = None;
-    for (s, before) in others(cx) {
-        if before {
-            continue;
-        }
-        for e in &s.effects {
-            match e {
-                Effect::CreateTable { table: t, .. } if same(t, table) => {
-                    created_again.get_or_insert(s.span.start);
-                }
-                Effect::DropTable { table: t } if t.name == to => {
-                    dropped.get_or_insert(s.span.start);
-                }
-                _ => {}
-            }
-        }
-    }
+    let later = cx.index + 1..cx.unit.parsed.statements.len();
+    let first = |act: Act, name: &str, hit: &dyn Fn(&Effect) -> bool| {
+        mentions::of(cx.unit)
+            .naming(act, name, later.clone())
+            .find(|&i| {
+                let s = &cx.unit.parsed.statements[i];
+                !s.rollback && s.effects.iter().any(hit)
+            })
+    };
+    let created_again = first(
+        Act::Creates,
+        &table.name,
+        &|e| matches!(e, Effect::CreateTable { table: t, .. } if same(t, table)),
+    );
+    let dropped = first(
+        Act::Drops,
+        to,
+        &|e| matches!(e, Effect::DropTable { table: t } if t.name == to),
+    );
     match (created_again, dropped) {
-        (Some(c), Some(d)) => c < d && copied(cx, &table.name, to, here, d),
+        (Some(c), Some(d)) => c < d && copied(cx, &table.name, to, cx.index + 1..d),
         _ => false,
     }
 }
