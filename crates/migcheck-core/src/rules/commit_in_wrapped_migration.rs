@@ -20,14 +20,21 @@ impl Rule for CommitInWrappedMigration {
             return;
         };
         let stmts = &cx.unit.parsed.statements;
+        // The statements that do work after each one, counted once from the end (a count per
+        // COMMIT made a file of many COMMITs take N² steps).
+        let mut after = vec![0; stmts.len()];
+        let mut work = 0;
+        for (i, t) in stmts.iter().enumerate().rev() {
+            after[i] = work;
+            if !t.rollback && control(t).is_none() {
+                work += 1;
+            }
+        }
         for (i, s) in stmts.iter().enumerate() {
             if control(s) != Some(Control::End) {
                 continue;
             }
-            let rest = stmts[i + 1..]
-                .iter()
-                .filter(|t| !t.rollback && control(t).is_none())
-                .count();
+            let rest = after[i];
             if rest == 0 {
                 continue;
             }

@@ -48,20 +48,10 @@ impl Rule for DropTable {
 /// (unqualified): `CREATE TEMP TABLE t AS ...; ... DROP TABLE t` drops the session's scratch
 /// table, which the schema model never records, not a table of the database.
 fn temporary_earlier_in_file(cx: &StatementCx<'_>, table: &QualName) -> bool {
-    use sqlparser::ast::Statement as Ast;
     if table.schema.as_deref().is_some_and(|s| s != "pg_temp") {
         return false;
     }
-    let text = &cx.unit.source.text;
-    cx.unit
-        .parsed
-        .statements
-        .iter()
-        .take_while(|s| s.span.start < cx.stmt.span.start)
-        .any(|s| match s.tree(text).as_deref() {
-            Some(Ast::CreateTable(ct)) => {
-                ct.temporary && crate::extract::qual(&ct.name).name == table.name
-            }
-            _ => false,
-        })
+    !super::mentions::of(cx.unit)
+        .temporary_tables(cx.unit, &table.name, 0..cx.index)
+        .is_empty()
 }

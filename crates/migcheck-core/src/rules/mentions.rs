@@ -43,6 +43,9 @@ pub struct Mentions {
     /// For each table an `INSERT ... SELECT` fills, those statements with the tables they read
     /// (made on first use).
     copies: std::sync::OnceLock<HashMap<String, Vec<CopyRows>>>,
+    /// For each name, the `CREATE TEMPORARY TABLE` statements of that name (made on first use:
+    /// a temporary table has no effect on the schema, so it is not among `by_name`).
+    temporary: std::sync::OnceLock<HashMap<String, Vec<u32>>>,
 }
 
 /// An `INSERT ... SELECT` statement's position and the tables it reads.
@@ -89,7 +92,32 @@ impl Mentions {
             by_type: Default::default(),
             keys_by_word: Default::default(),
             copies: Default::default(),
+            temporary: Default::default(),
         }
+    }
+
+    /// The `CREATE TEMPORARY TABLE` statements within `range` that create a table named `name`
+    /// (unqualified), in order.
+    pub fn temporary_tables(&self, unit: &FileUnit, name: &str, range: Range<usize>) -> &[u32] {
+        let temporary = self.temporary.get_or_init(|| {
+            use sqlparser::ast::Statement as Ast;
+            let text = &unit.source.text;
+            let mut temporary: HashMap<String, Vec<u32>> = HashMap::new();
+            for (i, s) in unit.parsed.statements.iter().enumerate() {
+                // `CREATE [GLOBAL | LOCAL] {TEMP | TEMPORARY} TABLE`: only these are parsed again.
+                if !(s.head.starts_with("CREATE") && s.head.contains("TEMP")) {
+                    continue;
+                }
+                if let Some(Ast::CreateTable(ct)) = s.tree(text).as_deref() {
+                    if ct.temporary {
+                        let name = crate::extract::qual(&ct.name).name;
+                        temporary.entry(name).or_default().push(i as u32);
+                    }
+                }
+            }
+            temporary
+        });
+        within(temporary.get(name).map_or(&[][..], Vec::as_slice), range)
     }
 
     /// The forward `INSERT INTO target ... SELECT ... FROM` statements within `range`, each with

@@ -1,5 +1,6 @@
 use sqlparser::ast::{GrantObjects, Statement as Ast};
 
+use super::mentions::Act;
 use super::sql::grantee_roles;
 use super::{Hit, Rule, RuleMeta, StatementCx};
 use crate::effect::{Effect, ObjectKind, QualName};
@@ -134,10 +135,10 @@ impl Rule for RevokeFromClientRole {
 /// drop itself).
 fn dropped_in_file(cx: &StatementCx<'_>, table: &QualName) -> bool {
     let key = cx.state.resolve_table(table);
-    cx.unit
-        .parsed
-        .statements
-        .iter()
+    let stmts = &cx.unit.parsed.statements;
+    super::mentions::of(cx.unit)
+        .naming(Act::Drops, &table.name, 0..stmts.len())
+        .map(|i| &stmts[i])
         .filter(|s| !s.rollback)
         .flat_map(|s| &s.effects)
         .any(|e| match e {
