@@ -51,6 +51,21 @@ pub struct Statement {
 }
 
 impl Statement {
+    /// [`Statement::tree`] when the statement's first words start with one of `heads`, else
+    /// `None`: for code that reads other statements of a file and cares about some kinds only
+    /// (parsing is most of a check's time; each statement is parsed once more for the rules).
+    pub fn tree_if_head(
+        &self,
+        text: &str,
+        heads: &[&str],
+    ) -> Option<std::borrow::Cow<'_, ast::Statement>> {
+        heads
+            .iter()
+            .any(|h| self.head.starts_with(h))
+            .then(|| self.tree(text))
+            .flatten()
+    }
+
     /// The syntax tree of this statement: the one it holds, or parsed again from `text` (the
     /// file it belongs to). `None` when it is not readable, a `DO` wrapper, or a data statement.
     pub fn tree(&self, text: &str) -> Option<std::borrow::Cow<'_, ast::Statement>> {

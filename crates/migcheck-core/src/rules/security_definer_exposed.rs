@@ -58,7 +58,20 @@ impl Rule for SecurityDefinerExposed {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                match s.tree(&u.source.text).as_deref() {
+                // Only statements that can be one of those matched below are parsed again;
+                // the others are read by their effects.
+                let heads = [
+                    "CREATE FUNCTION",
+                    "CREATE OR REPLACE",
+                    "ALTER FUNCTION",
+                    "ALTER ROUTINE",
+                    "ALTER PROCEDURE",
+                    "GRANT",
+                    "REVOKE",
+                    "ALTER DEFAULT PRIVILEGES",
+                ];
+                let tree = s.tree_if_head(&u.source.text, &heads);
+                match tree.as_deref() {
                     Some(Ast::CreateFunction(f)) => {
                         let trigger = matches!(
                             &f.return_type,

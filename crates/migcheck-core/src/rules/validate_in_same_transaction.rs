@@ -29,7 +29,7 @@ impl Rule for ValidateInSameTransaction {
             if s.rollback {
                 continue;
             }
-            let tree = s.tree(&cx.unit.source.text);
+            let tree = s.tree_if_head(&cx.unit.source.text, &["ALTER TABLE"]);
             let Some(Ast::AlterTable(at)) = tree.as_deref() else {
                 continue;
             };

@@ -43,7 +43,16 @@ impl Rule for ViewWithoutSecurityInvoker {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                match s.tree(&u.source.text).as_deref() {
+                // Only statements that can create or alter a view are parsed again; the others
+                // are read by their effects.
+                let heads = [
+                    "CREATE VIEW",
+                    "CREATE OR REPLACE",
+                    "CREATE RECURSIVE",
+                    "ALTER VIEW",
+                ];
+                let tree = s.tree_if_head(&u.source.text, &heads);
+                match tree.as_deref() {
                     Some(Ast::CreateView(v)) if !v.materialized && !v.temporary => {
                         let invoker = security_invoker(view_options(&v.options)) == Some(true);
                         // The fix names the view as the statement wrote it.
