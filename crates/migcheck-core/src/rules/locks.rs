@@ -294,7 +294,6 @@ fn work(
     held: &TableLock,
 ) -> Option<String> {
     match stmt.ast.as_deref() {
-        Some(Ast::Insert(_)) => return Some("insert rows".into()),
         Some(Ast::Update(_)) => return Some("update rows".into()),
         Some(Ast::Delete(_)) => return Some("delete rows".into()),
         Some(Ast::Copy { .. }) => return Some("copy rows".into()),
@@ -303,6 +302,10 @@ fn work(
         Some(Ast::CreateIndex(_)) if !locks.is_empty() => return Some("build an index".into()),
         Some(Ast::RefreshMaterializedView(_)) => return Some("refresh a materialized view".into()),
         _ => {}
+    }
+    // Data statements keep no tree (`Statement::tree`): an INSERT is known by its first word.
+    if stmt.ast.is_none() && stmt.unparsed.is_none() && stmt.head.starts_with("INSERT") {
+        return Some("insert rows".into());
     }
     if stmt.ast.is_none()
         && stmt.unparsed.is_none()
