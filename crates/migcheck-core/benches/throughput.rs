@@ -19,6 +19,9 @@ use std::time::{Duration, Instant};
 
 use migcheck_core::lint::{check, CheckOptions};
 
+mod common;
+use common::{median, migcheck_bin, run_quiet};
+
 /// A small deterministic generator (xorshift), so the corpus needs no dependency.
 struct Rng(u64);
 
@@ -208,17 +211,6 @@ fn in_process(name: &str, root: &Path) {
     );
 }
 
-fn run_quiet(cmd: &mut Command) -> Duration {
-    let t = Instant::now();
-    let _ = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status();
-    t.elapsed()
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(|a, b| a.total_cmp(b));
-    xs[xs.len() / 2]
-}
-
 /// Paired runs: `a` then `b`, `PAIRS` times after one warm-up of each, so both see the same
 /// machine (a busy shared machine drifts). Returns the median wall time of each and the median
 /// of the per-pair ratios a/b.
@@ -236,19 +228,6 @@ fn paired(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> (f6
         ratio.push(x / y);
     }
     (median(ta), median(tb), median(ratio))
-}
-
-/// The release binary: `MIGCHECK_BIN`, else `target/release/migcheck` (honouring
-/// `CARGO_TARGET_DIR`).
-fn migcheck_bin() -> Option<PathBuf> {
-    let bin = match std::env::var_os("MIGCHECK_BIN") {
-        Some(p) => PathBuf::from(p),
-        None => std::env::var_os("CARGO_TARGET_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-            .join("release/migcheck"),
-    };
-    bin.exists().then_some(bin)
 }
 
 fn has_squawk() -> bool {
