@@ -48,7 +48,7 @@ fn report(
     only_file: Option<usize>,
     out: &mut Vec<Hit>,
 ) {
-    let unit = |i: usize| units.iter().find(|u| u.index == i);
+    let unit = |i: usize| super::unit_at(units, i);
     // Built once per call, not once per table: a file creating 100,000 tables would otherwise
     // scan every table (and every statement) for each one it reports.
     let near = NearMisses::new(state);

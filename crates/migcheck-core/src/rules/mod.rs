@@ -123,6 +123,15 @@ pub struct FileUnit {
     pub mentions: std::sync::OnceLock<mentions::Mentions>,
 }
 
+/// The file of a set at position `index` (a [`FileUnit::index`]): found where it stands, not
+/// by a search of the set per question (a set of 10,000 files asked once per file).
+pub fn unit_at(units: &[FileUnit], index: usize) -> Option<&FileUnit> {
+    match units.get(index) {
+        Some(u) if u.index == index => Some(u),
+        _ => units.iter().find(|u| u.index == index),
+    }
+}
+
 /// A statement and the schema just before it.
 pub struct StatementCx<'a> {
     pub set: &'a MigrationSet,

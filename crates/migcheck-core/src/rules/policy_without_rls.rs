@@ -26,7 +26,7 @@ fn check(units: &[FileUnit], state: &SchemaState, only_file: Option<usize>, out:
         if only_file.is_some_and(|f| f != origin.file) {
             continue;
         }
-        let Some(unit) = units.iter().find(|u| u.index == origin.file) else {
+        let Some(unit) = super::unit_at(units, origin.file) else {
             continue;
         };
         let table = QualName::new(Some(schema), name).to_string();

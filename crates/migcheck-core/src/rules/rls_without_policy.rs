@@ -23,7 +23,7 @@ impl Rule for RlsWithoutPolicy {
             if !t.rls || !t.policies.is_empty() || t.created.is_none() {
                 continue;
             }
-            let Some(unit) = cx.units.iter().find(|u| u.index == enabled.file) else {
+            let Some(unit) = super::unit_at(cx.units, enabled.file) else {
                 continue;
             };
             let table = QualName::new(Some(schema), name).to_string();

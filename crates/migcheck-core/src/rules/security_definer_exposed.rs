@@ -176,7 +176,7 @@ impl Rule for SecurityDefinerExposed {
             if !f.definer || !(f.public || f.anon) || !cx.config.is_exposed(&schema) {
                 continue;
             }
-            let Some(unit) = cx.units.iter().find(|u| u.index == f.unit) else {
+            let Some(unit) = super::unit_at(cx.units, f.unit) else {
                 continue;
             };
             let via = if f.anon { "`anon`" } else { "PUBLIC (which includes `anon`)" };

@@ -93,7 +93,7 @@ impl Rule for ViewWithoutSecurityInvoker {
             if invoker || !cx.config.is_exposed(&schema) {
                 continue;
             }
-            let Some(unit) = cx.units.iter().find(|u| u.index == file) else {
+            let Some(unit) = super::unit_at(cx.units, file) else {
                 continue;
             };
             let q = QualName::new(Some(&schema), &name);

@@ -543,7 +543,7 @@ fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Vec<Finding>, usi
     let mut by_file = lint::findings_by_file(loaded, run.hits.drain(..));
     let mut out = Vec::new();
     for &i in &run.attempted {
-        let Some(unit) = loaded.units.iter().find(|u| u.index == i) else {
+        let Some(unit) = migcheck_core::rules::unit_at(&loaded.units, i) else {
             continue;
         };
         let findings = by_file.remove(&i).unwrap_or_default();
