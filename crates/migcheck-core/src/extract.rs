@@ -210,6 +210,19 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
                 }
             }
         }
+        // `WITH d AS (DELETE FROM t RETURNING *) SELECT ...`, `WITH ... INSERT INTO ... SELECT`:
+        // PostgreSQL runs every data-modifying statement of a WITH to completion, whether or
+        // not the outer query reads its rows.
+        Statement::Query(q) => {
+            for s in data_modifying(q) {
+                out.extend(effects(s));
+            }
+        }
+        Statement::Insert(i) => {
+            for s in i.source.iter().flat_map(|q| data_modifying(q)) {
+                out.extend(effects(s));
+            }
+        }
         Statement::AlterSchema(s) => {
             for op in &s.operations {
                 if let ast::AlterSchemaOperation::Rename { name } = op {
@@ -460,3 +473,29 @@ pub fn always_true(e: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// The data-modifying statements (`INSERT`, `UPDATE`, `DELETE`, `MERGE`) a query runs: in its
+/// `WITH` clauses and as its body (`WITH ... INSERT`), nested queries included.
+pub fn data_modifying(q: &ast::Query) -> Vec<&Statement> {
+    fn body<'a>(e: &'a ast::SetExpr, out: &mut Vec<&'a Statement>) {
+        match e {
+            ast::SetExpr::Insert(s)
+            | ast::SetExpr::Update(s)
+            | ast::SetExpr::Delete(s)
+            | ast::SetExpr::Merge(s) => out.push(s),
+            ast::SetExpr::Query(q) => out.extend(data_modifying(q)),
+            ast::SetExpr::SetOperation { left, right, .. } => {
+                body(left, out);
+                body(right, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for cte in q.with.iter().flat_map(|w| &w.cte_tables) {
+        out.extend(data_modifying(&cte.query));
+    }
+    body(&q.body, &mut out);
+    out
+}
+

@@ -107,9 +107,14 @@ pub const KEEP_TREES_UP_TO: usize = 64 * 1024;
 /// INSERTs longer than this are not parsed (see `parse_statement`): their syntax is not checked.
 pub const PARSE_INSERT_UP_TO: usize = 64 * 1024;
 
-/// Whether a parsed tree is worth keeping for the rules: not for data statements.
+/// Whether a parsed tree is worth keeping for the rules: not for data statements, except a
+/// query that runs data-modifying statements (`WITH d AS (UPDATE ...) SELECT ...`).
 fn kept(a: ast::Statement) -> Option<ast::Statement> {
-    (!matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_))).then_some(a)
+    match &a {
+        ast::Statement::Insert(_) => None,
+        ast::Statement::Query(q) if crate::extract::data_modifying(q).is_empty() => None,
+        _ => Some(a),
+    }
 }
 
 /// A parsed file: statements in order, plus the comments (for directives).
@@ -441,9 +446,7 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
         Some(a) => crate::extract::effects(a),
         None => crate::fallback::effects(sql),
     };
-    let ast = ast
-        .filter(|a| !matches!(a, ast::Statement::Insert(_) | ast::Statement::Query(_)))
-        .map(Box::new);
+    let ast = ast.and_then(kept).map(Box::new);
     let recognised = match (&ast, &unparsed) {
         (None, Some(_)) => crate::recognise::read(sql),
         _ => None,

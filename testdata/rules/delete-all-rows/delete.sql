@@ -26,3 +26,15 @@ begin
   delete from carts;
 end
 $$;
+
+-- A data-modifying WITH runs to completion even when the outer query ignores its rows: moving
+-- rows with `WITH moved AS (DELETE ... RETURNING *) INSERT ...` empties the table.
+-- expect: delete-all-rows
+with moved as (delete from public.carts returning *)
+insert into public.carts_archive select * from moved;
+
+-- expect: delete-all-rows
+with gone as (delete from public.sessions returning id) select count(*) from gone;
+
+-- A restricting WHERE inside the WITH is fine.
+with old as (delete from public.sessions where expires_at < now() returning id) select 1;

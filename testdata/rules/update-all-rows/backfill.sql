@@ -14,3 +14,10 @@ update public.orders o set region = c.region from public.customers c where c.id 
 -- OK: a table created in this file has no rows yet.
 create table public.notes (id bigint primary key, body text);
 update public.notes set body = '';
+
+-- An UPDATE in a WITH runs to completion whatever the outer query reads.
+-- expect: update-all-rows
+with touched as (update public.orders set status = 'open' returning id) select count(*) from touched;
+
+-- OK: restricted.
+with touched as (update public.orders set status = 'open' where id < 10 returning id) select 1;

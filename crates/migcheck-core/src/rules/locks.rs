@@ -293,7 +293,14 @@ fn work(
     locks: &[TableLock],
     held: &TableLock,
 ) -> Option<String> {
-    match stmt.ast.as_deref() {
+    // A query keeps its tree only when it runs an INSERT, UPDATE, DELETE or MERGE (`WITH c AS
+    // (...) UPDATE ...`): the first of them is its work.
+    let ast = match stmt.ast.as_deref() {
+        Some(Ast::Query(q)) => crate::extract::data_modifying(q).first().copied(),
+        other => other,
+    };
+    match ast {
+        Some(Ast::Insert(_)) => return Some("insert rows".into()),
         Some(Ast::Update(_)) => return Some("update rows".into()),
         Some(Ast::Delete(_)) => return Some("delete rows".into()),
         Some(Ast::Copy { .. }) => return Some("copy rows".into()),

@@ -45,17 +45,31 @@ impl Rule for UpdateAllRows {
         if !cx.is_forward() {
             return;
         }
-        let table = match cx.stmt.ast.as_deref() {
-            Some(Ast::Update(u)) => {
-                if u.from.is_some() || u.selection.as_ref().is_some_and(|s| !always_true(s)) {
-                    return;
-                }
-                let TableFactor::Table { name, .. } = &u.table.relation else {
-                    return;
-                };
-                qual(name)
+        // An UPDATE, or one a query runs (`WITH u AS (UPDATE ...) SELECT ...`).
+        let every_row = |s: &Ast| {
+            let Ast::Update(u) = s else { return None };
+            if u.from.is_some() || u.selection.as_ref().is_some_and(|s| !always_true(s)) {
+                return None;
             }
-            Some(_) => return,
+            let TableFactor::Table { name, .. } = &u.table.relation else {
+                return None;
+            };
+            Some(qual(name))
+        };
+        let table = match cx.stmt.ast.as_deref() {
+            Some(Ast::Query(q)) => {
+                match crate::extract::data_modifying(q)
+                    .into_iter()
+                    .find_map(every_row)
+                {
+                    Some(t) => t,
+                    None => return,
+                }
+            }
+            Some(s) => match every_row(s) {
+                Some(t) => t,
+                None => return,
+            },
             None if cx.stmt.head.starts_with("UPDATE") => {
                 match unparsed_target(cx.unit.source.slice(&cx.stmt.span)) {
                     Some(t) => t,
