@@ -218,11 +218,6 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
                 out.extend(effects(s));
             }
         }
-        Statement::Insert(i) => {
-            for s in i.source.iter().flat_map(|q| data_modifying(q)) {
-                out.extend(effects(s));
-            }
-        }
         Statement::AlterSchema(s) => {
             for op in &s.operations {
                 if let ast::AlterSchemaOperation::Rename { name } = op {
