@@ -493,4 +493,3 @@ pub fn data_modifying(q: &ast::Query) -> Vec<&Statement> {
     body(&q.body, &mut out);
     out
 }
-

@@ -133,7 +133,12 @@ impl Mentions {
             let mut copies: HashMap<String, Vec<CopyRows>> = HashMap::new();
             for (i, s) in unit.parsed.statements.iter().enumerate() {
                 // An INSERT without SELECT copies nothing: a seed's VALUES are not tokenized.
-                let sql = unit.source.text.as_bytes().get(s.span.clone()).unwrap_or_default();
+                let sql = unit
+                    .source
+                    .text
+                    .as_bytes()
+                    .get(s.span.clone())
+                    .unwrap_or_default();
                 if s.rollback
                     || !s.head.starts_with("INSERT INTO")
                     || !sql.windows(6).any(|w| w.eq_ignore_ascii_case(b"select"))
