@@ -150,6 +150,14 @@ out="$(hook supabase/migrations/20250102000000_drop.sql 2>&1)" || code=$?
 hook supabase/migrations/20250101000000_notes.sql > /dev/null || fail "pre-commit on a clean migration"
 
 step "cargo package (every crate, verified)"
+# Verifying a crate builds it against the workspace's freshly packaged crates, which cargo serves
+# from a temporary local registry and unpacks under $CARGO_HOME/registry/src/-<hash>/. It reuses
+# an unpacked copy of the same name and version from an earlier run, so a crate would be checked
+# against a stale migcheck-core (one without the newest API). Only those copies of our own
+# crates (local registries: `-<hash>`, never crates.io's index directory) are removed.
+rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-core-"$version" \
+  "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-pg-"$version" \
+  "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-"$version"
 cargo package --workspace --locked --exclude migcheck-pre-commit --target-dir "$target_dir" \
   > "$work/cargo-package.log" 2>&1 || { tail -40 "$work/cargo-package.log"; fail "cargo package"; }
 grep -E '^ *(Packaged|Verifying)' "$work/cargo-package.log"
