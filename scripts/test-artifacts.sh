@@ -158,6 +158,13 @@ step "cargo package (every crate, verified)"
 rm -rf "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-core-"$version" \
   "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-pg-"$version" \
   "${CARGO_HOME:-$HOME/.cargo}"/registry/src/-*/migcheck-"$version"
+# cargo also takes a crate from a registry as unchanging, so it would reuse what an earlier run
+# compiled from such a copy: forget those builds (their dep-info names a registry source).
+for d in "$target_dir"/debug/deps/migcheck_core-*.d "$target_dir"/debug/deps/migcheck_pg-*.d; do
+  [ -f "$d" ] && grep -q '/registry/src/-' "$d" || continue
+  name="$(basename "$d" .d)"
+  rm -rf "$target_dir/debug/.fingerprint/${name//_/-}"
+done
 cargo package --workspace --locked --exclude migcheck-pre-commit --target-dir "$target_dir" \
   > "$work/cargo-package.log" 2>&1 || { tail -40 "$work/cargo-package.log"; fail "cargo package"; }
 grep -E '^ *(Packaged|Verifying)' "$work/cargo-package.log"
