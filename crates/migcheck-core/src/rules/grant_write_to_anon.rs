@@ -48,10 +48,7 @@ impl Rule for GrantWriteToAnon {
                 continue;
             }
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                if !s.head.starts_with("GRANT") {
-                    continue;
-                }
-                let tree = s.tree(&u.source.text);
+                let tree = s.tree_if_head(&u.source.text, &["GRANT"]);
                 let Some(Ast::Grant(g)) = tree.as_deref() else { continue };
                 let Some(privileges) = writes(&g.privileges) else {
                     continue;
