@@ -211,16 +211,23 @@ fn in_process(name: &str, root: &Path) {
     );
 }
 
-/// Paired runs: `a` then `b`, `PAIRS` times after one warm-up of each, so both see the same
+/// Paired runs: `a` then `b`, `pairs` times after one warm-up of each, so both see the same
 /// machine (a busy shared machine drifts). Returns the median wall time of each and the median
 /// of the per-pair ratios a/b.
 const PAIRS: usize = 7;
+/// Pairs for the single-file run: a run takes milliseconds, and a few more of them steady the
+/// median of a ratio between two short runs.
+const SINGLE_PAIRS: usize = 41;
 
-fn paired(mut a: impl FnMut() -> Command, mut b: impl FnMut() -> Command) -> (f64, f64, f64) {
+fn paired(
+    pairs: usize,
+    mut a: impl FnMut() -> Command,
+    mut b: impl FnMut() -> Command,
+) -> (f64, f64, f64) {
     run_quiet(&mut a());
     run_quiet(&mut b());
     let (mut ta, mut tb, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..PAIRS {
+    for _ in 0..pairs {
         let x = run_quiet(&mut a()).as_secs_f64();
         let y = run_quiet(&mut b()).as_secs_f64();
         ta.push(x);
@@ -249,7 +256,7 @@ fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
         c
     };
     if !has_squawk() {
-        let (t, _, _) = paired(mig, mig);
+        let (t, _, _) = paired(PAIRS, mig, mig);
         println!(
             "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s; squawk not installed (pip install squawk-cli)",
             t * 1e3,
@@ -257,7 +264,7 @@ fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
         );
         return;
     }
-    let (t_mig, t_sq, ratio) = paired(mig, || {
+    let (t_mig, t_sq, ratio) = paired(PAIRS, mig, || {
         let mut c = Command::new("squawk");
         c.args(&files);
         c
@@ -286,6 +293,7 @@ fn single_file(migcheck: &Path, root: &Path) {
     let file = dir.join("20240101000000_one.sql");
     std::fs::copy(pick, &file).unwrap();
     let (t_one, t_floor, ratio) = paired(
+        SINGLE_PAIRS,
         || {
             let mut c = Command::new(migcheck);
             c.arg("check").arg(&file);
@@ -298,7 +306,7 @@ fn single_file(migcheck: &Path, root: &Path) {
         },
     );
     println!(
-        "single file ({} bytes)  migcheck check {:>6.1} ms | migcheck --version {:>6.1} ms | ratio = {ratio:.2} (goal <= 1.5)",
+        "single file ({} bytes, {SINGLE_PAIRS} pairs)  migcheck check {:>6.1} ms | migcheck --version {:>6.1} ms | ratio = {ratio:.2} (goal <= 1.5)",
         std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
         t_one * 1e3,
         t_floor * 1e3,

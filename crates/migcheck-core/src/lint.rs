@@ -155,26 +155,44 @@ pub struct LoadedSet {
 /// default 2 MB of a worker thread overflowed at 40,000 levels of a release build).
 const STACK_SIZE: usize = 64 << 20;
 
+/// Whether a run spreads its sets and files over the check threads, or works through them on
+/// the calling thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Spread {
+    Threads,
+    Serial,
+}
+
+impl Spread {
+    /// `f` on each item, in order, on the check threads or on this one.
+    fn map<T: Send, R: Send>(self, items: Vec<T>, f: impl Fn(T) -> R + Sync + Send) -> Vec<R> {
+        match self {
+            Spread::Threads => items.into_par_iter().map(f).collect(),
+            Spread::Serial => items.into_iter().map(f).collect(),
+        }
+    }
+}
+
 /// Runs `f` on the thread pool of the checks (threads with [`STACK_SIZE`] stacks), or on the
 /// calling thread when that pool cannot be made. A run of at most one migration file has
-/// nothing to do in parallel: it gets a pool of one thread, since starting the others cost a
-/// pre-commit run on one file a tenth of its time (docs/performance.md).
-fn on_check_threads<R: Send>(files: usize, f: impl FnOnce() -> R + Send) -> R {
-    type Pool = std::sync::OnceLock<Option<rayon::ThreadPool>>;
-    static POOL: Pool = std::sync::OnceLock::new();
-    static ONE: Pool = std::sync::OnceLock::new();
-    let (cell, threads) = if files <= 1 { (&ONE, 1) } else { (&POOL, 0) };
-    let pool = cell.get_or_init(|| {
+/// nothing to do in parallel: it works on the calling thread, on a stack grown to
+/// [`STACK_SIZE`], without starting a thread (a pool of one worker cost a pre-commit run on one
+/// file a tenth of its wall time: docs/performance.md).
+fn on_check_threads<R: Send>(files: usize, f: impl FnOnce(Spread) -> R + Send) -> R {
+    if files <= 1 {
+        return stacker::grow(STACK_SIZE, || f(Spread::Serial));
+    }
+    static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+    let pool = POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
             .stack_size(STACK_SIZE)
             .thread_name(|i| format!("migcheck-{i}"))
             .build()
             .ok()
     });
     match pool {
-        Some(p) => p.install(f),
-        None => f(),
+        Some(p) => p.install(|| f(Spread::Threads)),
+        None => stacker::grow(STACK_SIZE, || f(Spread::Serial)),
     }
 }
 
@@ -193,8 +211,8 @@ pub fn load(
     errors: &mut Vec<InputError>,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
-    on_check_threads(migration_files(&found), || {
-        load_found(found, configs, errors, &read_source)
+    on_check_threads(migration_files(&found), |spread| {
+        load_found(found, configs, errors, &read_source, spread)
     })
 }
 
@@ -203,6 +221,7 @@ fn load_found(
     configs: &mut ConfigCache,
     errors: &mut Vec<InputError>,
     read: Reader<'_>,
+    spread: Spread,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     for (p, why) in found.missing {
         errors.push(InputError {
@@ -226,46 +245,41 @@ fn load_found(
         let config = resolve_platform(&set, config);
         prepared.push((set, config));
     }
-    let loaded: Vec<(LoadedSet, Vec<InputError>)> = prepared
-        .into_par_iter()
-        .map(|(set, config)| {
-            let mut errs = Vec::new();
-            let read: Vec<_> = set
-                .files
-                .par_iter()
-                .map(|m| read(&m.path).map(|s| (m.clone(), s)))
-                .collect();
-            let mut units = Vec::new();
-            for r in read {
-                match r {
-                    Ok((migration, source)) => {
-                        let mut parsed =
-                            parse_file_with(&source.text, &set.tool.whole_statements(&source.text));
-                        let down_from = if migration.role == Role::Down {
-                            Some(0)
-                        } else {
-                            set.tool.rollback_from(&source.text)
-                        };
-                        if let Some(d) = down_from {
-                            for s in &mut parsed.statements {
-                                s.rollback |= s.span.start >= d;
-                            }
+    let loaded: Vec<(LoadedSet, Vec<InputError>)> = spread.map(prepared, |(set, config)| {
+        let mut errs = Vec::new();
+        let read: Vec<_> = spread.map(set.files.iter().collect(), |m| {
+            read(&m.path).map(|s| (m.clone(), s))
+        });
+        let mut units = Vec::new();
+        for r in read {
+            match r {
+                Ok((migration, source)) => {
+                    let mut parsed =
+                        parse_file_with(&source.text, &set.tool.whole_statements(&source.text));
+                    let down_from = if migration.role == Role::Down {
+                        Some(0)
+                    } else {
+                        set.tool.rollback_from(&source.text)
+                    };
+                    if let Some(d) = down_from {
+                        for s in &mut parsed.statements {
+                            s.rollback |= s.span.start >= d;
                         }
-                        units.push(FileUnit {
-                            index: units.len(),
-                            source,
-                            parsed,
-                            migration,
-                            transactions: Default::default(),
-                            mentions: Default::default(),
-                        });
                     }
-                    Err(e) => errs.push(e),
+                    units.push(FileUnit {
+                        index: units.len(),
+                        source,
+                        parsed,
+                        migration,
+                        transactions: Default::default(),
+                        mentions: Default::default(),
+                    });
                 }
+                Err(e) => errs.push(e),
             }
-            (LoadedSet { set, config, units }, errs)
-        })
-        .collect();
+        }
+        (LoadedSet { set, config, units }, errs)
+    });
     let mut sets = Vec::new();
     for (s, errs) in loaded {
         errors.extend(errs);
@@ -652,8 +666,8 @@ fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
 /// Lints the migrations and deployment files under `paths`.
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
-    on_check_threads(migration_files(&found), || {
-        check_found(found, opts, &read_source, false)
+    on_check_threads(migration_files(&found), |spread| {
+        check_found(found, opts, &read_source, false, spread)
     })
 }
 
@@ -674,8 +688,8 @@ pub fn check_overlay(
         )),
         None => read_source(path),
     };
-    on_check_threads(migration_files(&found), || {
-        check_found(found, opts, &read, false)
+    on_check_threads(migration_files(&found), |spread| {
+        check_found(found, opts, &read, false, spread)
     })
 }
 
@@ -710,8 +724,8 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         only: None,
         added: opts.added.clone(),
     };
-    on_check_threads(migration_files(&found), || {
-        check_found(found, &opts, &read, true)
+    on_check_threads(migration_files(&found), |spread| {
+        check_found(found, &opts, &read, true, spread)
     })
 }
 
@@ -720,11 +734,13 @@ fn check_found(
     opts: &CheckOptions,
     read: Reader<'_>,
     in_memory: bool,
+    spread: Spread,
 ) -> Report {
     let mut report = Report::default();
     let mut configs = ConfigCache::new(opts.config.clone());
     configs.in_memory = in_memory;
-    let (mut sets, deploy_files) = load_found(found, &mut configs, &mut report.errors, read);
+    let (mut sets, deploy_files) =
+        load_found(found, &mut configs, &mut report.errors, read, spread);
     let only = opts.only.as_ref();
     // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
     // read `is_new`: only git knows which files a change adds.
@@ -749,9 +765,8 @@ fn check_found(
         None => named,
     };
 
-    let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> = sets
-        .par_iter()
-        .map(|loaded| {
+    let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> =
+        spread.map(sets.iter().collect(), |loaded| {
             let mut by_file = HashMap::new();
             let units = UnitsBySource::of(loaded);
             run_rules(loaded, |rule, h| {
@@ -770,8 +785,7 @@ fn check_found(
                 append(&mut findings, f);
             }
             (findings, files, statements)
-        })
-        .collect();
+        });
     // The parsed statements are not needed any more: free them before the findings are
     // gathered and sorted (the peak of a file with many findings).
     drop(sets);
