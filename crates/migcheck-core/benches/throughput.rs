@@ -214,7 +214,7 @@ fn in_process(name: &str, root: &Path) {
 /// Paired runs: `a` then `b`, `pairs` times after one warm-up of each, so both see the same
 /// machine (a busy shared machine drifts). Returns the median wall time of each and the median
 /// of the per-pair ratios a/b.
-const PAIRS: usize = 7;
+const PAIRS: usize = 11;
 /// Pairs for the single-file run: a run takes milliseconds, and a few more of them steady the
 /// median of a ratio between two short runs.
 const SINGLE_PAIRS: usize = 41;

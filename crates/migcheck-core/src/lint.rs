@@ -173,13 +173,39 @@ impl Spread {
     }
 }
 
+/// A main thread that may grow its stack to at least this much (`RLIMIT_STACK`, 8 MiB by default
+/// on Linux and macOS) is deep enough for a run of one file: the deepest trees
+/// [`crate::parse::MAX_NESTING`] allows took less than 256 KiB of a debug build's stack.
+const MAIN_STACK_ENOUGH: u64 = 8 << 20;
+
+/// True on the process's main thread when its stack may grow to [`MAIN_STACK_ENOUGH`].
+fn on_deep_main_thread() -> bool {
+    #[cfg(unix)]
+    {
+        use rustix::process::{getrlimit, Resource};
+        std::thread::current().name() == Some("main")
+            && getrlimit(Resource::Stack)
+                .current
+                .is_none_or(|limit| limit >= MAIN_STACK_ENOUGH)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
 /// Runs `f` on the thread pool of the checks (threads with [`STACK_SIZE`] stacks), or on the
 /// calling thread when that pool cannot be made. A run of at most one migration file has
-/// nothing to do in parallel: it works on the calling thread, on a stack grown to
-/// [`STACK_SIZE`], without starting a thread (a pool of one worker cost a pre-commit run on one
-/// file a tenth of its wall time: docs/performance.md).
+/// nothing to do in parallel: it works on the calling thread, without starting a thread (a pool
+/// of one worker cost a pre-commit run on one file a tenth of its wall time:
+/// docs/performance.md). On the main thread with the usual stack limit it works on that stack;
+/// anywhere else (an editor's or embedder's thread, a lowered `ulimit -s`, Windows) on a stack
+/// grown to [`STACK_SIZE`].
 fn on_check_threads<R: Send>(files: usize, f: impl FnOnce(Spread) -> R + Send) -> R {
     if files <= 1 {
+        if on_deep_main_thread() {
+            return f(Spread::Serial);
+        }
         return stacker::grow(STACK_SIZE, || f(Spread::Serial));
     }
     static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();

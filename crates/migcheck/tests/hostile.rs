@@ -190,6 +190,54 @@ fn long_chains_are_findings_not_stack_overflows() {
     }
 }
 
+/// Defect 1 on a small stack: with `ulimit -s` lowered below the usual 8 MiB, a run of one file
+/// does not trust the main thread's stack and works on a stack it grows
+/// (`lint::on_check_threads`); deep chains are still findings, not an abort.
+#[cfg(unix)]
+#[test]
+fn one_file_under_a_low_stack_limit_is_checked_on_a_grown_stack() {
+    let n = 150_000;
+    for (i, stmt) in [
+        chain("select ", "1", "+", n, ";\n"),
+        chain(
+            "create table public.wide (a int check (",
+            "a <> 1",
+            " or ",
+            n,
+            "));\n",
+        ),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let sql = format!("{stmt}drop table public.legacy;\n");
+        let p = project(&[(
+            "supabase/migrations/20240101000000_deep.sql",
+            sql.as_bytes(),
+        )]);
+        let out = Command::new("sh")
+            .args(["-c", "ulimit -s 1024 && exec \"$0\" \"$@\""])
+            .arg(env!("CARGO_BIN_EXE_migcheck"))
+            .args(["check", "--format", "json"])
+            .current_dir(p.path())
+            .output()
+            .expect("sh runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "statement {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rules = rules_of(&stdout);
+        assert!(
+            rules.contains(&"unparsed-statement".to_string())
+                && rules.contains(&"drop-table".to_string()),
+            "statement {i}: {rules:?}"
+        );
+    }
+}
+
 /// Defect 1, the shallow side: a CHECK with a few hundred alternatives is still parsed.
 #[test]
 fn moderately_long_chains_are_still_parsed() {
