@@ -147,7 +147,7 @@ impl Baseline {
             .map(|f| Entry {
                 rule: f.rule.to_string(),
                 path: relative(&f.file.path, &base),
-                fingerprint: fingerprint(f),
+                fingerprint: fingerprint(&f),
                 line: f.start().line,
                 message: f.message.clone(),
             })
@@ -202,7 +202,7 @@ impl Baseline {
         }
         let mut matched = 0;
         let mut checked: HashSet<String> = HashSet::new();
-        for f in &report.findings {
+        for f in report.findings.metas() {
             checked.insert(relative(&f.file.path, &base));
         }
         for display_path in &report.checked {

@@ -17,7 +17,7 @@ use crate::source::LineIndex;
 
 /// Replace `start..end` (bytes of the finding's file) with `replacement`. An insertion has
 /// `start == end`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Edit {
     pub start: usize,
     pub end: usize,
@@ -35,7 +35,7 @@ impl Edit {
 }
 
 /// A safe mechanical change of the finding's file: all its edits apply together or not at all.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Fix {
     /// One line, imperative: what applying it does.
     pub title: String,
@@ -45,7 +45,7 @@ pub struct Fix {
 
 /// The exact SQL of a safe change that takes more than one migration: each step is the SQL of
 /// one migration, in order.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Suggestion {
     pub title: String,
     pub steps: Vec<String>,

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod facts;
 pub mod fallback;
 pub mod finding;
+pub mod findings;
 pub mod fix;
 pub mod lint;
 pub mod parse;

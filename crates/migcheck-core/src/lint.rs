@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::{find_config_file, Config};
 use crate::discover::{discover, MigrationSet, Role};
 use crate::finding::{Finding, Severity};
+use crate::findings::Findings;
 use crate::parse::parse_file_with;
 use crate::rules::{self, FileCx, FileUnit, Hit, SetCx, StatementCx};
 use crate::schema::{Origin, SchemaState};
@@ -44,7 +45,8 @@ pub struct CheckOptions {
 /// Everything a `check` run found.
 #[derive(Debug, Default)]
 pub struct Report {
-    pub findings: Vec<Finding>,
+    /// Sorted by path, position and rule; kept compact ([`Findings`]).
+    pub findings: Findings,
     /// Files reported on (migrations and deployment files).
     pub files: usize,
     /// Statements in the reported files.
@@ -58,10 +60,7 @@ pub struct Report {
 
 impl Report {
     pub fn count(&self, severity: Severity) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .count()
+        self.findings.count(severity)
     }
 }
 
@@ -490,8 +489,8 @@ pub fn sql_allows(unit: &FileUnit) -> Vec<(Directive, Range<usize>)> {
 pub fn findings_by_file(
     loaded: &LoadedSet,
     hits: impl IntoIterator<Item = (&'static str, Hit)>,
-) -> HashMap<usize, Vec<Finding>> {
-    let mut by_file: HashMap<usize, Vec<Finding>> = HashMap::new();
+) -> HashMap<usize, Findings> {
+    let mut by_file: HashMap<usize, Findings> = HashMap::new();
     let units = UnitsBySource::of(loaded);
     for (rule, h) in hits {
         add_finding(&mut by_file, loaded, &units, rule, h);
@@ -517,7 +516,7 @@ impl UnitsBySource {
 
 /// One hit of `rule` as a finding with its configured severity, in the list of its file.
 fn add_finding(
-    by_file: &mut HashMap<usize, Vec<Finding>>,
+    by_file: &mut HashMap<usize, Findings>,
     loaded: &LoadedSet,
     units: &UnitsBySource,
     rule: &'static str,
@@ -527,10 +526,6 @@ fn add_finding(
     let Some(&index) = units.0.get(&Arc::as_ptr(&h.file)) else {
         return;
     };
-    // `format!` reserves about twice a message's literal text; a file with 240,000 findings
-    // kept 30 MB of that unused capacity.
-    let mut message = crate::finding::readable(h.message);
-    message.shrink_to_fit();
     by_file.entry(index).or_default().push(Finding {
         fix: h.fix,
         suggestion: h.suggestion,
@@ -538,8 +533,8 @@ fn add_finding(
         severity: loaded.config.severity(rule, default),
         file: h.file,
         span: h.span,
-        message,
-        help: crate::finding::readable_cow(h.help),
+        message: h.message,
+        help: h.help,
     });
 }
 
@@ -548,9 +543,9 @@ fn add_finding(
 pub fn apply_allows(
     file: &Arc<SourceFile>,
     allows: Vec<(Directive, Range<usize>)>,
-    findings: Vec<Finding>,
+    findings: Findings,
     config: &Config,
-) -> Vec<Finding> {
+) -> Findings {
     let mut allows: Vec<Allow> = allows
         .into_iter()
         .map(|(directive, covers)| Allow {
@@ -621,7 +616,7 @@ pub fn apply_allows(
                 Some(*end)
             })
             .collect();
-        kept.retain(|f| {
+        kept.retain_meta(|f| {
             let at = f.span.start;
             let mut k = order.partition_point(|&i| allows[i].covers.start <= at);
             let mut silenced = false;
@@ -676,17 +671,8 @@ pub fn apply_allows(
         f.severity = config.severity(f.rule, meta);
         kept.push(f);
     }
-    kept.retain(|f| f.severity != Severity::Off);
+    kept.retain_meta(|f| f.severity != Severity::Off);
     kept
-}
-
-/// Appends `more` to `to`, moving the vector instead of copying it when `to` is empty.
-fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
-    if to.is_empty() {
-        *to = more;
-    } else {
-        to.append(&mut more);
-    }
 }
 
 /// Lints the migrations and deployment files under `paths`.
@@ -791,14 +777,14 @@ fn check_found(
         None => named,
     };
 
-    let per_set: Vec<(Vec<Finding>, Vec<String>, usize)> =
+    let per_set: Vec<(Findings, Vec<String>, usize)> =
         spread.map(sets.iter().collect(), |loaded| {
             let mut by_file = HashMap::new();
             let units = UnitsBySource::of(loaded);
             run_rules(loaded, |rule, h| {
                 add_finding(&mut by_file, loaded, &units, rule, h)
             });
-            let mut findings = Vec::new();
+            let mut findings = Findings::new();
             let (mut files, mut statements) = (Vec::new(), 0);
             for unit in &loaded.units {
                 if !is_reported(&unit.migration.path, unit.migration.reported) {
@@ -808,7 +794,7 @@ fn check_found(
                 statements += unit.parsed.statements.len();
                 let f = by_file.remove(&unit.index).unwrap_or_default();
                 let f = apply_allows(&unit.source, sql_allows(unit), f, &loaded.config);
-                append(&mut findings, f);
+                findings.append(f);
             }
             (findings, files, statements)
         });
@@ -816,7 +802,7 @@ fn check_found(
     // gathered and sorted (the peak of a file with many findings).
     drop(sets);
     for (f, files, statements) in per_set {
-        append(&mut report.findings, f);
+        report.findings.append(f);
         report.files += files.len();
         report.checked.extend(files);
         report.statements += statements;
@@ -848,22 +834,10 @@ fn check_found(
             Err(e) => report.errors.push(e),
         }
     }
-    for f in &mut report.findings {
-        f.message = crate::finding::readable(std::mem::take(&mut f.message));
-        f.help = crate::finding::readable_cow(std::mem::take(&mut f.help));
-    }
     for e in &mut report.errors {
         e.message = crate::finding::readable(std::mem::take(&mut e.message));
     }
-    // A stable sort takes a scratch buffer of half the findings; they mostly come in order.
-    if !report
-        .findings
-        .is_sorted_by(|a, b| a.sort_key() <= b.sort_key())
-    {
-        report
-            .findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
+    report.findings.sort();
     report.checked.sort();
     report.checked.dedup();
     report

@@ -15,8 +15,9 @@ fn root() -> PathBuf {
 
 /// Applies every fix of `report` (non-overlapping ones; the rest wait for the next pass).
 fn fix_pass(report: &Report, overlay: &mut HashMap<PathBuf, String>) -> usize {
+    let findings = report.findings.to_vec();
     let mut by_file: BTreeMap<PathBuf, (String, Vec<&migcheck_core::fix::Fix>)> = BTreeMap::new();
-    for f in &report.findings {
+    for f in &findings {
         if let Some(fix) = &f.fix {
             by_file
                 .entry(std::fs::canonicalize(&f.file.path).unwrap())
@@ -131,7 +132,7 @@ fn suggestions_carry_the_sql_of_each_migration() {
             .findings
             .iter()
             .filter(|f| f.rule == id)
-            .filter_map(|f| f.suggestion.as_ref())
+            .filter_map(|f| f.suggestion)
             .map(|s| format!("{}\n{}", s.title, s.steps.join("\n-- next migration\n")))
             .collect();
         assert!(

@@ -60,7 +60,7 @@ fn replay_time(dir: &Path) -> (Duration, Duration, usize) {
         .iter()
         .filter(|f| f.rule == "replay-failed")
         .count();
-    assert_eq!(failed, 0, "{:#?}", o.report.findings.first());
+    assert_eq!(failed, 0, "{:#?}", o.report.findings.get(0));
     let applied: usize = o.sets.iter().map(|s| s.applied).sum();
     let sets: Duration = o.sets.iter().map(|s| s.elapsed).sum();
     (o.total - o.startup, sets, applied)

@@ -11,8 +11,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use migcheck_core::lint::{self, CheckOptions, Report};
+use migcheck_core::SourceFile;
 
 const MAX_PASSES: usize = 5;
 
@@ -71,22 +73,22 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
     let mut applied = 0;
     let mut report = lint::check_overlay(paths, opts, &overlay);
     for _ in 0..MAX_PASSES {
-        let mut by_file: BTreeMap<PathBuf, (usize, Vec<&migcheck_core::fix::Fix>)> =
+        let findings = report.findings.to_vec();
+        let mut by_file: BTreeMap<PathBuf, (&Arc<SourceFile>, Vec<&migcheck_core::fix::Fix>)> =
             BTreeMap::new();
-        for (i, f) in report.findings.iter().enumerate() {
+        for f in &findings {
             let Some(fix) = &f.fix else { continue };
             if !eligible.allows(&f.file.path) {
                 continue;
             }
             by_file
                 .entry(canonical(&f.file.path))
-                .or_insert((i, Vec::new()))
+                .or_insert((&f.file, Vec::new()))
                 .1
                 .push(fix);
         }
         let mut any = false;
-        for (path, (first, fixes)) in by_file {
-            let file = &report.findings[first].file;
+        for (path, (file, fixes)) in by_file {
             let out = migcheck_core::fix::apply(&file.text, &fixes);
             if out.applied.is_empty() || out.text == file.text {
                 continue;

@@ -493,7 +493,7 @@ fn shown(report: &Report, path: &Path, text: &str) -> Vec<Shown> {
         .findings
         .iter()
         .filter(|f| canonical(&f.file.path) == path)
-        .map(|f| finding(f, &lines))
+        .map(|f| finding(&f, &lines))
         .collect();
     // Input errors (an invalid config, an unreadable file of the set) are shown on the file
     // being checked: on their line when they are about it, at the top otherwise.

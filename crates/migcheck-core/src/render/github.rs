@@ -60,7 +60,7 @@ fn annotation(f: &Finding) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
     for f in &report.findings {
-        out.push_str(&annotation(f));
+        out.push_str(&annotation(&f));
     }
     for e in &report.errors {
         let mut props = vec![format!("file={}", escape_property(&e.path))];

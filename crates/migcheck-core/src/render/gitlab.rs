@@ -57,9 +57,9 @@ fn severity(f: &Finding) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
+    let findings = report.findings.to_vec();
     let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    let issues: Vec<Issue> = report
-        .findings
+    let issues: Vec<Issue> = findings
         .iter()
         .map(|f| {
             let n = seen

@@ -169,6 +169,18 @@ fn label_span(f: &Finding) -> SourceSpan {
 }
 
 pub fn render(report: &Report, opts: RenderOptions) -> String {
+    let mut out = Vec::new();
+    write(report, opts, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes what [`render`] returns to `out`, one finding at a time (the text of a run with
+/// hundreds of thousands of findings is many times the size of its files).
+pub fn write(
+    report: &Report,
+    opts: RenderOptions,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -178,24 +190,27 @@ pub fn render(report: &Report, opts: RenderOptions) -> String {
         .with_links(false)
         .with_width(100)
         .with_context_lines(1);
-    let mut out = String::new();
+    let mut frame = String::new();
     for f in &report.findings {
         let diag = Diag {
-            finding: f,
+            finding: &f,
             src: Src(f.file.clone()),
         };
+        frame.clear();
         // Rendering into a String cannot fail.
-        let _ = handler.render_report(&mut out, &diag);
-        out.push('\n');
+        let _ = handler.render_report(&mut frame, &diag);
+        frame.push('\n');
+        out.write_all(frame.as_bytes())?;
     }
+    let mut tail = String::new();
     for e in &report.errors {
-        out.push_str(&format!("error: {e}\n"));
+        tail.push_str(&format!("error: {e}\n"));
     }
-    out.push_str(&stale_baseline(report));
-    out.push_str(&by_rule(report));
-    out.push_str(&summary(report));
-    out.push_str(&next_step(report));
-    out
+    tail.push_str(&stale_baseline(report));
+    tail.push_str(&by_rule(report));
+    tail.push_str(&summary(report));
+    tail.push_str(&next_step(report));
+    out.write_all(tail.as_bytes())
 }
 
 /// The baseline entries that matched nothing, one line each.
@@ -219,7 +234,7 @@ fn stale_baseline(report: &Report) -> String {
 /// The first screen of a big run: findings per rule, errors first, most frequent first.
 fn by_rule(report: &Report) -> String {
     let mut counts: BTreeMap<(Reverse<Severity>, &str), usize> = BTreeMap::new();
-    for f in &report.findings {
+    for f in report.findings.metas() {
         *counts.entry((Reverse(f.severity), f.rule)).or_default() += 1;
     }
     // One finding needs no table.
@@ -242,10 +257,13 @@ fn by_rule(report: &Report) -> String {
 
 /// What to do next, when there is something to do.
 fn next_step(report: &Report) -> String {
+    // The first finding of the highest severity (findings are in report order).
     let Some(first) = report
         .findings
-        .iter()
-        .max_by_key(|f| (f.severity, Reverse(f.sort_key())))
+        .metas()
+        .enumerate()
+        .max_by_key(|(i, f)| (f.severity, Reverse(*i)))
+        .map(|(_, f)| f)
     else {
         return String::new();
     };

@@ -74,40 +74,50 @@ struct Summary {
     warnings: usize,
 }
 
-/// The findings, serialized one by one as they are written: neither a list of diagnostics nor
-/// the document is built whole in memory (a file with 240,000 findings writes ~150 MB of JSON).
-struct Diagnostics<'a>(&'a [crate::finding::Finding]);
+/// The findings, decoded and serialized one by one as they are written: neither a list of
+/// diagnostics nor the document is built whole in memory (a file with 240,000 findings writes
+/// ~150 MB of JSON).
+struct Diagnostics<'a>(&'a crate::findings::Findings);
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|f| {
-            let (s, e) = (f.start(), f.end());
-            Diagnostic {
-                rule: f.rule,
-                severity: f.severity,
-                path: &f.file.display,
-                line: s.line,
-                column: s.column,
-                end_line: e.line,
-                end_column: e.column,
-                message: &f.message,
-                help: &f.help,
-                fix: f.fix.as_ref().map(|x| FixDoc {
-                    title: &x.title,
-                    edits: x
-                        .edits
-                        .iter()
-                        .map(|e| EditDoc {
-                            path: &f.file.display,
-                            start: e.start,
-                            end: e.end,
-                            replacement: &e.replacement,
-                        })
-                        .collect(),
-                }),
-                suggestion: f.suggestion.as_deref(),
-            }
-        }))
+        serializer.collect_seq(self.0.iter().map(Decoded))
+    }
+}
+
+/// One finding as its diagnostic.
+struct Decoded(crate::finding::Finding);
+
+impl Serialize for Decoded {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let f = &self.0;
+        let (s, e) = (f.start(), f.end());
+        Diagnostic {
+            rule: f.rule,
+            severity: f.severity,
+            path: &f.file.display,
+            line: s.line,
+            column: s.column,
+            end_line: e.line,
+            end_column: e.column,
+            message: &f.message,
+            help: &f.help,
+            fix: f.fix.as_ref().map(|x| FixDoc {
+                title: &x.title,
+                edits: x
+                    .edits
+                    .iter()
+                    .map(|e| EditDoc {
+                        path: &f.file.display,
+                        start: e.start,
+                        end: e.end,
+                        replacement: &e.replacement,
+                    })
+                    .collect(),
+            }),
+            suggestion: f.suggestion.as_deref(),
+        }
+        .serialize(serializer)
     }
 }
 

@@ -54,7 +54,7 @@ fn testcase(path: &str, f: &Finding) -> String {
 pub fn render(report: &Report) -> String {
     let findings = by_file(report);
     let mut paths: Vec<&str> = report.checked.iter().map(String::as_str).collect();
-    paths.extend(findings.keys().copied());
+    paths.extend(findings.keys().map(String::as_str));
     paths.sort_unstable();
     paths.dedup();
 

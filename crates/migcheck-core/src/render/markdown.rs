@@ -62,12 +62,19 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("## migcheck\n\n");
     out.push_str(&format!("{} **{}**\n", status(report), outcome(report)));
     if !report.findings.is_empty() {
-        let mut sorted: Vec<&Finding> = report.findings.iter().collect();
+        let mut sorted: Vec<(usize, Severity)> = report
+            .findings
+            .metas()
+            .map(|m| m.severity)
+            .enumerate()
+            .collect();
         // Stable: within a severity the report's order (path, position) is kept.
-        sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
+        sorted.sort_by_key(|&(_, s)| std::cmp::Reverse(s));
         out.push_str("\n| Location | Rule | Severity | Message |\n| --- | --- | --- | --- |\n");
-        for f in sorted.iter().take(MAX_ROWS) {
-            out.push_str(&row(f));
+        for &(i, _) in sorted.iter().take(MAX_ROWS) {
+            if let Some(f) = report.findings.get(i) {
+                out.push_str(&row(&f));
+            }
         }
         if sorted.len() > MAX_ROWS {
             out.push_str(&format!(

@@ -74,10 +74,10 @@ pub fn render(format: Format, report: &Report, opts: RenderOptions) -> String {
 }
 
 /// The findings grouped by file, in report order (files sorted, findings by position).
-pub(crate) fn by_file(report: &Report) -> BTreeMap<&str, Vec<&Finding>> {
-    let mut files: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+pub(crate) fn by_file(report: &Report) -> BTreeMap<String, Vec<Finding>> {
+    let mut files: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     for f in &report.findings {
-        files.entry(&f.file.display).or_default().push(f);
+        files.entry(f.file.display.clone()).or_default().push(f);
     }
     files
 }

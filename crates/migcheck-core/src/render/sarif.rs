@@ -140,7 +140,7 @@ pub fn render(report: &Report) -> String {
                 },
             },
             "columnKind": "unicodeCodePoints",
-            "results": report.findings.iter().map(result).collect::<Vec<_>>(),
+            "results": report.findings.iter().map(|f| result(&f)).collect::<Vec<_>>(),
             "invocations": [{
                 "executionSuccessful": report.errors.is_empty(),
                 "toolExecutionNotifications": report.errors.iter().map(|e| {

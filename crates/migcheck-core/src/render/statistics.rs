@@ -8,7 +8,7 @@ use crate::lint::Report;
 /// A table of `count  rule  severity`; empty when there are no findings.
 pub fn render(report: &Report) -> String {
     let mut counts: BTreeMap<(&str, Severity), usize> = BTreeMap::new();
-    for f in &report.findings {
+    for f in report.findings.metas() {
         *counts.entry((f.rule, f.severity)).or_default() += 1;
     }
     if counts.is_empty() {

@@ -27,7 +27,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use migcheck_core::expect;
-use migcheck_core::finding::{Finding, Severity};
+use migcheck_core::finding::Severity;
+use migcheck_core::findings::Findings;
 use migcheck_core::lint::{self, ConfigCache, InputError, LoadedSet, Report};
 use migcheck_core::rules::FileUnit;
 use migcheck_core::suppress::Directive;
@@ -527,27 +528,24 @@ fn collect_findings(
 ) {
     for (loaded, run) in sets.iter().zip(runs.iter_mut()) {
         let (findings, files, statements) = findings_of(loaded, run);
-        outcome.report.findings.extend(findings);
+        outcome.report.findings.append(findings);
         outcome.report.files += files;
         outcome.report.statements += statements;
     }
-    outcome
-        .report
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.report.findings.sort();
     outcome.sets = set_outcomes;
     outcome.total = began.elapsed();
 }
 
-fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Vec<Finding>, usize, usize) {
+fn findings_of(loaded: &LoadedSet, run: &mut exec::SetRun) -> (Findings, usize, usize) {
     let mut by_file = lint::findings_by_file(loaded, run.hits.drain(..));
-    let mut out = Vec::new();
+    let mut out = Findings::new();
     for &i in &run.attempted {
         let Some(unit) = migcheck_core::rules::unit_at(&loaded.units, i) else {
             continue;
         };
         let findings = by_file.remove(&i).unwrap_or_default();
-        out.extend(lint::apply_allows(
+        out.append(lint::apply_allows(
             &unit.source,
             replay_allows(unit),
             findings,
