@@ -15,14 +15,22 @@ use sqlparser::ast::{
 use crate::extract::{fold, qual};
 use crate::schema::{SchemaState, TableKey};
 
+/// What the set says about the columns of one table.
+#[derive(Debug, Clone, Default)]
+pub struct ColumnFacts {
+    /// Column → declared type as written, lower-cased (`varchar(20)`).
+    pub types: HashMap<String, String>,
+    /// Columns known NOT NULL (declared, primary key, SET NOT NULL).
+    pub not_null: HashSet<String>,
+    /// Columns with a validated `CHECK (col IS NOT NULL)`.
+    pub not_null_checks: HashSet<String>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// (table, column) → declared type as written, lower-cased (`varchar(20)`).
-    pub column_types: HashMap<(TableKey, String), String>,
-    /// Columns known NOT NULL (declared, primary key, SET NOT NULL).
-    pub not_null: HashSet<(TableKey, String)>,
-    /// Columns with a validated `CHECK (col IS NOT NULL)`.
-    pub not_null_checks: HashSet<(TableKey, String)>,
+    /// Column facts by table (the table's name held once, not once per column: a file of
+    /// 100,000 tables held each name a dozen times).
+    columns: HashMap<TableKey, ColumnFacts>,
     /// NOT VALID `CHECK (col IS NOT NULL)` constraints waiting for VALIDATE: (table, name) → column.
     pending_checks: HashMap<(TableKey, String), String>,
     /// Unique index name (folded, unqualified) → its plain columns.
@@ -39,6 +47,25 @@ pub struct Facts {
     pub policy_commands: HashMap<(TableKey, String), String>,
     /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
     pub constraint_shapes: HashMap<(TableKey, String), String>,
+}
+
+impl Facts {
+    /// The column facts of `table` (empty when the set says nothing about it).
+    pub fn of(&self, table: &TableKey) -> Option<&ColumnFacts> {
+        self.columns.get(table)
+    }
+
+    /// The declared type of a column, as written and lower-cased.
+    pub fn column_type(&self, table: &TableKey, column: &str) -> Option<&String> {
+        self.of(table)?.types.get(column)
+    }
+
+    fn columns_mut(&mut self, table: &TableKey) -> &mut ColumnFacts {
+        if !self.columns.contains_key(table) {
+            self.columns.insert(table.clone(), ColumnFacts::default());
+        }
+        self.columns.get_mut(table).expect("just inserted")
+    }
 }
 
 /// A named table constraint's name and what it enforces without that name: its kind and local
@@ -111,11 +138,9 @@ impl SchemaState {
                 if ct.partition_by.is_some() {
                     self.facts.partitioned.insert(key.clone());
                 }
+                let cols = self.facts.columns_mut(&key);
                 for c in &ct.columns {
                     let col = fold(&c.name);
-                    self.facts
-                        .column_types
-                        .insert((key.clone(), col.clone()), type_text(c));
                     let nn = c.options.iter().any(|o| {
                         matches!(
                             o.option,
@@ -123,8 +148,9 @@ impl SchemaState {
                         )
                     });
                     if nn {
-                        self.facts.not_null.insert((key.clone(), col));
+                        cols.not_null.insert(col.clone());
                     }
+                    cols.types.insert(col, type_text(c));
                 }
                 for tc in &ct.constraints {
                     if let Some(named) = constraint_shape(tc) {
@@ -135,7 +161,7 @@ impl SchemaState {
                     if let TableConstraint::PrimaryKey(pk) = tc {
                         for ic in &pk.columns {
                             if let Expr::Identifier(id) = &ic.column.expr {
-                                self.facts.not_null.insert((key.clone(), fold(id)));
+                                self.facts.columns_mut(&key).not_null.insert(fold(id));
                             }
                         }
                     }
@@ -198,32 +224,33 @@ impl SchemaState {
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
+                let cols = f.columns_mut(key);
                 let col = fold(&column_def.name);
-                f.column_types
-                    .insert((key.clone(), col.clone()), type_text(column_def));
                 if column_def.options.iter().any(|o| {
                     matches!(
                         o.option,
                         ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
                     )
                 }) {
-                    f.not_null.insert((key.clone(), col));
+                    cols.not_null.insert(col.clone());
                 }
+                cols.types.insert(col, type_text(column_def));
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let col = fold(column_name);
                 match op {
                     AlterColumnOperation::SetNotNull => {
-                        f.not_null.insert((key.clone(), col));
+                        f.columns_mut(key).not_null.insert(col);
                     }
                     AlterColumnOperation::DropNotNull => {
-                        f.not_null.remove(&(key.clone(), col));
+                        if let Some(cols) = f.columns.get_mut(key) {
+                            cols.not_null.remove(&col);
+                        }
                     }
                     AlterColumnOperation::SetDataType { data_type, .. } => {
-                        f.column_types.insert(
-                            (key.clone(), col),
-                            data_type.to_string().to_ascii_lowercase(),
-                        );
+                        f.columns_mut(key)
+                            .types
+                            .insert(col, data_type.to_string().to_ascii_lowercase());
                     }
                     _ => {}
                 }
@@ -234,14 +261,16 @@ impl SchemaState {
             } => {
                 // The column keeps its type and NOT NULL under its new name.
                 let (from, to) = (fold(old_column_name), fold(new_column_name));
-                if let Some(t) = f.column_types.remove(&(key.clone(), from.clone())) {
-                    f.column_types.insert((key.clone(), to.clone()), t);
-                }
-                if f.not_null.remove(&(key.clone(), from.clone())) {
-                    f.not_null.insert((key.clone(), to.clone()));
-                }
-                if f.not_null_checks.remove(&(key.clone(), from)) {
-                    f.not_null_checks.insert((key.clone(), to));
+                if let Some(cols) = f.columns.get_mut(key) {
+                    if let Some(t) = cols.types.remove(&from) {
+                        cols.types.insert(to.clone(), t);
+                    }
+                    if cols.not_null.remove(&from) {
+                        cols.not_null.insert(to.clone());
+                    }
+                    if cols.not_null_checks.remove(&from) {
+                        cols.not_null_checks.insert(to);
+                    }
                 }
             }
             AlterTableOperation::AddConstraint {
@@ -254,7 +283,7 @@ impl SchemaState {
                             f.pending_checks.insert((key.clone(), fold(n)), col);
                         }
                     } else {
-                        f.not_null_checks.insert((key.clone(), col));
+                        f.columns_mut(key).not_null_checks.insert(col);
                     }
                 }
             }
@@ -264,21 +293,23 @@ impl SchemaState {
             } => {
                 for ic in &pk.columns {
                     if let Expr::Identifier(id) = &ic.column.expr {
-                        f.not_null.insert((key.clone(), fold(id)));
+                        f.columns_mut(key).not_null.insert(fold(id));
                     }
                 }
             }
             AlterTableOperation::ValidateConstraint { name } => {
                 if let Some(col) = f.pending_checks.remove(&(key.clone(), fold(name))) {
-                    f.not_null_checks.insert((key.clone(), col));
+                    f.columns_mut(key).not_null_checks.insert(col);
                 }
             }
             AlterTableOperation::DropColumn { column_names, .. } => {
-                for c in column_names {
-                    let k = (key.clone(), fold(c));
-                    f.not_null.remove(&k);
-                    f.not_null_checks.remove(&k);
-                    f.column_types.remove(&k);
+                if let Some(cols) = f.columns.get_mut(key) {
+                    for c in column_names {
+                        let c = fold(c);
+                        cols.not_null.remove(&c);
+                        cols.not_null_checks.remove(&c);
+                        cols.types.remove(&c);
+                    }
                 }
             }
             _ => {}

@@ -16,7 +16,7 @@ use crate::discover::{discover, MigrationSet, Role};
 use crate::finding::{Finding, Severity};
 use crate::findings::Findings;
 use crate::parse::parse_file_with;
-use crate::rules::{self, FileCx, FileUnit, Hit, SetCx, StatementCx};
+use crate::rules::{self, FileCx, FileUnit, Hit, Hits, SetCx, StatementCx};
 use crate::schema::{Origin, SchemaState};
 use crate::source::{display_path, SourceFile};
 use crate::suppress::{parse_directive, Directive, Scope};
@@ -378,7 +378,6 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
 /// Runs every rule over one loaded set, handing each hit to `sink` as it is made (a file with
 /// hundreds of thousands of findings never holds them twice: see docs/performance.md).
 fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
-    let mut buf = Vec::new();
     let config = &*loaded.config;
     let set = &loaded.set;
     let state = replay(loaded, |event| match event {
@@ -399,10 +398,8 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
                 return;
             }
             for rule in rules::ALL {
-                rule.check_statement(&cx, &mut buf);
-                for h in buf.drain(..) {
-                    sink(rule.meta().id, h);
-                }
+                let id = rule.meta().id;
+                rule.check_statement(&cx, &mut Hits::new(&mut |h| sink(id, h)));
             }
         }
         ReplayEvent::FileEnd(unit, state) => {
@@ -414,10 +411,8 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
                 locks: Default::default(),
             };
             for rule in rules::ALL {
-                rule.check_file(&cx, &mut buf);
-                for h in buf.drain(..) {
-                    sink(rule.meta().id, h);
-                }
+                let id = rule.meta().id;
+                rule.check_file(&cx, &mut Hits::new(&mut |h| sink(id, h)));
             }
         }
     });
@@ -428,10 +423,8 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
         config,
     };
     for rule in rules::ALL {
-        rule.check_set(&cx, &mut buf);
-        for h in buf.drain(..) {
-            sink(rule.meta().id, h);
-        }
+        let id = rule.meta().id;
+        rule.check_set(&cx, &mut Hits::new(&mut |h| sink(id, h)));
     }
 }
 

@@ -30,14 +30,14 @@ fn format(f: CheckFormat) -> Format {
     }
 }
 
-/// `--format json` written to stdout as it is serialized; a closed pipe ends the run like `emit`.
-fn emit_json(report: &lint::Report) {
+/// Output written to stdout as it is rendered, one finding at a time; a closed pipe ends the
+/// run like `emit`.
+fn emit_streamed(
+    write: impl FnOnce(&mut std::io::BufWriter<std::io::StdoutLock<'static>>) -> std::io::Result<()>,
+) {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    if render::json::write(report, &mut out)
-        .and_then(|_| out.flush())
-        .is_err()
-    {
+    if write(&mut out).and_then(|_| out.flush()).is_err() {
         std::process::exit(0);
     }
 }
@@ -188,9 +188,14 @@ pub fn run(args: CheckArgs) -> u8 {
         }
     }
     let format = format(args.format);
+    // Streamed: the output of a file with many findings is many times its size.
     if format == Format::Json {
-        // Streamed: the JSON of a file with many findings is many times its size.
-        emit_json(&report);
+        emit_streamed(|out| render::json::write(&report, out));
+    } else if format == Format::Human {
+        let opts = RenderOptions {
+            color: color_wanted(),
+        };
+        emit_streamed(|out| render::human::write(&report, opts, out));
     } else {
         emit(&render::render(
             format,

@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterTableOperation, ColumnOption, DataType};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
 use crate::extract::fold;
 
@@ -27,7 +27,7 @@ impl Rule for AddColumnNotNullWithoutDefault {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };

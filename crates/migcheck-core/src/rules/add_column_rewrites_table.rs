@@ -2,7 +2,7 @@ use sqlparser::ast::{AlterTableOperation, ColumnOption, Expr, GeneratedAs, Gener
 
 use super::add_column_not_null_without_default::is_serial;
 use super::sql::{maybe_volatile_call, volatile_call};
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
 use crate::extract::fold;
 
@@ -24,7 +24,7 @@ impl Rule for AddColumnRewritesTable {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };

@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, Statement as Ast};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, Effect, QualName};
 use crate::extract::fold;
 
@@ -76,8 +76,9 @@ fn new_type(cx: &StatementCx<'_>, column: &str) -> Option<(String, bool)> {
 
 /// The column's type before this statement, as the set declared it.
 fn old_type<'a>(cx: &'a StatementCx<'_>, table: &QualName, column: &str) -> Option<&'a String> {
-    let key = (cx.state.resolve_table(table), column.to_string());
-    cx.state.facts.column_types.get(&key)
+    cx.state
+        .facts
+        .column_type(&cx.state.resolve_table(table), column)
 }
 
 /// True when the new type is the column's current type (`integer` to `integer USING ...`):
@@ -120,13 +121,11 @@ fn widening(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     let Some((new, using)) = new_type(cx, column) else {
         return false;
     };
-    let key = (cx.state.resolve_table(table), column.to_string());
     !using
         && cx
             .state
             .facts
-            .column_types
-            .get(&key)
+            .column_type(&cx.state.resolve_table(table), column)
             .is_some_and(|old| is_widening(old, &new))
 }
 
@@ -144,7 +143,7 @@ impl Rule for ColumnTypeChange {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::ColumnTypeChange {
                 table,

@@ -1,5 +1,5 @@
 use super::transaction::{control, wrapping, Control, Wrapping};
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct CommitInWrappedMigration;
 
@@ -15,7 +15,7 @@ impl Rule for CommitInWrappedMigration {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         let (Wrapping::Tool(why) | Wrapping::Pipeline(why)) = wrapping(cx.set, cx.unit) else {
             return;
         };

@@ -2,7 +2,7 @@ use sqlparser::ast::Statement as Ast;
 
 use super::sql::{has_word, tokens};
 use super::transaction::refused_in_transaction;
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 
 pub struct ConcurrentlyInTransaction;
 
@@ -45,7 +45,7 @@ impl Rule for ConcurrentlyInTransaction {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

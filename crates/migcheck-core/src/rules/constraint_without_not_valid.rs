@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterTableOperation, ColumnOption, TableConstraint};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, ObjectKind, QualName};
 use crate::fallback::{tokens, Tok};
 use crate::extract::{fold, qual};
@@ -20,7 +20,7 @@ impl Rule for ConstraintWithoutNotValid {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         domain_constraint(cx, out);
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
@@ -117,7 +117,7 @@ fn suggest(
 
 /// `ALTER DOMAIN d ADD [CONSTRAINT c] CHECK (...)` without NOT VALID checks every column of
 /// every table that uses the domain (sqlparser does not read ALTER DOMAIN: token level).
-fn domain_constraint(cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+fn domain_constraint(cx: &StatementCx<'_>, out: &mut Hits<'_>) {
     if !cx.is_forward() || !cx.stmt.head.starts_with("ALTER DOMAIN") {
         return;
     }

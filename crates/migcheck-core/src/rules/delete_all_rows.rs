@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::Effect;
 
 pub struct DeleteAllRows;
@@ -15,7 +15,7 @@ impl Rule for DeleteAllRows {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::DeleteAllRows { table } = e {
                 if cx.table_is_new(table) {

@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::Effect;
 
 pub struct DisableRls;
@@ -15,7 +15,7 @@ impl Rule for DisableRls {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::DisableRls { table, force } = e {
                 let name = cx.table_name(table);

@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, Effect};
 
 pub struct DropColumn;
@@ -15,7 +15,7 @@ impl Rule for DropColumn {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::DropColumn { table, column } = e {
                 if cx.state.column_created_in(table, column, cx.unit.index) {

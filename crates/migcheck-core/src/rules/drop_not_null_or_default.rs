@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::quote_ident;
 use crate::extract::fold;
 
@@ -18,7 +18,7 @@ impl Rule for DropNotNullOrDefault {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };

@@ -1,5 +1,5 @@
 use super::mentions::Act;
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use super::sql::{tokens, Tok};
 use crate::effect::{Effect, ObjectKind, QualName};
 
@@ -17,7 +17,7 @@ impl Rule for DropObject {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             let Effect::DropObject { kind, name, on } = e else {
                 continue;

@@ -1,5 +1,5 @@
 use super::drop_object::{defensive_drop, defensive_rename, recreated_later};
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::Effect;
 
 pub struct DropObjectIfExists;
@@ -16,7 +16,7 @@ impl Rule for DropObjectIfExists {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::RenameObject { kind, name, to, on } = e {
                 if defensive_rename(cx, *kind, name, on.as_ref()) {

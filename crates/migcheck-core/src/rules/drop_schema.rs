@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, Effect};
 
 pub struct DropSchema;
@@ -15,7 +15,7 @@ impl Rule for DropSchema {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::DropSchema { name } = e {
                 if cx.state.schema_created_in(name, cx.unit.index) {

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 
 pub struct DuplicateMigrationVersion;
@@ -17,7 +17,7 @@ impl Rule for DuplicateMigrationVersion {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         let mut seen: HashMap<(String, bool), &str> = HashMap::new();
         for u in cx.units {
             let Some(v) = &u.migration.version else { continue };

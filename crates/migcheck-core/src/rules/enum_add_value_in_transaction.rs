@@ -2,7 +2,7 @@ use sqlparser::ast::{AlterTypeOperation, Statement as Ast};
 
 use super::sql::{tokens, Tok};
 use super::transaction::{in_transaction, same_transaction};
-use super::{mentions, Hit, Rule, RuleMeta, StatementCx};
+use super::{Hit, Hits, mentions, Rule, RuleMeta, StatementCx};
 use crate::effect::{type_key, ObjectKind, QualName};
 use crate::extract::qual;
 
@@ -20,7 +20,7 @@ impl Rule for EnumAddValueInTransaction {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

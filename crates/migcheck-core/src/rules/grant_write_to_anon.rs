@@ -1,7 +1,7 @@
 use sqlparser::ast::{Action, GrantObjects, Privileges, Statement as Ast};
 
 use super::sql::grantee_roles;
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 use crate::effect::QualName;
 use crate::extract::qual;
@@ -42,7 +42,7 @@ impl Rule for GrantWriteToAnon {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         for u in cx.units {
             if matches!(u.migration.role, Role::Unapplied | Role::Down) {
                 continue;

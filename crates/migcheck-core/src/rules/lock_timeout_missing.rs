@@ -1,4 +1,4 @@
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct LockTimeoutMissing;
 
@@ -15,7 +15,7 @@ impl Rule for LockTimeoutMissing {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         let Some((i, lock)) = &cx.locks().without_timeout else {
             return;
         };

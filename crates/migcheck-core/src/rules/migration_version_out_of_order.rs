@@ -1,6 +1,6 @@
 use std::cmp::Ordering;
 
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 #[cfg(test)]
 use crate::discover::compare_versions as cmp_versions;
@@ -20,7 +20,7 @@ impl Rule for MigrationVersionOutOfOrder {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         let up = |r: Role| r == Role::Up;
         // The newest migration that is not part of the change being checked.
         let Some(latest) = cx

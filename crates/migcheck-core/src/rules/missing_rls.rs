@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use super::{FileCx, FileUnit, Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::parse::Statement;
 use crate::config::Config;
 use crate::effect::QualName;
@@ -22,7 +22,7 @@ impl Rule for MissingRls {
     }
 
     /// Files of an unordered (plain) set are independent: each is judged on its own.
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         if cx.set.ordered {
             return;
         }
@@ -33,7 +33,7 @@ impl Rule for MissingRls {
     /// An ordered set is judged by what it ends with: a table whose RLS a later migration of the
     /// set enables ends protected. With `--changed-since` (or named files) that later migration
     /// counts only when it is part of what is reported, since only then does it ship together.
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if !cx.set.ordered {
             return;
         }
@@ -46,7 +46,7 @@ fn report(
     config: &Config,
     units: &[FileUnit],
     only_file: Option<usize>,
-    out: &mut Vec<Hit>,
+    out: &mut Hits<'_>,
 ) {
     let unit = |i: usize| super::unit_at(units, i);
     // Built once per call, not once per table: a file creating 100,000 tables would otherwise
@@ -169,7 +169,7 @@ impl<'a> NearMisses<'a> {
                 by_loose
                     .entry((s.clone(), loose(n)))
                     .or_default()
-                    .push((s, n, t));
+                    .push((s, n, &**t));
             }
         }
         Self { by_loose }

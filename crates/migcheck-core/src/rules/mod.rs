@@ -97,6 +97,22 @@ pub struct Hit {
     pub suggestion: Option<Box<crate::fix::Suggestion>>,
 }
 
+/// Where a rule puts its hits. Each is handed on as it is pushed, so a rule that reports at
+/// the end of a file (one hit per table of a file of 100,000 tables) never holds them all.
+pub struct Hits<'a> {
+    sink: &'a mut dyn FnMut(Hit),
+}
+
+impl<'a> Hits<'a> {
+    pub fn new(sink: &'a mut dyn FnMut(Hit)) -> Self {
+        Self { sink }
+    }
+
+    pub fn push(&mut self, hit: Hit) {
+        (self.sink)(hit)
+    }
+}
+
 impl Hit {
     pub fn with_fix(mut self, fix: Option<crate::fix::Fix>) -> Self {
         self.fix = fix.map(Box::new);
@@ -303,9 +319,9 @@ pub struct SetCx<'a> {
 
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
-    fn check_statement(&self, _cx: &StatementCx<'_>, _out: &mut Vec<Hit>) {}
-    fn check_file(&self, _cx: &FileCx<'_>, _out: &mut Vec<Hit>) {}
-    fn check_set(&self, _cx: &SetCx<'_>, _out: &mut Vec<Hit>) {}
+    fn check_statement(&self, _cx: &StatementCx<'_>, _out: &mut Hits<'_>) {}
+    fn check_file(&self, _cx: &FileCx<'_>, _out: &mut Hits<'_>) {}
+    fn check_set(&self, _cx: &SetCx<'_>, _out: &mut Hits<'_>) {}
 }
 
 macro_rules! registry {

@@ -1,5 +1,5 @@
 use super::transaction::{control, Control};
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct NestedTransaction;
 
@@ -15,7 +15,7 @@ impl Rule for NestedTransaction {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         let mut open: Option<usize> = None;
         for s in &cx.unit.parsed.statements {
             match control(s) {

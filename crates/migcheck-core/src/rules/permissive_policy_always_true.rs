@@ -1,7 +1,7 @@
 use sqlparser::ast::{CreatePolicyCommand, CreatePolicyType, Statement as Ast};
 
 use super::sql::{owner_roles, CLIENT_ROLES};
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::extract::{always_true, fold, qual};
 
 pub struct PermissivePolicyAlwaysTrue;
@@ -18,7 +18,7 @@ impl Rule for PermissivePolicyAlwaysTrue {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterPolicyOperation, Expr, Statement as Ast};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::extract::{fold, qual};
 
 pub struct PolicyTrustsUserMetadata;
@@ -29,7 +29,7 @@ impl Rule for PolicyTrustsUserMetadata {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use super::{FileCx, FileUnit, Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::effect::QualName;
 use crate::schema::SchemaState;
 
@@ -14,7 +14,7 @@ static META: RuleMeta = rule_meta!(
 );
 
 /// Policies on tables the migrations created and never enabled RLS on, in `state`.
-fn check(units: &[FileUnit], state: &SchemaState, only_file: Option<usize>, out: &mut Vec<Hit>) {
+fn check(units: &[FileUnit], state: &SchemaState, only_file: Option<usize>, out: &mut Hits<'_>) {
     for ((schema, name), t) in &state.tables {
         if t.rls || t.created.is_none() {
             continue;
@@ -52,14 +52,14 @@ impl Rule for PolicyWithoutRls {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         // Plain files are independent migrations: each is judged on its own.
         if !cx.set.ordered {
             check(std::slice::from_ref(cx.unit), cx.state, Some(cx.unit.index), out);
         }
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if cx.set.ordered {
             check(cx.units, cx.state, None, out);
         }

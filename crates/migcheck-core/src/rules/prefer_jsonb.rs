@@ -1,7 +1,7 @@
 use sqlparser::ast::DataType;
 
 use super::sql::columns_of_type;
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 
 pub struct PreferJsonb;
 
@@ -18,7 +18,7 @@ impl Rule for PreferJsonb {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some(columns) = columns_of_type(cx, |t| matches!(t, DataType::JSON)) else {
             return;
         };

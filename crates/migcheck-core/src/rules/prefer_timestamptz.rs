@@ -1,7 +1,7 @@
 use sqlparser::ast::{DataType, TimezoneInfo};
 
 use super::sql::columns_of_type;
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 
 pub struct PreferTimestamptz;
 
@@ -18,7 +18,7 @@ impl Rule for PreferTimestamptz {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some(columns) = columns_of_type(cx, without_time_zone) else {
             return;
         };

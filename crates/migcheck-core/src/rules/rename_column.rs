@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, Effect};
 
 pub struct RenameColumn;
@@ -15,7 +15,7 @@ impl Rule for RenameColumn {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             if let Effect::RenameColumn { table, from, to } = e {
                 if cx.state.column_created_in(table, from, cx.unit.index) {

@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, Effect, ObjectKind};
 
 pub struct RenameObject;
@@ -15,7 +15,7 @@ impl Rule for RenameObject {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         for e in cx.forward_effects() {
             match e {
                 Effect::RenameObject { kind, name, to, on } => {

@@ -1,6 +1,6 @@
 use sqlparser::ast::Statement as Ast;
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::extract::qual;
 
 pub struct RequireConcurrentIndex;
@@ -18,7 +18,7 @@ impl Rule for RequireConcurrentIndex {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

@@ -1,7 +1,7 @@
 use sqlparser::ast::{ObjectType, Statement as Ast};
 
 use super::sql::{has_word, tokens, Tok};
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
 
@@ -19,7 +19,7 @@ impl Rule for RequireConcurrentIndexDrop {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

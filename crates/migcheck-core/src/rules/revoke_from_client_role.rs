@@ -2,7 +2,7 @@ use sqlparser::ast::{GrantObjects, Statement as Ast};
 
 use super::mentions::Act;
 use super::sql::grantee_roles;
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
 
@@ -20,7 +20,7 @@ impl Rule for RevokeFromClientRole {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

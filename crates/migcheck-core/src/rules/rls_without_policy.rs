@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::effect::QualName;
 
 pub struct RlsWithoutPolicy;
@@ -15,7 +15,7 @@ impl Rule for RlsWithoutPolicy {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         for ((schema, name), t) in &cx.state.tables {
             let Some(enabled) = &t.rls_enabled else { continue };
             // A table the set never creates may have policies made outside the migrations:

@@ -1,7 +1,7 @@
 //! A `ROLLBACK` at the end of a migration that runs in a transaction.
 
 use super::transaction::{control, in_transaction, Control};
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct RollbackDiscardsMigration;
 
@@ -17,7 +17,7 @@ impl Rule for RollbackDiscardsMigration {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         let stmts = &cx.unit.parsed.statements;
         for (i, s) in stmts.iter().enumerate() {
             if control(s) != Some(Control::End)

@@ -7,7 +7,7 @@ use sqlparser::ast::{
 };
 
 use super::sql::{grantee_roles, tokens, Tok};
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
@@ -41,7 +41,7 @@ impl Rule for SecurityDefinerExposed {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         // On Supabase, default privileges grant EXECUTE on new functions to `anon` directly,
         // besides PUBLIC; elsewhere only PUBLIC has it.
         let supabase = cx.set.platform.is_supabase();

@@ -3,7 +3,7 @@ use sqlparser::ast::{
     Statement as Ast,
 };
 
-use super::{FileCx, FileUnit, Hit, Rule, RuleMeta, SetCx};
+use super::{FileCx, FileUnit, Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::effect::QualName;
 use crate::extract::qual;
 use crate::parse::Statement;
@@ -129,7 +129,7 @@ impl Rule for SecurityDefinerSearchPath {
     }
 
     /// Files of an unordered (plain) set are independent: each is judged on its own.
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         if !cx.set.ordered {
             report(std::slice::from_ref(cx.unit), out);
         }
@@ -140,7 +140,7 @@ impl Rule for SecurityDefinerSearchPath {
     /// (`ALTER FUNCTION ... SET search_path`) does not end unsafe. With `--changed-since` (or
     /// named files) the later migration counts only when it is part of what is reported, since
     /// only then does it ship together (as `missing-rls` does for RLS enabled later).
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if cx.set.ordered {
             report(cx.units, out);
         }
@@ -157,7 +157,7 @@ fn forward(unit: &FileUnit) -> impl Iterator<Item = (&Statement, Touch)> {
     })
 }
 
-fn report(units: &[FileUnit], out: &mut Vec<Hit>) {
+fn report(units: &[FileUnit], out: &mut Hits<'_>) {
     // Every touch in set order: (unit position, statement position, touch).
     let touches: Vec<(usize, usize, &Statement, Touch)> = units
         .iter()

@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, TableConstraint};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{quote_ident, QualName};
 use crate::extract::fold;
 
@@ -21,8 +21,8 @@ fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool 
     let key = cx.state.resolve_table(table);
     cx.state
         .facts
-        .not_null_checks
-        .contains(&(key, column.to_string()))
+        .of(&key)
+        .is_some_and(|c| c.not_null_checks.contains(column))
 }
 
 impl Rule for SetNotNull {
@@ -30,7 +30,7 @@ impl Rule for SetNotNull {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
@@ -46,13 +46,15 @@ impl Rule for SetNotNull {
                     continue;
                 };
                 // Only columns whose declaration the set shows and that may hold NULLs.
+                let table_facts = facts.of(&key);
                 let nullable: Vec<&String> = cols
                     .iter()
                     .filter(|c| {
-                        let k = (key.clone(), (*c).clone());
-                        facts.column_types.contains_key(&k)
-                            && !facts.not_null.contains(&k)
-                            && !facts.not_null_checks.contains(&k)
+                        table_facts.is_some_and(|t| {
+                            t.types.contains_key(*c)
+                                && !t.not_null.contains(*c)
+                                && !t.not_null_checks.contains(*c)
+                        })
                     })
                     .collect();
                 if nullable.is_empty() {

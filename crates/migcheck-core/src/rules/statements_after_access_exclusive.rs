@@ -1,4 +1,4 @@
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct StatementsAfterAccessExclusive;
 
@@ -14,7 +14,7 @@ impl Rule for StatementsAfterAccessExclusive {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         let Some((i, held_at, lock, work)) = &cx.locks().after_exclusive else {
             return;
         };

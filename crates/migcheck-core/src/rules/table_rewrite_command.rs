@@ -1,6 +1,6 @@
 //! Maintenance commands and `ALTER TABLE` forms that rewrite or lock a whole existing table.
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{ObjectKind, QualName};
 use crate::fallback::{tokens, Tok};
 use crate::recognise::{command_lock, contains_word_text};
@@ -47,7 +47,7 @@ impl Rule for TableRewriteCommand {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

@@ -3,7 +3,7 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
-use super::{mentions, Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, mentions, Rule, RuleMeta, StatementCx};
 use crate::extract::{fold, qual};
 
 pub struct TableWithoutPrimaryKey;
@@ -68,7 +68,7 @@ impl Rule for TableWithoutPrimaryKey {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

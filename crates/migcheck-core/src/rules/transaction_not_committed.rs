@@ -1,5 +1,5 @@
 use super::transaction::{control, wrapping, Control};
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 
 pub struct TransactionNotCommitted;
 
@@ -15,7 +15,7 @@ impl Rule for TransactionNotCommitted {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         // A tool that wraps the file commits its own transaction, which absorbs a stray BEGIN.
         if wrapping(cx.set, cx.unit).wraps_whole_file() {
             return;

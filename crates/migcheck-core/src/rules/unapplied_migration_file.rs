@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 
 pub struct UnappliedMigrationFile;
@@ -15,7 +15,7 @@ impl Rule for UnappliedMigrationFile {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         for u in cx.units {
             if u.migration.role != Role::Unapplied {
                 continue;

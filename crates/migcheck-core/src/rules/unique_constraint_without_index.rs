@@ -1,6 +1,6 @@
 use sqlparser::ast::{AlterTableOperation, ColumnOption, TableConstraint};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 
 pub struct UniqueConstraintWithoutIndex;
 
@@ -16,7 +16,7 @@ impl Rule for UniqueConstraintWithoutIndex {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };

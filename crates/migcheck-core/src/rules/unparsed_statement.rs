@@ -1,4 +1,4 @@
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 
 pub struct UnparsedStatement;
 
@@ -14,7 +14,7 @@ impl Rule for UnparsedStatement {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         let Some(reason) = &cx.stmt.unparsed else {
             return;
         };

@@ -2,7 +2,7 @@
 
 use sqlparser::ast::{Statement as Ast, TableFactor};
 
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::QualName;
 use crate::extract::{always_true, qual};
 use crate::fallback::{tokens, Tok};
@@ -41,7 +41,7 @@ impl Rule for UpdateAllRows {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

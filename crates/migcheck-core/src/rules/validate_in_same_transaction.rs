@@ -3,7 +3,7 @@
 use sqlparser::ast::{AlterTableOperation, Statement as Ast};
 
 use super::transaction::same_transaction;
-use super::{FileCx, Hit, Rule, RuleMeta};
+use super::{FileCx, Hit, Hits, Rule, RuleMeta};
 use crate::effect::quote_ident;
 use crate::extract::{constraint_name, fold, qual};
 
@@ -21,7 +21,7 @@ impl Rule for ValidateInSameTransaction {
         &META
     }
 
-    fn check_file(&self, cx: &FileCx<'_>, out: &mut Vec<Hit>) {
+    fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         // (table, constraint) → statement that added it NOT VALID.
         let mut added: std::collections::HashMap<((String, String), String), usize> =
             Default::default();

@@ -3,7 +3,7 @@ use std::ops::ControlFlow;
 use sqlparser::ast::{visit_relations, Statement as Ast};
 
 use super::sql::{security_invoker, view_options};
-use super::{Hit, Rule, RuleMeta, StatementCx};
+use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::QualName;
 use crate::extract::qual;
 
@@ -21,7 +21,7 @@ impl Rule for ViewOverAuthUsers {
         &META
     }
 
-    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Vec<Hit>) {
+    fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
         if !cx.is_forward() {
             return;
         }

@@ -4,7 +4,7 @@ use std::ops::Range;
 use sqlparser::ast::{AlterViewOperation, Statement as Ast};
 
 use super::sql::{security_invoker, view_options};
-use super::{Hit, Rule, RuleMeta, SetCx};
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
@@ -27,7 +27,7 @@ impl Rule for ViewWithoutSecurityInvoker {
         &META
     }
 
-    fn check_set(&self, cx: &SetCx<'_>, out: &mut Vec<Hit>) {
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if cx.config.pg_version < 15 {
             return;
         }
