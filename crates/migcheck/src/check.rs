@@ -189,22 +189,10 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     let format = format(args.format);
     // Streamed: the output of a file with many findings is many times its size.
-    if format == Format::Json {
-        emit_streamed(|out| render::json::write(&report, out));
-    } else if format == Format::Human {
-        let opts = RenderOptions {
-            color: color_wanted(),
-        };
-        emit_streamed(|out| render::human::write(&report, opts, out));
-    } else {
-        emit(&render::render(
-            format,
-            &report,
-            RenderOptions {
-                color: color_wanted(),
-            },
-        ));
-    }
+    let opts = RenderOptions {
+        color: color_wanted(),
+    };
+    emit_streamed(|out| render::write(format, &report, opts, out));
     if format != Format::Human {
         for e in &report.errors {
             eprintln!("error: {e}");

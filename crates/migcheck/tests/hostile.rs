@@ -436,6 +436,76 @@ fn memory_stays_proportional_to_a_ddl_file() {
     );
 }
 
+/// Defect 6, findings: a file whose every short statement earns three findings, two with fixes,
+/// keeps them compact (`findings::Findings`) and hands each on as a rule makes it
+/// (`rules::Hits`). 2 MB here (debug build); before, the findings alone held 2.4 KB per 73-byte
+/// statement and the peak was 80 times the file (the 10 MB release figures are in the docs).
+#[test]
+fn memory_stays_proportional_when_every_statement_has_findings() {
+    let (p, sql, i) = tables_without_rls(2 << 20);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let rules = rules_of(&r.stdout);
+    for rule in ["missing-rls", "prefer-timestamptz", "prefer-jsonb"] {
+        assert_eq!(rules.iter().filter(|r| *r == rule).count(), i, "{rule}");
+    }
+    let Some(kib) = r.peak_kib else {
+        panic!("{TIME} is needed to measure peak memory (Debian package `time`)");
+    };
+    eprintln!(
+        "{} KB of CREATE TABLE ({i} statements, {} findings): peak {kib} KB, {:.2?}",
+        sql.len() / 1024,
+        rules.len(),
+        r.took
+    );
+    assert!(
+        (kib as usize) * 1024 < 60 * sql.len() + (20 << 20),
+        "peak {kib} KiB for {} bytes",
+        sql.len()
+    );
+}
+
+/// A Supabase project of one migration of `size` bytes of `CREATE TABLE`, each statement with
+/// three findings (two with fixes); also its text and the number of tables.
+fn tables_without_rls(size: usize) -> (tempfile::TempDir, String, usize) {
+    let mut sql = String::new();
+    let mut i = 0;
+    while sql.len() < size {
+        sql.push_str(&format!(
+            "create table public.n{i} (id bigint primary key, c timestamp, d json);\n"
+        ));
+        i += 1;
+    }
+    let p = project(&[
+        ("supabase/config.toml", b""),
+        ("supabase/migrations/20240101000000_big.sql", sql.as_bytes()),
+    ]);
+    (p, sql, i)
+}
+
+/// Every output format but Markdown (100 rows at most) is written as it is rendered: SARIF,
+/// built as one JSON value, took 785 MB for 1 MB of this file, JUnit and GitLab over 100 times
+/// the file. 512 KB here (debug build).
+#[test]
+fn every_format_is_written_as_it_is_rendered() {
+    let (p, sql, i) = tables_without_rls(512 << 10);
+    for format in ["human", "sarif", "github", "gitlab", "junit"] {
+        let r = run(p.path(), &["check", "--format", format]);
+        assert_eq!(r.code, Some(1), "{format}: {}", r.stderr);
+        assert!(r.stdout.matches("prefer-jsonb").count() >= i, "{format}");
+        let Some(kib) = r.peak_kib else {
+            panic!("{TIME} is needed to measure peak memory (Debian package `time`)");
+        };
+        eprintln!("{format}: peak {kib} KB, {:.2?}", r.took);
+        // A debug build's fixed memory is about 20 MB.
+        assert!(
+            (kib as usize) * 1024 < 60 * sql.len() + (24 << 20),
+            "{format}: peak {kib} KiB for {} bytes",
+            sql.len()
+        );
+    }
+}
+
 /// A seed file's one multi-row INSERT is not parsed into a tree: 12 MB of rows took 1.2 GB
 /// (sqlparser's tree of the VALUES list) and now take about 30 MB. 4 MB here (debug build).
 #[test]

@@ -58,26 +58,33 @@ fn annotation(f: &Finding) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the annotations are UTF-8")
+}
+
+/// Writes what [`render`] returns to `out`, one annotation at a time.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {
-        out.push_str(&annotation(&f));
+        out.write_all(annotation(&f).as_bytes())?;
     }
+    let mut tail = String::new();
     for e in &report.errors {
         let mut props = vec![format!("file={}", escape_property(&e.path))];
         if let Some(line) = e.line {
             props.push(format!("line={line}"));
         }
         props.push("title=migcheck".into());
-        out.push_str(&format!(
+        tail.push_str(&format!(
             "::error {}::{}\n",
             props.join(","),
             escape_data(&format!("could not be checked: {}", e.message))
         ));
     }
     // A plain line for the log; annotations alone do not say that the run was clean.
-    out.push_str(&super::outcome(report));
-    out.push('\n');
-    out
+    tail.push_str(&super::outcome(report));
+    tail.push('\n');
+    out.write_all(tail.as_bytes())
 }
 
 #[cfg(test)]

@@ -14,17 +14,17 @@ use crate::lint::Report;
 use crate::rules::{self, Category};
 
 #[derive(Serialize)]
-struct Issue<'a> {
+struct Issue {
     description: String,
-    check_name: &'a str,
+    check_name: &'static str,
     fingerprint: String,
     severity: &'static str,
-    location: Location<'a>,
+    location: Location,
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
-    path: &'a str,
+struct Location {
+    path: String,
     lines: Lines,
 }
 
@@ -57,14 +57,31 @@ fn severity(f: &Finding) -> &'static str {
 }
 
 pub fn render(report: &Report) -> String {
-    let findings = report.findings.to_vec();
-    let mut seen: HashMap<(&str, &str, &str), usize> = HashMap::new();
-    let issues: Vec<Issue> = findings
-        .iter()
-        .map(|f| {
-            let n = seen
-                .entry((f.rule, &f.file.display, &f.message))
-                .or_default();
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes what [`render`] returns to `out`, one issue at a time.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &Issues(report))?;
+    out.write_all(b"\n")
+}
+
+/// The issues, each made as it is written. Findings come sorted by path, so the occurrence
+/// counts of one file are forgotten when the next file starts.
+struct Issues<'a>(&'a Report);
+
+impl Serialize for Issues<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut path = String::new();
+        let mut seen: HashMap<(&'static str, String), usize> = HashMap::new();
+        serializer.collect_seq(self.0.findings.iter().map(|f| {
+            if f.file.display != path {
+                path.clone_from(&f.file.display);
+                seen.clear();
+            }
+            let n = seen.entry((f.rule, f.message.clone())).or_default();
             *n += 1;
             let occurrence = n.to_string();
             Issue {
@@ -74,19 +91,16 @@ pub fn render(report: &Report) -> String {
                     "{:016x}",
                     fnv1a(&[f.rule, &f.file.display, &f.message, &occurrence])
                 ),
-                severity: severity(f),
+                severity: severity(&f),
                 location: Location {
-                    path: &f.file.display,
+                    path: f.file.display.clone(),
                     lines: Lines {
                         begin: f.start().line,
                     },
                 },
             }
-        })
-        .collect();
-    let mut s = serde_json::to_string_pretty(&issues).expect("report serializes");
-    s.push('\n');
-    s
+        }))
+    }
 }
 
 #[cfg(test)]

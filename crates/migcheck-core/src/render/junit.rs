@@ -5,7 +5,9 @@
 //! what was checked and found clean. Inputs that could not be checked are `<error>`s in a
 //! suite of their own.
 
-use super::{by_file, rule_url};
+use std::collections::BTreeMap;
+
+use super::rule_url;
 use crate::finding::Finding;
 use crate::lint::Report;
 
@@ -52,38 +54,52 @@ fn testcase(path: &str, f: &Finding) -> String {
 }
 
 pub fn render(report: &Report) -> String {
-    let findings = by_file(report);
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the report is UTF-8")
+}
+
+/// Writes what [`render`] returns to `out`, one test case at a time: the counts come from the
+/// findings' index, and the findings (sorted by path) are read once, suite by suite.
+pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for m in report.findings.metas() {
+        *counts.entry(&m.file.display).or_default() += 1;
+    }
     let mut paths: Vec<&str> = report.checked.iter().map(String::as_str).collect();
-    paths.extend(findings.keys().map(String::as_str));
+    paths.extend(counts.keys().copied());
     paths.sort_unstable();
     paths.dedup();
-
-    let mut suites = String::new();
-    let (mut tests, mut failures) = (0, 0);
+    let failures: usize = counts.values().sum();
+    let clean = paths.len() - counts.len();
+    let errors = report.errors.len();
+    write!(
+        out,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migcheck\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n",
+        tests = clean + failures + errors,
+    )?;
+    let mut findings = report.findings.iter().peekable();
     for path in paths {
-        let mine = findings.get(path).map(Vec::as_slice).unwrap_or_default();
+        let n = counts.get(path).copied().unwrap_or(0);
         let name = escape_xml(path);
-        if mine.is_empty() {
-            tests += 1;
-            suites.push_str(&format!(
+        if n == 0 {
+            write!(
+                out,
                 "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"0\">\n    <testcase name=\"no findings\" classname=\"{name}\"/>\n  </testsuite>\n"
-            ));
+            )?;
             continue;
         }
-        tests += mine.len();
-        failures += mine.len();
-        suites.push_str(&format!(
-            "  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n",
-            n = mine.len()
-        ));
-        for f in mine {
-            suites.push_str(&testcase(path, f));
+        writeln!(
+            out,
+            "  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">"
+        )?;
+        while let Some(f) = findings.next_if(|f| f.file.display == path) {
+            out.write_all(testcase(path, &f).as_bytes())?;
         }
-        suites.push_str("  </testsuite>\n");
+        out.write_all(b"  </testsuite>\n")?;
     }
-    let errors = report.errors.len();
+    let mut suites = String::new();
     if errors > 0 {
-        tests += errors;
         suites.push_str(&format!(
             "  <testsuite name=\"migcheck\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n"
         ));
@@ -96,9 +112,8 @@ pub fn render(report: &Report) -> String {
         }
         suites.push_str("  </testsuite>\n");
     }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migcheck\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n{suites}</testsuites>\n"
-    )
+    suites.push_str("</testsuites>\n");
+    out.write_all(suites.as_bytes())
 }
 
 #[cfg(test)]

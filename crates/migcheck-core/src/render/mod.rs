@@ -1,9 +1,8 @@
 //! Output formats: one small module per format, all rendering the same [`Report`].
 //!
 //! Renderers are pure functions from a report to text. They never decide exit codes and never
-//! print; the CLI picks a [`Format`] and writes the result where it belongs.
-
-use std::collections::BTreeMap;
+//! print; the CLI picks a [`Format`] and writes the result where it belongs ([`write`]: as it
+//! is rendered).
 
 use crate::finding::{Finding, Severity};
 use crate::lint::Report;
@@ -61,6 +60,26 @@ pub struct RenderOptions {
     pub color: bool,
 }
 
+/// Writes the report to `out` in `format`, as it is rendered: every format but Markdown (whose
+/// table stops at 100 rows) decodes and writes one finding at a time (a run with hundreds of
+/// thousands of findings writes many times the size of its files).
+pub fn write(
+    format: Format,
+    report: &Report,
+    opts: RenderOptions,
+    out: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::write(report, opts, out),
+        Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
+        Format::Gitlab => gitlab::write(report, out),
+        Format::Junit => junit::write(report, out),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
+    }
+}
+
 pub fn render(format: Format, report: &Report, opts: RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, opts),
@@ -71,15 +90,6 @@ pub fn render(format: Format, report: &Report, opts: RenderOptions) -> String {
         Format::Gitlab => gitlab::render(report),
         Format::Junit => junit::render(report),
     }
-}
-
-/// The findings grouped by file, in report order (files sorted, findings by position).
-pub(crate) fn by_file(report: &Report) -> BTreeMap<String, Vec<Finding>> {
-    let mut files: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
-    for f in &report.findings {
-        files.entry(f.file.display.clone()).or_default().push(f);
-    }
-    files
 }
 
 /// `1 error`, `2 warnings`.
