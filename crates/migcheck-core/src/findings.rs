@@ -25,11 +25,12 @@ const CHUNK: usize = 64 * 1024;
 /// chunks (the findings of each statement, then those a rule makes at the end of a file).
 const CACHED_CHUNKS: usize = 8;
 
-/// What sorting, counting and filtering read of a finding, without decoding it.
+/// What sorting, counting and filtering read of a finding, without decoding it (32 bytes).
 #[derive(Debug, Clone)]
 struct Entry {
-    rule: &'static str,
     span: Range<usize>,
+    /// In [`Findings::rules`]: rule ids come from the code, a few hundred at most.
+    rule: u16,
     severity: Severity,
     /// In [`Findings::files`].
     file: u32,
@@ -69,6 +70,8 @@ pub struct Meta<'a> {
 #[derive(Default, Clone)]
 pub struct Findings {
     entries: Vec<Entry>,
+    rules: Vec<&'static str>,
+    rule_ids: HashMap<&'static str, u16>,
     files: Vec<Arc<SourceFile>>,
     /// A file's number in `files`, by the address of its `Arc` (kept alive by `files`).
     file_ids: HashMap<usize, u32>,
@@ -103,6 +106,7 @@ impl Findings {
     /// ([`crate::finding::readable`]).
     pub fn push(&mut self, f: Finding) {
         let file = self.file_id(&f.file);
+        let rule = self.rule_id(f.rule);
         let message = crate::finding::readable(f.message);
         let help = crate::finding::readable_cow(f.help);
         let offset = self.open.len();
@@ -115,7 +119,7 @@ impl Findings {
         let open = std::mem::take(&mut self.open);
         self.open = postcard::to_extend(&text, open).expect("serializing to memory does not fail");
         self.entries.push(Entry {
-            rule: f.rule,
+            rule,
             span: f.span,
             severity: f.severity,
             file,
@@ -136,6 +140,14 @@ impl Findings {
                 files.push(file.clone());
                 (files.len() - 1) as u32
             })
+    }
+
+    fn rule_id(&mut self, rule: &'static str) -> u16 {
+        let rules = &mut self.rules;
+        *self.rule_ids.entry(rule).or_insert_with(|| {
+            rules.push(rule);
+            u16::try_from(rules.len() - 1).expect("fewer than 65,536 rule ids")
+        })
     }
 
     /// Compresses the open chunk (a following push starts the next one).
@@ -159,11 +171,13 @@ impl Findings {
         }
         self.seal();
         let files: Vec<u32> = other.files.iter().map(|f| self.file_id(f)).collect();
+        let rules: Vec<u16> = other.rules.iter().map(|r| self.rule_id(r)).collect();
         let shift = self.sealed.len() as u32;
         self.sealed.extend(other.sealed);
         self.open = other.open;
         self.entries.extend(other.entries.into_iter().map(|mut e| {
             e.file = files[e.file as usize];
+            e.rule = rules[e.rule as usize];
             e.chunk += shift;
             e
         }));
@@ -178,10 +192,10 @@ impl Findings {
 
     /// Keeps the findings for which `keep` is true, looking only at what the index holds.
     pub fn retain_meta(&mut self, mut keep: impl FnMut(Meta<'_>) -> bool) {
-        let files = &self.files;
+        let (files, rules) = (&self.files, &self.rules);
         self.entries.retain(|e| {
             keep(Meta {
-                rule: e.rule,
+                rule: rules[e.rule as usize],
                 severity: e.severity,
                 file: &files[e.file as usize],
                 span: &e.span,
@@ -201,8 +215,14 @@ impl Findings {
 
     /// Sorts by path, then position, then rule (stable). Costs nothing when they are sorted.
     pub fn sort(&mut self) {
-        let files = &self.files;
-        let key = |e: &Entry| (&files[e.file as usize].display, e.span.start, e.rule);
+        let (files, rules) = (&self.files, &self.rules);
+        let key = |e: &Entry| {
+            (
+                &files[e.file as usize].display,
+                e.span.start,
+                rules[e.rule as usize],
+            )
+        };
         if !self.entries.is_sorted_by(|a, b| key(a) <= key(b)) {
             self.entries.sort_by(|a, b| key(a).cmp(&key(b)));
         }
@@ -231,7 +251,7 @@ impl Findings {
     /// What the index holds of each finding, in order, without decoding.
     pub fn metas(&self) -> impl Iterator<Item = Meta<'_>> + '_ {
         self.entries.iter().map(|e| Meta {
-            rule: e.rule,
+            rule: self.rules[e.rule as usize],
             severity: e.severity,
             file: &self.files[e.file as usize],
             span: &e.span,
@@ -247,7 +267,7 @@ impl Findings {
         let (text, _): (Text, _) = postcard::take_from_bytes(&bytes[e.offset as usize..])
             .expect("a finding reads back as it was written");
         Finding {
-            rule: e.rule,
+            rule: self.rules[e.rule as usize],
             severity: e.severity,
             file: self.files[e.file as usize].clone(),
             span: e.span.clone(),
@@ -401,6 +421,11 @@ mod tests {
             &*b.help,
         ) && a.fix == b.fix
             && a.suggestion == b.suggestion
+    }
+
+    #[test]
+    fn an_entry_takes_32_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
     }
 
     #[test]
