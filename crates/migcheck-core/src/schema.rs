@@ -23,53 +23,153 @@ pub type TableKey = (String, String);
 
 /// A table's columns: looked up by name in constant time, listed in the order they were added.
 /// (A list searched on every `ADD COLUMN` and rewritten on every `DROP COLUMN` made one
-/// `ALTER TABLE` of 80,000 actions take minutes.)
+/// `ALTER TABLE` of 80,000 actions take minutes.) One entry per name holds all the set says of
+/// the column: its place, the file that added it, its declared type (three maps keyed by the
+/// same names held each name three times).
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
-    /// Name → when it was added (creation order; a rename keeps the place).
-    at: HashMap<String, u32>,
+    at: HashMap<String, Column>,
     next: u32,
+    /// How many entries have a place (the table's columns now).
+    len: usize,
+}
+
+/// What the set says of one column name of a table.
+#[derive(Debug, Clone, Default)]
+struct Column {
+    /// Its place in creation order (a rename keeps it); `None` once dropped or renamed away:
+    /// where it was created and its type are still remembered, as the rules have always read
+    /// them.
+    place: Option<u32>,
+    /// The file that added it with `ADD COLUMN`, when the set did.
+    created: Option<u32>,
+    /// Its declared type ([`crate::effect::type_key`]), when the set declared it.
+    ty: Option<Box<str>>,
+}
+
+impl Column {
+    fn is_empty(&self) -> bool {
+        self.place.is_none() && self.created.is_none() && self.ty.is_none()
+    }
 }
 
 impl Columns {
     pub fn contains(&self, name: &str) -> bool {
-        self.at.contains_key(name)
+        self.at.get(name).is_some_and(|c| c.place.is_some())
     }
 
     /// Adds `name` last; false when the table has it already.
     pub fn add(&mut self, name: &str) -> bool {
-        if self.at.contains_key(name) {
+        let c = match self.at.get_mut(name) {
+            Some(c) if c.place.is_some() => return false,
+            Some(c) => c,
+            None => self.at.entry(name.to_string()).or_default(),
+        };
+        c.place = Some(self.next);
+        self.next += 1;
+        self.len += 1;
+        true
+    }
+
+    /// Adds `name` last as added by file `file`; false (and nothing recorded) when the table
+    /// has it already.
+    pub fn add_in(&mut self, name: &str, file: usize) -> bool {
+        if !self.add(name) {
             return false;
         }
-        self.at.insert(name.to_string(), self.next);
-        self.next += 1;
+        if let Some(c) = self.at.get_mut(name) {
+            c.created = u32::try_from(file).ok();
+        }
         true
     }
 
     pub fn remove(&mut self, name: &str) {
-        self.at.remove(name);
+        if let Some(c) = self.at.get_mut(name) {
+            if c.place.take().is_some() {
+                self.len -= 1;
+            }
+            if c.is_empty() {
+                self.at.remove(name);
+            }
+        }
     }
 
-    /// Renames `from` to `to` in its place.
+    /// Renames `from` to `to` in its place, with its declared type.
     pub fn rename(&mut self, from: &str, to: &str) {
-        if let Some(place) = self.at.remove(from) {
-            self.at.insert(to.to_string(), place);
+        let Some(c) = self.at.get_mut(from) else {
+            return;
+        };
+        let (place, ty) = (c.place.take(), c.ty.take());
+        if c.is_empty() {
+            self.at.remove(from);
+        }
+        if place.is_none() && ty.is_none() {
+            return;
+        }
+        let target = self.at.entry(to.to_string()).or_default();
+        if let Some(p) = place {
+            if target.place.replace(p).is_none() {
+                // `from` left and `to` came: the count stays; else `to` was replaced.
+            } else {
+                self.len -= 1;
+            }
+        }
+        if ty.is_some() {
+            target.ty = ty;
         }
     }
 
     pub fn len(&self) -> usize {
-        self.at.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.at.is_empty()
+        self.len == 0
     }
 
     /// The names in the order they were added.
     pub fn to_vec(&self) -> Vec<String> {
-        let mut v: Vec<(&String, u32)> = self.at.iter().map(|(c, &i)| (c, i)).collect();
+        let mut v: Vec<(&String, u32)> = self
+            .at
+            .iter()
+            .filter_map(|(c, col)| Some((c, col.place?)))
+            .collect();
         v.sort_unstable_by_key(|&(_, i)| i);
         v.into_iter().map(|(c, _)| c.clone()).collect()
+    }
+
+    /// The file that added the column, when the set added it with `ADD COLUMN` (also after it
+    /// was dropped).
+    pub fn created(&self, name: &str) -> Option<usize> {
+        self.at.get(name)?.created.map(|f| f as usize)
+    }
+
+    /// Every declared column type the set gave this table: (column, type), also of columns
+    /// dropped since.
+    pub fn types(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        self.at
+            .iter()
+            .filter_map(|(c, col)| Some((c.as_str(), col.ty.as_deref()?)))
+    }
+
+    /// Records the declared type of `name` unless one is known (`CREATE TABLE`, `ADD COLUMN`).
+    fn declare_type(&mut self, name: &str, ty: &str) {
+        let c = match self.at.get_mut(name) {
+            Some(c) => c,
+            None => self.at.entry(name.to_string()).or_default(),
+        };
+        if c.ty.is_none() {
+            c.ty = Some(ty.into());
+        }
+    }
+
+    /// Records that `name` now has type `ty` (`ALTER COLUMN ... TYPE`).
+    fn change_type(&mut self, name: &str, ty: String) {
+        let c = match self.at.get_mut(name) {
+            Some(c) => c,
+            None => self.at.entry(name.to_string()).or_default(),
+        };
+        c.ty = Some(ty.into_boxed_str());
     }
 }
 
@@ -96,10 +196,6 @@ pub struct TableInfo {
     pub rls_enabled: Option<Origin>,
     /// True when some statement disabled RLS (enabling it earlier would not last).
     pub rls_disabled: bool,
-    /// Where a column was created, when that was in the set.
-    pub column_created: HashMap<String, usize>,
-    /// Declared column types, when the set declared them (see [`crate::effect::type_key`]).
-    pub column_types: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,7 +277,7 @@ impl SchemaState {
     pub fn column_created_in(&self, q: &QualName, column: &str, file: usize) -> bool {
         self.table(q).is_some_and(|t| {
             t.created.as_ref().is_some_and(|o| o.file == file)
-                || t.column_created.get(column) == Some(&file)
+                || t.columns.created(column) == Some(file)
         })
     }
 
@@ -260,10 +356,7 @@ impl SchemaState {
                 });
             }
             Effect::AddColumn { table, column } => {
-                let t = self.table_mut(table);
-                if t.columns.add(column) {
-                    t.column_created.insert(column.clone(), origin.file);
-                }
+                self.table_mut(table).columns.add_in(column, origin.file);
             }
             Effect::CreateObject { kind, name, .. } => {
                 let key = self.resolve_object(*kind, name);
@@ -303,9 +396,6 @@ impl SchemaState {
             Effect::RenameColumn { table, from, to } => {
                 if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
                     t.columns.rename(from, to);
-                    if let Some(ty) = t.column_types.remove(from) {
-                        t.column_types.insert(to.clone(), ty);
-                    }
                 }
             }
             Effect::RenameObject {
@@ -384,9 +474,7 @@ impl SchemaState {
                 let key = self.resolve_table(table);
                 if let Some(t) = self.tables.get_mut(&key) {
                     for (c, ty) in columns {
-                        t.column_types
-                            .entry(c.clone())
-                            .or_insert_with(|| ty.clone());
+                        t.columns.declare_type(c, ty);
                     }
                 }
             }
@@ -396,8 +484,8 @@ impl SchemaState {
                 to_type,
             } => {
                 if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
-                    t.column_types
-                        .insert(column.clone(), crate::effect::type_key(to_type));
+                    t.columns
+                        .change_type(column, crate::effect::type_key(to_type));
                 }
             }
             Effect::Truncate { .. }

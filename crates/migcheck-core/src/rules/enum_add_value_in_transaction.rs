@@ -121,9 +121,9 @@ fn enum_columns(cx: &StatementCx<'_>, ty: &QualName) -> Vec<String> {
         .state
         .tables
         .values()
-        .flat_map(|t| &t.column_types)
-        .filter(|(_, t)| *t == key)
-        .map(|(c, _)| c.as_str())
+        .flat_map(|t| t.columns.types())
+        .filter(|&(_, t)| t == key)
+        .map(|(c, _)| c)
         .collect();
     columns.extend(
         mentions::of(cx.unit)
