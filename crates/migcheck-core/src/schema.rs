@@ -107,12 +107,9 @@ impl Columns {
             return;
         }
         let target = self.at.entry(to.to_string()).or_default();
-        if let Some(p) = place {
-            if target.place.replace(p).is_none() {
-                // `from` left and `to` came: the count stays; else `to` was replaced.
-            } else {
-                self.len -= 1;
-            }
+        // `from` left and `to` came: the count stays, unless `to` had a place already.
+        if place.is_some_and(|p| target.place.replace(p).is_some()) {
+            self.len -= 1;
         }
         if ty.is_some() {
             target.ty = ty;
@@ -521,6 +518,45 @@ mod tests {
 
     fn o(file: usize) -> Origin {
         Origin { file, span: 0..0 }
+    }
+
+    #[test]
+    fn a_column_keeps_its_place_creating_file_and_type_through_renames_and_drops() {
+        let mut c: Columns = ["id", "a"].into_iter().collect();
+        assert!(c.add_in("b", 3));
+        assert!(!c.add_in("b", 4), "already there: nothing recorded");
+        c.declare_type("b", "int4");
+        c.declare_type("b", "text");
+        assert_eq!(
+            c.types().collect::<Vec<_>>(),
+            [("b", "int4")],
+            "first declaration"
+        );
+        c.rename("b", "c");
+        assert_eq!(
+            (c.to_vec(), c.len()),
+            (vec!["id".into(), "a".into(), "c".into()], 3)
+        );
+        assert_eq!(c.types().collect::<Vec<_>>(), [("c", "int4")]);
+        // The file that added `b` stays with the old name, as it always has.
+        assert_eq!((c.created("b"), c.created("c")), (Some(3), None));
+        c.change_type("c", "int8".into());
+        c.remove("c");
+        assert!(!c.contains("c"));
+        assert_eq!(c.len(), 2);
+        assert_eq!(
+            c.types().collect::<Vec<_>>(),
+            [("c", "int8")],
+            "kept after the drop"
+        );
+        // Renaming onto an existing column replaces it.
+        c.rename("a", "id");
+        assert_eq!((c.to_vec(), c.len()), (vec!["id".into()], 1));
+        // Dropping an unknown column records nothing.
+        c.remove("nope");
+        assert!(!c.at.contains_key("nope"));
+        assert!(c.add_in("c", 5));
+        assert_eq!((c.created("c"), c.len()), (Some(5), 2));
     }
 
     #[test]
