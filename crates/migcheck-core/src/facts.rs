@@ -41,8 +41,11 @@ pub struct Facts {
     pub volatile_functions: HashSet<String>,
     /// Tables the set creates with `PARTITION BY` (CONCURRENTLY cannot index them).
     pub partitioned: HashSet<TableKey>,
-    /// Index name (folded, unqualified) → its table.
-    pub index_tables: HashMap<String, TableKey>,
+    /// Index name (folded, unqualified) → its table (a number in `table_keys`: a file of
+    /// 100,000 indexes on 100 tables held each table's name once per index).
+    index_tables: HashMap<String, u32>,
+    table_keys: Vec<TableKey>,
+    table_ids: HashMap<TableKey, u32>,
     /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
     pub policy_commands: HashMap<(TableKey, String), String>,
     /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
@@ -58,6 +61,24 @@ impl Facts {
     /// The declared type of a column, as written and lower-cased.
     pub fn column_type(&self, table: &TableKey, column: &str) -> Option<&String> {
         self.of(table)?.types.get(column)
+    }
+
+    /// The table of the index named `name` (folded, unqualified), when the set created it.
+    pub fn index_table(&self, name: &str) -> Option<&TableKey> {
+        Some(&self.table_keys[*self.index_tables.get(name)? as usize])
+    }
+
+    fn note_index(&mut self, name: String, table: TableKey) {
+        let next = self.table_keys.len() as u32;
+        let id = match self.table_ids.get(&table) {
+            Some(&id) => id,
+            None => {
+                self.table_ids.insert(table.clone(), next);
+                self.table_keys.push(table);
+                next
+            }
+        };
+        self.index_tables.insert(name, id);
     }
 
     fn columns_mut(&mut self, table: &TableKey) -> &mut ColumnFacts {
@@ -176,7 +197,7 @@ impl SchemaState {
             Ast::CreateIndex(ci) => {
                 if let Some(name) = &ci.name {
                     let table = self.resolve_table(&qual(&ci.table_name));
-                    self.facts.index_tables.insert(qual(name).name, table);
+                    self.facts.note_index(qual(name).name, table);
                 }
                 if let (true, Some(name)) = (ci.unique, &ci.name) {
                     let cols = ci

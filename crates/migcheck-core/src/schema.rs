@@ -21,6 +21,10 @@ pub struct Origin {
 /// A fully resolved table name.
 pub type TableKey = (String, String);
 
+/// An object other than a table: its kind, its schema (a number in
+/// `SchemaState::object_schemas`) and its name.
+type ObjectKey = (ObjectKind, u32, String);
+
 /// A table's columns: looked up by name in constant time, listed in the order they were added.
 /// (A list searched on every `ADD COLUMN` and rewritten on every `DROP COLUMN` made one
 /// `ALTER TABLE` of 80,000 actions take minutes.) One entry per name holds all the set says of
@@ -202,8 +206,12 @@ pub struct SchemaState {
     /// (a file of 100,000 tables kept a third of its schema in unused node slots).
     pub tables: BTreeMap<TableKey, Box<TableInfo>>,
     pub schemas: BTreeSet<String>,
-    /// Other objects: (kind, schema, name) → file index where created.
-    objects: HashMap<(ObjectKind, String, String), usize>,
+    /// Other objects → the file index where created.
+    objects: HashMap<ObjectKey, u32>,
+    /// The schemas of `objects`, by number: a file of 100,000 indexes held `public` 100,000
+    /// times.
+    object_schemas: Vec<String>,
+    object_schema_ids: HashMap<String, u32>,
     schema_created: HashMap<String, usize>,
     /// Column and function facts the locking rules need (`facts.rs`).
     pub facts: crate::facts::Facts,
@@ -216,6 +224,8 @@ impl Default for SchemaState {
             tables: BTreeMap::new(),
             schemas: ["public".to_string()].into(),
             objects: HashMap::new(),
+            object_schemas: Vec::new(),
+            object_schema_ids: HashMap::new(),
             schema_created: HashMap::new(),
             facts: Default::default(),
         }
@@ -246,17 +256,38 @@ impl SchemaState {
         (self.creation_schema(), q.name.clone())
     }
 
-    fn resolve_object(&self, kind: ObjectKind, q: &QualName) -> (ObjectKind, String, String) {
+    fn object_key(&self, kind: ObjectKind, schema: &str, name: &str) -> Option<ObjectKey> {
+        Some((kind, *self.object_schema_ids.get(schema)?, name.to_string()))
+    }
+
+    /// Resolves an object's name as PostgreSQL would; `None` when no object was ever created
+    /// in the schema it resolves to (then none exists there).
+    fn resolve_object(&self, kind: ObjectKind, q: &QualName) -> Option<ObjectKey> {
         if let Some(s) = &q.schema {
-            return (kind, s.clone(), q.name.clone());
+            return self.object_key(kind, s, &q.name);
         }
         for s in &self.search_path {
-            let key = (kind, s.clone(), q.name.clone());
-            if self.objects.contains_key(&key) {
-                return key;
+            if let Some(key) = self.object_key(kind, s, &q.name) {
+                if self.objects.contains_key(&key) {
+                    return Some(key);
+                }
             }
         }
-        (kind, self.creation_schema(), q.name.clone())
+        self.object_key(kind, &self.creation_schema(), &q.name)
+    }
+
+    /// [`SchemaState::resolve_object`] for an object being created: its schema gets a number.
+    fn resolve_object_to_create(&mut self, kind: ObjectKind, q: &QualName) -> ObjectKey {
+        if let Some(key) = self.resolve_object(kind, q) {
+            return key;
+        }
+        let schema = q.schema.clone().unwrap_or_else(|| self.creation_schema());
+        let next = self.object_schemas.len() as u32;
+        let id = *self.object_schema_ids.entry(schema.clone()).or_insert(next);
+        if id == next {
+            self.object_schemas.push(schema);
+        }
+        (kind, id, q.name.clone())
     }
 
     pub fn table(&self, q: &QualName) -> Option<&TableInfo> {
@@ -283,7 +314,7 @@ impl SchemaState {
         self.objects
             .keys()
             .filter(move |(k, _, _)| *k == kind)
-            .map(|(_, s, n)| (s.as_str(), n.as_str()))
+            .map(|(_, s, n)| (self.object_schemas[*s as usize].as_str(), n.as_str()))
     }
 
     /// True when the object was created in file `file`. Objects on a table (triggers, policies,
@@ -308,7 +339,12 @@ impl SchemaState {
         }
         match kind {
             ObjectKind::Schema => self.schema_created.get(&name.name) == Some(&file),
-            _ => self.objects.get(&self.resolve_object(kind, name)) == Some(&file),
+            _ => {
+                self.resolve_object(kind, name)
+                    .and_then(|k| self.objects.get(&k))
+                    .map(|&f| f as usize)
+                    == Some(file)
+            }
         }
     }
 
@@ -323,9 +359,14 @@ impl SchemaState {
             ObjectKind::Function | ObjectKind::Procedure => {
                 [ObjectKind::Function, ObjectKind::Procedure]
                     .into_iter()
-                    .any(|k| self.objects.contains_key(&self.resolve_object(k, name)))
+                    .any(|k| {
+                        self.resolve_object(k, name)
+                            .is_some_and(|k| self.objects.contains_key(&k))
+                    })
             }
-            _ => self.objects.contains_key(&self.resolve_object(kind, name)),
+            _ => self
+                .resolve_object(kind, name)
+                .is_some_and(|k| self.objects.contains_key(&k)),
         }
     }
 
@@ -356,8 +397,8 @@ impl SchemaState {
                 self.table_mut(table).columns.add_in(column, origin.file);
             }
             Effect::CreateObject { kind, name, .. } => {
-                let key = self.resolve_object(*kind, name);
-                self.objects.entry(key).or_insert(origin.file);
+                let key = self.resolve_object_to_create(*kind, name);
+                self.objects.entry(key).or_insert(origin.file as u32);
             }
             Effect::DropTable { table } => {
                 let key = self.resolve_table(table);
@@ -380,8 +421,9 @@ impl SchemaState {
                         }
                     }
                 } else {
-                    let key = self.resolve_object(*kind, name);
-                    self.objects.remove(&key);
+                    if let Some(key) = self.resolve_object(*kind, name) {
+                        self.objects.remove(&key);
+                    }
                 }
             }
             Effect::RenameTable { table, to } => {

@@ -215,7 +215,7 @@ pub(super) fn table_dropped_later(
 ) -> bool {
     let key = match (on, kind) {
         (Some(t), _) => cx.state.resolve_table(t),
-        (None, ObjectKind::Index) => match cx.state.facts.index_tables.get(&name.name) {
+        (None, ObjectKind::Index) => match cx.state.facts.index_table(&name.name) {
             Some(k) => k.clone(),
             None => return false,
         },
