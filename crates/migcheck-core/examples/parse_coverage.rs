@@ -39,7 +39,8 @@ fn main() {
                 continue;
             }
             total += 1;
-            match (&s.unparsed, s.recognised) {
+            let recognised = s.unparsed.as_ref().and_then(|u| u.recognised);
+            match (s.unparsed.as_ref().map(|u| &u.reason), recognised) {
                 (None, _) => parsed += 1,
                 (Some(_), Some(Reading::Valid(f))) => {
                     ours += 1;

@@ -15,10 +15,11 @@ impl Rule for UnparsedStatement {
     }
 
     fn check_statement(&self, cx: &StatementCx<'_>, out: &mut Hits<'_>) {
-        let Some(reason) = &cx.stmt.unparsed else {
+        let Some(unparsed) = &cx.stmt.unparsed else {
             return;
         };
-        match cx.stmt.recognised {
+        let reason = &unparsed.reason;
+        match unparsed.recognised {
             // Our own reader understood it: nothing to review.
             Some(crate::recognise::Reading::Valid(_)) => return,
             Some(crate::recognise::Reading::Invalid(why)) => {
