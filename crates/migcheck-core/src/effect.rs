@@ -146,6 +146,10 @@ pub enum Effect {
     AddColumn {
         table: QualName,
         column: String,
+        /// Its declared type as [`Effect::ColumnTypes`] keeps one, when the parser read it
+        /// (one effect, not two with the table's name twice: a file of 180,000 `ADD COLUMN`s
+        /// holds them all).
+        ty: Option<String>,
     },
     /// Any other object (index, view, function, type, ...); `on` as for `DropObject`.
     CreateObject {
@@ -219,8 +223,9 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
-    /// The declared types of columns (`CREATE TABLE`, `ADD COLUMN`): column → type name, its
-    /// last part folded, without array brackets (`public."Plan"[]` → `Plan`).
+    /// The declared types of the columns of a `CREATE TABLE`: column → type name, its last part
+    /// folded, without array brackets (`public."Plan"[]` → `Plan`). (`ADD COLUMN` carries its
+    /// column's in [`Effect::AddColumn`].)
     ColumnTypes {
         table: QualName,
         columns: Vec<(String, String)>,

@@ -367,13 +367,7 @@ fn alter_table_op(table: &QualName, op: &AlterTableOperation, out: &mut Vec<Effe
             out.push(Effect::AddColumn {
                 table: table.clone(),
                 column: fold(&column_def.name),
-            });
-            out.push(Effect::ColumnTypes {
-                table: table.clone(),
-                columns: vec![(
-                    fold(&column_def.name),
-                    type_key(&column_def.data_type.to_string()),
-                )],
+                ty: Some(type_key(&column_def.data_type.to_string())),
             });
         }
         AlterTableOperation::DropColumn { column_names, .. } => {

@@ -392,6 +392,7 @@ fn alter_action(
                 out.push(Effect::AddColumn {
                     table: name.clone(),
                     column,
+                    ty: None,
                 });
             }
         }

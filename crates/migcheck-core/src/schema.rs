@@ -393,8 +393,12 @@ impl SchemaState {
                     })
                 });
             }
-            Effect::AddColumn { table, column } => {
-                self.table_mut(table).columns.add_in(column, origin.file);
+            Effect::AddColumn { table, column, ty } => {
+                let columns = &mut self.table_mut(table).columns;
+                columns.add_in(column, origin.file);
+                if let Some(ty) = ty {
+                    columns.declare_type(column, ty);
+                }
             }
             Effect::CreateObject { kind, name, .. } => {
                 let key = self.resolve_object_to_create(*kind, name);

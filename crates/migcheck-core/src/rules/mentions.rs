@@ -218,6 +218,11 @@ impl Mentions {
                             by_type.entry(t.clone()).or_default().push(c.clone());
                         }
                     }
+                    Effect::AddColumn {
+                        column,
+                        ty: Some(t),
+                        ..
+                    } => by_type.entry(t.clone()).or_default().push(column.clone()),
                     Effect::ColumnTypeChange {
                         column, to_type, ..
                     } => by_type
