@@ -44,8 +44,7 @@ pub struct Facts {
     /// Index name (folded, unqualified) → its table (a number in `table_keys`: a file of
     /// 100,000 indexes on 100 tables held each table's name once per index).
     index_tables: HashMap<String, u32>,
-    table_keys: Vec<TableKey>,
-    table_ids: HashMap<TableKey, u32>,
+    table_keys: crate::intern::Numbered<TableKey>,
     /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
     pub policy_commands: HashMap<(TableKey, String), String>,
     /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
@@ -65,19 +64,11 @@ impl Facts {
 
     /// The table of the index named `name` (folded, unqualified), when the set created it.
     pub fn index_table(&self, name: &str) -> Option<&TableKey> {
-        Some(&self.table_keys[*self.index_tables.get(name)? as usize])
+        Some(self.table_keys.get(*self.index_tables.get(name)?))
     }
 
     fn note_index(&mut self, name: String, table: TableKey) {
-        let next = self.table_keys.len() as u32;
-        let id = match self.table_ids.get(&table) {
-            Some(&id) => id,
-            None => {
-                self.table_ids.insert(table.clone(), next);
-                self.table_keys.push(table);
-                next
-            }
-        };
+        let id = self.table_keys.number(table);
         self.index_tables.insert(name, id);
     }
 

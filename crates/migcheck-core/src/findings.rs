@@ -70,8 +70,7 @@ pub struct Meta<'a> {
 #[derive(Default, Clone)]
 pub struct Findings {
     entries: Vec<Entry>,
-    rules: Vec<&'static str>,
-    rule_ids: HashMap<&'static str, u16>,
+    rules: crate::intern::Numbered<&'static str>,
     files: Vec<Arc<SourceFile>>,
     /// A file's number in `files`, by the address of its `Arc` (kept alive by `files`).
     file_ids: HashMap<usize, u32>,
@@ -143,11 +142,7 @@ impl Findings {
     }
 
     fn rule_id(&mut self, rule: &'static str) -> u16 {
-        let rules = &mut self.rules;
-        *self.rule_ids.entry(rule).or_insert_with(|| {
-            rules.push(rule);
-            u16::try_from(rules.len() - 1).expect("fewer than 65,536 rule ids")
-        })
+        u16::try_from(self.rules.number(rule)).expect("fewer than 65,536 rule ids")
     }
 
     /// Compresses the open chunk (a following push starts the next one).
@@ -171,7 +166,12 @@ impl Findings {
         }
         self.seal();
         let files: Vec<u32> = other.files.iter().map(|f| self.file_id(f)).collect();
-        let rules: Vec<u16> = other.rules.iter().map(|r| self.rule_id(r)).collect();
+        let rules: Vec<u16> = other
+            .rules
+            .values()
+            .iter()
+            .map(|r| self.rule_id(r))
+            .collect();
         let shift = self.sealed.len() as u32;
         self.sealed.extend(other.sealed);
         self.open = other.open;
@@ -195,7 +195,7 @@ impl Findings {
         let (files, rules) = (&self.files, &self.rules);
         self.entries.retain(|e| {
             keep(Meta {
-                rule: rules[e.rule as usize],
+                rule: rules.get(e.rule.into()),
                 severity: e.severity,
                 file: &files[e.file as usize],
                 span: &e.span,
@@ -220,7 +220,7 @@ impl Findings {
             (
                 &files[e.file as usize].display,
                 e.span.start,
-                rules[e.rule as usize],
+                *rules.get(e.rule.into()),
             )
         };
         if !self.entries.is_sorted_by(|a, b| key(a) <= key(b)) {
@@ -251,7 +251,7 @@ impl Findings {
     /// What the index holds of each finding, in order, without decoding.
     pub fn metas(&self) -> impl Iterator<Item = Meta<'_>> + '_ {
         self.entries.iter().map(|e| Meta {
-            rule: self.rules[e.rule as usize],
+            rule: self.rules.get(e.rule.into()),
             severity: e.severity,
             file: &self.files[e.file as usize],
             span: &e.span,
@@ -267,7 +267,7 @@ impl Findings {
         let (text, _): (Text, _) = postcard::take_from_bytes(&bytes[e.offset as usize..])
             .expect("a finding reads back as it was written");
         Finding {
-            rule: self.rules[e.rule as usize],
+            rule: self.rules.get(e.rule.into()),
             severity: e.severity,
             file: self.files[e.file as usize].clone(),
             span: e.span.clone(),

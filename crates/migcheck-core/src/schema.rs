@@ -64,12 +64,11 @@ impl Columns {
 
     /// Adds `name` last; false when the table has it already.
     pub fn add(&mut self, name: &str) -> bool {
-        let c = match self.at.get_mut(name) {
-            Some(c) if c.place.is_some() => return false,
-            Some(c) => c,
-            None => self.at.entry(name.to_string()).or_default(),
-        };
-        c.place = Some(self.next);
+        if self.contains(name) {
+            return false;
+        }
+        let next = self.next;
+        self.entry(name).place = Some(next);
         self.next += 1;
         self.len += 1;
         true
@@ -153,12 +152,17 @@ impl Columns {
             .filter_map(|(c, col)| Some((c.as_str(), col.ty.as_deref()?)))
     }
 
+    /// The entry of `name`, made empty when there is none (the name is copied only then).
+    fn entry(&mut self, name: &str) -> &mut Column {
+        if !self.at.contains_key(name) {
+            self.at.insert(name.to_string(), Column::default());
+        }
+        self.at.get_mut(name).expect("just inserted")
+    }
+
     /// Records the declared type of `name` unless one is known (`CREATE TABLE`, `ADD COLUMN`).
     fn declare_type(&mut self, name: &str, ty: &str) {
-        let c = match self.at.get_mut(name) {
-            Some(c) => c,
-            None => self.at.entry(name.to_string()).or_default(),
-        };
+        let c = self.entry(name);
         if c.ty.is_none() {
             c.ty = Some(ty.into());
         }
@@ -166,10 +170,7 @@ impl Columns {
 
     /// Records that `name` now has type `ty` (`ALTER COLUMN ... TYPE`).
     fn change_type(&mut self, name: &str, ty: String) {
-        let c = match self.at.get_mut(name) {
-            Some(c) => c,
-            None => self.at.entry(name.to_string()).or_default(),
-        };
+        let c = self.entry(name);
         c.ty = Some(ty.into_boxed_str());
     }
 }
@@ -210,8 +211,7 @@ pub struct SchemaState {
     objects: HashMap<ObjectKey, u32>,
     /// The schemas of `objects`, by number: a file of 100,000 indexes held `public` 100,000
     /// times.
-    object_schemas: Vec<String>,
-    object_schema_ids: HashMap<String, u32>,
+    object_schemas: crate::intern::Numbered<String>,
     schema_created: HashMap<String, usize>,
     /// Column and function facts the locking rules need (`facts.rs`).
     pub facts: crate::facts::Facts,
@@ -224,8 +224,7 @@ impl Default for SchemaState {
             tables: BTreeMap::new(),
             schemas: ["public".to_string()].into(),
             objects: HashMap::new(),
-            object_schemas: Vec::new(),
-            object_schema_ids: HashMap::new(),
+            object_schemas: Default::default(),
             schema_created: HashMap::new(),
             facts: Default::default(),
         }
@@ -257,7 +256,7 @@ impl SchemaState {
     }
 
     fn object_key(&self, kind: ObjectKind, schema: &str, name: &str) -> Option<ObjectKey> {
-        Some((kind, *self.object_schema_ids.get(schema)?, name.to_string()))
+        Some((kind, self.object_schemas.find(schema)?, name.to_string()))
     }
 
     /// Resolves an object's name as PostgreSQL would; `None` when no object was ever created
@@ -282,12 +281,7 @@ impl SchemaState {
             return key;
         }
         let schema = q.schema.clone().unwrap_or_else(|| self.creation_schema());
-        let next = self.object_schemas.len() as u32;
-        let id = *self.object_schema_ids.entry(schema.clone()).or_insert(next);
-        if id == next {
-            self.object_schemas.push(schema);
-        }
-        (kind, id, q.name.clone())
+        (kind, self.object_schemas.number(schema), q.name.clone())
     }
 
     pub fn table(&self, q: &QualName) -> Option<&TableInfo> {
@@ -314,7 +308,7 @@ impl SchemaState {
         self.objects
             .keys()
             .filter(move |(k, _, _)| *k == kind)
-            .map(|(_, s, n)| (self.object_schemas[*s as usize].as_str(), n.as_str()))
+            .map(|(_, s, n)| (self.object_schemas.get(*s).as_str(), n.as_str()))
     }
 
     /// True when the object was created in file `file`. Objects on a table (triggers, policies,
