@@ -139,16 +139,18 @@ pub enum Effect {
     CreateSchema {
         name: String,
     },
+    /// A table and its columns, each with its declared type when the parser read it (one
+    /// effect, not a second that named the table and its columns again: a file of 100,000
+    /// tables holds them all).
     CreateTable {
         table: QualName,
-        columns: Vec<String>,
+        columns: Vec<NewColumn>,
     },
     AddColumn {
         table: QualName,
         column: String,
-        /// Its declared type as [`Effect::ColumnTypes`] keeps one, when the parser read it
-        /// (one effect, not two with the table's name twice: a file of 180,000 `ADD COLUMN`s
-        /// holds them all).
+        /// Its declared type ([`type_key`]), when the parser read it (one effect, not two with
+        /// the table's name twice: a file of 180,000 `ADD COLUMN`s holds them all).
         ty: Option<String>,
     },
     /// Any other object (index, view, function, type, ...); `on` as for `DropObject`.
@@ -223,16 +225,18 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
-    /// The declared types of the columns of a `CREATE TABLE`: column → type name, its last part
-    /// folded, without array brackets (`public."Plan"[]` → `Plan`). (`ADD COLUMN` carries its
-    /// column's in [`Effect::AddColumn`].)
-    ColumnTypes {
-        table: QualName,
-        columns: Vec<(String, String)>,
-    },
 }
 
-/// The name of a declared type as [`Effect::ColumnTypes`] keeps it.
+/// A column of [`Effect::CreateTable`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewColumn {
+    pub name: String,
+    /// Its declared type ([`type_key`]), when the parser read it.
+    pub ty: Option<String>,
+}
+
+/// The name of a declared type as the schema model keeps it: its last part folded, without
+/// array brackets (`public."Plan"[]` → `Plan`).
 pub fn type_key(data_type: &str) -> String {
     let t = data_type.trim().trim_end_matches("[]").trim();
     let last = match t.rfind("\".") {

@@ -146,8 +146,14 @@ impl Creations {
             match e {
                 Effect::CreateTable { table, columns } => {
                     let key = state.resolve_table(table);
-                    self.created
-                        .insert(key, (self.seq, unit.index, columns.clone()));
+                    self.created.insert(
+                        key,
+                        (
+                            self.seq,
+                            unit.index,
+                            columns.iter().map(|c| c.name.clone()).collect(),
+                        ),
+                    );
                 }
                 Effect::DropTable { table } => {
                     self.dropped.insert(state.resolve_table(table), self.seq);

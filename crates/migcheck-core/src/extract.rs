@@ -5,7 +5,7 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableFactor,
 };
 
-use crate::effect::{truncate_identifier, type_key, Effect, ObjectKind, QualName};
+use crate::effect::{truncate_identifier, type_key, Effect, NewColumn, ObjectKind, QualName};
 
 /// Folds an identifier as PostgreSQL does.
 pub fn fold(id: &Ident) -> String {
@@ -52,14 +52,13 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
         Statement::CreateTable(ct) => {
             out.push(Effect::CreateTable {
                 table: qual(&ct.name),
-                columns: ct.columns.iter().map(|c| fold(&c.name)).collect(),
-            });
-            out.push(Effect::ColumnTypes {
-                table: qual(&ct.name),
                 columns: ct
                     .columns
                     .iter()
-                    .map(|c| (fold(&c.name), type_key(&c.data_type.to_string())))
+                    .map(|c| NewColumn {
+                        name: fold(&c.name),
+                        ty: Some(type_key(&c.data_type.to_string())),
+                    })
                     .collect(),
             });
         }

@@ -381,11 +381,20 @@ impl SchemaState {
                 self.schemas.insert(key.0.clone());
                 self.tables.entry(key).or_insert_with(|| {
                     Box::new(TableInfo {
-                        columns: columns.iter().collect(),
+                        columns: columns.iter().map(|c| &c.name).collect(),
                         created: Some(origin.clone()),
                         ..TableInfo::default()
                     })
                 });
+                // The declared types, also when the table existed (`IF NOT EXISTS`): a type the
+                // set declared before stays.
+                if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
+                    for c in columns {
+                        if let Some(ty) = &c.ty {
+                            t.columns.declare_type(&c.name, ty);
+                        }
+                    }
+                }
             }
             Effect::AddColumn { table, column, ty } => {
                 let columns = &mut self.table_mut(table).columns;
@@ -506,14 +515,6 @@ impl SchemaState {
                 } else {
                     schemas.clone()
                 };
-            }
-            Effect::ColumnTypes { table, columns } => {
-                let key = self.resolve_table(table);
-                if let Some(t) = self.tables.get_mut(&key) {
-                    for (c, ty) in columns {
-                        t.columns.declare_type(c, ty);
-                    }
-                }
             }
             Effect::ColumnTypeChange {
                 table,

@@ -213,9 +213,11 @@ impl Mentions {
             let mut by_type: HashMap<String, Vec<String>> = HashMap::new();
             for e in unit.parsed.statements.iter().flat_map(|s| &s.effects) {
                 match e {
-                    Effect::ColumnTypes { columns, .. } => {
-                        for (c, t) in columns {
-                            by_type.entry(t.clone()).or_default().push(c.clone());
+                    Effect::CreateTable { columns, .. } => {
+                        for c in columns {
+                            if let Some(t) = &c.ty {
+                                by_type.entry(t.clone()).or_default().push(c.name.clone());
+                            }
                         }
                     }
                     Effect::AddColumn {
