@@ -15,15 +15,90 @@ use sqlparser::ast::{
 use crate::extract::{fold, qual};
 use crate::schema::{SchemaState, TableKey};
 
-/// What the set says about the columns of one table.
+/// What the set says about the columns of one table: one entry per column named by a fact
+/// (three maps keyed by the same names held each name three times).
 #[derive(Debug, Clone, Default)]
 pub struct ColumnFacts {
-    /// Column → declared type as written, lower-cased (`varchar(20)`).
-    pub types: HashMap<String, String>,
-    /// Columns known NOT NULL (declared, primary key, SET NOT NULL).
-    pub not_null: HashSet<String>,
-    /// Columns with a validated `CHECK (col IS NOT NULL)`.
-    pub not_null_checks: HashSet<String>,
+    at: HashMap<Box<str>, ColumnFact>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct ColumnFact {
+    /// Its declared type as written, lower-cased (`varchar(20)`).
+    ty: Option<Box<str>>,
+    /// Known NOT NULL (declared, primary key, SET NOT NULL).
+    not_null: bool,
+    /// It has a validated `CHECK (col IS NOT NULL)`.
+    not_null_check: bool,
+}
+
+impl ColumnFact {
+    fn is_empty(&self) -> bool {
+        self.ty.is_none() && !self.not_null && !self.not_null_check
+    }
+}
+
+impl ColumnFacts {
+    /// The column's declared type, as written and lower-cased.
+    pub fn ty(&self, column: &str) -> Option<&str> {
+        self.at.get(column)?.ty.as_deref()
+    }
+
+    /// True when the column is known NOT NULL (declared, primary key, SET NOT NULL).
+    pub fn is_not_null(&self, column: &str) -> bool {
+        self.at.get(column).is_some_and(|c| c.not_null)
+    }
+
+    /// True when the column has a validated `CHECK (col IS NOT NULL)`.
+    pub fn has_not_null_check(&self, column: &str) -> bool {
+        self.at.get(column).is_some_and(|c| c.not_null_check)
+    }
+
+    /// The entry of `column`, made empty when there is none (the name is copied only then).
+    fn entry(&mut self, column: &str) -> &mut ColumnFact {
+        if !self.at.contains_key(column) {
+            self.at.insert(column.into(), ColumnFact::default());
+        }
+        self.at.get_mut(column).expect("just inserted")
+    }
+
+    fn set_type(&mut self, column: &str, ty: String) {
+        self.entry(column).ty = Some(ty.into_boxed_str());
+    }
+
+    fn set_not_null(&mut self, column: &str) {
+        self.entry(column).not_null = true;
+    }
+
+    fn set_not_null_check(&mut self, column: &str) {
+        self.entry(column).not_null_check = true;
+    }
+
+    fn drop_not_null(&mut self, column: &str) {
+        if let Some(c) = self.at.get_mut(column) {
+            c.not_null = false;
+            if c.is_empty() {
+                self.at.remove(column);
+            }
+        }
+    }
+
+    /// The column keeps its type, NOT NULL and checks under its new name.
+    fn rename(&mut self, from: &str, to: &str) {
+        let Some(old) = self.at.remove(from) else {
+            return;
+        };
+        let new = self.entry(to);
+        if old.ty.is_some() {
+            new.ty = old.ty;
+        }
+        new.not_null |= old.not_null;
+        new.not_null_check |= old.not_null_check;
+    }
+
+    fn remove(&mut self, column: &str) {
+        self.at.remove(column);
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -58,8 +133,8 @@ impl Facts {
     }
 
     /// The declared type of a column, as written and lower-cased.
-    pub fn column_type(&self, table: &TableKey, column: &str) -> Option<&String> {
-        self.of(table)?.types.get(column)
+    pub fn column_type(&self, table: &TableKey, column: &str) -> Option<&str> {
+        self.of(table)?.ty(column)
     }
 
     /// The table of the index named `name` (folded, unqualified), when the set created it.
@@ -160,9 +235,9 @@ impl SchemaState {
                         )
                     });
                     if nn {
-                        cols.not_null.insert(col.clone());
+                        cols.set_not_null(&col);
                     }
-                    cols.types.insert(col, type_text(c));
+                    cols.set_type(&col, type_text(c));
                 }
                 for tc in &ct.constraints {
                     if let Some(named) = constraint_shape(tc) {
@@ -173,7 +248,7 @@ impl SchemaState {
                     if let TableConstraint::PrimaryKey(pk) = tc {
                         for ic in &pk.columns {
                             if let Expr::Identifier(id) = &ic.column.expr {
-                                self.facts.columns_mut(&key).not_null.insert(fold(id));
+                                self.facts.columns_mut(&key).set_not_null(&fold(id));
                             }
                         }
                     }
@@ -244,25 +319,24 @@ impl SchemaState {
                         ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
                     )
                 }) {
-                    cols.not_null.insert(col.clone());
+                    cols.set_not_null(&col);
                 }
-                cols.types.insert(col, type_text(column_def));
+                cols.set_type(&col, type_text(column_def));
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let col = fold(column_name);
                 match op {
                     AlterColumnOperation::SetNotNull => {
-                        f.columns_mut(key).not_null.insert(col);
+                        f.columns_mut(key).set_not_null(&col);
                     }
                     AlterColumnOperation::DropNotNull => {
                         if let Some(cols) = f.columns.get_mut(key) {
-                            cols.not_null.remove(&col);
+                            cols.drop_not_null(&col);
                         }
                     }
                     AlterColumnOperation::SetDataType { data_type, .. } => {
                         f.columns_mut(key)
-                            .types
-                            .insert(col, data_type.to_string().to_ascii_lowercase());
+                            .set_type(&col, data_type.to_string().to_ascii_lowercase());
                     }
                     _ => {}
                 }
@@ -274,15 +348,7 @@ impl SchemaState {
                 // The column keeps its type and NOT NULL under its new name.
                 let (from, to) = (fold(old_column_name), fold(new_column_name));
                 if let Some(cols) = f.columns.get_mut(key) {
-                    if let Some(t) = cols.types.remove(&from) {
-                        cols.types.insert(to.clone(), t);
-                    }
-                    if cols.not_null.remove(&from) {
-                        cols.not_null.insert(to.clone());
-                    }
-                    if cols.not_null_checks.remove(&from) {
-                        cols.not_null_checks.insert(to);
-                    }
+                    cols.rename(&from, &to);
                 }
             }
             AlterTableOperation::AddConstraint {
@@ -295,7 +361,7 @@ impl SchemaState {
                             f.pending_checks.insert((key.clone(), fold(n)), col);
                         }
                     } else {
-                        f.columns_mut(key).not_null_checks.insert(col);
+                        f.columns_mut(key).set_not_null_check(&col);
                     }
                 }
             }
@@ -305,22 +371,19 @@ impl SchemaState {
             } => {
                 for ic in &pk.columns {
                     if let Expr::Identifier(id) = &ic.column.expr {
-                        f.columns_mut(key).not_null.insert(fold(id));
+                        f.columns_mut(key).set_not_null(&fold(id));
                     }
                 }
             }
             AlterTableOperation::ValidateConstraint { name } => {
                 if let Some(col) = f.pending_checks.remove(&(key.clone(), fold(name))) {
-                    f.columns_mut(key).not_null_checks.insert(col);
+                    f.columns_mut(key).set_not_null_check(&col);
                 }
             }
             AlterTableOperation::DropColumn { column_names, .. } => {
                 if let Some(cols) = f.columns.get_mut(key) {
                     for c in column_names {
-                        let c = fold(c);
-                        cols.not_null.remove(&c);
-                        cols.not_null_checks.remove(&c);
-                        cols.types.remove(&c);
+                        cols.remove(&fold(c));
                     }
                 }
             }

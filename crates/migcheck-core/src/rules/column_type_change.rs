@@ -75,7 +75,7 @@ fn new_type(cx: &StatementCx<'_>, column: &str) -> Option<(String, bool)> {
 }
 
 /// The column's type before this statement, as the set declared it.
-fn old_type<'a>(cx: &'a StatementCx<'_>, table: &QualName, column: &str) -> Option<&'a String> {
+fn old_type<'a>(cx: &'a StatementCx<'_>, table: &QualName, column: &str) -> Option<&'a str> {
     cx.state
         .facts
         .column_type(&cx.state.resolve_table(table), column)
@@ -106,7 +106,7 @@ pub fn same_type_rewrites(cx: &StatementCx<'_>) -> Vec<(QualName, String, String
             }
             if same_type(cx, table, column) {
                 if new_type(cx, column).is_some_and(|(_, u)| u) {
-                    let ty = old_type(cx, table, column).unwrap_or(to_type).clone();
+                    let ty = old_type(cx, table, column).unwrap_or(to_type).to_string();
                     out.push((table.clone(), column.clone(), ty));
                 }
             } else if !widening(cx, table, column) {

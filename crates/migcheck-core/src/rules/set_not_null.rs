@@ -22,7 +22,7 @@ fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool 
     cx.state
         .facts
         .of(&key)
-        .is_some_and(|c| c.not_null_checks.contains(column))
+        .is_some_and(|c| c.has_not_null_check(column))
 }
 
 impl Rule for SetNotNull {
@@ -51,9 +51,7 @@ impl Rule for SetNotNull {
                     .iter()
                     .filter(|c| {
                         table_facts.is_some_and(|t| {
-                            t.types.contains_key(*c)
-                                && !t.not_null.contains(*c)
-                                && !t.not_null_checks.contains(*c)
+                            t.ty(c).is_some() && !t.is_not_null(c) && !t.has_not_null_check(c)
                         })
                     })
                     .collect();
