@@ -230,9 +230,9 @@ pub enum Effect {
 /// A column of [`Effect::CreateTable`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewColumn {
-    pub name: String,
+    pub name: Box<str>,
     /// Its declared type ([`type_key`]), when the parser read it.
-    pub ty: Option<String>,
+    pub ty: Option<Box<str>>,
 }
 
 /// The name of a declared type as the schema model keeps it: its last part folded, without

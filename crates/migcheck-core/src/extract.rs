@@ -56,8 +56,8 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
                     .columns
                     .iter()
                     .map(|c| NewColumn {
-                        name: fold(&c.name),
-                        ty: Some(type_key(&c.data_type.to_string())),
+                        name: fold(&c.name).into(),
+                        ty: Some(type_key(&c.data_type.to_string()).into()),
                     })
                     .collect(),
             });

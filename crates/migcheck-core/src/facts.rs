@@ -3,7 +3,10 @@
 //! constraints, unique index columns, and functions the set declares IMMUTABLE or STABLE.
 //!
 //! Collected from parsed statements while the set is replayed ([`SchemaState::note_facts`]),
-//! across files, so that a check validated in an earlier migration still counts.
+//! across files, so that a check validated in an earlier migration still counts. A column's
+//! facts are kept in its entry of the schema model ([`crate::schema::Columns`]: `written_type`,
+//! `is_not_null`, `has_not_null_check`), so they follow the column and its table through
+//! renames and go when either is dropped, as PostgreSQL's catalog does; the rest is [`Facts`].
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,97 +18,8 @@ use sqlparser::ast::{
 use crate::extract::{fold, qual};
 use crate::schema::{SchemaState, TableKey};
 
-/// What the set says about the columns of one table: one entry per column named by a fact
-/// (three maps keyed by the same names held each name three times).
-#[derive(Debug, Clone, Default)]
-pub struct ColumnFacts {
-    at: HashMap<Box<str>, ColumnFact>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct ColumnFact {
-    /// Its declared type as written, lower-cased (`varchar(20)`).
-    ty: Option<Box<str>>,
-    /// Known NOT NULL (declared, primary key, SET NOT NULL).
-    not_null: bool,
-    /// It has a validated `CHECK (col IS NOT NULL)`.
-    not_null_check: bool,
-}
-
-impl ColumnFact {
-    fn is_empty(&self) -> bool {
-        self.ty.is_none() && !self.not_null && !self.not_null_check
-    }
-}
-
-impl ColumnFacts {
-    /// The column's declared type, as written and lower-cased.
-    pub fn ty(&self, column: &str) -> Option<&str> {
-        self.at.get(column)?.ty.as_deref()
-    }
-
-    /// True when the column is known NOT NULL (declared, primary key, SET NOT NULL).
-    pub fn is_not_null(&self, column: &str) -> bool {
-        self.at.get(column).is_some_and(|c| c.not_null)
-    }
-
-    /// True when the column has a validated `CHECK (col IS NOT NULL)`.
-    pub fn has_not_null_check(&self, column: &str) -> bool {
-        self.at.get(column).is_some_and(|c| c.not_null_check)
-    }
-
-    /// The entry of `column`, made empty when there is none (the name is copied only then).
-    fn entry(&mut self, column: &str) -> &mut ColumnFact {
-        if !self.at.contains_key(column) {
-            self.at.insert(column.into(), ColumnFact::default());
-        }
-        self.at.get_mut(column).expect("just inserted")
-    }
-
-    fn set_type(&mut self, column: &str, ty: String) {
-        self.entry(column).ty = Some(ty.into_boxed_str());
-    }
-
-    fn set_not_null(&mut self, column: &str) {
-        self.entry(column).not_null = true;
-    }
-
-    fn set_not_null_check(&mut self, column: &str) {
-        self.entry(column).not_null_check = true;
-    }
-
-    fn drop_not_null(&mut self, column: &str) {
-        if let Some(c) = self.at.get_mut(column) {
-            c.not_null = false;
-            if c.is_empty() {
-                self.at.remove(column);
-            }
-        }
-    }
-
-    /// The column keeps its type, NOT NULL and checks under its new name.
-    fn rename(&mut self, from: &str, to: &str) {
-        let Some(old) = self.at.remove(from) else {
-            return;
-        };
-        let new = self.entry(to);
-        if old.ty.is_some() {
-            new.ty = old.ty;
-        }
-        new.not_null |= old.not_null;
-        new.not_null_check |= old.not_null_check;
-    }
-
-    fn remove(&mut self, column: &str) {
-        self.at.remove(column);
-    }
-}
-
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
-    /// Column facts by table (the table's name held once, not once per column: a file of
-    /// 100,000 tables held each name a dozen times).
-    columns: HashMap<TableKey, ColumnFacts>,
     /// NOT VALID `CHECK (col IS NOT NULL)` constraints waiting for VALIDATE: (table, name) → column.
     pending_checks: HashMap<(TableKey, String), String>,
     /// Unique index name (folded, unqualified) → its plain columns.
@@ -127,16 +41,6 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// The column facts of `table` (empty when the set says nothing about it).
-    pub fn of(&self, table: &TableKey) -> Option<&ColumnFacts> {
-        self.columns.get(table)
-    }
-
-    /// The declared type of a column, as written and lower-cased.
-    pub fn column_type(&self, table: &TableKey, column: &str) -> Option<&str> {
-        self.of(table)?.ty(column)
-    }
-
     /// The table of the index named `name` (folded, unqualified), when the set created it.
     pub fn index_table(&self, name: &str) -> Option<&TableKey> {
         Some(self.table_keys.get(*self.index_tables.get(name)?))
@@ -145,13 +49,6 @@ impl Facts {
     fn note_index(&mut self, name: String, table: TableKey) {
         let id = self.table_keys.number(table);
         self.index_tables.insert(name, id);
-    }
-
-    fn columns_mut(&mut self, table: &TableKey) -> &mut ColumnFacts {
-        if !self.columns.contains_key(table) {
-            self.columns.insert(table.clone(), ColumnFacts::default());
-        }
-        self.columns.get_mut(table).expect("just inserted")
     }
 }
 
@@ -211,7 +108,8 @@ fn is_not_null_check(e: &Expr) -> Option<String> {
 
 impl SchemaState {
     /// Records what the parsed statement says about columns and functions. Call once per
-    /// forward statement, before its effects are applied.
+    /// forward statement, after its effects are applied (a created table exists then, a
+    /// renamed or dropped column has moved or gone with its facts).
     pub fn note_facts(&mut self, stmt: &crate::parse::Statement) {
         if stmt.rollback {
             return;
@@ -225,7 +123,7 @@ impl SchemaState {
                 if ct.partition_by.is_some() {
                     self.facts.partitioned.insert(key.clone());
                 }
-                let cols = self.facts.columns_mut(&key);
+                let cols = self.columns_mut(&key);
                 for c in &ct.columns {
                     let col = fold(&c.name);
                     let nn = c.options.iter().any(|o| {
@@ -235,9 +133,9 @@ impl SchemaState {
                         )
                     });
                     if nn {
-                        cols.set_not_null(&col);
+                        cols.set_not_null(&col, true);
                     }
-                    cols.set_type(&col, type_text(c));
+                    cols.set_written_type(&col, type_text(c));
                 }
                 for tc in &ct.constraints {
                     if let Some(named) = constraint_shape(tc) {
@@ -248,7 +146,7 @@ impl SchemaState {
                     if let TableConstraint::PrimaryKey(pk) = tc {
                         for ic in &pk.columns {
                             if let Expr::Identifier(id) = &ic.column.expr {
-                                self.facts.columns_mut(&key).set_not_null(&fold(id));
+                                self.columns_mut(&key).set_not_null(&fold(id), true);
                             }
                         }
                     }
@@ -302,16 +200,29 @@ impl SchemaState {
         }
     }
 
+    /// The columns of `key`, the table made when the set has not seen it (a table created
+    /// before the set: `ADD CONSTRAINT ... NOT VALID` then `VALIDATE` is how a column of one is
+    /// proven non-null).
+    fn columns_mut(&mut self, key: &TableKey) -> &mut crate::schema::Columns {
+        if !self.tables.contains_key(key) {
+            self.tables.insert(key.clone(), Box::default());
+        }
+        &mut self.tables.get_mut(key).expect("just inserted").columns
+    }
+
+    /// A column's rename and drop are the schema model's (`SchemaState::apply`): the facts of
+    /// a column live in its entry there and go where it goes.
     fn note_alter(&mut self, key: &TableKey, op: &AlterTableOperation) {
-        let f = &mut self.facts;
         if let AlterTableOperation::AddConstraint { constraint, .. } = op {
             if let Some((name, shape)) = constraint_shape(constraint) {
-                f.constraint_shapes.insert((key.clone(), name), shape);
+                self.facts
+                    .constraint_shapes
+                    .insert((key.clone(), name), shape);
             }
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
-                let cols = f.columns_mut(key);
+                let cols = self.columns_mut(key);
                 let col = fold(&column_def.name);
                 if column_def.options.iter().any(|o| {
                     matches!(
@@ -319,36 +230,26 @@ impl SchemaState {
                         ColumnOption::NotNull | ColumnOption::PrimaryKey(_)
                     )
                 }) {
-                    cols.set_not_null(&col);
+                    cols.set_not_null(&col, true);
                 }
-                cols.set_type(&col, type_text(column_def));
+                cols.set_written_type(&col, type_text(column_def));
             }
             AlterTableOperation::AlterColumn { column_name, op } => {
                 let col = fold(column_name);
                 match op {
                     AlterColumnOperation::SetNotNull => {
-                        f.columns_mut(key).set_not_null(&col);
+                        self.columns_mut(key).set_not_null(&col, true);
                     }
                     AlterColumnOperation::DropNotNull => {
-                        if let Some(cols) = f.columns.get_mut(key) {
-                            cols.drop_not_null(&col);
+                        if let Some(t) = self.tables.get_mut(key) {
+                            t.columns.set_not_null(&col, false);
                         }
                     }
                     AlterColumnOperation::SetDataType { data_type, .. } => {
-                        f.columns_mut(key)
-                            .set_type(&col, data_type.to_string().to_ascii_lowercase());
+                        self.columns_mut(key)
+                            .set_written_type(&col, data_type.to_string().to_ascii_lowercase());
                     }
                     _ => {}
-                }
-            }
-            AlterTableOperation::RenameColumn {
-                old_column_name,
-                new_column_name,
-            } => {
-                // The column keeps its type and NOT NULL under its new name.
-                let (from, to) = (fold(old_column_name), fold(new_column_name));
-                if let Some(cols) = f.columns.get_mut(key) {
-                    cols.rename(&from, &to);
                 }
             }
             AlterTableOperation::AddConstraint {
@@ -358,10 +259,12 @@ impl SchemaState {
                 if let Some(col) = is_not_null_check(&c.expr) {
                     if *not_valid {
                         if let Some(n) = &c.name {
-                            f.pending_checks.insert((key.clone(), fold(n)), col);
+                            self.facts
+                                .pending_checks
+                                .insert((key.clone(), fold(n)), col);
                         }
                     } else {
-                        f.columns_mut(key).set_not_null_check(&col);
+                        self.columns_mut(key).set_not_null_check(&col);
                     }
                 }
             }
@@ -371,20 +274,13 @@ impl SchemaState {
             } => {
                 for ic in &pk.columns {
                     if let Expr::Identifier(id) = &ic.column.expr {
-                        f.columns_mut(key).set_not_null(&fold(id));
+                        self.columns_mut(key).set_not_null(&fold(id), true);
                     }
                 }
             }
             AlterTableOperation::ValidateConstraint { name } => {
-                if let Some(col) = f.pending_checks.remove(&(key.clone(), fold(name))) {
-                    f.columns_mut(key).set_not_null_check(&col);
-                }
-            }
-            AlterTableOperation::DropColumn { column_names, .. } => {
-                if let Some(cols) = f.columns.get_mut(key) {
-                    for c in column_names {
-                        cols.remove(&fold(c));
-                    }
+                if let Some(col) = self.facts.pending_checks.remove(&(key.clone(), fold(name))) {
+                    self.columns_mut(key).set_not_null_check(&col);
                 }
             }
             _ => {}

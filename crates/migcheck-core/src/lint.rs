@@ -360,8 +360,6 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             if stmt.rollback {
                 continue;
             }
-            state.note_facts(&full);
-            drop(full);
             let origin = Origin {
                 file: unit.index,
                 span: stmt.span.clone(),
@@ -369,6 +367,7 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             for e in &stmt.effects {
                 state.apply(e, &origin);
             }
+            state.note_facts(&full);
         }
         visit(ReplayEvent::FileEnd(unit, &state));
     }

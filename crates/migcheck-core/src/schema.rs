@@ -28,14 +28,15 @@ type ObjectKey = (ObjectKind, u32, String);
 /// A table's columns: looked up by name in constant time, listed in the order they were added.
 /// (A list searched on every `ADD COLUMN` and rewritten on every `DROP COLUMN` made one
 /// `ALTER TABLE` of 80,000 actions take minutes.) One entry per name holds all the set says of
-/// the column: its place, the file that added it, its declared type (three maps keyed by the
-/// same names held each name three times).
+/// the column: its place, the file that added it, its declared type, and the facts the locking
+/// rules read (`facts.rs`: its type as written, NOT NULL, a validated `CHECK (col IS NOT
+/// NULL)`). Separate maps keyed by the same names held each name once per map.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
-    at: HashMap<String, Column>,
+    at: HashMap<Box<str>, Column>,
     next: u32,
     /// How many entries have a place (the table's columns now).
-    len: usize,
+    len: u32,
 }
 
 /// What the set says of one column name of a table.
@@ -49,11 +50,25 @@ struct Column {
     created: Option<u32>,
     /// Its declared type ([`crate::effect::type_key`]), when the set declared it.
     ty: Option<Box<str>>,
+    /// Its declared type as written, lower-cased (`varchar(20)`); forgotten when it is dropped.
+    /// Not held when it is `ty` (`bigint`, `text`: most columns): `written_is_ty` says so.
+    written: Option<Box<str>>,
+    written_is_ty: bool,
+    /// Known NOT NULL (declared, primary key, SET NOT NULL).
+    not_null: bool,
+    /// It has a validated `CHECK (col IS NOT NULL)`.
+    not_null_check: bool,
 }
 
 impl Column {
     fn is_empty(&self) -> bool {
-        self.place.is_none() && self.created.is_none() && self.ty.is_none()
+        self.place.is_none()
+            && self.created.is_none()
+            && self.ty.is_none()
+            && self.written.is_none()
+            && !self.written_is_ty
+            && !self.not_null
+            && !self.not_null_check
     }
 }
 
@@ -86,41 +101,57 @@ impl Columns {
         true
     }
 
+    /// Drops `name`: its place and what the facts knew of it go; where it was created and its
+    /// declared type stay.
     pub fn remove(&mut self, name: &str) {
         if let Some(c) = self.at.get_mut(name) {
             if c.place.take().is_some() {
                 self.len -= 1;
             }
+            c.written = None;
+            c.written_is_ty = false;
+            c.not_null = false;
+            c.not_null_check = false;
             if c.is_empty() {
                 self.at.remove(name);
             }
         }
     }
 
-    /// Renames `from` to `to` in its place, with its declared type.
+    /// Renames `from` to `to` in its place, with its declared type and facts.
     pub fn rename(&mut self, from: &str, to: &str) {
         let Some(c) = self.at.get_mut(from) else {
             return;
         };
-        let (place, ty) = (c.place.take(), c.ty.take());
+        let (place, ty, written) = (c.place.take(), c.ty.take(), c.written.take());
+        let written_is_ty = std::mem::take(&mut c.written_is_ty);
+        let not_null = std::mem::take(&mut c.not_null);
+        let not_null_check = std::mem::take(&mut c.not_null_check);
         if c.is_empty() {
             self.at.remove(from);
         }
-        if place.is_none() && ty.is_none() {
+        if place.is_none() && ty.is_none() && written.is_none() && !not_null && !not_null_check {
             return;
         }
-        let target = self.at.entry(to.to_string()).or_default();
+        let target = self.entry(to);
         // `from` left and `to` came: the count stays, unless `to` had a place already.
-        if place.is_some_and(|p| target.place.replace(p).is_some()) {
-            self.len -= 1;
-        }
+        let had_place = place.is_some_and(|p| target.place.replace(p).is_some());
         if ty.is_some() {
             target.ty = ty;
+        }
+        if written.is_some() || written_is_ty {
+            target.written = written;
+            target.written_is_ty = written_is_ty;
+        }
+        target.not_null |= not_null;
+        target.not_null_check |= not_null_check;
+        if had_place {
+            self.len -= 1;
         }
     }
 
     pub fn len(&self) -> usize {
-        self.len
+        self.len as usize
     }
 
     pub fn is_empty(&self) -> bool {
@@ -129,13 +160,13 @@ impl Columns {
 
     /// The names in the order they were added.
     pub fn to_vec(&self) -> Vec<String> {
-        let mut v: Vec<(&String, u32)> = self
+        let mut v: Vec<(&str, u32)> = self
             .at
             .iter()
-            .filter_map(|(c, col)| Some((c, col.place?)))
+            .filter_map(|(c, col)| Some((&**c, col.place?)))
             .collect();
         v.sort_unstable_by_key(|&(_, i)| i);
-        v.into_iter().map(|(c, _)| c.clone()).collect()
+        v.into_iter().map(|(c, _)| c.to_string()).collect()
     }
 
     /// The file that added the column, when the set added it with `ADD COLUMN` (also after it
@@ -149,13 +180,34 @@ impl Columns {
     pub fn types(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.at
             .iter()
-            .filter_map(|(c, col)| Some((c.as_str(), col.ty.as_deref()?)))
+            .filter_map(|(c, col)| Some((&**c, col.ty.as_deref()?)))
+    }
+
+    /// The column's declared type as written, lower-cased (`varchar(20)`), when a parsed
+    /// statement declared or changed it and it was not dropped since.
+    pub fn written_type(&self, name: &str) -> Option<&str> {
+        let c = self.at.get(name)?;
+        if c.written_is_ty {
+            c.ty.as_deref()
+        } else {
+            c.written.as_deref()
+        }
+    }
+
+    /// True when the column is known NOT NULL (declared, primary key, SET NOT NULL).
+    pub fn is_not_null(&self, name: &str) -> bool {
+        self.at.get(name).is_some_and(|c| c.not_null)
+    }
+
+    /// True when the column has a validated `CHECK (col IS NOT NULL)`.
+    pub fn has_not_null_check(&self, name: &str) -> bool {
+        self.at.get(name).is_some_and(|c| c.not_null_check)
     }
 
     /// The entry of `name`, made empty when there is none (the name is copied only then).
     fn entry(&mut self, name: &str) -> &mut Column {
         if !self.at.contains_key(name) {
-            self.at.insert(name.to_string(), Column::default());
+            self.at.insert(name.into(), Column::default());
         }
         self.at.get_mut(name).expect("just inserted")
     }
@@ -171,7 +223,35 @@ impl Columns {
     /// Records that `name` now has type `ty` (`ALTER COLUMN ... TYPE`).
     fn change_type(&mut self, name: &str, ty: String) {
         let c = self.entry(name);
+        if c.written_is_ty {
+            c.written = c.ty.take();
+            c.written_is_ty = false;
+        }
         c.ty = Some(ty.into_boxed_str());
+    }
+
+    /// Records the type of `name` as written (`facts.rs`).
+    pub(crate) fn set_written_type(&mut self, name: &str, ty: String) {
+        let c = self.entry(name);
+        c.written_is_ty = c.ty.as_deref() == Some(ty.as_str());
+        c.written = (!c.written_is_ty).then(|| ty.into_boxed_str());
+    }
+
+    /// Records whether `name` is known NOT NULL (`facts.rs`).
+    pub(crate) fn set_not_null(&mut self, name: &str, not_null: bool) {
+        if not_null {
+            self.entry(name).not_null = true;
+        } else if let Some(c) = self.at.get_mut(name) {
+            c.not_null = false;
+            if c.is_empty() {
+                self.at.remove(name);
+            }
+        }
+    }
+
+    /// Records that `name` has a validated `CHECK (col IS NOT NULL)` (`facts.rs`).
+    pub(crate) fn set_not_null_check(&mut self, name: &str) {
+        self.entry(name).not_null_check = true;
     }
 }
 
@@ -550,6 +630,17 @@ impl SchemaState {
     fn table_mut(&mut self, q: &QualName) -> &mut TableInfo {
         let key = self.resolve_table(q);
         self.tables.entry(key).or_default()
+    }
+
+    /// The columns of the table `key`, with what the set says of them (`facts.rs`); `None`
+    /// when the set says nothing of the table.
+    pub fn columns_of(&self, key: &TableKey) -> Option<&Columns> {
+        self.tables.get(key).map(|t| &t.columns)
+    }
+
+    /// The declared type of a column, as written and lower-cased.
+    pub fn column_type(&self, key: &TableKey, column: &str) -> Option<&str> {
+        self.columns_of(key)?.written_type(column)
     }
 }
 

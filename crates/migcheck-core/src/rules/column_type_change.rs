@@ -77,7 +77,6 @@ fn new_type(cx: &StatementCx<'_>, column: &str) -> Option<(String, bool)> {
 /// The column's type before this statement, as the set declared it.
 fn old_type<'a>(cx: &'a StatementCx<'_>, table: &QualName, column: &str) -> Option<&'a str> {
     cx.state
-        .facts
         .column_type(&cx.state.resolve_table(table), column)
 }
 
@@ -124,7 +123,6 @@ fn widening(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     !using
         && cx
             .state
-            .facts
             .column_type(&cx.state.resolve_table(table), column)
             .is_some_and(|old| is_widening(old, &new))
 }

@@ -216,7 +216,10 @@ impl Mentions {
                     Effect::CreateTable { columns, .. } => {
                         for c in columns {
                             if let Some(t) = &c.ty {
-                                by_type.entry(t.clone()).or_default().push(c.name.clone());
+                                by_type
+                                    .entry(t.to_string())
+                                    .or_default()
+                                    .push(c.name.to_string());
                             }
                         }
                     }

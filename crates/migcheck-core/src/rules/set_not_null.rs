@@ -20,8 +20,7 @@ static META: RuleMeta = rule_meta!(
 fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     let key = cx.state.resolve_table(table);
     cx.state
-        .facts
-        .of(&key)
+        .columns_of(&key)
         .is_some_and(|c| c.has_not_null_check(column))
 }
 
@@ -46,12 +45,12 @@ impl Rule for SetNotNull {
                     continue;
                 };
                 // Only columns whose declaration the set shows and that may hold NULLs.
-                let table_facts = facts.of(&key);
+                let table_facts = cx.state.columns_of(&key);
                 let nullable: Vec<&String> = cols
                     .iter()
                     .filter(|c| {
                         table_facts.is_some_and(|t| {
-                            t.ty(c).is_some() && !t.is_not_null(c) && !t.has_not_null_check(c)
+                            t.written_type(c).is_some() && !t.is_not_null(c) && !t.has_not_null_check(c)
                         })
                     })
                     .collect();
