@@ -33,10 +33,100 @@ type ObjectKey = (ObjectKind, u32, String);
 /// NULL)`). Separate maps keyed by the same names held each name once per map.
 #[derive(Debug, Clone, Default)]
 pub struct Columns {
-    at: HashMap<Box<str>, Column>,
+    at: ColumnMap,
     next: u32,
     /// How many entries have a place (the table's columns now).
     len: u32,
+}
+
+/// A table's column entries by name: a list searched in order while a table has few (most
+/// have a handful, and a hash table of three columns takes twice their room), a hash table
+/// once it has more than [`ColumnMap::FEW`].
+#[derive(Debug, Clone)]
+enum ColumnMap {
+    Few(Vec<(Box<str>, Column)>),
+    /// Boxed: every table's information holds a `ColumnMap`, and few have many columns (the
+    /// extra allocation is for those few; the others save the hash table's 24 more bytes).
+    #[allow(clippy::box_collection)]
+    Many(Box<HashMap<Box<str>, Column>>),
+}
+
+impl Default for ColumnMap {
+    fn default() -> Self {
+        ColumnMap::Few(Vec::new())
+    }
+}
+
+impl ColumnMap {
+    const FEW: usize = 12;
+
+    fn get(&self, name: &str) -> Option<&Column> {
+        match self {
+            ColumnMap::Few(v) => v.iter().find(|(n, _)| &**n == name).map(|(_, c)| c),
+            ColumnMap::Many(m) => m.get(name),
+        }
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Column> {
+        match self {
+            ColumnMap::Few(v) => v.iter_mut().find(|(n, _)| &**n == name).map(|(_, c)| c),
+            ColumnMap::Many(m) => m.get_mut(name),
+        }
+    }
+
+    fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Adds an entry for a name that has none.
+    fn insert(&mut self, name: Box<str>, column: Column) {
+        match self {
+            ColumnMap::Few(v) if v.len() < Self::FEW => {
+                // Exactly the room needed: a few reallocations, never the unused half.
+                v.reserve_exact(1);
+                v.push((name, column));
+            }
+            ColumnMap::Few(v) => {
+                let mut m: HashMap<Box<str>, Column> = std::mem::take(v).into_iter().collect();
+                m.insert(name, column);
+                *self = ColumnMap::Many(Box::new(m));
+            }
+            ColumnMap::Many(m) => {
+                m.insert(name, column);
+            }
+        }
+    }
+
+    fn remove(&mut self, name: &str) {
+        match self {
+            ColumnMap::Few(v) => {
+                if let Some(i) = v.iter().position(|(n, _)| &**n == name) {
+                    v.swap_remove(i);
+                }
+            }
+            ColumnMap::Many(m) => {
+                m.remove(name);
+            }
+        }
+    }
+
+    fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Column)> + '_> {
+        match self {
+            ColumnMap::Few(v) => Box::new(v.iter().map(|(n, c)| (&**n, c))),
+            ColumnMap::Many(m) => Box::new(m.iter().map(|(n, c)| (&**n, c))),
+        }
+    }
+}
+
+/// A number that may be absent, in four bytes (`Option<u32>` takes eight).
+type Slot = Option<std::num::NonZeroU32>;
+
+fn slot(n: u32) -> Slot {
+    std::num::NonZeroU32::new(n.checked_add(1)?)
+}
+
+fn unslot(s: std::num::NonZeroU32) -> u32 {
+    s.get() - 1
 }
 
 /// What the set says of one column name of a table.
@@ -45,9 +135,9 @@ struct Column {
     /// Its place in creation order (a rename keeps it); `None` once dropped or renamed away:
     /// where it was created and its type are still remembered, as the rules have always read
     /// them.
-    place: Option<u32>,
+    place: Slot,
     /// The file that added it with `ADD COLUMN`, when the set did.
-    created: Option<u32>,
+    created: Slot,
     /// Its declared type ([`crate::effect::type_key`]), when the set declared it.
     ty: Option<Box<str>>,
     /// Its declared type as written, lower-cased (`varchar(20)`); forgotten when it is dropped.
@@ -83,7 +173,7 @@ impl Columns {
             return false;
         }
         let next = self.next;
-        self.entry(name).place = Some(next);
+        self.entry(name).place = slot(next);
         self.next += 1;
         self.len += 1;
         true
@@ -96,7 +186,7 @@ impl Columns {
             return false;
         }
         if let Some(c) = self.at.get_mut(name) {
-            c.created = u32::try_from(file).ok();
+            c.created = u32::try_from(file).ok().and_then(slot);
         }
         true
     }
@@ -163,7 +253,7 @@ impl Columns {
         let mut v: Vec<(&str, u32)> = self
             .at
             .iter()
-            .filter_map(|(c, col)| Some((&**c, col.place?)))
+            .filter_map(|(c, col)| Some((c, unslot(col.place?))))
             .collect();
         v.sort_unstable_by_key(|&(_, i)| i);
         v.into_iter().map(|(c, _)| c.to_string()).collect()
@@ -172,7 +262,7 @@ impl Columns {
     /// The file that added the column, when the set added it with `ADD COLUMN` (also after it
     /// was dropped).
     pub fn created(&self, name: &str) -> Option<usize> {
-        self.at.get(name)?.created.map(|f| f as usize)
+        self.at.get(name)?.created.map(|f| unslot(f) as usize)
     }
 
     /// Every declared column type the set gave this table: (column, type), also of columns
@@ -180,7 +270,7 @@ impl Columns {
     pub fn types(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.at
             .iter()
-            .filter_map(|(c, col)| Some((&**c, col.ty.as_deref()?)))
+            .filter_map(|(c, col)| Some((c, col.ty.as_deref()?)))
     }
 
     /// The column's declared type as written, lower-cased (`varchar(20)`), when a parsed
@@ -257,7 +347,11 @@ impl Columns {
 
 impl<S: AsRef<str>> FromIterator<S> for Columns {
     fn from_iter<I: IntoIterator<Item = S>>(iter: I) -> Self {
+        let iter = iter.into_iter();
         let mut c = Columns::default();
+        if let ColumnMap::Few(v) = &mut c.at {
+            v.reserve_exact(iter.size_hint().0.min(ColumnMap::FEW));
+        }
         for name in iter {
             c.add(name.as_ref());
         }
@@ -689,6 +783,55 @@ mod tests {
         assert!(!c.at.contains_key("nope"));
         assert!(c.add_in("c", 5));
         assert_eq!((c.created("c"), c.len()), (Some(5), 2));
+    }
+
+    #[test]
+    fn column_facts_follow_renames_and_go_with_drops() {
+        let mut c: Columns = ["id", "v"].into_iter().collect();
+        c.declare_type("v", "varchar(20)");
+        c.set_written_type("v", "varchar(20)".into());
+        c.set_not_null("v", true);
+        c.set_not_null_check("v");
+        assert_eq!(c.written_type("v"), Some("varchar(20)"));
+        // A new type: the one written is remembered, not the key it replaces.
+        c.change_type("v", "varchar".into());
+        assert_eq!(c.written_type("v"), Some("varchar(20)"));
+        c.set_written_type("v", "varchar(40)".into());
+        c.rename("v", "w");
+        assert_eq!(c.written_type("w"), Some("varchar(40)"));
+        assert!(c.is_not_null("w") && c.has_not_null_check("w"));
+        assert!(c.written_type("v").is_none() && !c.is_not_null("v"));
+        c.set_not_null("w", false);
+        assert!(!c.is_not_null("w") && c.has_not_null_check("w"));
+        c.remove("w");
+        assert!(c.written_type("w").is_none() && !c.has_not_null_check("w"));
+        // A fact about a column the set never declared (a table from before the set).
+        c.set_not_null_check("old");
+        assert!(c.has_not_null_check("old") && !c.contains("old"));
+    }
+
+    #[test]
+    fn a_table_takes_128_bytes() {
+        // Every table the set creates holds one, boxed (a file of 136,000 tables holds them
+        // all): its columns' hash table, rare, is boxed in turn (152 bytes before).
+        assert_eq!(std::mem::size_of::<TableInfo>(), 128);
+    }
+
+    #[test]
+    fn many_columns_keep_their_order_past_the_short_list() {
+        let names: Vec<String> = (0..40).map(|i| format!("c{i}")).collect();
+        let mut c: Columns = names[..5].iter().collect();
+        for (i, n) in names[5..].iter().enumerate() {
+            assert!(c.add_in(n, i));
+        }
+        assert!(matches!(c.at, ColumnMap::Many(_)));
+        c.remove("c3");
+        c.rename("c4", "four");
+        assert_eq!(c.len(), 39);
+        let listed = c.to_vec();
+        assert_eq!(&listed[..4], ["c0", "c1", "c2", "four"]);
+        assert_eq!(listed.last().map(String::as_str), Some("c39"));
+        assert_eq!(c.created("c39"), Some(34));
     }
 
     #[test]
