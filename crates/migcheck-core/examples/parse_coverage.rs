@@ -34,7 +34,7 @@ fn main() {
         };
         files += 1;
         for s in parse_file(&text).statements {
-            if s.head == "DO" && s.unparsed.is_none() {
+            if &*s.head == "DO" && s.unparsed.is_none() {
                 // A DO block: its inner statements are counted on their own.
                 continue;
             }

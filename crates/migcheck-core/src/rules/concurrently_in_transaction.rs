@@ -18,7 +18,7 @@ fn concurrent_form(cx: &StatementCx<'_>) -> Option<&'static str> {
     if let Some(Ast::CreateIndex(ci)) = cx.stmt.ast.as_deref() {
         return ci.concurrently.then_some("CREATE INDEX CONCURRENTLY");
     }
-    let head = cx.stmt.head.as_str();
+    let head = cx.stmt.head.as_ref();
     if head.starts_with("DROP INDEX CONCURRENTLY") {
         return Some("DROP INDEX CONCURRENTLY");
     }

@@ -61,7 +61,7 @@ pub fn plan_file(
             let sql = &text[s.span.clone()];
             Step {
                 span: s.span.clone(),
-                head: s.head.clone(),
+                head: s.head.to_string(),
                 in_transaction_ok: runs_in_transaction(&s.head, sql, server_major),
                 tx: tx_control(&s.head),
             }
