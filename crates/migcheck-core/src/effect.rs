@@ -139,12 +139,12 @@ pub enum Effect {
     CreateSchema {
         name: String,
     },
-    /// A table and its columns, each with its declared type when the parser read it (one
-    /// effect, not a second that named the table and its columns again: a file of 100,000
-    /// tables holds them all).
+    /// A table and its columns. Their declared types are read from the tree
+    /// ([`crate::schema::SchemaState::note_facts`]), not held here: a file of 100,000 tables
+    /// holds every statement's effects for the whole run.
     CreateTable {
         table: QualName,
-        columns: Vec<NewColumn>,
+        columns: Vec<Box<str>>,
     },
     AddColumn {
         table: QualName,
@@ -225,14 +225,6 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
-}
-
-/// A column of [`Effect::CreateTable`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewColumn {
-    pub name: Box<str>,
-    /// Its declared type ([`type_key`]), when the parser read it.
-    pub ty: Option<Box<str>>,
 }
 
 /// The name of a declared type as the schema model keeps it: its last part folded, without

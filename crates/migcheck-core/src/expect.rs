@@ -151,7 +151,7 @@ impl Creations {
                         (
                             self.seq,
                             unit.index,
-                            columns.iter().map(|c| c.name.to_string()).collect(),
+                            columns.iter().map(|c| c.to_string()).collect(),
                         ),
                     );
                 }

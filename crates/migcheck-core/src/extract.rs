@@ -5,7 +5,7 @@ use sqlparser::ast::{
     ObjectName, ObjectNamePart, ObjectType, RenameTableNameKind, Statement, TableFactor,
 };
 
-use crate::effect::{truncate_identifier, type_key, Effect, NewColumn, ObjectKind, QualName};
+use crate::effect::{truncate_identifier, type_key, Effect, ObjectKind, QualName};
 
 /// Folds an identifier as PostgreSQL does.
 pub fn fold(id: &Ident) -> String {
@@ -52,14 +52,7 @@ pub fn effects(stmt: &Statement) -> Vec<Effect> {
         Statement::CreateTable(ct) => {
             out.push(Effect::CreateTable {
                 table: qual(&ct.name),
-                columns: ct
-                    .columns
-                    .iter()
-                    .map(|c| NewColumn {
-                        name: fold(&c.name).into(),
-                        ty: Some(type_key(&c.data_type.to_string()).into()),
-                    })
-                    .collect(),
+                columns: ct.columns.iter().map(|c| fold(&c.name).into()).collect(),
             });
         }
         Statement::CreateIndex(ci) => {

@@ -15,6 +15,7 @@ use sqlparser::ast::{
     Statement as Ast, TableConstraint,
 };
 
+use crate::effect::type_key;
 use crate::extract::{fold, qual};
 use crate::schema::{SchemaState, TableKey};
 
@@ -118,6 +119,8 @@ impl SchemaState {
             return;
         };
         match ast {
+            // A temporary table is never part of the schema (`extract::effects`).
+            Ast::CreateTable(ct) if ct.temporary => {}
             Ast::CreateTable(ct) => {
                 let key = self.resolve_table(&qual(&ct.name));
                 if ct.partition_by.is_some() {
@@ -135,7 +138,11 @@ impl SchemaState {
                     if nn {
                         cols.set_not_null(&col, true);
                     }
-                    cols.set_written_type(&col, type_text(c));
+                    // Its type key unless the set declared one before (`IF NOT EXISTS` of a
+                    // table that exists), then its type as written.
+                    let written = c.data_type.to_string();
+                    cols.declare_type(&col, &type_key(&written));
+                    cols.set_written_type(&col, written.to_ascii_lowercase());
                 }
                 for tc in &ct.constraints {
                     if let Some(named) = constraint_shape(tc) {
@@ -285,5 +292,52 @@ impl SchemaState {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::parse::parse_file;
+    use crate::schema::{Origin, SchemaState};
+
+    /// The replay's order (`lint::replay`): a statement's effects, then its facts.
+    fn replay(sql: &str) -> SchemaState {
+        let mut state = SchemaState::default();
+        for stmt in parse_file(sql).statements {
+            let origin = Origin {
+                file: 0,
+                span: stmt.span.clone(),
+            };
+            for e in stmt.effects.iter() {
+                state.apply(e, &origin);
+            }
+            state.note_facts(&stmt);
+        }
+        state
+    }
+
+    #[test]
+    fn create_table_declares_its_columns_types_from_the_tree() {
+        let state = replay(
+            "create table public.t (id bigint primary key, v VARCHAR(20), p public.\"Plan\"[]);",
+        );
+        let cols = state.columns_of(&("public".into(), "t".into())).unwrap();
+        let mut types: Vec<_> = cols.types().collect();
+        types.sort_unstable();
+        assert_eq!(
+            types,
+            [("id", "bigint"), ("p", "Plan"), ("v", "varchar(20)")]
+        );
+        assert_eq!(cols.written_type("v"), Some("varchar(20)"));
+        assert_eq!(cols.written_type("p"), Some("public.\"plan\"[]"));
+        assert!(cols.is_not_null("id") && !cols.is_not_null("v"));
+    }
+
+    #[test]
+    fn a_temporary_table_is_not_in_the_schema() {
+        let state = replay("create temp table scratch (id int not null);");
+        assert!(state
+            .columns_of(&("public".into(), "scratch".into()))
+            .is_none());
     }
 }

@@ -303,7 +303,7 @@ impl Columns {
     }
 
     /// Records the declared type of `name` unless one is known (`CREATE TABLE`, `ADD COLUMN`).
-    fn declare_type(&mut self, name: &str, ty: &str) {
+    pub(crate) fn declare_type(&mut self, name: &str, ty: &str) {
         let c = self.entry(name);
         if c.ty.is_none() {
             c.ty = Some(ty.into());
@@ -555,20 +555,11 @@ impl SchemaState {
                 self.schemas.insert(key.0.clone());
                 self.tables.entry(key).or_insert_with(|| {
                     Box::new(TableInfo {
-                        columns: columns.iter().map(|c| &c.name).collect(),
+                        columns: columns.iter().collect(),
                         created: Some(origin.clone()),
                         ..TableInfo::default()
                     })
                 });
-                // The declared types, also when the table existed (`IF NOT EXISTS`): a type the
-                // set declared before stays.
-                if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
-                    for c in columns {
-                        if let Some(ty) = &c.ty {
-                            t.columns.declare_type(&c.name, ty);
-                        }
-                    }
-                }
             }
             Effect::AddColumn { table, column, ty } => {
                 let columns = &mut self.table_mut(table).columns;

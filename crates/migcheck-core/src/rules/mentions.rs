@@ -211,18 +211,27 @@ impl Mentions {
     pub fn columns_of_type(&self, unit: &FileUnit, key: &str) -> &[String] {
         let by_type = self.by_type.get_or_init(|| {
             let mut by_type: HashMap<String, Vec<String>> = HashMap::new();
-            for e in unit.parsed.statements.iter().flat_map(|s| &s.effects) {
-                match e {
-                    Effect::CreateTable { columns, .. } => {
-                        for c in columns {
-                            if let Some(t) = &c.ty {
-                                by_type
-                                    .entry(t.to_string())
-                                    .or_default()
-                                    .push(c.name.to_string());
-                            }
+            for s in &unit.parsed.statements {
+                // A `CREATE TABLE`'s column types are read from its tree (parsed again in a
+                // large file, only here): its effect names the columns, not their types.
+                if s.effects
+                    .iter()
+                    .any(|e| matches!(e, Effect::CreateTable { .. }))
+                {
+                    if let Some(sqlparser::ast::Statement::CreateTable(ct)) =
+                        s.tree(&unit.source.text).as_deref()
+                    {
+                        for c in &ct.columns {
+                            by_type
+                                .entry(type_key(&c.data_type.to_string()))
+                                .or_default()
+                                .push(crate::extract::fold(&c.name));
                         }
                     }
+                }
+            }
+            for e in unit.parsed.statements.iter().flat_map(|s| &s.effects) {
+                match e {
                     Effect::AddColumn {
                         column,
                         ty: Some(t),
