@@ -30,6 +30,14 @@ pub enum Tok {
 /// The statement's tokens without whitespace and comments. Strings, dollar-quoted bodies and
 /// comments are single tokens, so keywords inside them never match.
 pub fn tokens(sql: &str) -> Vec<Tok> {
+    // As far as the parser would read a statement (`parse::PARSE_TOKENS_UP_TO`): every
+    // token-level reader stops there, so one statement of a million tokens costs no more.
+    let limit = crate::parse::PARSE_TOKENS_UP_TO;
+    let sql = if sql.len() > limit {
+        &sql[..crate::split::count_tokens(sql, limit).1]
+    } else {
+        sql
+    };
     let dialect = PostgreSqlDialect {};
     match Tokenizer::new(&dialect, sql).tokenize() {
         Ok(toks) => toks

@@ -193,6 +193,63 @@ fn split_part(text: &str, from: usize, whole: bool, out: &mut Split) {
     }
 }
 
+/// Counts the tokens of one statement the way the parser would see them (a word, a number, a
+/// quoted string or identifier, a dollar-quoted body, a punctuation character; comments and
+/// whitespace are none), stopping after `limit`. Returns the count (at most `limit + 1`) and the
+/// byte offset where the counted tokens end. Cheap: the parser's own tokens take some 90 bytes
+/// each, its tree several hundred per token.
+pub fn count_tokens(sql: &str, limit: usize) -> (usize, usize) {
+    let b = sql.as_bytes();
+    let mut problems = Vec::new();
+    let (mut i, mut n) = (0, 0);
+    while i < b.len() && n <= limit {
+        let c = b[i];
+        match c {
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                i = memchr(b'\n', &b[i..]).map_or(b.len(), |k| i + k);
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let mut depth = 1;
+                i += 2;
+                while i < b.len() && depth > 0 {
+                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                        depth += 1;
+                        i += 2;
+                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                        depth -= 1;
+                        i += 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            c if c.is_ascii_whitespace() => {
+                i += 1;
+                continue;
+            }
+            b'\'' => {
+                let escapes = is_escape_string_prefix(b, i);
+                i = skip_quoted(b, i, b'\'', escapes, &mut problems, "");
+            }
+            b'"' => i = skip_quoted(b, i, b'"', false, &mut problems, ""),
+            b'$' => i = skip_dollar(sql, i, &mut problems),
+            c if is_ident_char(c) => {
+                while i < b.len() && (is_ident_char(b[i]) || b[i] == b'.' && c.is_ascii_digit()) {
+                    i += 1;
+                }
+            }
+            _ => i += 1,
+        }
+        n += 1;
+    }
+    while i < b.len() && !sql.is_char_boundary(i) {
+        i += 1;
+    }
+    (n, i)
+}
+
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&c| c == needle)
 }
@@ -284,6 +341,14 @@ mod tests {
             .iter()
             .map(|s| &sql[s.span.clone()])
             .collect()
+    }
+
+    #[test]
+    fn tokens_are_counted_as_the_parser_sees_them() {
+        let sql = "alter table \"T\" -- note\n add column c1 int default 1.5, /* x */ add column $$a;b$$;";
+        assert_eq!(count_tokens(sql, 100).0, 14);
+        let (n, end) = count_tokens(sql, 3);
+        assert_eq!((n, &sql[..end]), (4, "alter table \"T\" -- note\n add"));
     }
 
     #[test]
