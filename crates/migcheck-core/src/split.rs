@@ -104,21 +104,10 @@ fn split_part(text: &str, from: usize, whole: bool, out: &mut Split) {
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 let open = i;
-                let mut depth = 1;
-                i += 2;
-                while i < b.len() && depth > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
-                let body_end = if depth == 0 { i - 2 } else { i };
-                if depth > 0 {
+                let closed;
+                (i, closed) = skip_block_comment(b, open);
+                let body_end = if closed { i - 2 } else { i };
+                if !closed {
                     out.problems.push(SplitProblem {
                         offset: open,
                         message: "unterminated block comment".into(),
@@ -210,19 +199,7 @@ pub fn count_tokens(sql: &str, limit: usize) -> (usize, usize) {
                 continue;
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                let mut depth = 1;
-                i += 2;
-                while i < b.len() && depth > 0 {
-                    if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
-                        depth += 1;
-                        i += 2;
-                    } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
-                        depth -= 1;
-                        i += 2;
-                    } else {
-                        i += 1;
-                    }
-                }
+                i = skip_block_comment(b, i).0;
                 continue;
             }
             c if c.is_ascii_whitespace() => {
@@ -248,6 +225,24 @@ pub fn count_tokens(sql: &str, limit: usize) -> (usize, usize) {
         i += 1;
     }
     (n, i)
+}
+
+/// Skips the (nested) block comment opened at `open`: where it ends, and whether it is closed.
+fn skip_block_comment(b: &[u8], open: usize) -> (usize, bool) {
+    let mut depth = 1;
+    let mut i = open + 2;
+    while i < b.len() && depth > 0 {
+        if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+            depth += 1;
+            i += 2;
+        } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+            depth -= 1;
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    (i, depth == 0)
 }
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
