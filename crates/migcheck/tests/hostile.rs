@@ -473,8 +473,8 @@ fn memory_stays_proportional_when_every_statement_has_findings() {
 }
 
 /// Defect 6, one statement: a statement of more tokens than `parse::PARSE_TOKENS_UP_TO` is not
-/// given to the parser, whose tree takes some 850 bytes a token (one `ALTER TABLE` of 80,000
-/// actions, 1.7 MB, peaked at 343 MB). It is `unparsed-statement` ("too long"), and what its
+/// given to the parser, whose tree and tokens take about a kilobyte a token (one `ALTER TABLE` of
+/// 80,000 actions, 1.6 MB, peaked at 304 MiB). It is `unparsed-statement` ("too long"), and what its
 /// first tokens change is still reported.
 #[test]
 fn a_statement_too_long_to_parse_is_reported_and_read_in_part() {
