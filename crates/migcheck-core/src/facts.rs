@@ -211,10 +211,7 @@ impl SchemaState {
     /// before the set: `ADD CONSTRAINT ... NOT VALID` then `VALIDATE` is how a column of one is
     /// proven non-null).
     fn columns_mut(&mut self, key: &TableKey) -> &mut crate::schema::Columns {
-        if !self.tables.contains_key(key) {
-            self.tables.insert(key.clone(), Box::default());
-        }
-        &mut self.tables.get_mut(key).expect("just inserted").columns
+        &mut self.table_entry(key).columns
     }
 
     /// A column's rename and drop are the schema model's (`SchemaState::apply`): the facts of

@@ -714,7 +714,16 @@ impl SchemaState {
     /// (`ALTER TABLE` of a table made outside the migrations).
     fn table_mut(&mut self, q: &QualName) -> &mut TableInfo {
         let key = self.resolve_table(q);
-        self.tables.entry(key).or_default()
+        self.table_entry(&key)
+    }
+
+    /// The table `key`, made when the set has not seen it (a table created before the set, which
+    /// a statement changes); its name is copied only then.
+    pub(crate) fn table_entry(&mut self, key: &TableKey) -> &mut TableInfo {
+        if !self.tables.contains_key(key) {
+            self.tables.insert(key.clone(), Box::default());
+        }
+        self.tables.get_mut(key).expect("just inserted")
     }
 
     /// The columns of the table `key`, with what the set says of them (`facts.rs`); `None`
