@@ -165,7 +165,11 @@ for d in "$target_dir"/debug/deps/migcheck_core-*.d "$target_dir"/debug/deps/mig
   name="$(basename "$d" .d)"
   rm -rf "$target_dir/debug/.fingerprint/${name//_/-}"
 done
-cargo package --workspace --locked --exclude migcheck-pre-commit --target-dir "$target_dir" \
+# The verify builds compile every dependency again: a packaged crate is its own workspace root,
+# so the workspace's profiles do not apply and its build shares nothing with the test build.
+# It is built without debug info, which nobody reads there (docs/ci.md has what it costs).
+CARGO_PROFILE_DEV_DEBUG=false \
+  cargo package --workspace --locked --exclude migcheck-pre-commit --target-dir "$target_dir" \
   > "$work/cargo-package.log" 2>&1 || { tail -40 "$work/cargo-package.log"; fail "cargo package"; }
 grep -E '^ *(Packaged|Verifying)' "$work/cargo-package.log"
 for c in migcheck-core migcheck-pg migcheck; do

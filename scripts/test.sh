@@ -40,4 +40,22 @@ if [ -n "$major" ] && [ ! -f "/usr/share/postgresql/$major/extension/pg_cron.con
     || echo "scripts/test.sh: postgresql-$major-cron not available; the pg_cron replay test checks the missing-extension message instead" >&2
 fi
 
-cargo test --locked "$@"
+# The runner: cargo-nextest when it is installed (it is on the CI machine), else `cargo test`.
+# nextest runs the tests of every test binary side by side (each in its own process), so the
+# binaries that start PostgreSQL servers no longer wait for the ones that do not, and the
+# reverse; `cargo test` runs one binary after the other. Arguments go to the runner:
+# `./scripts/test.sh --no-run` builds the tests only (.ci/run does, then starts the release
+# build beside the test run), `./scripts/test.sh hostile` runs the tests whose names match.
+# MIGCHECK_TEST_RUNNER=cargo forces `cargo test`.
+if [ "${MIGCHECK_TEST_RUNNER:-}" != cargo ] && cargo nextest --version >/dev/null 2>&1; then
+  # nextest does not run documentation tests: they run first, so that nextest's summary is the
+  # run's closing line.
+  case " $* " in
+    *" --no-run "*) ;;
+    *) [ $# -gt 0 ] || cargo test --locked --doc ;;
+  esac
+  # Four at once on two cores: many tests wait on a PostgreSQL server or a child process.
+  cargo nextest run --locked --no-fail-fast --test-threads "${MIGCHECK_TEST_THREADS:-4}" "$@"
+else
+  cargo test --locked "$@"
+fi
