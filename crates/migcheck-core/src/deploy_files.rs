@@ -1,7 +1,7 @@
 //! Glue between the engine and the deploy-policy checks in [`crate::deploy`]: reading the file,
 //! the configured allow list and severity, and turning parse errors into input errors.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::deploy::{self, DeployOptions};
@@ -18,19 +18,104 @@ pub fn check(path: &Path, config: &Config) -> Result<Vec<Finding>, InputError> {
     check_source(read_source(path)?, config)
 }
 
-/// Checks one deploy file already read.
+/// Which deploy files migcheck was asked to judge: the files named on the command line, and the
+/// folders walked. A file that cannot be read as its format is an input error (exit 2) only when
+/// it was named; found by walking, it is a warning finding. Only `<repo root>/.github/workflows/`
+/// holds workflows (GitHub runs no other), the repo root being a folder with `.git` or a walked
+/// folder: a copy such as `docs/archive/.github/workflows/` is not checked.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    named: Vec<PathBuf>,
+    roots: Vec<PathBuf>,
+    /// Every file was named (files held in memory).
+    all_named: bool,
+}
+
+impl Scope {
+    /// The scope of a run over `paths`: files are named, folders are walked.
+    pub fn of(paths: &[PathBuf]) -> Self {
+        let (named, roots) = paths.iter().cloned().partition(|p| p.is_file());
+        Self {
+            named,
+            roots,
+            all_named: false,
+        }
+    }
+
+    /// A scope where every file was named.
+    pub fn all_named() -> Self {
+        Self {
+            all_named: true,
+            ..Self::default()
+        }
+    }
+
+    /// True when `path` was named on the command line.
+    pub fn is_named(&self, path: &Path) -> bool {
+        self.all_named || self.named.iter().any(|n| n == path)
+    }
+
+    /// True when `path`, found by discovery, is checked: a named file, or a walked file that is
+    /// what its name says (a workflow only under the repository root's `.github/workflows`).
+    pub fn is_checked(&self, path: &Path) -> bool {
+        if self.is_named(path) || deploy::deploy_kind(path) != Some(deploy::DeployKind::Workflow) {
+            return true;
+        }
+        let Some(root) = path.parent().and_then(Path::parent).and_then(Path::parent) else {
+            return false;
+        };
+        let root = if root.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            root
+        };
+        root.join(".git").exists() || self.roots.iter().any(|r| same_dir(r, root))
+    }
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    let strip = |p: &Path| -> PathBuf {
+        p.components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect()
+    };
+    strip(a) == strip(b)
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(x), Ok(y)) if x == y
+        )
+}
+
+/// Checks one deploy file already read, named on the command line (a file that cannot be read
+/// as its format is an input error).
 pub fn check_source(
     source: std::sync::Arc<crate::source::SourceFile>,
     config: &Config,
 ) -> Result<Vec<Finding>, InputError> {
+    check_source_in(source, config, true)
+}
+
+/// Checks one deploy file already read; `named` says whether it was named on the command line
+/// (see [`Scope`]).
+pub fn check_source_in(
+    source: std::sync::Arc<crate::source::SourceFile>,
+    config: &Config,
+    named: bool,
+) -> Result<Vec<Finding>, InputError> {
     let opts = DeployOptions {
         allowed_scripts: config.allowed_scripts.clone(),
     };
-    let findings = deploy::check_file(&source, &opts).map_err(|e| InputError {
-        path: e.path,
-        line: Some(e.line),
-        message: e.message,
-    })?;
+    let findings = match deploy::check_file(&source, &opts) {
+        Ok(f) => f,
+        Err(e) if !named => vec![unreadable(&source, &e)],
+        Err(e) => {
+            return Err(InputError {
+                path: e.path,
+                line: Some(e.line),
+                message: e.message,
+            })
+        }
+    };
     Ok(findings
         .into_iter()
         .filter_map(|mut f| {
@@ -38,4 +123,28 @@ pub fn check_source(
             (f.severity != Severity::Off).then_some(f)
         })
         .collect())
+}
+
+/// The warning for a deploy file found by walking that cannot be read as its format.
+fn unreadable(
+    source: &std::sync::Arc<crate::source::SourceFile>,
+    e: &deploy::DeployError,
+) -> Finding {
+    let at = source.lines.offset(&source.text, e.line, 1);
+    let end = source.text[at..]
+        .find('\n')
+        .map_or(source.text.len(), |n| at + n);
+    Finding {
+        rule: deploy::RULE_ID,
+        severity: Severity::Warning,
+        file: source.clone(),
+        span: at..end.max(at),
+        message: format!(
+            "{} cannot be read ({}), so migcheck cannot tell whether a deploy that uses it applies migrations",
+            source.display, e.message
+        ),
+        help: "Fix the file, or list it under `exclude` in migcheck.toml when no deploy uses it; name it on the command line to make this an error.".into(),
+        fix: None,
+        suggestion: None,
+    }
 }

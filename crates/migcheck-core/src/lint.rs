@@ -670,8 +670,9 @@ pub fn apply_allows(
 /// Lints the migrations and deployment files under `paths`.
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    let scope = crate::deploy_files::Scope::of(paths);
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, opts, &read_source, false, spread)
+        check_found(found, opts, &read_source, false, &scope, spread)
     })
 }
 
@@ -692,8 +693,9 @@ pub fn check_overlay(
         )),
         None => read_source(path),
     };
+    let scope = crate::deploy_files::Scope::of(paths);
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, opts, &read, false, spread)
+        check_found(found, opts, &read, false, &scope, spread)
     })
 }
 
@@ -728,8 +730,9 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         only: None,
         added: opts.added.clone(),
     };
+    let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, &opts, &read, true, spread)
+        check_found(found, &opts, &read, true, &scope, spread)
     })
 }
 
@@ -738,6 +741,7 @@ fn check_found(
     opts: &CheckOptions,
     read: Reader<'_>,
     in_memory: bool,
+    scope: &crate::deploy_files::Scope,
     spread: Spread,
 ) -> Report {
     let mut report = Report::default();
@@ -801,7 +805,7 @@ fn check_found(
     }
 
     for path in deploy_files {
-        if !is_reported(&path, true) {
+        if !is_reported(&path, true) || !scope.is_checked(&path) {
             continue;
         }
         let dir = path.parent().unwrap_or(Path::new("."));
@@ -817,7 +821,8 @@ fn check_found(
         if config.is_excluded(&path) {
             continue;
         }
-        match read(&path).and_then(|s| crate::deploy_files::check_source(s, &config)) {
+        let named = scope.is_named(&path);
+        match read(&path).and_then(|s| crate::deploy_files::check_source_in(s, &config, named)) {
             Ok(findings) => {
                 report.files += 1;
                 report.checked.push(display_path(&path));

@@ -509,7 +509,7 @@ fn hotdash_fly_toml_and_package_json() {
     );
     assert_eq!(
         fly[0].message,
-        "fly.toml release_command runs `prisma migrate deploy`: a deploy would apply migrations to the production database without review"
+        "fly.toml release_command → `prisma migrate deploy`: every deploy would apply migrations to the production database without review"
     );
     assert_eq!(
         fly[0].help,
@@ -518,17 +518,11 @@ fn hotdash_fly_toml_and_package_json() {
     let pkg = check(&source(
         &testdata().join("package-json/bad/hotdash/package.json"),
     ));
+    // `setup` alone is run by hand; `start` runs it on every app start.
+    assert_eq!(positions(&pkg), [(9, 15, "npm run setup".to_string())]);
     assert_eq!(
-        positions(&pkg),
-        [
-            (8, 34, "prisma migrate deploy".to_string()),
-            (9, 15, "npm run setup".to_string()),
-        ]
-    );
-    assert!(
-        pkg[1].message.contains("`start → setup`"),
-        "{}",
-        pkg[1].message
+        pkg[0].message,
+        "package.json script `start` → `npm run setup` → `prisma migrate deploy`: every app start would apply migrations to the production database without review"
     );
 }
 
@@ -559,9 +553,9 @@ fn json_escape_positions() {
     assert_eq!(
         positions(&f),
         [
-            (4, 45, "npx prisma migrate deploy".into()),
-            (5, 36, "npx  supabase  db push".into()),
-            (6, 36, "yarn knex migrate:latest".into()),
+            (4, 50, "npx prisma migrate deploy".into()),
+            (5, 38, "npx  supabase  db push".into()),
+            (6, 42, "yarn knex migrate:latest".into()),
         ]
     );
 }
@@ -583,7 +577,7 @@ fn yaml_block_scalar_positions() {
     );
     assert_eq!(p[2].0, 22, "folded scalar starts on its first content line");
     assert_eq!(p[2].1, 11);
-    let text = "jobs:\n  d:\n    steps:\n      - run: |-\n          echo ok\n\n          \n          npx prisma migrate deploy  # trailing\n";
+    let text = "jobs:\n  d:\n    steps:\n      - run: |-\n          echo ok\n\n          \n          npx prisma migrate deploy  # trailing\non: push\nenv:\n  DATABASE_URL: ${{ secrets.DATABASE_URL }}\n";
     let f = check(&inline(".github/workflows/w.yml", text));
     assert_eq!(positions(&f), [(8, 11, "npx prisma migrate deploy".into())]);
 }
@@ -597,8 +591,8 @@ fn package_json_allow_list() {
     let opts = DeployOptions {
         allowed_scripts: vec!["package.json:setup".into()],
     };
-    let f = check_file(&file, &opts).unwrap();
-    assert_eq!(positions(&f), [(9, 15, "npm run setup".into())]);
+    // Allowing any script of the chain allows the finding.
+    assert!(check_file(&file, &opts).unwrap().is_empty());
     let opts = DeployOptions {
         allowed_scripts: vec![
             "package-json/bad/hotdash/package.json:setup".into(),
@@ -609,14 +603,14 @@ fn package_json_allow_list() {
     let opts = DeployOptions {
         allowed_scripts: vec!["other/package.json:setup".into(), "setup".into()],
     };
-    assert_eq!(check_file(&file, &opts).unwrap().len(), 2);
+    assert_eq!(check_file(&file, &opts).unwrap().len(), 1);
 }
 
 #[test]
 fn script_names_with_colons_in_the_allow_list() {
     let file = inline(
         "package.json",
-        r#"{"scripts": {"db:deploy": "prisma migrate deploy"}}"#,
+        r#"{"scripts": {"db:deploy": "prisma migrate deploy", "start": "npm run db:deploy"}}"#,
     );
     let opts = DeployOptions {
         allowed_scripts: vec!["package.json:db:deploy".into()],
@@ -632,9 +626,9 @@ fn allow_comment_forms() {
         ("Procfile", "# migcheck:allow migration-in-deploy-config reason: x\nrelease: npx prisma migrate deploy\n", 0),
         ("Procfile", "release: npx prisma migrate deploy # migcheck:allow migration-in-deploy-config reason: x\n", 0),
         ("Procfile", "# migcheck:allow migration-in-deploy-config reason: x\n\nrelease: npx prisma migrate deploy\n", 2),
-        ("Dockerfile", "FROM x\n# migcheck:allow migration-in-deploy-config reason: x\nRUN npx prisma generate && \\\n  npx prisma migrate deploy\n", 0),
-        ("Dockerfile", "# migcheck:allow-file migration-in-deploy-config reason: throwaway image\nFROM x\nRUN npx prisma migrate deploy\n", 0),
-        ("Dockerfile", "FROM x\n# migcheck:allow drop-table reason: wrong rule\nRUN npx prisma migrate deploy\n", 2),
+        ("Dockerfile", "FROM x\n# migcheck:allow migration-in-deploy-config reason: x\nCMD npx prisma generate && \\\n  npx prisma migrate deploy\n", 0),
+        ("Dockerfile", "# migcheck:allow-file migration-in-deploy-config reason: throwaway image\nFROM x\nCMD npx prisma migrate deploy\n", 0),
+        ("Dockerfile", "FROM x\n# migcheck:allow drop-table reason: wrong rule\nCMD npx prisma migrate deploy\n", 2),
     ];
     for (name, text, expected) in cases {
         let f = check(&inline(name, text));
@@ -673,7 +667,7 @@ fn weird_input_does_not_panic() {
     let deep_yaml = format!("jobs: {}1{}", "[".repeat(50_000), "]".repeat(50_000));
     let deep_toml = format!("a = {}1{}", "[".repeat(10_000), "]".repeat(10_000));
     let huge = format!(
-        "{{\"scripts\": {{\"big\": \"{}npx prisma migrate deploy\"}}}}",
+        "{{\"scripts\": {{\"start\": \"{}npx prisma migrate deploy\"}}}}",
         "echo hi && ".repeat(100_000)
     );
     let chain: String = (0..2000)
@@ -782,7 +776,7 @@ fn script_calls_are_followed_into_the_project_package_json() {
         ),
         (
             ".github/workflows/deploy.yml",
-            "jobs:\n  d:\n    steps:\n      - run: pnpm run start\n",
+            "on: {push: {branches: [main]}}\njobs:\n  d:\n    env: {DATABASE_URL: \"${{ secrets.DATABASE_URL }}\"}\n    steps:\n      - run: pnpm run start\n",
         ),
     ];
     let mut out = String::new();
@@ -793,4 +787,134 @@ fn script_calls_are_followed_into_the_project_package_json() {
         out.push_str(&render(&check(&file)));
     }
     insta::assert_snapshot!("script_calls_followed", out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reachability: only what runs unreviewed against a real database (issue 27, item 6)
+
+/// Every deploy file under `testdata/deploy/<dir>`, checked, rendered.
+fn check_tree(dir: &str) -> String {
+    let mut out = String::new();
+    for p in files_under(&testdata().join(dir)) {
+        if is_deploy_file(&p) {
+            out.push_str(&render(&check(&source(&p))));
+        }
+    }
+    out
+}
+
+/// The team's two real revisions, as fixtures of our own: fly.toml's `release_command` runs the
+/// `setup` script and `start` runs `setup`, which runs `prisma migrate deploy` (both flagged);
+/// the fixed revision removes the release command and `setup` from `start` (clean, though
+/// `setup` still migrates: a person runs it).
+#[test]
+fn hotdash_revisions_keep_their_verdicts() {
+    let bad = check_tree("reach/hotdash");
+    insta::assert_snapshot!("reach_hotdash", bad);
+    assert!(bad.contains(
+        "fly.toml release_command → `npm run setup` → `prisma migrate deploy`: every deploy"
+    ));
+    assert!(bad.contains(
+        "package.json script `start` → `npm run setup` → `prisma migrate deploy`: every app start"
+    ));
+    assert_eq!(check_tree("reach/hotdash-fixed"), "");
+}
+
+/// Procfile release, Dockerfile CMD → script file → script file, ENTRYPOINT → script file →
+/// `npm start` → `prestart`, npm lifecycle scripts.
+#[test]
+fn deploy_entry_points_are_followed() {
+    let mut out = String::new();
+    for dir in ["procfile", "docker-start", "docker-entry", "npm-lifecycle"] {
+        out.push_str(&check_tree(&format!("reach/{dir}")));
+    }
+    insta::assert_snapshot!("reach_entry_points", out);
+    for chain in [
+        "Procfile process `release` → `prisma migrate deploy`: every release",
+        // COPY ./docker/boot.sh /srv/app/boot.sh, WORKDIR /srv/app, CMD ["sh", "boot.sh"]; then
+        // /srv/bin/wait-for-db, from `COPY . .` into /srv.
+        "Dockerfile CMD instruction → `sh boot.sh` → `/srv/bin/wait-for-db` → `prisma migrate deploy`",
+        "Dockerfile ENTRYPOINT instruction → `./start.sh` → `npm start` → script `prestart` → `drizzle-kit migrate`",
+        "package.json script `postinstall` → `prisma migrate deploy`",
+        "package.json script `prebuild` → `npm run db:deploy` → `prisma migrate deploy`",
+    ] {
+        assert!(out.contains(chain), "missing `{chain}` in\n{out}");
+    }
+    // Not flagged: `RUN` at image build, a Dockerfile for local development, scripts a person
+    // runs (`db:deploy`, `db:migrate`, `db:push`, `db:reset`), `migrate dev` in `dev`,
+    // `reset` in `test`, `--create-only` even in `build`.
+    for absent in [
+        "RUN",
+        "Dockerfile.dev",
+        "script `db:",
+        "script `dev`",
+        "script `test`",
+        "script `build`",
+        "--create-only",
+    ] {
+        assert!(!out.contains(absent), "`{absent}` flagged in\n{out}");
+    }
+}
+
+/// Workflows: a scheduled job and a push-to-main production job reading secrets are flagged; a
+/// service container, a localhost URL, a pull request job and a job only a person starts are
+/// not.
+#[test]
+fn workflows_that_deploy_against_a_real_database() {
+    let out = check_tree("reach/wf-schedule") + &check_tree("reach/wf-main");
+    insta::assert_snapshot!("reach_workflows", out);
+    assert!(out.contains("workflow nightly.yml job `migrate` step `Apply` → `prisma migrate deploy`: every scheduled run"));
+    assert!(out.contains("workflow deploy.yml job `release` step `Push schema` → `supabase db push`: every push to `main`"));
+    assert_eq!(check_tree("reach/wf-safe"), "");
+}
+
+#[test]
+fn create_only_never_applies() {
+    assert!(find_migration_commands("npx prisma migrate dev --create-only --name x").is_empty());
+    assert_eq!(
+        find_migration_commands("npx prisma migrate dev --name x").len(),
+        1
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scope: exit 2 only for what migcheck was asked to judge (issue 27, item 5)
+
+fn run(paths: &[PathBuf]) -> migcheck_core::lint::Report {
+    migcheck_core::lint::check(paths, &migcheck_core::lint::CheckOptions::default())
+}
+
+#[test]
+fn invalid_workflow_found_by_walking_is_a_warning() {
+    let root = testdata().join("scope");
+    let report = run(std::slice::from_ref(&root));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let found: Vec<Finding> = report.findings.iter().collect();
+    assert_eq!(found.len(), 1, "{}", render(&found));
+    let f = &found[0];
+    assert_eq!(f.severity, migcheck_core::Severity::Warning);
+    assert_eq!(f.rule, "migration-in-deploy-config");
+    assert!(f.file.path.ends_with(".github/workflows/broken.yml"));
+    assert_eq!(f.start().line, 6);
+    assert!(
+        f.message.contains("cannot be read (invalid YAML"),
+        "{}",
+        f.message
+    );
+    // The archived copy under docs/ is no workflow: neither its migration nor its syntax error
+    // is reported.
+    assert!(
+        !report.checked.iter().any(|c| c.contains("archive")),
+        "{:?}",
+        report.checked
+    );
+}
+
+#[test]
+fn invalid_workflow_named_on_the_command_line_is_an_error() {
+    let file = testdata().join("scope/.github/workflows/broken.yml");
+    let report = run(&[file]);
+    assert_eq!(report.errors.len(), 1);
+    assert_eq!(report.errors[0].line, Some(6));
+    assert_eq!(report.findings.len(), 0);
 }

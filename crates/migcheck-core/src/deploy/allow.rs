@@ -123,9 +123,9 @@ pub(crate) fn apply(
     };
     let mut out = Vec::new();
     for h in hits {
-        if h.script
-            .as_deref()
-            .is_some_and(|s| script_allowed(file, s, allowed_scripts))
+        if h.scripts
+            .iter()
+            .any(|s| script_allowed(file, s, allowed_scripts))
         {
             continue;
         }

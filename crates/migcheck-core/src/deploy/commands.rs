@@ -157,8 +157,19 @@ pub(crate) fn matches(cmd: &MigrationCommand, program: &str, args: &[String]) ->
     }
 }
 
+/// Options that make a command only write files: `prisma migrate dev --create-only` creates the
+/// migration file without applying it (Prisma CLI, `packages/migrate/src/commands/MigrateDev.ts`:
+/// `--create-only` returns before `applyMigrations`).
+const WRITES_ONLY: &[(&str, &str)] = &[("prisma", "--create-only")];
+
 /// The first entry of [`COMMANDS`] that `program args` runs.
 pub(crate) fn find(program: &str, args: &[String]) -> Option<&'static MigrationCommand> {
+    if WRITES_ONLY
+        .iter()
+        .any(|(p, o)| *p == program && args.iter().any(|a| a == o))
+    {
+        return None;
+    }
     COMMANDS.iter().find(|c| matches(c, program, args))
 }
 

@@ -3,10 +3,11 @@
 //! `RUN <<EOF` here-documents.
 
 use std::ops::Range;
+use std::path::Path;
 
 use super::located::{Builder, Located};
 use super::shell;
-use super::{error_at, file_name, Ctx, DeployError, Hit, Place};
+use super::{error_at, file_name, Ctx, DeployError, Hit, Paths, Place};
 
 const INSTRUCTIONS: &[&str] = &[
     "ADD",
@@ -138,8 +139,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
             }
             if let Some(place) = doc.place {
                 let located = body.finish(start..start);
-                let names = ctx.names_for(&located.text);
-                let items = shell::analyze(&located.text, names.as_deref());
+                let items = ctx.analyze(&located.text);
                 ctx.report(&place, &items, &|r| located.span(r), out);
             }
         }
@@ -184,6 +184,9 @@ fn instruction(
         let inner = sub_located(logical, args_start..text.len());
         return instruction(ctx, &inner, depth + 1, out);
     }
+    if depth == 0 {
+        track_paths(&mut ctx.paths, &upper, &text[args_start..]);
+    }
     if !matches!(
         upper.as_str(),
         "RUN" | "CMD" | "ENTRYPOINT" | "COPY" | "ADD"
@@ -200,6 +203,10 @@ fn instruction(
     }
     let args = &text[args_at..];
     let name = file_name(file);
+    // `RUN` runs at image build, where the production database is not reachable (builders get
+    // no runtime secrets), and a Dockerfile for local development never reaches it: neither is
+    // reported. Only what runs when a deployed container starts is.
+    let reported = upper != "RUN" && depth == 0 && !is_dev_dockerfile(&file.path);
     let (when, what) = match upper.as_str() {
         "RUN" => ("every image build", "RUN"),
         "CMD" => ("every container start", "CMD"),
@@ -211,7 +218,7 @@ fn instruction(
         when: when.to_string(),
         fix: format!("remove it from the {what} instruction"),
         anchors: vec![at],
-        script: None,
+        scripts: Vec::new(),
     };
     let docs = heredocs(args);
     if upper == "COPY" || upper == "ADD" {
@@ -224,18 +231,27 @@ fn instruction(
             })
             .collect());
     }
+    if !reported {
+        // Still read here-documents to find where the next instruction starts.
+        return Ok(docs
+            .into_iter()
+            .map(|(word, strip_tabs)| Heredoc {
+                word,
+                strip_tabs,
+                place: None,
+            })
+            .collect());
+    }
     if args.trim_start().starts_with('[') {
         if let Ok(words) = serde_json::from_str::<Vec<String>>(args.trim()) {
             let span = logical.span(args_at..text.trim_end().len());
-            let names = ctx.names_for(&words.join(" "));
-            let items = shell::analyze_words(&words, span, names.as_deref());
+            let items = ctx.analyze_words(&words, span);
             ctx.report(&place(), &items, &|r| r, out);
             return Ok(Vec::new());
         }
     }
     let located = sub_located(logical, args_at..text.len());
-    let names = ctx.names_for(&located.text);
-    let items = shell::analyze(&located.text, names.as_deref());
+    let items = ctx.analyze(&located.text);
     ctx.report(&place(), &items, &|r| located.span(r), out);
     if docs.is_empty() {
         return Ok(Vec::new());
@@ -256,6 +272,70 @@ fn instruction(
             place: is_script.then(place),
         })
         .collect())
+}
+
+/// A Dockerfile for local development or tests, by its name (`Dockerfile.dev`,
+/// `dev.Dockerfile`, `Dockerfile.test`) or its folder (`.devcontainer/`): its container never
+/// runs against the production database.
+pub(crate) fn is_dev_dockerfile(path: &Path) -> bool {
+    const DEV: &[&str] = &["dev", "development", "local", "test", "tests", "e2e", "ci"];
+    if path.components().any(|c| c.as_os_str() == ".devcontainer") {
+        return true;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let marker = name
+        .strip_prefix("dockerfile.")
+        .or_else(|| name.strip_suffix(".dockerfile"))
+        .or_else(|| name.strip_prefix("containerfile."));
+    marker.is_some_and(|m| m.split(['.', '-', '_']).any(|p| DEV.contains(&p)))
+}
+
+/// Follows `FROM`, `WORKDIR`, `COPY` and `ADD` so that a path in `CMD` can be found in the
+/// build context (`COPY ./docker/start.sh /app/start.sh` then `CMD ["sh", "start.sh"]`).
+fn track_paths(paths: &mut Paths, upper: &str, args: &str) {
+    let absolute = |workdir: &str, p: &str| {
+        if p.starts_with('/') {
+            p.to_string()
+        } else {
+            let p = p.strip_prefix("./").unwrap_or(p);
+            let p = if p == "." { "" } else { p };
+            format!("{}/{p}", workdir.trim_end_matches('/'))
+        }
+    };
+    match upper {
+        "FROM" => {
+            paths.workdir = "/".into();
+            paths.copies.clear();
+        }
+        "WORKDIR" => {
+            let w = args.trim().trim_matches('"');
+            if !w.is_empty() && !w.contains('$') {
+                paths.workdir = absolute(&paths.workdir, w);
+            }
+        }
+        "COPY" | "ADD" => {
+            let mut words: Vec<String> = if args.trim_start().starts_with('[') {
+                serde_json::from_str(args.trim()).unwrap_or_default()
+            } else {
+                args.split_whitespace().map(str::to_string).collect()
+            };
+            // Flags; a copy from another stage or image is not from the build context.
+            if words.iter().any(|w| w.starts_with("--from")) || args.contains("<<") {
+                return;
+            }
+            words.retain(|w| !w.starts_with("--"));
+            if words.len() < 2 {
+                return;
+            }
+            let dest = words.pop().unwrap_or_default();
+            let dest = absolute(&paths.workdir, &dest);
+            paths.copies.push((words, dest));
+        }
+        _ => {}
+    }
 }
 
 /// The part `r` of a located string, still located.

@@ -5,7 +5,6 @@ use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
 use super::located::toml_string;
-use super::shell;
 use super::{error_at, file_name, Ctx, DeployError, Hit, Place};
 
 pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError> {
@@ -22,10 +21,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
         if let Some((k, v)) = deploy.get_key_value("release_command") {
             let place = Place {
                 subject: format!("{name} release_command"),
-                when: "a deploy".into(),
+                when: "every deploy".into(),
                 fix: "keep only `prisma generate` in the release command".into(),
                 anchors: vec![k.span().start, v.span().start],
-                script: None,
+                scripts: Vec::new(),
             };
             command_value(ctx, &place, v, out);
         }
@@ -37,7 +36,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
                 when: format!("every start of the `{}` machines", k.get_ref()),
                 fix: "start the process without it".into(),
                 anchors: vec![k.span().start, v.span().start],
-                script: None,
+                scripts: Vec::new(),
             };
             command_value(ctx, &place, v, out);
         }
@@ -50,7 +49,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
                     when: "every machine start".into(),
                     fix: format!("remove it from `experimental.{key}`"),
                     anchors: vec![k.span().start, v.span().start],
-                    script: None,
+                    scripts: Vec::new(),
                 };
                 command_value(ctx, &place, v, out);
             }
@@ -65,8 +64,7 @@ fn command_value(ctx: &mut Ctx<'_>, place: &Place, v: &Spanned<DeValue<'_>>, out
     match v.get_ref() {
         DeValue::String(s) => {
             let located = toml_string(text, v.span(), s);
-            let names = ctx.names_for(&located.text);
-            let items = shell::analyze(&located.text, names.as_deref());
+            let items = ctx.analyze(&located.text);
             ctx.report(place, &items, &|r| located.span(r), out);
         }
         DeValue::Array(a) => {
@@ -79,8 +77,7 @@ fn command_value(ctx: &mut Ctx<'_>, place: &Place, v: &Spanned<DeValue<'_>>, out
                 (Some(f), Some(l)) => f.span().start..l.span().end,
                 _ => v.span(),
             };
-            let names = ctx.names_for(&words.join(" "));
-            let items = shell::analyze_words(&words, span, names.as_deref());
+            let items = ctx.analyze_words(&words, span);
             ctx.report(place, &items, &|r| r, out);
         }
         _ => {}

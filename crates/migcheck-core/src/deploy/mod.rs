@@ -17,6 +17,7 @@
 mod allow;
 pub mod commands;
 mod dockerfile;
+mod files;
 mod fly;
 mod located;
 mod package;
@@ -152,21 +153,73 @@ pub(crate) struct Hit {
     pub anchors: Vec<usize>,
     pub message: String,
     pub help: String,
-    /// The package.json script the hit is in, for [`DeployOptions::allowed_scripts`].
-    pub script: Option<String>,
+    /// The package.json scripts of this file the chain runs, for
+    /// [`DeployOptions::allowed_scripts`]: allowing any of them allows the finding.
+    pub scripts: Vec<String>,
 }
 
 /// Where a command sits, in words for the message.
 pub(crate) struct Place {
-    /// What runs the command, e.g. "fly.toml release_command".
+    /// What runs the command, e.g. "fly.toml release_command": the chain's first link.
     pub subject: String,
-    /// When it runs, completing "… would apply migrations", e.g. "a deploy".
+    /// When it runs, completing "… would apply migrations", e.g. "every deploy".
     pub when: String,
     /// What to change, completing the help sentence, e.g. "keep only `prisma generate` in the
     /// release command".
     pub fix: String,
     pub anchors: Vec<usize>,
-    pub script: Option<String>,
+    pub scripts: Vec<String>,
+}
+
+/// Where paths written in a file's commands are looked for: relative to the file's build
+/// context folders, and for Dockerfiles through `WORKDIR` and `COPY` (see [`files`]).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Paths {
+    pub dirs: Vec<std::path::PathBuf>,
+    /// The Dockerfile's current `WORKDIR`, absolute.
+    pub workdir: String,
+    /// The Dockerfile's `COPY`/`ADD` from the build context: sources and destination (made
+    /// absolute with the `WORKDIR` of the time).
+    pub copies: Vec<(Vec<String>, String)>,
+}
+
+impl Paths {
+    fn candidates(&self, path: &str) -> Vec<std::path::PathBuf> {
+        let mut out = files::relative_candidates(path, &self.dirs);
+        if self.copies.is_empty() {
+            return out;
+        }
+        let abs = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            let rel = path.strip_prefix("./").unwrap_or(path);
+            format!("{}/{rel}", self.workdir.trim_end_matches('/'))
+        };
+        for (srcs, dest) in self.copies.iter().rev() {
+            let dest = dest.trim_end_matches('/');
+            for src in srcs {
+                let src = src.strip_prefix("./").unwrap_or(src).trim_end_matches('/');
+                let base = src.rsplit('/').next().unwrap_or(src);
+                let mapped = if abs == dest {
+                    Some(src.to_string())
+                } else if let Some(rest) = abs.strip_prefix(&format!("{dest}/")) {
+                    if rest == base {
+                        Some(src.to_string())
+                    } else if src.is_empty() || src == "." {
+                        Some(rest.to_string())
+                    } else {
+                        Some(format!("{src}/{rest}"))
+                    }
+                } else {
+                    None
+                };
+                if let Some(m) = mapped {
+                    out.extend(files::relative_candidates(&m, &self.dirs));
+                }
+            }
+        }
+        out
+    }
 }
 
 /// What the format checkers share: the file and, lazily, the project's package.json scripts.
@@ -174,6 +227,7 @@ pub(crate) struct Ctx<'f> {
     pub file: &'f SourceFile,
     kind: DeployKind,
     sibling: Option<Option<package::Scripts>>,
+    pub paths: Paths,
 }
 
 impl<'f> Ctx<'f> {
@@ -182,34 +236,83 @@ impl<'f> Ctx<'f> {
             file,
             kind,
             sibling: None,
+            paths: Paths {
+                dirs: files::context_dirs(&file.path),
+                workdir: "/".into(),
+                copies: Vec::new(),
+            },
+        }
+    }
+
+    /// The folder of the project this file belongs to (for workflows, the folder above
+    /// `.github`).
+    fn project_dir(&self) -> Option<&Path> {
+        let dir = self.file.path.parent();
+        match self.kind {
+            DeployKind::Workflow => dir.and_then(Path::parent).and_then(Path::parent),
+            _ => dir,
         }
     }
 
     /// The package.json of the project this file belongs to, read once.
     fn sibling_scripts(&mut self) -> Option<&package::Scripts> {
         if self.sibling.is_none() {
-            let dir = self.file.path.parent();
-            let root = match self.kind {
-                DeployKind::Workflow => dir.and_then(Path::parent).and_then(Path::parent),
-                _ => dir,
-            };
-            let loaded = root
-                .map(|r| r.join("package.json"))
-                .and_then(|p| std::fs::read_to_string(p).ok())
-                .and_then(|text| package::Scripts::parse(&text).ok());
+            let root = self.project_dir().map(Path::to_path_buf);
+            let loaded = root.and_then(|r| {
+                let text = std::fs::read_to_string(r.join("package.json")).ok()?;
+                package::Scripts::parse_in(&text, Some(&r)).ok()
+            });
             self.sibling = Some(loaded);
         }
         self.sibling.as_ref().and_then(Option::as_ref)
     }
 
     /// The project's script names, when `command` may run a package manager (they decide whether
-    /// `yarn setup` runs a script or a binary).
+    /// `yarn setup` runs a script or a binary) or a script file (which may).
     pub fn names_for(&mut self, command: &str) -> Option<std::sync::Arc<shell::ScriptNames>> {
-        const RUNNERS: [&str; 6] = ["npm", "yarn", "pnpm", "bun", "run-", "concurrently"];
+        const RUNNERS: [&str; 8] = [
+            "npm",
+            "yarn",
+            "pnpm",
+            "bun",
+            "run-",
+            "concurrently",
+            "/",
+            ".sh",
+        ];
         if !RUNNERS.iter().any(|r| command.contains(r)) {
             return None;
         }
         self.sibling_scripts().map(|s| s.names.clone())
+    }
+
+    /// Analyses one command string of this file, with script files it runs read.
+    pub fn analyze(&mut self, text: &str) -> Vec<shell::Item> {
+        let names = self.names_for(text);
+        let items = shell::analyze(text, names.as_deref());
+        self.expand(items, names.as_deref())
+    }
+
+    /// Analyses one exec-form command (`["sh", "start.sh"]`) whose items all get `span`.
+    pub fn analyze_words(&mut self, words: &[String], span: Range<usize>) -> Vec<shell::Item> {
+        let names = self.names_for(&words.join(" "));
+        let items = shell::analyze_words(words, span, names.as_deref());
+        self.expand(items, names.as_deref())
+    }
+
+    fn expand(
+        &self,
+        items: Vec<shell::Item>,
+        names: Option<&shell::ScriptNames>,
+    ) -> Vec<shell::Item> {
+        if !items
+            .iter()
+            .any(|i| matches!(i, shell::Item::ShellFile { .. }))
+        {
+            return items;
+        }
+        let paths = self.paths.clone();
+        files::expand(items, &|p| paths.candidates(p), names)
     }
 
     /// Reports the items of one command string. `span_of` maps an item range to a file range.
@@ -234,66 +337,83 @@ impl<'f> Ctx<'f> {
                     range,
                     command,
                     display,
-                } => out.push(hit(place, span_of(range.clone()), command, display, None)),
+                    via,
+                } => out.push(hit(place, span_of(range.clone()), command, display, via)),
                 shell::Item::ScriptCall {
                     range,
                     script,
                     hooks,
-                    ..
+                    display,
+                    via,
                 } => {
                     let Some(scripts) = scripts else { continue };
                     let Some(r) = scripts.reach(script, *hooks, None) else {
                         continue;
                     };
-                    let chain = r.chain.join(" → ");
-                    let noun = if r.chain.len() == 1 {
-                        "script"
-                    } else {
-                        "scripts"
-                    };
-                    let via = format!("through the package.json {noun} `{chain}`");
-                    let last = r.chain.last().map_or(script.as_str(), String::as_str);
+                    let mut links = via.clone();
+                    links.push(display.clone());
+                    links.extend(r.links);
+                    let last = r.scripts.last().map_or(script.as_str(), String::as_str);
                     let place = Place {
                         subject: place.subject.clone(),
                         when: place.when.clone(),
                         fix: format!("take it out of the package.json script `{last}`"),
                         anchors: place.anchors.clone(),
-                        script: place.script.clone(),
+                        scripts: place.scripts.clone(),
                     };
                     out.push(hit(
                         &place,
                         span_of(range.clone()),
                         r.command,
                         &r.display,
-                        Some(&via),
+                        &links,
                     ));
                 }
+                shell::Item::ShellFile { .. } => {}
             }
         }
     }
 }
 
-/// A hit with the message and help built from `place` and the command.
+/// The chain from `subject` through `links` to the command, for messages:
+/// ``fly.toml release_command → `npm run setup` → `prisma migrate deploy` ``.
+pub(crate) fn chain(subject: &str, links: &[String], display: &str) -> String {
+    let mut out = subject.to_string();
+    for l in links.iter().map(String::as_str).chain([display]) {
+        out.push_str(" → ");
+        if l.starts_with("script `") || l.starts_with('…') {
+            out.push_str(l);
+        } else {
+            out.push('`');
+            out.push_str(l);
+            out.push('`');
+        }
+    }
+    out
+}
+
+/// A hit with the message and help built from `place`, the links to the command and the command.
 pub(crate) fn hit(
     place: &Place,
     span: Range<usize>,
     command: &MigrationCommand,
     display: &str,
-    via: Option<&str>,
+    links: &[String],
 ) -> Hit {
-    let via = via.map(|v| format!(" {v}")).unwrap_or_default();
     Hit {
         span,
         anchors: place.anchors.clone(),
         message: format!(
-            "{} runs `{display}`{via}: {} would {}",
-            place.subject, place.when, command.effect
+            "{}: {} would {}",
+            chain(&place.subject, links, display),
+            place.when,
+            command.effect
         ),
         help: format!(
             "Apply migrations by hand after review (e.g. `{}` from a trusted machine), and {}.",
             command.by_hand, place.fix
         ),
-        script: place.script.clone(),
+        scripts: place.scripts.clone(),
     }
 }
 
@@ -336,7 +456,7 @@ pub fn find_migration_commands(line: &str) -> Vec<(&'static MigrationCommand, St
             shell::Item::Migration {
                 command, display, ..
             } => Some((command, display)),
-            shell::Item::ScriptCall { .. } => None,
+            _ => None,
         })
         .collect()
 }

@@ -38,21 +38,25 @@ pub(crate) struct Scripts {
 enum Step {
     /// Its item `item` is the migration command.
     Runs { item: usize },
-    /// It calls script `next`, which is one step closer.
-    Calls { next: usize },
+    /// Its item `item` calls script `next`, which is one step closer.
+    Calls { item: usize, next: usize },
 }
 
 /// A migration command reached by running a script.
 pub(crate) struct Reached {
     /// Script names from the first one run to the one that holds the command.
-    pub chain: Vec<String>,
+    pub scripts: Vec<String>,
+    /// The links of the chain after the call: script calls, hooks npm runs by itself
+    /// (``script `prestart` ``) and script files, without the command itself.
+    pub links: Vec<String>,
     pub command: &'static MigrationCommand,
     pub display: String,
 }
 
 impl Scripts {
-    /// Parses a package.json text; the error is a 1-based line and a message.
-    pub fn parse(text: &str) -> Result<Self, (usize, String)> {
+    /// Parses the text of the package.json in folder `dir` (when known, script files its scripts
+    /// run are read from there).
+    pub fn parse_in(text: &str, dir: Option<&std::path::Path>) -> Result<Self, (usize, String)> {
         let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let body = &text[bom..];
         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(body) {
@@ -100,7 +104,15 @@ impl Scripts {
             .map(|(name, key, raw)| {
                 let value = decode(text, &raw).unwrap_or_default();
                 let value = json_string(text, raw, &value);
-                let items = shell::analyze(&value.text, Some(&names));
+                let mut items = shell::analyze(&value.text, Some(&names));
+                if let Some(dir) = dir {
+                    let dirs = [dir.to_path_buf()];
+                    items = super::files::expand(
+                        items,
+                        &|p| super::files::relative_candidates(p, &dirs),
+                        Some(&names),
+                    );
+                }
                 Script {
                     name,
                     key,
@@ -191,7 +203,8 @@ impl Scripts {
                         Item::ScriptCall { script, hooks, .. } => self
                             .targets(script, *hooks)
                             .find(|&t| dist[t] < dist[i])
-                            .map(|next| Step::Calls { next }),
+                            .map(|next| Step::Calls { item, next }),
+                        Item::ShellFile { .. } => None,
                     })
             })
             .collect()
@@ -202,40 +215,63 @@ impl Scripts {
     /// itself (whose own command is reported where it is written).
     pub fn reach(&self, name: &str, hooks: bool, caller: Option<&str>) -> Option<Reached> {
         for start in self.targets(name, hooks) {
-            let mut chain = Vec::new();
+            let mut scripts = Vec::new();
+            let mut links = Vec::new();
             let mut at = start;
+            let mut called = name.to_string();
             let mut through_caller = false;
             // A chain of thousands of scripts is named by its first and last ones.
             let mut skipped = 0usize;
             loop {
                 let s = &self.scripts[at];
                 through_caller |= caller == Some(s.name.as_str());
-                if chain.len() < MAX_NAMED {
-                    chain.push(s.name.clone());
-                } else {
+                scripts.push(s.name.clone());
+                let named = links.len() < MAX_NAMED;
+                if !named {
                     skipped += 1;
+                }
+                // A hook npm runs by itself is a link of its own.
+                if s.name != called && named {
+                    links.push(format!("script `{}`", s.name));
                 }
                 match self.steps[at] {
                     None => break,
-                    Some(Step::Calls { next, .. }) => at = next,
+                    Some(Step::Calls { item, next }) => {
+                        if let Item::ScriptCall {
+                            display,
+                            via,
+                            script,
+                            ..
+                        } = &s.items[item]
+                        {
+                            if named {
+                                links.extend(via.iter().cloned());
+                                links.push(display.clone());
+                            }
+                            called = script.clone();
+                        }
+                        at = next;
+                    }
                     Some(Step::Runs { item }) => {
                         if through_caller {
                             break;
                         }
-                        if skipped > 0 {
-                            if skipped > 1 {
-                                chain.push(format!("… {} more …", skipped - 1));
-                            }
-                            chain.push(s.name.clone());
-                        }
                         let Item::Migration {
-                            command, display, ..
+                            command,
+                            display,
+                            via,
+                            ..
                         } = &s.items[item]
                         else {
                             break;
                         };
+                        if skipped > 0 {
+                            links.push(format!("… {skipped} more …"));
+                        }
+                        links.extend(via.iter().cloned());
                         return Some(Reached {
-                            chain,
+                            scripts,
+                            links,
                             command,
                             display: display.clone(),
                         });
@@ -251,71 +287,83 @@ fn decode(text: &str, raw: &Range<usize>) -> Option<String> {
     serde_json::from_str(text.get(raw.clone())?).ok()
 }
 
-/// When a script runs, from its name.
-fn when(name: &str) -> &'static str {
-    let base = name
-        .strip_prefix("pre")
-        .or_else(|| name.strip_prefix("post"))
-        .unwrap_or(name);
-    match base {
-        "start" | "serve" | "restart" => "every app start",
-        "build" | "vercel-build" | "heroku-build" => "every build",
-        "install" | "prepare" | "publish" | "pack" => "every `npm install`",
-        _ if name == "heroku-postbuild" => "every build",
-        _ => "anything that runs the script (a deploy, a start command, CI)",
-    }
-}
+/// The scripts npm, yarn and pnpm run by themselves, and those deploy platforms run (Heroku,
+/// Vercel, Render and Railway run `build` and `start`): the entry points of a package.json. A
+/// script only a person runs (`npm run db:migrate`) is not one. `test` is not: CI runs it against
+/// a test database.
+const LIFECYCLE: &[(&str, &str)] = &[
+    ("preinstall", "every `npm install`"),
+    ("install", "every `npm install`"),
+    ("postinstall", "every `npm install` (also on deploy)"),
+    ("prepare", "every `npm install`"),
+    ("prebuild", "every build"),
+    ("build", "every build"),
+    ("postbuild", "every build"),
+    ("heroku-prebuild", "every Heroku build"),
+    ("heroku-postbuild", "every Heroku build"),
+    ("vercel-build", "every Vercel build"),
+    ("prestart", "every app start"),
+    ("start", "every app start"),
+    ("poststart", "every app start"),
+];
 
 pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError> {
     let file = ctx.file;
-    let scripts = Scripts::parse(&file.text).map_err(|(line, msg)| error_line(file, line, msg))?;
+    let scripts = Scripts::parse_in(&file.text, file.path.parent())
+        .map_err(|(line, msg)| error_line(file, line, msg))?;
     for s in &scripts.scripts {
+        let Some(&(_, when)) = LIFECYCLE.iter().find(|(n, _)| *n == s.name) else {
+            continue;
+        };
         let anchors = vec![s.key.start];
+        let subject = format!("package.json script `{}`", s.name);
         for item in &s.items {
             let span = s.value.span(item.range());
             match item {
                 Item::Migration {
-                    command, display, ..
+                    command,
+                    display,
+                    via,
+                    ..
                 } => {
                     let place = Place {
-                        subject: format!("package.json script `{}`", s.name),
-                        when: when(&s.name).to_string(),
-                        fix: format!(
-                            "remove it from the `{0}` script (a script only ever run by hand can be allowed with `package.json:{0}` in the configuration)",
-                            s.name
-                        ),
+                        subject: subject.clone(),
+                        when: when.to_string(),
+                        fix: format!("remove it from the `{}` script", s.name),
                         anchors: anchors.clone(),
-                        script: Some(s.name.clone()),
+                        scripts: vec![s.name.clone()],
                     };
-                    out.push(hit(&place, span, command, display, None));
+                    out.push(hit(&place, span, command, display, via));
                 }
                 Item::ScriptCall {
                     script,
                     hooks,
                     display,
+                    via,
                     ..
                 } => {
                     let Some(r) = scripts.reach(script, *hooks, Some(&s.name)) else {
                         continue;
                     };
-                    let chain = std::iter::once(s.name.as_str())
-                        .chain(r.chain.iter().map(String::as_str))
-                        .collect::<Vec<_>>()
-                        .join(" → ");
-                    let last = r.chain.last().map_or(script.as_str(), String::as_str);
+                    let last = r.scripts.last().map_or(script.as_str(), String::as_str);
+                    let mut names = vec![s.name.clone()];
+                    names.extend(r.scripts.iter().cloned());
                     let place = Place {
-                        subject: format!("package.json script `{}`", s.name),
-                        when: when(&s.name).to_string(),
+                        subject: subject.clone(),
+                        when: when.to_string(),
                         fix: format!(
                             "remove `{display}` from the `{}` script (or the migration from `{last}`)",
                             s.name
                         ),
                         anchors: anchors.clone(),
-                        script: Some(s.name.clone()),
+                        scripts: names,
                     };
-                    let via = format!("through `{chain}`");
-                    out.push(hit(&place, span, r.command, &r.display, Some(&via)));
+                    let mut links = via.clone();
+                    links.push(display.clone());
+                    links.extend(r.links);
+                    out.push(hit(&place, span, r.command, &r.display, &links));
                 }
+                Item::ShellFile { .. } => {}
             }
         }
     }

@@ -1,7 +1,6 @@
 //! Procfile: `name: command` lines. Every process is read; `release` runs on each deploy.
 
 use super::located::Located;
-use super::shell;
 use super::{error_at, Ctx, DeployError, Hit, Place};
 
 pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError> {
@@ -52,10 +51,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
             when,
             fix,
             anchors: vec![line_at],
-            script: None,
+            scripts: Vec::new(),
         };
-        let names = ctx.names_for(command);
-        let items = shell::analyze(&located.text, names.as_deref());
+        let items = ctx.analyze(&located.text);
         ctx.report(&place, &items, &|r| located.span(r), out);
     }
     Ok(())

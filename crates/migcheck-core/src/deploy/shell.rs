@@ -23,6 +23,9 @@ pub(crate) enum Item {
         command: &'static MigrationCommand,
         /// The normalised command, e.g. `prisma migrate deploy`.
         display: String,
+        /// The shell script files run on the way, e.g. `./start.sh` (empty when the command is
+        /// written where it was found).
+        via: Vec<String>,
     },
     /// A package.json script run by name (`npm run setup`, `yarn setup`, `run-s setup`).
     ScriptCall {
@@ -31,13 +34,25 @@ pub(crate) enum Item {
         /// npm also runs `pre<script>` and `post<script>`.
         hooks: bool,
         display: String,
+        /// The shell script files run on the way.
+        via: Vec<String>,
+    },
+    /// A shell script file run by its path (`./start.sh`, `sh scripts/start.sh`,
+    /// `. ./env.sh`): [`super::files::expand`] reads it when it is in the repository.
+    ShellFile {
+        range: Range<usize>,
+        /// The path as written.
+        path: String,
+        display: String,
     },
 }
 
 impl Item {
     pub(crate) fn range(&self) -> Range<usize> {
         match self {
-            Item::Migration { range, .. } | Item::ScriptCall { range, .. } => range.clone(),
+            Item::Migration { range, .. }
+            | Item::ScriptCall { range, .. }
+            | Item::ShellFile { range, .. } => range.clone(),
         }
     }
 }
@@ -216,6 +231,13 @@ fn is_assignment(w: &str) -> bool {
     }
 }
 
+/// A program word that runs a file by its path: `./start.sh`, `/app/entrypoint.sh`,
+/// `scripts/migrate.sh`, `bin/start` (not a bare name, which the shell looks up in `PATH`).
+fn is_script_path(w: &str) -> bool {
+    let name = w.rsplit('/').next().unwrap_or(w);
+    w.ends_with(".sh") || (w.contains('/') && !name.is_empty() && !name.contains('.'))
+}
+
 fn is_option(w: &str) -> bool {
     w.starts_with('-') && w.len() > 1
 }
@@ -246,6 +268,15 @@ impl Analyzer<'_, '_> {
             range: range.clone(),
             script: script.to_string(),
             hooks,
+            display: display(words),
+            via: Vec::new(),
+        });
+    }
+
+    fn shell_file(&mut self, path: &str, range: &Range<usize>, words: &[String]) {
+        self.out.push(Item::ShellFile {
+            range: range.clone(),
+            path: path.to_string(),
             display: display(words),
         });
     }
@@ -282,6 +313,8 @@ impl Analyzer<'_, '_> {
             match prog {
                 "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" | "}"
                 | "time" | "exec" | "nohup" | "command" | "cross-env" => i += 1,
+                "dumb-init" | "tini" => i = Self::skip_options(words, i + 1, &["-s", "-p", "-e"]),
+                "gosu" | "su-exec" => i += 2,
                 "env" | "sudo" | "nice" => {
                     i = Self::skip_options(words, i + 1, &["-u", "-g", "-n", "-C", "-S"]);
                 }
@@ -464,6 +497,16 @@ impl Analyzer<'_, '_> {
                             return;
                         }
                     }
+                    // `sh start.sh`: the shell reads the script file.
+                    if let Some(script) = words.get(j) {
+                        self.shell_file(script, &range, &words[i..]);
+                    }
+                    return;
+                }
+                "." | "source" => {
+                    if let Some(script) = words.get(i + 1) {
+                        self.shell_file(script, &range, &words[i..]);
+                    }
                     return;
                 }
                 "fly" | "flyctl" | "heroku" | "railway" | "render" => {
@@ -507,7 +550,10 @@ impl Analyzer<'_, '_> {
                             range: range.clone(),
                             command: cmd,
                             display: display(&shown),
+                            via: Vec::new(),
                         });
+                    } else if is_script_path(w) {
+                        self.shell_file(w, &range, &words[i..]);
                     }
                     return;
                 }

@@ -1,0 +1,5 @@
+#!/bin/sh
+set -e
+echo "booting"
+/srv/bin/wait-for-db
+exec node server.js
