@@ -267,10 +267,9 @@ fn load_found(
             }
         };
         set.files.retain(|f| !config.is_excluded(&f.path));
-        let config = resolve_platform(&set, config);
         prepared.push((set, config));
     }
-    let loaded: Vec<(LoadedSet, Vec<InputError>)> = spread.map(prepared, |(set, config)| {
+    let loaded: Vec<(LoadedSet, Vec<InputError>)> = spread.map(prepared, |(mut set, config)| {
         let mut errs = Vec::new();
         let read: Vec<_> = spread.map(set.files.iter().collect(), |m| {
             read(&m.path).map(|s| (m.clone(), s))
@@ -303,6 +302,17 @@ fn load_found(
                 Err(e) => errs.push(e),
             }
         }
+        // Without a Supabase project or `exposed_schemas`, the set's own statements may show
+        // that clients reach its schemas (`platform::evidence`).
+        if !set.platform.is_supabase() && !config.exposed_schemas_configured {
+            set.platform.evidence = crate::platform::evidence(
+                units
+                    .iter()
+                    .filter(|u| u.migration.role != Role::Down)
+                    .map(|u| (&*u.source, &u.parsed)),
+            );
+        }
+        let config = resolve_platform(&set, config);
         (LoadedSet { set, config, units }, errs)
     });
     let mut sets = Vec::new();

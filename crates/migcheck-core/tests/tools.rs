@@ -279,6 +279,41 @@ fn prisma_inside_a_supabase_project_is_judged_as_exposed() {
     insta::assert_snapshot!(out);
 }
 
+/// A Prisma set on a hosted Supabase database has no `supabase/` folder (its URL is in `.env`),
+/// but its own migrations enable row level security and create a policy for `authenticated`:
+/// clients reach `public`, so a table it forgets (`"AuditEntry"`) or whose RLS it enabled under
+/// another name (the unquoted `Card` for `"Card"`) is reported, and the scope says why.
+#[test]
+fn prisma_set_showing_client_access_is_judged_as_exposed() {
+    let (out, rules) = checked("prisma-hosted-supabase");
+    // Plus a `lock-timeout-missing` warning: `ALTER TABLE Card` names a table the set did not
+    // create, so the model takes it for an existing one.
+    assert_eq!(
+        rules.iter().filter(|r| **r == "missing-rls").count(),
+        2,
+        "{out}"
+    );
+    assert!(out.contains("AuditEntry") && out.contains("Card"), "{out}");
+    insta::assert_snapshot!(out);
+    let mut configs = migcheck_core::lint::ConfigCache::new(None);
+    let (loaded, _) = migcheck_core::lint::load(
+        &[fixture("prisma-hosted-supabase")],
+        &mut configs,
+        &mut Vec::new(),
+    );
+    let platform = &loaded[0].set.platform;
+    assert!(!platform.is_supabase());
+    assert_eq!(platform.default_exposed_schemas(), ["public"]);
+    let why = platform.why();
+    assert!(
+        why.contains(
+            "20240101000000_init/migration.sql:16` enables row level security on `\"Board\"`"
+        ),
+        "{why}"
+    );
+    assert_eq!(loaded[0].config.exposed_schemas, ["public"]);
+}
+
 /// Unapplied files never count as migrations of the set.
 #[test]
 fn unapplied_files_are_not_replayed() {

@@ -7,8 +7,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use migcheck_core::config::FILE_NAME;
-use migcheck_core::deploy_files::is_deploy_file;
-use migcheck_core::discover::discover;
+use migcheck_core::lint::{load, ConfigCache};
 use migcheck_core::platform::{self, Platform};
 use migcheck_core::tool::Tool;
 
@@ -30,10 +29,14 @@ pub fn run(dir: &Path) -> u8 {
         );
         return TROUBLE;
     }
-    let found = discover(&[dir.to_path_buf()], &is_deploy_file);
-    let sets: Vec<FoundSet> = found
-        .sets
+    // Loaded (read and parsed), not only discovered: a set's platform can come from what its
+    // statements show (`platform::evidence`), and the written `exposed_schemas` must not
+    // silence that.
+    let mut configs = ConfigCache::new(None);
+    let (loaded, _) = load(&[dir.to_path_buf()], &mut configs, &mut Vec::new());
+    let sets: Vec<FoundSet> = loaded
         .iter()
+        .map(|l| &l.set)
         .map(|s| {
             let rel = s.dir.strip_prefix(dir).unwrap_or(&s.dir);
             let shown = rel.to_string_lossy().replace('\\', "/");
@@ -225,6 +228,7 @@ mod tests {
                 exposed_schemas: vec!["public".into()],
                 source: "`supabase` makes this a Supabase project".into(),
             }),
+            evidence: None,
         };
         let text = config_text(
             &[
