@@ -222,7 +222,18 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             d.sets.push(set);
         }
     }
-    d.skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    // One entry per folder and reason, however many sets below it the folder skipped.
+    d.skipped
+        .sort_by(|a, b| (&a.path, a.reason.as_str()).cmp(&(&b.path, b.reason.as_str())));
+    d.skipped.dedup_by(|next, kept| {
+        let same =
+            next.path == kept.path && next.reason == kept.reason && next.dialect == kept.dialect;
+        if same {
+            kept.files.append(&mut next.files);
+            kept.files.sort();
+        }
+        same
+    });
     let mut deploy: Vec<_> = deploy.into_iter().collect();
     deploy.sort();
     d.deploy_files = deploy;

@@ -391,11 +391,17 @@ pub fn code_of(text: &str) -> String {
                 }
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                    i += 1;
+                let mut j = i + 2;
+                while j < b.len() && !(b[j] == b'*' && b.get(j + 1) == Some(&b'/')) {
+                    j += 1;
                 }
-                i += 2;
+                if j >= b.len() {
+                    // Never closed: a broken file, whose text was meant as SQL (the lint
+                    // reports the comment); read it as code.
+                    i += 2;
+                    continue;
+                }
+                i = j + 2;
                 out.push(b' ');
             }
             b'\'' => {
@@ -439,15 +445,18 @@ fn is_rollback_test(code: &str) -> bool {
 }
 
 /// True when the code changes a schema: `CREATE`, `ALTER`, `DROP`, `TRUNCATE`, `COMMENT ON`,
-/// `GRANT` or `REVOKE` as a word.
+/// `GRANT` or `REVOKE` as a word, or a `DO` block (procedural changes, whose DDL may sit in
+/// strings).
 pub fn has_ddl(code: &str) -> bool {
-    code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
-            matches!(
-                w,
-                "create" | "alter" | "drop" | "truncate" | "grant" | "revoke" | "comment"
-            )
-        })
+    statements(code).any(|s| s == "do" || s.starts_with("do ") || s.starts_with("do$"))
+        || code
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .any(|w| {
+                matches!(
+                    w,
+                    "create" | "alter" | "drop" | "truncate" | "grant" | "revoke" | "comment"
+                )
+            })
 }
 
 /// Which other dialect a file's code (from [`code_of`]) is written in, if it is recognisably
@@ -607,6 +616,17 @@ mod tests {
             None
         );
         assert_eq!(dialect("select * from t final_rows;"), None);
+    }
+
+    #[test]
+    fn schema_changes() {
+        assert!(has_ddl(&code_of("create table t (id int);")));
+        assert!(has_ddl(&code_of(
+            "DO LANGUAGE plperl $$ my $x = 'ALTER TABLE t'; $$;"
+        )));
+        // An unclosed comment is a broken migration, not an empty one.
+        assert!(has_ddl(&code_of("/*\ndrop table t;\n")));
+        assert!(!has_ddl(&code_of("-- drop table t\nselect 1;")));
     }
 
     #[test]
