@@ -132,9 +132,9 @@ struct Group {
 }
 
 /// Discovers the migration sets and deploy files under `paths`. A named file is reported and
-/// its whole set is loaded as context; a named directory's own files are reported whatever
-/// they are; folders found below a named directory (or below `.`, or a repository root) are
-/// linted only when they are in scope (see [`crate::scope`]).
+/// its whole set is loaded as context; a named directory is reported whole, whatever it holds;
+/// under `.` (the current directory) or a repository root, only the sets in scope are linted
+/// (see [`crate::scope`]). With `force_exclude`, named paths go through the scope too.
 pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery {
     let mut d = Discovery::default();
     let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
@@ -171,7 +171,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             }
             continue;
         }
-        // The named folder's own files are named; a project root's are not (`migcheck check`
+        // Everything under a named folder is named; not under a project root (`migcheck check`
         // with no path, or `.` from the GitHub Action, means "whatever is in scope here").
         let named_dir = named && !is_project_root(p);
         let walker = WalkDir::new(p)
@@ -196,16 +196,11 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             let path = entry.into_path();
             if is_sql(&path) {
                 let dir = set_dir(&path);
-                let is_named = named_dir
-                    // The folder itself, or one migration folder of a folder layout.
-                    && (dir == *p
-                        || (p.parent() == Some(dir.as_path())
-                            && path.parent() == Some(p.as_path())));
                 let g = groups.entry(dir).or_insert_with(|| Group {
                     root: p.clone(),
                     ..Group::default()
                 });
-                g.named |= is_named;
+                g.named |= named_dir;
                 g.all.insert(path.clone());
                 g.reported.insert(path);
             } else if (opts.is_deploy_file)(&path) {
@@ -240,10 +235,25 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
     d
 }
 
-/// `.`, the current directory, or a folder holding `.git`: running migcheck there means "the
-/// project", not "these files".
+/// Files at the root of a project (a repository, or an app of a monorepo).
+const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    "package.json",
+    "Cargo.toml",
+    "go.mod",
+    "pyproject.toml",
+    "composer.json",
+    "Gemfile",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "supabase/config.toml",
+];
+
+/// The current directory, or a folder holding `.git` or a project manifest (`package.json`,
+/// `Cargo.toml`, `go.mod`...): running migcheck there means "the project", not "these files".
 fn is_project_root(dir: &Path) -> bool {
-    if dir.join(".git").exists() {
+    if PROJECT_MARKERS.iter().any(|m| dir.join(m).exists()) {
         return true;
     }
     let here = std::env::current_dir().ok();

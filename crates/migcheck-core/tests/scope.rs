@@ -272,6 +272,12 @@ fn named_folders_and_files_are_always_checked() {
         .iter()
         .any(|f| f.path == script && f.reported));
 
+    // A named folder is checked whole, folders below it too.
+    let integration = fixture("repo").join("integration");
+    let d = discover(std::slice::from_ref(&integration), &|_| false);
+    assert_eq!(d.sets.len(), 1, "{:?}", d.skipped);
+    assert!(d.sets[0].dir.ends_with("integration/fixtures/migrations"));
+
     let mysql = fixture("repo").join("legacy-mysql");
     let report = check(std::slice::from_ref(&mysql), &CheckOptions::default());
     assert_eq!(report.files, 2);

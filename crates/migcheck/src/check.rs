@@ -205,9 +205,19 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     if report.files == 0 && report.errors.is_empty() && opts.only.is_none() && !args.allow_empty {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let skipped: usize = report.scope.skipped.iter().map(|k| k.files.len()).sum();
+        let why = if skipped > 0 {
+            format!(
+                "; {} not taken for migrations (`--show-files` says why; `include` in \
+                 migcheck.toml or naming a path checks them)",
+                render::plural(skipped, "SQL file")
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
             "error: nothing to check: {} holds no migration or deployment file migcheck knows \
-             (pass --allow-empty to accept that)",
+             (pass --allow-empty to accept that){why}",
             shown.join(", ")
         );
         return TROUBLE;

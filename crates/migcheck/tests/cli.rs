@@ -316,3 +316,27 @@ fn force_exclude_applies_the_scope_to_named_files() {
         r.stdout
     );
 }
+
+#[test]
+fn nothing_in_scope_says_what_was_skipped() {
+    let p = project(&[(
+        "supabase/tests/rls_test.sql",
+        b"begin;\nselect plan(1);\nselect ok(true);\nselect * from finish();\nrollback;\n",
+    )]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("; 1 SQL file not taken for migrations (`--show-files` says why;"),
+        "{}",
+        r.stderr
+    );
+    // Named, it is checked (as a migration, its ROLLBACK would discard it).
+    let r = run(p.path(), &["check", "supabase/tests"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("rollback-discards-migration"),
+        "{}",
+        r.stdout
+    );
+}
