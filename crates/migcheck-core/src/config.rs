@@ -3,7 +3,8 @@
 //! ```toml
 //! exposed_schemas = ["public", "api"]       # schemas the Data API serves (default: see crate::platform)
 //! allow_without_rls = ["public._prisma_migrations"]
-//! exclude = ["supabase/seed.sql", "**/fixtures/**"]
+//! include = ["db/legacy"]                  # folders or globs linted though the default scope skips them
+//! exclude = ["supabase/seed.sql", "**/fixtures/**"]   # never linted
 //! pg_version = 15
 //! lock_timeout = "5s"                       # what the lock-timeout-missing fix sets
 //!
@@ -33,6 +34,7 @@ pub const FILE_NAME: &str = "migcheck.toml";
 struct RawConfig {
     exposed_schemas: Option<Vec<String>>,
     allow_without_rls: Option<Vec<String>>,
+    include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     pg_version: Option<Spanned<u32>>,
     rules: Option<BTreeMap<Spanned<String>, Severity>>,
@@ -68,6 +70,7 @@ pub struct Config {
     pub exposed_schemas_configured: bool,
     /// `(schema, table)` pairs allowed without RLS.
     pub allow_without_rls: Vec<(String, String)>,
+    include: GlobSet,
     exclude: GlobSet,
     base: PathBuf,
     pub pg_version: u32,
@@ -86,6 +89,7 @@ impl Default for Config {
             exposed_schemas: Vec::new(),
             exposed_schemas_configured: false,
             allow_without_rls: Vec::new(),
+            include: GlobSet::empty(),
             exclude: GlobSet::empty(),
             base: PathBuf::from("."),
             pg_version: 15,
@@ -131,20 +135,11 @@ impl Config {
                 table.trim_matches('"').into(),
             ));
         }
+        if let Some(globs) = raw.include {
+            cfg.include = globs_of("include", &globs, &line_of, &err)?;
+        }
         if let Some(globs) = raw.exclude {
-            let mut b = GlobSetBuilder::new();
-            for g in globs {
-                let glob = Glob::new(g.get_ref()).map_err(|e| {
-                    err(
-                        line_of(g.span().start),
-                        format!("invalid exclude pattern `{}`: {e}", g.get_ref()),
-                    )
-                })?;
-                b.add(glob);
-            }
-            cfg.exclude = b
-                .build()
-                .map_err(|e| err(1, format!("invalid exclude patterns: {e}")))?;
+            cfg.exclude = globs_of("exclude", &globs, &line_of, &err)?;
         }
         // Lines come from the TOML parser's spans: a comment that mentions a key never wins.
         if let Some(v) = raw.pg_version {
@@ -192,12 +187,30 @@ impl Config {
 
     /// True when `path` matches an `exclude` pattern (relative to the config's directory).
     pub fn is_excluded(&self, path: &Path) -> bool {
-        if self.exclude.is_empty() {
+        self.matches(&self.exclude, path)
+    }
+
+    /// True when `path` (a set folder or a file) matches an `include` pattern.
+    pub fn is_included(&self, path: &Path) -> bool {
+        self.matches(&self.include, path)
+    }
+
+    fn matches(&self, globs: &GlobSet, path: &Path) -> bool {
+        if globs.is_empty() {
             return false;
         }
-        let rel = path.strip_prefix(&self.base).unwrap_or(path);
-        let rel = rel.strip_prefix("./").unwrap_or(rel);
-        self.exclude.is_match(rel) || self.exclude.is_match(path)
+        let abs = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+        let rel = path
+            .strip_prefix(&self.base)
+            .map(Path::to_path_buf)
+            .or_else(|_| {
+                abs(path)
+                    .strip_prefix(abs(&self.base))
+                    .map(Path::to_path_buf)
+            })
+            .unwrap_or_else(|_| path.to_path_buf());
+        let rel = rel.strip_prefix("./").unwrap_or(&rel);
+        globs.is_match(rel) || globs.is_match(path)
     }
 
     pub fn is_exposed(&self, schema: &str) -> bool {
@@ -209,6 +222,31 @@ impl Config {
             .iter()
             .any(|(s, t)| s == schema && t == table)
     }
+}
+
+/// The patterns of `include` or `exclude`: globs relative to the config's directory; a folder
+/// (`db/legacy`) stands for itself and everything under it.
+fn globs_of(
+    key: &str,
+    globs: &[Spanned<String>],
+    line_of: &dyn Fn(usize) -> usize,
+    err: &dyn Fn(usize, String) -> ConfigError,
+) -> Result<GlobSet, ConfigError> {
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        let pattern = g.get_ref().trim_start_matches("./").trim_end_matches('/');
+        for p in [pattern.to_string(), format!("{pattern}/**")] {
+            let glob = Glob::new(&p).map_err(|e| {
+                err(
+                    line_of(g.span().start),
+                    format!("invalid {key} pattern `{}`: {e}", g.get_ref()),
+                )
+            })?;
+            b.add(glob);
+        }
+    }
+    b.build()
+        .map_err(|e| err(1, format!("invalid {key} patterns: {e}")))
 }
 
 /// A positive whole number with an optional time unit PostgreSQL accepts for `lock_timeout`

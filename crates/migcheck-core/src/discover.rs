@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::platform::Platform;
+use crate::scope::{self, SkipReason, Skipped, Why};
 pub use crate::tool::compare_versions;
 use crate::tool::Tool;
 
@@ -54,6 +55,8 @@ pub struct MigrationSet {
     pub ordered: bool,
     /// What serves the database: which schemas clients reach.
     pub platform: Platform,
+    /// Why the set is linted (named, its tool's layout, plain evidence, `include`).
+    pub why: Why,
 }
 
 impl MigrationSet {
@@ -71,6 +74,31 @@ pub struct Discovery {
     pub deploy_files: Vec<PathBuf>,
     /// Paths that do not exist or cannot be walked.
     pub missing: Vec<(PathBuf, String)>,
+    /// Folders and files holding `.sql` that are not linted, each with its reason (see
+    /// [`crate::scope`]), in path order.
+    pub skipped: Vec<Skipped>,
+}
+
+/// What the user's configuration says about a set folder or a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserScope {
+    /// `include`: linted whatever it looks like.
+    Include,
+    /// `exclude`: never linted.
+    Exclude,
+    /// Neither: the default scope decides.
+    Default,
+}
+
+/// How [`discover_with`] decides what to lint.
+pub struct DiscoverOptions<'a> {
+    /// Deployment files migcheck reads (fly.toml, package.json, ...).
+    pub is_deploy_file: &'a dyn Fn(&Path) -> bool,
+    /// `include` / `exclude` of the `migcheck.toml` governing a path.
+    pub user_scope: &'a dyn Fn(&Path) -> UserScope,
+    /// Named paths go through the default scope too (`--force-exclude`, for hooks that pass
+    /// every staged file).
+    pub force_exclude: bool,
 }
 
 /// Directories never walked into.
@@ -79,13 +107,39 @@ fn skipped_dir(name: &str) -> bool {
         || (name.starts_with('.') && name != ".github" && name != "." && name != "..")
 }
 
-/// Discovers the migration sets and deploy files under `paths`. A named file is reported and
-/// its whole set is loaded as context; a named directory is reported whole.
+/// Discovers the migration sets and deploy files under `paths`, without a configuration (see
+/// [`discover_with`]).
 pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Discovery {
+    discover_with(
+        paths,
+        &DiscoverOptions {
+            is_deploy_file,
+            user_scope: &|_| UserScope::Default,
+            force_exclude: false,
+        },
+    )
+}
+
+/// The `.sql` files of one candidate set, before the scope decides on it.
+#[derive(Default)]
+struct Group {
+    all: HashSet<PathBuf>,
+    reported: HashSet<PathBuf>,
+    /// Named on the command line: always linted.
+    named: bool,
+    /// The directory walked to find it: folder names below it may skip the set.
+    root: PathBuf,
+}
+
+/// Discovers the migration sets and deploy files under `paths`. A named file is reported and
+/// its whole set is loaded as context; a named directory is reported whole, whatever it holds;
+/// under `.` (the current directory) or a repository root, only the sets in scope are linted
+/// (see [`crate::scope`]). With `force_exclude`, named paths go through the scope too.
+pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery {
     let mut d = Discovery::default();
-    // set dir → (all files of the set, reported files)
-    let mut groups: BTreeMap<PathBuf, (HashSet<PathBuf>, HashSet<PathBuf>)> = BTreeMap::new();
+    let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
     let mut deploy = HashSet::new();
+    let named = !opts.force_exclude;
     for p in paths {
         let meta = match std::fs::metadata(p) {
             Ok(m) => m,
@@ -99,14 +153,15 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
                 let dir = set_dir(p);
                 // The rest of the set is context; read the directory once per set, however
                 // many of its files were named (pre-commit passes them one by one).
-                if !groups.contains_key(&dir) {
-                    let members = set_members(&dir).into_iter().collect();
-                    groups.insert(dir.clone(), (members, HashSet::new()));
-                }
-                let g = groups.get_mut(&dir).expect("inserted above");
-                g.1.insert(p.clone());
-                g.0.insert(p.clone());
-            } else if is_deploy_file(p) {
+                let g = groups.entry(dir.clone()).or_insert_with(|| Group {
+                    all: set_members(&dir).into_iter().collect(),
+                    root: walk_root_of(p),
+                    ..Group::default()
+                });
+                g.named |= named;
+                g.reported.insert(p.clone());
+                g.all.insert(p.clone());
+            } else if (opts.is_deploy_file)(p) {
                 deploy.insert(p.clone());
             } else {
                 d.missing.push((
@@ -116,6 +171,9 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
             }
             continue;
         }
+        // Everything under a named folder is named; not under a project root (`migcheck check`
+        // with no path, or `.` from the GitHub Action, means "whatever is in scope here").
+        let named_dir = named && !is_project_root(p);
         let walker = WalkDir::new(p)
             .sort_by_file_name()
             .into_iter()
@@ -137,21 +195,242 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
             }
             let path = entry.into_path();
             if is_sql(&path) {
-                let g = groups.entry(set_dir(&path)).or_default();
-                g.0.insert(path.clone());
-                g.1.insert(path);
-            } else if is_deploy_file(&path) {
+                let dir = set_dir(&path);
+                let g = groups.entry(dir).or_insert_with(|| Group {
+                    root: p.clone(),
+                    ..Group::default()
+                });
+                g.named |= named_dir;
+                g.all.insert(path.clone());
+                g.reported.insert(path);
+            } else if (opts.is_deploy_file)(&path) {
                 deploy.insert(path);
             }
         }
     }
-    for (dir, (all, reported)) in groups {
-        d.sets.push(build_set(dir, all, &reported));
+    for (dir, g) in groups {
+        if g.named {
+            d.sets.push(build_set(dir, g.all, &g.reported, Why::Named));
+            continue;
+        }
+        if let Some(set) = scoped_set(dir, g, opts, &mut d.skipped) {
+            d.sets.push(set);
+        }
     }
+    // One entry per folder and reason, however many sets below it the folder skipped.
+    d.skipped
+        .sort_by(|a, b| (&a.path, a.reason.as_str()).cmp(&(&b.path, b.reason.as_str())));
+    d.skipped.dedup_by(|next, kept| {
+        let same =
+            next.path == kept.path && next.reason == kept.reason && next.dialect == kept.dialect;
+        if same {
+            kept.files.append(&mut next.files);
+            kept.files.sort();
+        }
+        same
+    });
     let mut deploy: Vec<_> = deploy.into_iter().collect();
     deploy.sort();
     d.deploy_files = deploy;
     d
+}
+
+/// Files at the root of a project (a repository, or an app of a monorepo).
+const PROJECT_MARKERS: &[&str] = &[
+    ".git",
+    "package.json",
+    "Cargo.toml",
+    "go.mod",
+    "pyproject.toml",
+    "composer.json",
+    "Gemfile",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "supabase/config.toml",
+];
+
+/// The current directory, or a folder holding `.git` or a project manifest (`package.json`,
+/// `Cargo.toml`, `go.mod`...): running migcheck there means "the project", not "these files".
+fn is_project_root(dir: &Path) -> bool {
+    if PROJECT_MARKERS.iter().any(|m| dir.join(m).exists()) {
+        return true;
+    }
+    let here = std::env::current_dir().ok();
+    let abs = std::fs::canonicalize(dir).ok();
+    abs.is_some() && abs == here.and_then(|h| std::fs::canonicalize(h).ok())
+}
+
+/// Where folder names stop counting for a named file under `--force-exclude`: the current
+/// directory when the file is below it, else its repository root.
+fn walk_root_of(file: &Path) -> PathBuf {
+    if file.is_relative() {
+        return PathBuf::new();
+    }
+    if let Ok(cwd) = std::env::current_dir() {
+        if file.starts_with(&cwd) {
+            return cwd;
+        }
+    }
+    crate::tool::project_dirs(file.parent().unwrap_or(Path::new(".")))
+        .last()
+        .unwrap_or_default()
+}
+
+/// The first bytes of a file (enough to see what it is), lossily as UTF-8.
+fn head(path: &Path, n: u64) -> String {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    let _ = std::fs::File::open(path).and_then(|f| f.take(n).read_to_end(&mut buf));
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// How much of each candidate file the scope reads.
+const HEAD: u64 = 256 << 10;
+
+/// The set of a group that was not named, when it is in scope; what is not goes to `skipped`.
+fn scoped_set(
+    dir: PathBuf,
+    g: Group,
+    opts: &DiscoverOptions<'_>,
+    skipped: &mut Vec<Skipped>,
+) -> Option<MigrationSet> {
+    let mut files: Vec<PathBuf> = g.all.into_iter().collect();
+    files.sort();
+    let skip = |path: PathBuf, files: Vec<PathBuf>, reason: SkipReason, detail: String| Skipped {
+        path,
+        files,
+        reason,
+        dialect: None,
+        detail,
+    };
+    match (opts.user_scope)(&dir) {
+        UserScope::Exclude => {
+            skipped.push(skip(
+                dir,
+                files,
+                SkipReason::Excluded,
+                "`exclude` in migcheck.toml".into(),
+            ));
+            return None;
+        }
+        UserScope::Include => {
+            let all = files.iter().cloned().collect();
+            return Some(build_set(dir, all, &g.reported, Why::Included));
+        }
+        UserScope::Default => {}
+    }
+    // Files the configuration excludes one by one.
+    files.retain(|f| {
+        let out = (opts.user_scope)(f) == UserScope::Exclude;
+        if out {
+            skipped.push(skip(
+                f.clone(),
+                vec![f.clone()],
+                SkipReason::Excluded,
+                "`exclude` in migcheck.toml".into(),
+            ));
+        }
+        !out
+    });
+    if files.is_empty() {
+        return None;
+    }
+    if let Some((at, reason, detail)) = scope::path_reason(&g.root, &dir) {
+        skipped.push(skip(at, files, reason, detail));
+        return None;
+    }
+    let sources = scope::atlas_sources(&dir);
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    if !sources.is_empty() {
+        let cdir = canonical(&dir);
+        if sources.iter().any(|s| cdir.starts_with(s)) {
+            skipped.push(skip(
+                dir,
+                files,
+                SkipReason::SchemaSource,
+                "`src` of atlas.hcl: the desired schema atlas reads".into(),
+            ));
+            return None;
+        }
+        files.retain(|f| {
+            let out = sources.contains(&canonical(f));
+            if out {
+                skipped.push(skip(
+                    f.clone(),
+                    vec![f.clone()],
+                    SkipReason::SchemaSource,
+                    "`src` of atlas.hcl: the desired schema atlas reads".into(),
+                ));
+            }
+            !out
+        });
+    }
+    let tool = crate::tool::detect(&dir, &files);
+    let plain = tool.id() == "plain";
+    let mut texts: Vec<(PathBuf, String)> = Vec::new();
+    for f in files {
+        let text = head(&f, HEAD);
+        // A plain folder is what its files say; a tool's folder holds what the tool applies.
+        if plain {
+            if let Some((reason, detail)) = scope::file_reason(&f, &text) {
+                skipped.push(skip(f.clone(), vec![f], reason, detail));
+                continue;
+            }
+        }
+        texts.push((f, text));
+    }
+    if texts.is_empty() {
+        return None;
+    }
+    let codes: Vec<String> = texts.iter().map(|(_, t)| scope::code_of(t)).collect();
+    let files: Vec<PathBuf> = texts.iter().map(|(f, _)| f.clone()).collect();
+    if plain {
+        let versioned = files
+            .iter()
+            .filter(|f| crate::tool::leading_digits(&crate::tool::file_name(f)).is_some())
+            .count();
+        // Drizzle's journal marks a migrations folder even when it lists none of the files.
+        let journal = dir.join("meta").join("_journal.json").is_file();
+        let named_like = versioned > 0 || journal;
+        let ddl = codes.iter().any(|c| scope::has_ddl(c));
+        if !(named_like && ddl) {
+            let detail = match (named_like, ddl) {
+                (false, _) => "no versioned file names (`001_name.sql`)",
+                (true, _) => "no schema change (CREATE, ALTER, DROP...) in any file",
+            };
+            skipped.push(skip(dir, files, SkipReason::NoEvidence, detail.into()));
+            return None;
+        }
+    }
+    let dialects: Vec<Option<scope::Dialect>> = texts
+        .iter()
+        .zip(&codes)
+        .map(|((_, t), c)| scope::file_dialect(t, c))
+        .collect();
+    if let Some(dialect) = scope::set_dialect(&dialects) {
+        let marked = dialects.iter().filter(|d| **d == Some(dialect)).count();
+        skipped.push(Skipped {
+            path: dir,
+            reason: SkipReason::OtherDialect,
+            dialect: Some(dialect),
+            detail: format!(
+                "{} of {} files are written for {}, not PostgreSQL",
+                marked,
+                files.len(),
+                dialect.name()
+            ),
+            files,
+        });
+        return None;
+    }
+    let why = if plain { Why::PlainEvidence } else { Why::Tool };
+    Some(build_set(
+        dir,
+        files.into_iter().collect(),
+        &g.reported,
+        why,
+    ))
 }
 
 /// Discovery over files that need not exist on disk (the in-memory [`crate::lint::check_sources`]):
@@ -183,7 +462,7 @@ pub fn discover_named(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool)
     }
     for (dir, all) in groups {
         let reported = all.clone();
-        d.sets.push(build_set(dir, all, &reported));
+        d.sets.push(build_set(dir, all, &reported, Why::Named));
     }
     d.deploy_files.sort();
     d.deploy_files.dedup();
@@ -241,7 +520,12 @@ fn set_members(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -> MigrationSet {
+fn build_set(
+    dir: PathBuf,
+    all: HashSet<PathBuf>,
+    reported: &HashSet<PathBuf>,
+    why: Why,
+) -> MigrationSet {
     let mut files: Vec<PathBuf> = all.into_iter().collect();
     files.sort();
     let tool = crate::tool::detect(&dir, &files);
@@ -298,6 +582,7 @@ fn build_set(dir: PathBuf, all: HashSet<PathBuf>, reported: &HashSet<PathBuf>) -
         platform: crate::platform::detect(&dir),
         dir,
         files,
+        why,
     }
 }
 

@@ -25,6 +25,7 @@ pub mod recognise;
 pub mod render;
 pub mod rules;
 pub mod schema;
+pub mod scope;
 pub mod source;
 pub mod split;
 pub mod suppress;

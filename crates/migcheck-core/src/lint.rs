@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::config::{find_config_file, Config};
-use crate::discover::{discover, MigrationSet, Role};
+use crate::discover::{discover_with, DiscoverOptions, Discovery, MigrationSet, Role, UserScope};
 use crate::finding::{Finding, Severity};
 use crate::findings::Findings;
 use crate::parse::parse_file_with;
@@ -40,6 +40,8 @@ pub struct CheckOptions {
     pub added: Option<HashSet<PathBuf>>,
     /// Use this config file for everything instead of the nearest `migcheck.toml`.
     pub config: Option<PathBuf>,
+    /// Named paths go through the default scope too (`--force-exclude`).
+    pub force_exclude: bool,
 }
 
 /// Everything a `check` run found.
@@ -56,6 +58,8 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// What a baseline (`--baseline`) removed, when one was applied.
     pub baseline: Option<crate::baseline::Outcome>,
+    /// Which sets were linted and why, and what was skipped (see [`crate::scope`]).
+    pub scope: crate::scope::Scope,
 }
 
 impl Report {
@@ -221,6 +225,39 @@ fn on_check_threads<R: Send>(files: usize, f: impl FnOnce(Spread) -> R + Send) -
     }
 }
 
+/// Discovers what to lint under `paths`: the default scope (see [`crate::scope`]), widened and
+/// narrowed by `include` / `exclude` of the `migcheck.toml` governing each folder (or the one
+/// `opts.config` names).
+pub fn discover_scoped(paths: &[PathBuf], opts: &CheckOptions) -> Discovery {
+    let configs = std::cell::RefCell::new(ConfigCache::new(opts.config.clone()));
+    let user_scope = |p: &Path| {
+        let dir = if p.is_dir() {
+            p
+        } else {
+            p.parent().unwrap_or(Path::new("."))
+        };
+        // An invalid config is reported when its sets are loaded; here it changes nothing.
+        match configs.borrow_mut().for_dir(dir) {
+            Ok(c) if c.is_excluded(p) => UserScope::Exclude,
+            Ok(c) if c.is_included(p) => UserScope::Include,
+            _ => UserScope::Default,
+        }
+    };
+    discover_with(
+        paths,
+        &DiscoverOptions {
+            is_deploy_file: &crate::deploy_files::is_deploy_file,
+            user_scope: &user_scope,
+            force_exclude: opts.force_exclude,
+        },
+    )
+}
+
+/// What [`check`] would lint under `paths`, and what it would skip (`check --show-files`).
+pub fn scope(paths: &[PathBuf], opts: &CheckOptions) -> crate::scope::Scope {
+    crate::scope::Scope::of(&discover_scoped(paths, opts))
+}
+
 /// How many migration files a discovery found (every set's).
 fn migration_files(found: &crate::discover::Discovery) -> usize {
     found.sets.iter().map(|s| s.files.len()).sum()
@@ -235,7 +272,11 @@ pub fn load(
     configs: &mut ConfigCache,
     errors: &mut Vec<InputError>,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
-    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    let scoped = CheckOptions {
+        config: configs.forced.clone(),
+        ..CheckOptions::default()
+    };
+    let found = discover_scoped(paths, &scoped);
     on_check_threads(migration_files(&found), |spread| {
         load_found(found, configs, errors, &read_source, spread)
     })
@@ -679,7 +720,7 @@ pub fn apply_allows(
 
 /// Lints the migrations and deployment files under `paths`.
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
-    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    let found = discover_scoped(paths, opts);
     let scope = crate::deploy_files::Scope::of(paths);
     on_check_threads(migration_files(&found), |spread| {
         check_found(found, opts, &read_source, false, &scope, spread)
@@ -694,7 +735,7 @@ pub fn check_overlay(
     opts: &CheckOptions,
     overlay: &HashMap<PathBuf, String>,
 ) -> Report {
-    let found = discover(paths, &crate::deploy_files::is_deploy_file);
+    let found = discover_scoped(paths, opts);
     let read = |path: &Path| match overlay.get(&canonical(path)) {
         Some(text) => Ok(SourceFile::new(
             path.to_path_buf(),
@@ -739,6 +780,7 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         // Paths in memory are never canonicalised against the disk.
         only: None,
         added: opts.added.clone(),
+        force_exclude: false,
     };
     let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {
@@ -754,7 +796,10 @@ fn check_found(
     scope: &crate::deploy_files::Scope,
     spread: Spread,
 ) -> Report {
-    let mut report = Report::default();
+    let mut report = Report {
+        scope: crate::scope::Scope::of(&found),
+        ..Report::default()
+    };
     let mut configs = ConfigCache::new(opts.config.clone());
     configs.in_memory = in_memory;
     let (mut sets, deploy_files) =

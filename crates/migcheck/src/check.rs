@@ -9,6 +9,7 @@ use migcheck_core::source::display_path;
 
 use migcheck_core::lint::{self, CheckOptions};
 use migcheck_core::render::{self, statistics, Format, RenderOptions};
+use migcheck_core::scope::Scope;
 use migcheck_core::Severity;
 
 use crate::cli::{CheckArgs, CheckFormat};
@@ -93,6 +94,46 @@ fn baseline_file(
     Ok(lint::load_config(file.as_deref())?.baseline.clone())
 }
 
+/// `--show-files`: what `check` would read, set by set, then what it skips and why.
+pub(crate) fn show_files(scope: &Scope) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for set in &scope.sets {
+        let tool = migcheck_core::tool::by_id(set.tool).map_or(set.tool, |t| t.name());
+        for f in &set.files {
+            let _ = writeln!(
+                out,
+                "{f}  [{} set {}: {}]",
+                set.tool,
+                set.dir,
+                set.why.describe(tool)
+            );
+        }
+    }
+    for f in &scope.deploy_files {
+        let _ = writeln!(out, "{f}  [deployment file]");
+    }
+    if !scope.skipped.is_empty() {
+        out.push_str("\nSkipped:\n");
+        for k in &scope.skipped {
+            let what = if k.dir {
+                format!("{}/ ({})", k.path, render::plural(k.files.len(), "file"))
+            } else {
+                k.path.clone()
+            };
+            let reason = match k.dialect {
+                Some(d) => format!("{}({})", k.reason.as_str(), d.as_str()),
+                None => k.reason.as_str().to_string(),
+            };
+            let _ = writeln!(out, "{what}  [{reason}: {}]", k.detail);
+        }
+    }
+    if scope.sets.is_empty() && scope.deploy_files.is_empty() {
+        out.insert_str(0, "No migration or deployment file in scope.\n");
+    }
+    out
+}
+
 pub fn run(args: CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -113,7 +154,12 @@ pub fn run(args: CheckArgs) -> u8 {
         only,
         added,
         config: args.config.clone(),
+        force_exclude: args.force_exclude,
     };
+    if args.show_files {
+        emit(&show_files(&lint::scope(&paths, &opts)));
+        return CLEAN;
+    }
     let mut report = if args.fix || args.diff {
         let eligible = fix::Eligible::new(&paths, &opts, args.fix_applied);
         let outcome = fix::fix(&paths, &opts, &eligible);
@@ -159,9 +205,19 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     if report.files == 0 && report.errors.is_empty() && opts.only.is_none() && !args.allow_empty {
         let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        let skipped: usize = report.scope.skipped.iter().map(|k| k.files.len()).sum();
+        let why = if skipped > 0 {
+            format!(
+                "; {} not taken for migrations (`--show-files` says why; `include` in \
+                 migcheck.toml or naming a path checks them)",
+                render::plural(skipped, "SQL file")
+            )
+        } else {
+            String::new()
+        };
         eprintln!(
             "error: nothing to check: {} holds no migration or deployment file migcheck knows \
-             (pass --allow-empty to accept that)",
+             (pass --allow-empty to accept that){why}",
             shown.join(", ")
         );
         return TROUBLE;

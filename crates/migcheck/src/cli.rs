@@ -113,6 +113,14 @@ pub struct CheckArgs {
     /// checksums, which Prisma, sqlx and Flyway verify, change too).
     #[arg(long)]
     pub fix_applied: bool,
+    /// List every file that would be checked, with its migration set, tool and why, and every
+    /// folder or file skipped with its reason; check nothing and exit 0.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "write_baseline"])]
+    pub show_files: bool,
+    /// Apply the default scope and `exclude` to files and folders named on the command line
+    /// too (hooks that pass every staged `.sql` file: pgTAP tests, seeds and dumps are skipped).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use migcheck_core::config::FILE_NAME;
+use migcheck_core::deploy_files::is_deploy_file;
+use migcheck_core::discover::discover;
 use migcheck_core::lint::{load, ConfigCache};
 use migcheck_core::platform::{self, Platform};
 use migcheck_core::tool::Tool;
@@ -29,6 +31,22 @@ pub fn run(dir: &Path) -> u8 {
         );
         return TROUBLE;
     }
+    let found = discover(&[dir.to_path_buf()], &is_deploy_file);
+    let skipped: Vec<SkippedDir> = found
+        .skipped
+        .iter()
+        .map(|k| {
+            let rel = k.path.strip_prefix(dir).unwrap_or(&k.path);
+            SkippedDir {
+                path: rel.to_string_lossy().replace('\\', "/"),
+                reason: match k.dialect {
+                    Some(d) => format!("{}({})", k.reason.as_str(), d.as_str()),
+                    None => k.reason.as_str().to_string(),
+                },
+                detail: k.detail.clone(),
+            }
+        })
+        .collect();
     // Loaded (read and parsed), not only discovered: a set's platform can come from what its
     // statements show (`platform::evidence`), and the written `exposed_schemas` must not
     // silence that.
@@ -49,7 +67,7 @@ pub fn run(dir: &Path) -> u8 {
             }
         })
         .collect();
-    let text = config_text(&sets, &platform::detect(dir));
+    let text = config_text(&sets, &skipped, &platform::detect(dir));
     if let Err(e) = std::fs::write(&target, text) {
         eprintln!("error: cannot write {}: {e}", target.display());
         return TROUBLE;
@@ -61,6 +79,12 @@ pub fn run(dir: &Path) -> u8 {
         out.push_str(" for:\n");
         for s in &sets {
             let _ = writeln!(out, "  {:<19} {} ({} files)", s.tool.id(), s.dir, s.files);
+        }
+    }
+    if !skipped.is_empty() {
+        out.push_str("Not migrations (skipped; see `include` in the file to lint one anyway):\n");
+        for k in &skipped {
+            let _ = writeln!(out, "  {:<19} {}", k.reason, k.path);
         }
     }
     out.push_str(&snippets());
@@ -77,9 +101,20 @@ pub struct FoundSet {
     pub platform: Platform,
 }
 
+/// A folder or file with SQL that the default scope skips.
+pub struct SkippedDir {
+    /// Relative to the directory `init` runs in.
+    pub path: String,
+    /// `test`, `seed`, `other-dialect(clickhouse)`...
+    pub reason: String,
+    pub detail: String,
+}
+
 /// The config file: every key, commented, with values suited to the sets found. `here` is the
-/// platform of the directory the file is written to.
-pub fn config_text(sets: &[FoundSet], here: &Platform) -> String {
+/// platform of the directory the file is written to. The scope found is written as comments:
+/// the sets linted, then what is skipped, each as a commented `include` line the user can
+/// uncomment to lint it anyway.
+pub fn config_text(sets: &[FoundSet], skipped: &[SkippedDir], here: &Platform) -> String {
     let mut s = String::from(
         "# migcheck configuration. The nearest migcheck.toml above a migration governs it, so a\n\
          # monorepo can keep one per app. Every key is optional; docs/configuration.md explains them.\n",
@@ -147,7 +182,19 @@ pub fn config_text(sets: &[FoundSet], here: &Platform) -> String {
         let _ = writeln!(s, "allow_without_rls = [{}]", quoted.join(", "));
     }
     s.push_str(
-        "\n# Files migcheck skips: globs relative to this file.\n\
+        "\n# Folders or globs (relative to this file) linted although the default scope skips\n\
+         # them (docs/configuration.md says what it skips). `migcheck check --show-files` lists\n\
+         # what is checked and what is skipped.\n\
+         include = [\n",
+    );
+    if !skipped.is_empty() {
+        s.push_str("  # Skipped when `migcheck init` ran:\n");
+    }
+    for k in skipped {
+        let _ = writeln!(s, "  # \"{}\",  # {}: {}", k.path, k.reason, k.detail);
+    }
+    s.push_str(
+        "]\n\n# Files and folders migcheck never lints: globs or folders relative to this file.\n\
          exclude = [\n",
     );
     if sets.iter().any(|f| f.tool.id() == "supabase") {
@@ -212,6 +259,11 @@ mod tests {
         }
     }
 
+    /// True when the written `include` list is not empty (it is all comments by default).
+    fn cfg_includes(text: &str) -> bool {
+        parse(text).is_included(Path::new("supabase/tests/x.sql"))
+    }
+
     fn parse(text: &str) -> Config {
         Config::parse(Path::new("migcheck.toml"), "migcheck.toml", text, &|id| {
             migcheck_core::rules::by_id(id).is_some()
@@ -230,13 +282,24 @@ mod tests {
             }),
             evidence: None,
         };
+        let skipped = [SkippedDir {
+            path: "supabase/tests".into(),
+            reason: "test".into(),
+            detail: "`supabase/tests` holds the pgTAP tests `supabase test db` runs".into(),
+        }];
         let text = config_text(
             &[
                 found("supabase", "supabase/migrations", supabase.clone()),
                 found("prisma", "prisma/migrations", supabase.clone()),
             ],
+            &skipped,
             &supabase,
         );
+        assert!(
+            text.contains("  # \"supabase/tests\",  # test: `supabase/tests` holds"),
+            "{text}"
+        );
+        assert!(!cfg_includes(&text), "{text}");
         let cfg = parse(&text);
         assert_eq!(cfg.exposed_schemas, ["public"]);
         assert!(cfg.exposed_schemas_configured);
@@ -249,6 +312,7 @@ mod tests {
         // Prisma on its own database: no Data API, so nothing is exposed.
         let prisma = config_text(
             &[found("prisma", "prisma/migrations", Platform::default())],
+            &[],
             &Platform::default(),
         );
         let cfg = parse(&prisma);
@@ -261,6 +325,7 @@ mod tests {
                 found("supabase", "web/supabase/migrations", supabase.clone()),
                 found("sqlx", "api/migrations", Platform::default()),
             ],
+            &[],
             &Platform::default(),
         );
         let cfg = parse(&mixed);

@@ -271,3 +271,72 @@ fn readme_lists_every_rule() {
         );
     }
 }
+
+#[test]
+fn show_files_lists_the_scope_and_exits_0() {
+    let repo = workspace().join("testdata/scope/repo");
+    let r = run(&repo, &["check", "--show-files"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    insta::assert_snapshot!("show_files_scope_repo", r.stdout);
+}
+
+#[test]
+fn force_exclude_applies_the_scope_to_named_files() {
+    let repo = workspace().join("testdata/scope/repo");
+    let named = [
+        "scripts/001_reset.sql",
+        "supabase/tests/00_notes_test.sql",
+        "supabase/migrations/20240102000000_drop_body.sql",
+    ];
+    // Named files are checked, whatever they are.
+    let mut args = vec!["check", "--format", "json"];
+    args.extend(named);
+    let r = run(&repo, &args);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 3, "{}", r.stdout);
+    // With --force-exclude (what a pre-commit hook passes), only the migration is.
+    let mut args = vec!["check", "--force-exclude", "--format", "json"];
+    args.extend(named);
+    let r = run(&repo, &args);
+    let json: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(json["summary"]["files"], 1, "{}", r.stdout);
+    let mut args = vec!["check", "--force-exclude", "--show-files"];
+    args.extend(named);
+    let r = run(&repo, &args);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("scripts/001_reset.sql  [psql-script: psql meta-command `\\set`]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("supabase/tests/ (1 file)  [test: "),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn nothing_in_scope_says_what_was_skipped() {
+    let p = project(&[(
+        "supabase/tests/rls_test.sql",
+        b"begin;\nselect plan(1);\nselect ok(true);\nselect * from finish();\nrollback;\n",
+    )]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("; 1 SQL file not taken for migrations (`--show-files` says why;"),
+        "{}",
+        r.stderr
+    );
+    // Named, it is checked (as a migration, its ROLLBACK would discard it).
+    let r = run(p.path(), &["check", "supabase/tests"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("rollback-discards-migration"),
+        "{}",
+        r.stdout
+    );
+}

@@ -114,6 +114,10 @@ fn init_writes_a_config_once() {
             .join("prisma/migrations/20250101000000_init/migration.sql"),
         "CREATE TABLE \"User\" (\"id\" TEXT);\n",
     );
+    write(
+        &dir.path().join("supabase/tests/rls_test.sql"),
+        "begin;\nselect plan(1);\nselect ok(true);\nselect * from finish();\nrollback;\n",
+    );
     let out = migcheck(dir.path(), &["init"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -125,6 +129,15 @@ fn init_writes_a_config_once() {
     );
     let config = std::fs::read_to_string(dir.path().join("migcheck.toml")).unwrap();
     assert!(config.contains("public._prisma_migrations"), "{config}");
+    // The scope found: the pgTAP tests are skipped, written as an `include` line to uncomment.
+    assert!(
+        config.contains("  # \"supabase/tests\",  # test: "),
+        "{config}"
+    );
+    assert!(
+        text.contains("test                supabase/tests"),
+        "{text}"
+    );
     // The written config is one migcheck accepts.
     let out = migcheck(dir.path(), &["check"]);
     assert_ne!(out.status.code(), Some(2), "{}", stderr(&out));

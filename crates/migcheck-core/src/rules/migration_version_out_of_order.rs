@@ -93,6 +93,7 @@ mod tests {
                 only: Some(changed.clone()),
                 added: Some(changed),
                 config: None,
+                force_exclude: false,
             }
         };
         let rule = "migration-version-out-of-order";

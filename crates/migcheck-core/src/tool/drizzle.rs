@@ -56,7 +56,16 @@ impl Tool for Drizzle {
         "drizzle-kit"
     }
     fn claims(&self, cx: &SetDir<'_>) -> bool {
-        cx.dir.join("meta").join("_journal.json").is_file()
+        if !cx.dir.join("meta").join("_journal.json").is_file() {
+            return false;
+        }
+        // `readMigrationFiles` applies only the journal's entries: a journal that lists none
+        // of the folder's files (hand-applied SQL kept next to it) does not make them
+        // drizzle-kit's. A journal that cannot be read still claims the folder.
+        match journal(cx.dir) {
+            Some(tags) => cx.files.iter().any(|f| tags.contains(&stem(f))),
+            None => true,
+        }
     }
     fn classify(&self, file: &Path) -> (Option<String>, String, Role) {
         let stem = stem(file);

@@ -52,6 +52,8 @@ pub static ALL: &[&dyn Tool] = &[
     &plain::Plain,
 ];
 
+pub(crate) use supabase::non_migration as supabase_non_migration;
+
 /// The tool with this id (`supabase`, `prisma`, ...).
 pub fn by_id(id: &str) -> Option<&'static dyn Tool> {
     ALL.iter().copied().find(|t| t.id() == id)

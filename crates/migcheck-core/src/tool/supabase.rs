@@ -99,3 +99,25 @@ impl Tool for Supabase {
         Some(&HISTORY)
     }
 }
+
+/// The folders of a Supabase project that hold SQL the CLI does not apply as migrations
+/// (supabase/cli `pkg/config/utils.go` `NewPathBuilder`: `SchemasDir` = `supabase/schemas`, the
+/// declarative schema `supabase db diff` reads; `DbTestsDir` = `supabase/tests`, the pgTAP
+/// tests `supabase test db` runs; only `MigrationsDir` = `supabase/migrations` is applied).
+pub(crate) fn non_migration(
+    parent: &str,
+    name: &str,
+) -> Option<(crate::scope::SkipReason, &'static str)> {
+    use crate::scope::SkipReason;
+    match (parent, name) {
+        ("supabase", "schemas") => Some((
+            SkipReason::SchemaSource,
+            "`supabase/schemas` is the declarative schema `supabase db diff` reads",
+        )),
+        ("supabase", "tests") => Some((
+            SkipReason::Test,
+            "`supabase/tests` holds the pgTAP tests `supabase test db` runs",
+        )),
+        _ => None,
+    }
+}

@@ -1,0 +1,3 @@
+module example.com/scope/configured
+
+go 1.22

@@ -1,0 +1,2 @@
+create table accounts (id bigint primary key);
+drop table if exists accounts_old;

@@ -1,0 +1,3 @@
+module example.com/scope/repo
+
+go 1.22

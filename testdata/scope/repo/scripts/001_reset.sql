@@ -1,0 +1,3 @@
+\set ON_ERROR_STOP on
+\c app
+drop schema public cascade;

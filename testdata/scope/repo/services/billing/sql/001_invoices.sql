@@ -1,0 +1,2 @@
+-- the `invoices` table
+create table invoices (id bigint primary key, total numeric);

@@ -1,0 +1,6 @@
+--
+-- PostgreSQL database dump
+--
+
+drop table if exists public.notes;
+create table public.notes (id bigint);

@@ -1,0 +1,4 @@
+begin;
+drop table public.notes;
+select count(*) from public.notes;
+rollback;

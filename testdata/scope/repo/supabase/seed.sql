@@ -1,0 +1,2 @@
+truncate public.notes;
+insert into public.notes (id) values (1);
