@@ -57,12 +57,13 @@ pub fn total() -> u64 {
 mod tests {
     #[test]
     fn counts_only_when_enabled() {
-        // The only test of this crate that enables counting: the flag is process-wide.
+        // The only test of this crate that enables counting: the flag is process-wide, and
+        // once it is on the tests running beside this one count too (hence `>=`).
         let before = super::total();
         super::add(5);
         assert_eq!(super::total(), before);
         super::enable();
         super::add(5);
-        assert_eq!(super::total(), before + 5);
+        assert!(super::total() >= before + 5);
     }
 }
