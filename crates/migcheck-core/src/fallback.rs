@@ -38,6 +38,7 @@ pub fn tokens(sql: &str) -> Vec<Tok> {
     } else {
         sql
     };
+    crate::work::add(sql.len());
     let dialect = PostgreSqlDialect {};
     match Tokenizer::new(&dialect, sql).tokenize() {
         Ok(toks) => toks

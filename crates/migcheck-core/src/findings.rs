@@ -259,6 +259,7 @@ impl Findings {
     }
 
     fn decode(&self, e: &Entry, cache: &mut Cache) -> Finding {
+        crate::work::add(1);
         let bytes: &[u8] = if e.chunk as usize == self.sealed.len() {
             &self.open
         } else {

@@ -30,6 +30,7 @@ pub mod source;
 pub mod split;
 pub mod suppress;
 pub mod tool;
+pub mod work;
 
 pub use finding::{Finding, Severity};
 pub use lint::{check, check_sources, CheckOptions, Report};

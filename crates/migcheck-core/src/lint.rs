@@ -404,6 +404,7 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
         }
         state.start_file();
         for (index, stmt) in unit.parsed.statements.iter().enumerate() {
+            crate::work::add(1);
             // Rules see the statement with its syntax tree, parsed again here: trees are not
             // kept after parsing (memory), and this one is dropped after the rules ran.
             let full = stmt.with_tree(&unit.source.text);

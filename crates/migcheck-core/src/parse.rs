@@ -518,6 +518,7 @@ pub const MAX_NESTING: usize = 1000;
 
 /// Parses one statement and checks that nothing is left over.
 pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
+    crate::work::add(sql.len());
     let dialect = PostgreSqlDialect {};
     let tokens = Tokenizer::new(&dialect, sql)
         .tokenize_with_location()

@@ -62,14 +62,20 @@ impl ColumnMap {
 
     fn get(&self, name: &str) -> Option<&Column> {
         match self {
-            ColumnMap::Few(v) => v.iter().find(|(n, _)| &**n == name).map(|(_, c)| c),
+            ColumnMap::Few(v) => {
+                crate::work::add(v.len());
+                v.iter().find(|(n, _)| &**n == name).map(|(_, c)| c)
+            }
             ColumnMap::Many(m) => m.get(name),
         }
     }
 
     fn get_mut(&mut self, name: &str) -> Option<&mut Column> {
         match self {
-            ColumnMap::Few(v) => v.iter_mut().find(|(n, _)| &**n == name).map(|(_, c)| c),
+            ColumnMap::Few(v) => {
+                crate::work::add(v.len());
+                v.iter_mut().find(|(n, _)| &**n == name).map(|(_, c)| c)
+            }
             ColumnMap::Many(m) => m.get_mut(name),
         }
     }
@@ -100,6 +106,7 @@ impl ColumnMap {
     fn remove(&mut self, name: &str) {
         match self {
             ColumnMap::Few(v) => {
+                crate::work::add(v.len());
                 if let Some(i) = v.iter().position(|(n, _)| &**n == name) {
                     v.swap_remove(i);
                 }

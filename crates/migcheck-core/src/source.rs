@@ -30,6 +30,7 @@ const BLOCK: usize = 4096;
 
 /// The characters that start in `bytes` (bytes that are not UTF-8 continuation bytes).
 fn chars_in(bytes: &[u8]) -> usize {
+    crate::work::add(bytes.len());
     bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
@@ -52,13 +53,17 @@ impl LineIndex {
         let k = offset / BLOCK;
         match self.chars_before.get(k) {
             Some(&n) => n + chars_in(&text.as_bytes()[k * BLOCK..offset]),
-            None => text[..offset].chars().count(),
+            None => {
+                crate::work::add(offset);
+                text[..offset].chars().count()
+            }
         }
     }
 
     /// The characters in `text[start..end]` (`start` and `end` on character boundaries).
     pub fn chars_between(&self, text: &str, start: usize, end: usize) -> usize {
         if end - start <= 2 * BLOCK {
+            crate::work::add(end - start);
             text[start..end].chars().count()
         } else {
             self.chars_upto(text, end) - self.chars_upto(text, start)
@@ -89,6 +94,7 @@ impl LineIndex {
         let Some(&start) = self.starts.get(line.saturating_sub(1)) else {
             return text.len();
         };
+        crate::work::add(column);
         text[start..]
             .char_indices()
             .nth(column.saturating_sub(1))

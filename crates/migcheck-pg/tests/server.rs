@@ -50,7 +50,9 @@ async fn starts_connects_applies_baseline_and_stops() {
     drop(sock);
     drop(server);
     assert!(!data_dir.exists(), "the directory is removed");
-    // The server is gone: refused, fast.
+    // The server is gone: refused at once (`ConnectionRefused`, not a timeout). The clock only
+    // bounds "for ever", with a margin no loaded machine exceeds (issue 26: no test asserts on
+    // speed).
     let cfg = migcheck_pg::conn::ConnectionConfig::from_url(&format!(
         "postgres://postgres:x@127.0.0.1:{port}/postgres?sslmode=disable"
     ))
@@ -58,7 +60,11 @@ async fn starts_connects_applies_baseline_and_stops() {
     let t = std::time::Instant::now();
     let e = connect(&cfg).await.unwrap_err();
     assert!(matches!(e, PgError::ConnectionRefused { .. }), "{e:?}");
-    assert!(t.elapsed() < std::time::Duration::from_secs(2));
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(60),
+        "{:?}",
+        t.elapsed()
+    );
     assert_eq!(
         e.to_string(),
         format!("connection refused at 127.0.0.1:{port} (is the server running?)")
@@ -271,7 +277,8 @@ fn an_orphaned_server_stops_itself() {
     assert!(alive(pid), "the postmaster runs");
     child.kill().unwrap(); // SIGKILL: no destructor runs.
     child.wait().unwrap();
-    let until = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    // A hang guard, not a measure of speed: an orphan that never stops fails here.
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while alive(pid) && std::time::Instant::now() < until {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }

@@ -371,6 +371,8 @@ async fn unreachable_servers_fail_fast_and_clearly() {
         "postgres://u:hunter2secret@127.0.0.1:{port}/db?sslmode=disable"
     ))
     .unwrap();
+    // Refused at once: the error is `ConnectionRefused`, not a timeout, which is what "fast"
+    // means here; the clock only bounds "for ever" (issue 26: no test asserts on speed).
     let t = Instant::now();
     let blocking_cfg = cfg.clone();
     let e = std::thread::spawn(move || {
@@ -383,7 +385,11 @@ async fn unreachable_servers_fail_fast_and_clearly() {
     .join()
     .unwrap()
     .unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(2));
+    assert!(
+        t.elapsed() < common::WELL_BEFORE_FOR_EVER,
+        "{:?}",
+        t.elapsed()
+    );
     assert_eq!(
         e.to_string(),
         format!("connection refused at 127.0.0.1:{port} (is the server running?)")
@@ -396,9 +402,10 @@ async fn unreachable_servers_fail_fast_and_clearly() {
     ))
     .unwrap();
     cfg.set_connect_timeout(Duration::from_secs(1));
-    let t = Instant::now();
-    let e = connect(&cfg).await.unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(3));
+    // The 1 s connect timeout ends it (`Timeout { secs: 1 }`); `ends` bounds "for ever".
+    let e = common::ends("a connection to a silent listener", connect(&cfg))
+        .await
+        .unwrap_err();
     assert!(matches!(e, PgError::Timeout { secs: 1, .. }), "{e:?}");
     assert!(!format!("{e} {e:?}").contains("hunter2secret"));
     // A unix socket directory without a server.
@@ -626,9 +633,14 @@ async fn a_locked_history_table_times_out_instead_of_hanging() {
         statement_timeout_ms: 300,
         ..VerifyOptions::default()
     };
-    let t = Instant::now();
-    let e = verify(&client, &expectations(), &opts).await.unwrap_err();
-    assert!(t.elapsed() < Duration::from_secs(5));
+    // The server's statement_timeout ends the wait on the lock (the error says so); `ends`
+    // bounds "for ever" (the lock is never released while verify waits).
+    let e = common::ends(
+        "verify behind a lock",
+        verify(&client, &expectations(), &opts),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(
         e.to_string(),
         "query timed out (statement_timeout 300 ms) while reading the migration history"

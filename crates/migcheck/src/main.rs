@@ -3,8 +3,10 @@
 //! Exit codes: 0 clean, 1 findings of error severity (or warnings with `--deny-warnings`, or a
 //! failed verify check), 2 usage errors and inputs that could not be checked.
 
+use std::alloc::{GlobalAlloc, Layout};
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 
 use clap::Parser;
 use migcheck_core::render;
@@ -12,7 +14,49 @@ use migcheck_core::rules;
 
 /// mimalloc instead of the system allocator: measured in docs/performance.md.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: Counted = Counted(mimalloc::MiMalloc);
+
+/// Whether allocations are counted (`MIGCHECK_WORK_STATS=1`), and how many there were.
+static COUNT_ALLOCATIONS: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+
+/// The allocator, counting allocations and reallocations when `MIGCHECK_WORK_STATS=1` (the
+/// tests of linear growth compare counts: `migcheck_core::work`). Off, it costs one relaxed
+/// load of a flag no one writes per allocation.
+struct Counted(mimalloc::MiMalloc);
+
+// SAFETY: every call is handed unchanged to mimalloc's allocator; the count is a side effect.
+unsafe impl GlobalAlloc for Counted {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_allocation();
+        // SAFETY: the caller's guarantees, passed on.
+        unsafe { self.0.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_allocation();
+        // SAFETY: as above.
+        unsafe { self.0.alloc_zeroed(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { self.0.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_allocation();
+        // SAFETY: as above.
+        unsafe { self.0.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[inline]
+fn count_allocation() {
+    if COUNT_ALLOCATIONS.load(Relaxed) {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+    }
+}
 
 mod check;
 mod cli;
@@ -34,6 +78,12 @@ const FINDINGS: u8 = 1;
 const TROUBLE: u8 = 2;
 
 fn main() -> ExitCode {
+    // A developer aid (docs/performance.md): the work a run did, counted, on stderr at exit.
+    let stats = std::env::var_os("MIGCHECK_WORK_STATS").is_some_and(|v| v == "1");
+    if stats {
+        migcheck_core::work::enable();
+        COUNT_ALLOCATIONS.store(true, Relaxed);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -42,7 +92,15 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::from(run(cli))
+    let code = run(cli);
+    if stats {
+        eprintln!(
+            "work: {} steps, {} allocations",
+            migcheck_core::work::total(),
+            ALLOCATIONS.load(Relaxed)
+        );
+    }
+    ExitCode::from(code)
 }
 
 /// Writes to stdout; a closed pipe (`migcheck ... | head`) ends quietly.

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-/// How long any one answer may take.
-const DEADLINE: Duration = Duration::from_secs(30);
+/// How long any one answer may take: a hang guard (a lost answer fails the test instead of
+/// hanging it), generous for a loaded machine; no test asserts on speed (issue 26).
+const DEADLINE: Duration = Duration::from_secs(120);
 
 const FIRST: &str = "supabase/migrations/20240101000000_notes.sql";
 const SECOND: &str = "supabase/migrations/20240102000000_more.sql";

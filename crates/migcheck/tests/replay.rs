@@ -120,10 +120,13 @@ fn keep_leaves_the_server_running() {
     let pid = pid.lines().next().unwrap().to_string();
     let status = Command::new("sh").arg("-c").arg(&stop).status().unwrap();
     assert!(status.success(), "{stop}");
+    // A hang guard, not a measure of speed (issue 26): a fast shutdown takes well under a
+    // second, but a loaded machine may take seconds; a command that does not stop the server
+    // never ends the loop.
     let began = Instant::now();
     while Path::new(&format!("/proc/{pid}")).exists() {
         assert!(
-            began.elapsed() < Duration::from_secs(10),
+            began.elapsed() < Duration::from_secs(120),
             "{stop} did not stop it"
         );
         std::thread::sleep(Duration::from_millis(50));
@@ -175,7 +178,8 @@ fn ctrl_c_stops_and_removes_the_server() {
         if let Some(found) = child_postgres(child.id()) {
             break found;
         }
-        assert!(began.elapsed() < Duration::from_secs(30), "no server");
+        // A hang guard (initdb on a loaded machine takes seconds, not minutes).
+        assert!(began.elapsed() < Duration::from_secs(120), "no server");
         std::thread::sleep(Duration::from_millis(50));
     };
     // Let it reach the slow statement.

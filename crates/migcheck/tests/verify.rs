@@ -232,7 +232,10 @@ fn a_silent_server_times_out_by_the_url_setting_with_a_json_error() {
         &url,
     );
     let shown = text(&out);
-    assert!(t.elapsed() < std::time::Duration::from_secs(8), "{shown}");
+    // The message below ("timed out after 2 s") shows which timeout ended the wait. The clock
+    // only tells "a deadline ended it" from "nothing did" (a silent server is waited for ever),
+    // with a margin no loaded machine exceeds: no test asserts on speed (issue 26).
+    assert!(t.elapsed() < std::time::Duration::from_secs(60), "{shown}");
     assert_eq!(out.status.code(), Some(2), "{shown}");
     assert!(!shown.contains("S3cretPw"), "{shown}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect(&shown);

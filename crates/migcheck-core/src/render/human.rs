@@ -57,6 +57,9 @@ impl SourceCode for Src {
             text.len()
         };
         if window_end - window_start <= MAX_WINDOW {
+            // The source miette reads for this finding (`crate::work`): before the window it
+            // was the whole file per finding.
+            crate::work::add(window_end - window_start);
             let window = &text[window_start..window_end];
             let inner = window.read_span(
                 &SourceSpan::new((start - window_start).into(), end - start),
@@ -87,6 +90,7 @@ impl SourceCode for Src {
             b -= 1;
         }
         let b = b.max(a);
+        crate::work::add(b - a);
         Ok(Box::new(miette::MietteSpanContents::new_named(
             file.display.clone(),
             &text.as_bytes()[a..b],

@@ -192,6 +192,7 @@ pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
     // 80,000 names took N² steps).
     let mut seen = std::collections::HashSet::new();
     for (table, lock) in raw {
+        crate::work::add(1);
         if cx.table_is_new(&table) {
             continue;
         }

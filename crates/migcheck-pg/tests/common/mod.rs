@@ -97,3 +97,21 @@ impl TestDb {
         self.client().await.batch_execute(sql).await.expect(sql);
     }
 }
+
+/// How long a wait that a deadline of a few seconds ends may take before a test calls the
+/// deadline broken. No test asserts on speed (issue 26): without a deadline such a wait lasts
+/// for ever (a frozen network, a peer that never answers); with one, a loaded 2-core machine
+/// running a debug build (other suites compiling) delays the timer's wake-up by seconds at
+/// most, never by a minute. So the bound tells "the deadline ended it" from "nothing did", with
+/// a margin no loaded machine exceeds.
+pub const WELL_BEFORE_FOR_EVER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Awaits `f`, failing the test when it has not ended within [`WELL_BEFORE_FOR_EVER`] (a hang
+/// guard too: a missing deadline fails the test instead of hanging the suite).
+pub async fn ends<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(WELL_BEFORE_FOR_EVER, f)
+        .await
+        .unwrap_or_else(|_| {
+            panic!("{what} did not end within {WELL_BEFORE_FOR_EVER:?}: no deadline ended it")
+        })
+}
