@@ -328,3 +328,70 @@ fn scope_gitlab_is_issues_only() {
         scope_report().findings.len()
     );
 }
+
+/// The scope a report carries is the loaded one: files left after `exclude`, and the exposed
+/// schemas each set is judged with (its `migcheck.toml` here).
+#[test]
+fn scope_sets_are_as_loaded() {
+    report(); // the workspace root as the current directory
+    let configured = lint::check(
+        &[PathBuf::from("testdata/scope/configured")],
+        &CheckOptions::default(),
+    );
+    let set = configured
+        .scope
+        .sets
+        .iter()
+        .find(|s| s.dir == "testdata/scope/configured/db/migrations")
+        .expect("the db set");
+    // `exclude = ["db/migrations/002_experimental.sql", ...]`.
+    assert_eq!(
+        set.files,
+        ["testdata/scope/configured/db/migrations/001_orders.sql"]
+    );
+    let monorepo = lint::check(
+        &[PathBuf::from("testdata/monorepo")],
+        &CheckOptions::default(),
+    );
+    let shop = monorepo
+        .scope
+        .sets
+        .iter()
+        .find(|s| s.dir == "testdata/monorepo/apps/shop/supabase/migrations")
+        .expect("the shop set");
+    assert_eq!(shop.exposed_schemas, ["public"]);
+    assert_eq!(
+        shop.exposed_why,
+        "`exposed_schemas` in testdata/monorepo/apps/shop/migcheck.toml"
+    );
+}
+
+/// Without a Supabase project or `exposed_schemas`, a set's own statements can show that
+/// clients reach a schema (`platform::evidence`): the scope says so after loading, though
+/// discovery alone could not.
+#[test]
+fn scope_exposed_schemas_from_the_sets_own_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("db/migrations");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(
+        set.join("001_notes.sql"),
+        "create table api.notes (id bigint primary key);\n\
+         alter table api.notes enable row level security;\n\
+         grant select on api.notes to authenticated;\n",
+    )
+    .unwrap();
+    let discovered = lint::scope(std::slice::from_ref(&set), &CheckOptions::default());
+    assert!(discovered.sets[0].exposed_schemas.is_empty());
+    let report = lint::check(&[set], &CheckOptions::default());
+    let shown = &report.scope.sets[0];
+    assert_eq!(shown.exposed_schemas, ["api"]);
+    assert_ne!(shown.exposed_why, discovered.sets[0].exposed_why);
+    let human = render::render(Format::Human, &report, RenderOptions::default());
+    assert!(
+        human.contains(
+            "(plain SQL, no migration tool, 1 file, statement by statement, exposed: api)"
+        ),
+        "{human}"
+    );
+}

@@ -422,6 +422,54 @@ pub fn remedy_note(f: &Finding) -> String {
 mod tests {
     use super::*;
 
+    fn set(i: usize) -> ScopeSet {
+        ScopeSet {
+            tool: "supabase",
+            tool_name: "the Supabase CLI",
+            dir: format!("apps/app{i:02}/supabase/migrations"),
+            files: vec!["a.sql".into(); i % 3 + 1],
+            transactions: "one pipeline per file",
+            exposed_schemas: if i == 0 {
+                vec![]
+            } else {
+                vec!["public".into()]
+            },
+            exposed_why: String::new(),
+            why: crate::scope::Why::Tool,
+        }
+    }
+
+    #[test]
+    fn a_monorepo_lists_ten_sets_then_counts() {
+        let scope = Scope {
+            sets: (0..13).map(set).collect(),
+            ..Scope::default()
+        };
+        let s = scope_summary(&scope, false);
+        assert_eq!(s.checked, "Checked 13 migration sets:");
+        assert_eq!(s.sets.len(), MAX_SCOPE_SETS + 1);
+        assert_eq!(
+            s.sets[0],
+            "apps/app00/supabase/migrations (the Supabase CLI, 1 file, one pipeline per file, no schema exposed)"
+        );
+        assert_eq!(s.sets[MAX_SCOPE_SETS], "and 3 more");
+        assert_eq!(s.skipped, None);
+        assert!(scope_summary(&Scope::default(), false).lines().is_empty());
+    }
+
+    #[test]
+    fn one_set_is_one_line() {
+        let scope = Scope {
+            sets: vec![set(1)],
+            deploy_files: vec!["fly.toml".into()],
+            ..Scope::default()
+        };
+        assert_eq!(
+            scope_summary(&scope, true).lines(),
+            ["Checked 1 migration set and 1 deployment file: `apps/app01/supabase/migrations` (the Supabase CLI, 2 files, one pipeline per file, exposed: public)."]
+        );
+    }
+
     #[test]
     fn doc_description_takes_the_first_paragraph() {
         let doc = "# x\n\n## What it does\n\nFinds a thing\nacross lines.\n\nMore.\n\n## Why\n";

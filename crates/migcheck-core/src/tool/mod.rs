@@ -404,6 +404,19 @@ mod tests {
         assert_eq!(numeric_key("000"), "0");
     }
 
+    /// The transaction model reports show, from each tool's `wrapping` of a plain file
+    /// (drizzle-kit says its own: `PgDialect.migrate` runs every pending file in one
+    /// `session.transaction`).
+    #[test]
+    fn transaction_models() {
+        let model = |id: &str| by_id(id).unwrap().transactions();
+        assert_eq!(model("supabase"), "one pipeline per file");
+        assert_eq!(model("goose"), "one transaction per file");
+        assert_eq!(model("prisma"), "one implicit transaction per file");
+        assert_eq!(model("drizzle"), "one transaction for all pending files");
+        assert_eq!(model("plain"), "statement by statement");
+    }
+
     #[test]
     fn every_tool_has_a_distinct_id() {
         let mut ids: Vec<_> = ALL.iter().map(|t| t.id()).collect();
