@@ -379,6 +379,23 @@ fn resolve_platform(set: &MigrationSet, config: Arc<Config>) -> Arc<Config> {
     Arc::new(c)
 }
 
+/// The scope as the sets were loaded: the files left after `exclude`, and the exposed schemas
+/// each set is judged with (its migcheck.toml, else its platform or its own evidence).
+fn resolve_scope(scope: &mut crate::scope::Scope, sets: &[LoadedSet]) {
+    for (shown, loaded) in scope.sets.iter_mut().zip(sets) {
+        let set = &loaded.set;
+        debug_assert_eq!(shown.tool, set.tool.id());
+        shown.files = set.files.iter().map(|f| display_path(&f.path)).collect();
+        shown.exposed_schemas = loaded.config.exposed_schemas.clone();
+        shown.exposed_why = match &loaded.config.path {
+            Some(p) if loaded.config.exposed_schemas_configured => {
+                format!("`exposed_schemas` in {}", display_path(p))
+            }
+            _ => set.platform.why(),
+        };
+    }
+}
+
 /// What [`replay`] reports while it walks a set.
 pub enum ReplayEvent<'a> {
     /// A statement (with its position in the file), with the schema just before it.
@@ -805,6 +822,7 @@ fn check_found(
     configs.in_memory = in_memory;
     let (mut sets, deploy_files) =
         load_found(found, &mut configs, &mut report.errors, read, spread);
+    resolve_scope(&mut report.scope, &sets);
     let only = opts.only.as_ref();
     // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
     // read `is_new`: only git knows which files a change adds.

@@ -158,10 +158,20 @@ pub struct Skipped {
 pub struct ScopeSet {
     /// The tool's id (`supabase`, `plain`...).
     pub tool: &'static str,
+    /// How messages name the tool ("the Supabase CLI").
+    pub tool_name: &'static str,
     /// Display path of the set folder.
     pub dir: String,
     /// Display paths of its files, in the order the tool applies them.
     pub files: Vec<String>,
+    /// The tool's transaction model for a plain file ([`crate::tool::Tool::transactions`]).
+    pub transactions: &'static str,
+    /// The schemas clients reach: the platform's default at discovery, the set's resolved
+    /// config once `check` has loaded it (`exposed_schemas` in migcheck.toml, or evidence in
+    /// its own migrations).
+    pub exposed_schemas: Vec<String>,
+    /// Why those schemas (one sentence).
+    pub exposed_why: String,
     pub why: Why,
 }
 
@@ -204,8 +214,12 @@ impl Scope {
                 .iter()
                 .map(|s| ScopeSet {
                     tool: s.tool.id(),
+                    tool_name: s.tool.name(),
                     dir: shown(&s.dir),
                     files: s.files.iter().map(|f| shown(&f.path)).collect(),
+                    transactions: s.tool.transactions(),
+                    exposed_schemas: s.platform.default_exposed_schemas(),
+                    exposed_why: s.platform.why(),
                     why: s.why,
                 })
                 .collect(),
@@ -225,20 +239,31 @@ impl Scope {
         }
     }
 
-    /// The sets skipped for their dialect, one note each (`… is ClickHouse SQL: not linted`).
+    /// The sets skipped for their dialect, one note each (`x: 2 of 2 files are written for
+    /// ClickHouse, not PostgreSQL: not linted`).
     pub fn dialect_notes(&self) -> Vec<String> {
         self.skipped
             .iter()
-            .filter_map(|k| {
-                let d = k.dialect?;
-                Some(format!(
-                    "{} is {} SQL, not PostgreSQL ({}): not linted",
-                    k.path,
-                    d.name(),
-                    k.detail
-                ))
-            })
+            .filter_map(|k| k.dialect_note(&k.path))
             .collect()
+    }
+}
+
+impl ScopeSkip {
+    /// For a folder or file skipped for its dialect, the note reports show, naming it as
+    /// `shown` (the path, quoted as the format needs).
+    pub fn dialect_note(&self, shown: &str) -> Option<String> {
+        let d = self.dialect?;
+        // The detail names the dialect ("1 of 2 files are written for ClickHouse, not
+        // PostgreSQL"); a note must, whatever it says.
+        if self.detail.contains(d.name()) {
+            return Some(format!("{shown}: {}: not linted", self.detail));
+        }
+        Some(format!(
+            "{shown}: written for {}, not PostgreSQL ({}): not linted",
+            d.name(),
+            self.detail
+        ))
     }
 }
 

@@ -162,3 +162,236 @@ fn sarif_for_a_clean_report_is_valid_too() {
     bad["runs"][0]["columnKind"] = "bytes".into();
     assert!(!validator.is_valid(&bad));
 }
+
+/// `testdata/scope/repo` checked at its root (it holds a `go.mod`): four sets linted, and
+/// tests, schema sources, seeds, dumps, other dialects... skipped. Every format says so.
+fn scope_report() -> &'static Report {
+    static REPORT: OnceLock<Report> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        report(); // the workspace root as the current directory
+        let report = lint::check(
+            &[PathBuf::from("testdata/scope/repo")],
+            &CheckOptions::default(),
+        );
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        report
+    })
+}
+
+fn scope_rendered(format: Format) -> String {
+    render::render(format, scope_report(), RenderOptions { color: false })
+}
+
+/// What every format must carry: the sets, the skipped counts and the dialect notes.
+const SUPABASE_SET: &str = "testdata/scope/repo/supabase/migrations";
+const CLICKHOUSE_SET: &str = "testdata/scope/repo/analytics/migrations";
+const CLICKHOUSE_NOTE: &str = "1 of 2 files are written for ClickHouse, not PostgreSQL: not linted";
+
+#[test]
+fn scope_human() {
+    let text = scope_rendered(Format::Human);
+    // The scope sits after the findings and before the closing outcome line.
+    let at = text
+        .find("Checked 4 migration sets:\n")
+        .expect("the scope summary");
+    let tail = &text[at..];
+    assert!(
+        tail.contains(&format!(
+            "\n  - {SUPABASE_SET} (the Supabase CLI, 2 files, one pipeline per file, exposed: public)\n"
+        )),
+        "{tail}"
+    );
+    assert!(tail.contains("Skipped "), "{tail}");
+    assert!(tail.contains("other-dialect (ClickHouse) 1"), "{tail}");
+    assert!(
+        tail.contains(&format!("note: {CLICKHOUSE_SET}: {CLICKHOUSE_NOTE}")),
+        "{tail}"
+    );
+    let found = tail.find("\nFound ").expect("the outcome after the scope");
+    insta::assert_snapshot!(&tail[..found]);
+}
+
+#[test]
+fn scope_json() {
+    let doc: serde_json::Value = serde_json::from_str(&scope_rendered(Format::Json)).unwrap();
+    assert_eq!(doc["version"], 1);
+    let scope = &doc["scope"];
+    let supabase = scope["sets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["dir"] == SUPABASE_SET)
+        .expect("the Supabase set");
+    assert_eq!(supabase["tool"], "supabase");
+    assert_eq!(supabase["tool_name"], "the Supabase CLI");
+    assert_eq!(supabase["transactions"], "one pipeline per file");
+    assert_eq!(supabase["exposed_schemas"], serde_json::json!(["public"]));
+    assert_eq!(scope["skipped_by_reason"]["other-dialect"], 4);
+    let skipped = scope["skipped"].as_array().unwrap();
+    let total: u64 = scope["skipped_by_reason"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(total as usize, skipped.len());
+    insta::assert_snapshot!(serde_json::to_string_pretty(scope).unwrap());
+}
+
+#[test]
+fn scope_markdown() {
+    let text = scope_rendered(Format::Markdown);
+    let status = text.lines().nth(2).unwrap();
+    assert!(
+        status.starts_with('❌') || status.starts_with('⚠'),
+        "{status}"
+    );
+    assert!(text.contains("**Scope:** Checked 4 migration sets:\n"));
+    assert!(text.contains(&format!("\n- `{SUPABASE_SET}` (the Supabase CLI")));
+    assert!(text.contains("\nSkipped 12 folders and 6 files: "));
+    assert!(text.contains(&format!("\n- `{CLICKHOUSE_SET}`: {CLICKHOUSE_NOTE}\n")));
+    // Only the part above the findings table: the table is the markdown test's.
+    let table = text.find("\n| Location").unwrap_or(text.len());
+    insta::assert_snapshot!(&text[..table]);
+}
+
+#[test]
+fn scope_github_notices_are_not_findings() {
+    let text = scope_rendered(Format::Github);
+    let annotations = text
+        .lines()
+        .filter(|l| l.starts_with("::error ") || l.starts_with("::warning "))
+        .count();
+    assert_eq!(annotations, scope_report().findings.len());
+    let notices: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("::notice::"))
+        .collect();
+    // The summary, then one note per set of another dialect (ClickHouse, MySQL, SQLite, T-SQL).
+    assert_eq!(notices.len(), 5, "{notices:#?}");
+    assert!(notices[0].contains("Checked 4 migration sets:%0A  - "));
+    assert!(notices[0].contains("%0ASkipped "));
+    assert!(notices[1..]
+        .iter()
+        .any(|n| *n == format!("::notice::{CLICKHOUSE_SET}: {CLICKHOUSE_NOTE}")));
+    // Notices without properties: `scripts/action-run.sh` neither counts nor caps them.
+    assert!(!text.contains("::notice "));
+    assert!(text
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("Found "));
+}
+
+#[test]
+fn scope_sarif_carries_the_json_scope_and_stays_valid() {
+    let doc: serde_json::Value = serde_json::from_str(&scope_rendered(Format::Sarif)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&scope_rendered(Format::Json)).unwrap();
+    assert_eq!(doc["runs"][0]["properties"]["scope"], json["scope"]);
+    let validator = sarif_validator();
+    let problems: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn scope_junit_properties_in_the_first_suite() {
+    let text = scope_rendered(Format::Junit);
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[1].starts_with("<testsuites "));
+    assert!(lines[2].starts_with("  <testsuite "));
+    // JUnit allows `<properties>` only first in a `<testsuite>`, and once.
+    assert_eq!(lines[3], "    <properties>");
+    assert_eq!(text.matches("<properties>").count(), 1);
+    assert!(text.contains("<property name=\"migcheck.scope.sets\" value=\"4\"/>"));
+    assert!(text.contains("<property name=\"migcheck.scope.skipped.other-dialect\" value=\"4\"/>"));
+    assert!(text.contains(&format!(
+        "<property name=\"migcheck.scope.set\" value=\"{SUPABASE_SET} (the Supabase CLI"
+    )));
+    assert!(text.contains(&format!(
+        "<property name=\"migcheck.scope.note\" value=\"{CLICKHOUSE_SET}: {CLICKHOUSE_NOTE}\"/>"
+    )));
+    assert_eq!(
+        text.matches("<testsuite ").count(),
+        text.matches("</testsuite>").count()
+    );
+}
+
+#[test]
+fn scope_gitlab_is_issues_only() {
+    let issues: serde_json::Value = serde_json::from_str(&scope_rendered(Format::Gitlab)).unwrap();
+    assert_eq!(
+        issues.as_array().unwrap().len(),
+        scope_report().findings.len()
+    );
+}
+
+/// The scope a report carries is the loaded one: files left after `exclude`, and the exposed
+/// schemas each set is judged with (its `migcheck.toml` here).
+#[test]
+fn scope_sets_are_as_loaded() {
+    report(); // the workspace root as the current directory
+    let configured = lint::check(
+        &[PathBuf::from("testdata/scope/configured")],
+        &CheckOptions::default(),
+    );
+    let set = configured
+        .scope
+        .sets
+        .iter()
+        .find(|s| s.dir == "testdata/scope/configured/db/migrations")
+        .expect("the db set");
+    // `exclude = ["db/migrations/002_experimental.sql", ...]`.
+    assert_eq!(
+        set.files,
+        ["testdata/scope/configured/db/migrations/001_orders.sql"]
+    );
+    let monorepo = lint::check(
+        &[PathBuf::from("testdata/monorepo")],
+        &CheckOptions::default(),
+    );
+    let shop = monorepo
+        .scope
+        .sets
+        .iter()
+        .find(|s| s.dir == "testdata/monorepo/apps/shop/supabase/migrations")
+        .expect("the shop set");
+    assert_eq!(shop.exposed_schemas, ["public"]);
+    assert_eq!(
+        shop.exposed_why,
+        "`exposed_schemas` in testdata/monorepo/apps/shop/migcheck.toml"
+    );
+}
+
+/// Without a Supabase project or `exposed_schemas`, a set's own statements can show that
+/// clients reach a schema (`platform::evidence`): the scope says so after loading, though
+/// discovery alone could not.
+#[test]
+fn scope_exposed_schemas_from_the_sets_own_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = dir.path().join("db/migrations");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(
+        set.join("001_notes.sql"),
+        "create table api.notes (id bigint primary key);\n\
+         alter table api.notes enable row level security;\n\
+         grant select on api.notes to authenticated;\n",
+    )
+    .unwrap();
+    let discovered = lint::scope(std::slice::from_ref(&set), &CheckOptions::default());
+    assert!(discovered.sets[0].exposed_schemas.is_empty());
+    let report = lint::check(&[set], &CheckOptions::default());
+    let shown = &report.scope.sets[0];
+    assert_eq!(shown.exposed_schemas, ["api"]);
+    assert_ne!(shown.exposed_why, discovered.sets[0].exposed_why);
+    let human = render::render(Format::Human, &report, RenderOptions::default());
+    assert!(
+        human.contains(
+            "(plain SQL, no migration tool, 1 file, statement by statement, exposed: api)"
+        ),
+        "{human}"
+    );
+}

@@ -132,6 +132,9 @@ fn every_rule_has_a_doc_and_fixtures_and_they_hold() {
             .chain([id])
             .collect();
         report.findings.retain(|f| relevant.contains(f.rule));
+        // A rule's snapshot shows its findings; what the run checked and skipped (the scope,
+        // one plain set per fixture) is tested in render.rs.
+        report.scope = Default::default();
         let found: BTreeSet<_> = report
             .findings
             .iter()

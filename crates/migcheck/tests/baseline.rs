@@ -89,8 +89,9 @@ fn write_pass_shift_new_finding_and_stale_entry() {
     assert_eq!(ok.code, 0, "{}", ok.stdout);
     assert_eq!(
         ok.stdout,
-        "No problems in 3 files (10 statements). 2 findings in the baseline \
-         migcheck-baseline.json (not shown).\n"
+        "Checked 1 migration set: supabase/migrations (the Supabase CLI, 3 files, one pipeline \
+         per file, exposed: public).\n\nNo problems in 3 files (10 statements). 2 findings in \
+         the baseline migcheck-baseline.json (not shown).\n"
     );
 
     // Lines shift above the baselined statements, and one is re-indented: still accepted.

@@ -28,7 +28,11 @@ fn exit_0_when_nothing_is_found() {
     let p = project(&[("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE)]);
     let r = run(p.path(), &["check"]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert_eq!(r.stdout, "No problems in 1 file (3 statements).\n");
+    assert_eq!(
+        r.stdout,
+        "Checked 1 migration set: supabase/migrations (the Supabase CLI, 1 file, one pipeline \
+         per file, exposed: public).\n\nNo problems in 1 file (3 statements).\n"
+    );
 }
 
 #[test]

@@ -4,6 +4,10 @@
 //! columns when the annotation starts and ends on the same line, so a multi-line statement is
 //! annotated by lines alone. Values are escaped exactly as the runner unescapes them: in the
 //! message `%`, CR and LF; in properties also `:` and `,`, which would otherwise end the value.
+//!
+//! What the run checked and skipped is one `::notice::` line (and one per set of another SQL
+//! dialect), without a file or properties: a note on the run, not a finding (the action's
+//! `scripts/action-run.sh` counts and caps only annotations with properties, `^::notice `).
 
 use super::rule_url;
 use crate::finding::{Finding, Severity};
@@ -80,6 +84,17 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             props.join(","),
             escape_data(&format!("could not be checked: {}", e.message))
         ));
+    }
+    // What was checked and skipped: notices without properties, which are not findings.
+    let scope = super::scope_summary(&report.scope, false);
+    if !scope.is_empty() {
+        tail.push_str(&format!(
+            "::notice::{}\n",
+            escape_data(&scope.lines().join("\n"))
+        ));
+    }
+    for note in &scope.notes {
+        tail.push_str(&format!("::notice::{}\n", escape_data(note)));
     }
     // A plain line for the log; annotations alone do not say that the run was clean.
     tail.push_str(&super::outcome(report));

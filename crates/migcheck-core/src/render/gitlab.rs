@@ -4,6 +4,10 @@
 //! old ones: it hashes the rule, the path and the message but not the line, so a finding does
 //! not turn "new" when lines are added above it. Identical findings in one file get an
 //! occurrence number so they stay distinct.
+//!
+//! The report is an array of issues and nothing else: what the run checked and skipped (its
+//! scope) has no place in it and is not dressed up as an issue; the job log carries it (run
+//! `--format human` or `--format json` in the same job).
 
 use std::collections::HashMap;
 

@@ -212,6 +212,7 @@ pub fn write(
     }
     tail.push_str(&stale_baseline(report));
     tail.push_str(&by_rule(report));
+    tail.push_str(&scope(report));
     tail.push_str(&summary(report));
     tail.push_str(&next_step(report));
     out.write_all(tail.as_bytes())
@@ -254,6 +255,25 @@ fn by_rule(report: &Report) -> String {
             "  {:<7}  {rule:<width$}  {count:>5}\n",
             severity.as_str()
         ));
+    }
+    out.push('\n');
+    out
+}
+
+/// What was checked and skipped ([`super::scope_summary`]), then a blank line; empty when
+/// discovery had nothing to tell.
+fn scope(report: &Report) -> String {
+    let summary = super::scope_summary(&report.scope, false);
+    if summary.is_empty() {
+        return String::new();
+    }
+    let mut out = String::new();
+    for line in summary.lines() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    for note in &summary.notes {
+        out.push_str(&format!("note: {note}\n"));
     }
     out.push('\n');
     out

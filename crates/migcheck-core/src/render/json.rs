@@ -13,6 +13,9 @@ struct Doc<'a> {
     summary: Summary,
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<BaselineDoc<'a>>,
+    /// What was checked (sets: tool, folder, files, transaction model, exposed schemas) and
+    /// what was skipped, with a reason ([`super::ScopeDoc`]).
+    scope: super::ScopeDoc<'a>,
 }
 
 /// Present when `--baseline` was used.
@@ -152,6 +155,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             matched: b.matched,
             stale: &b.stale,
         }),
+        scope: super::ScopeDoc::of(&report.scope),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     out.write_all(b"\n")

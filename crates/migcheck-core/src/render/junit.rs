@@ -3,7 +3,7 @@
 //! One `<testsuite>` per checked file. Each finding is a failing `<testcase>` named after its
 //! rule and line; a file without findings has one passing test case, so the report also shows
 //! what was checked and found clean. Inputs that could not be checked are `<error>`s in a
-//! suite of their own.
+//! suite of their own. What the run checked and skipped is `<properties>` of the first suite.
 
 use std::collections::BTreeMap;
 
@@ -53,6 +53,47 @@ fn testcase(path: &str, f: &Finding) -> String {
     )
 }
 
+/// The scope as `<properties>` ([`super::scope_summary`], [`super::ScopeDoc`]):
+/// `migcheck.scope.sets` (a count), one `migcheck.scope.set` per set, `migcheck.scope.skipped`
+/// (a count) and `migcheck.scope.skipped.<reason>` per reason, `migcheck.scope.summary` (the
+/// lines people read) and one `migcheck.scope.note` per set of another SQL dialect. Empty when
+/// there is no scope to tell.
+fn scope_properties(report: &Report) -> String {
+    let scope = &report.scope;
+    let summary = super::scope_summary(scope, false);
+    if summary.is_empty() {
+        return String::new();
+    }
+    let mut props = vec![(
+        "migcheck.scope.sets".to_string(),
+        scope.sets.len().to_string(),
+    )];
+    for set in &scope.sets {
+        props.push(("migcheck.scope.set".into(), super::describe_set(set, false)));
+    }
+    props.push((
+        "migcheck.scope.skipped".into(),
+        scope.skipped.len().to_string(),
+    ));
+    for (reason, n) in super::ScopeDoc::of(scope).skipped_by_reason {
+        props.push((format!("migcheck.scope.skipped.{reason}"), n.to_string()));
+    }
+    props.push(("migcheck.scope.summary".into(), summary.lines().join("\n")));
+    for note in summary.notes {
+        props.push(("migcheck.scope.note".into(), note));
+    }
+    let mut out = String::from("    <properties>\n");
+    for (name, value) in props {
+        out.push_str(&format!(
+            "      <property name=\"{}\" value=\"{}\"/>\n",
+            escape_xml(&name),
+            escape_xml(&value)
+        ));
+    }
+    out.push_str("    </properties>\n");
+    out
+}
+
 pub fn render(report: &Report) -> String {
     let mut out = Vec::new();
     write(report, &mut out).expect("writing to memory does not fail");
@@ -78,20 +119,23 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"migcheck\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\">\n",
         tests = clean + failures + errors,
     )?;
+    // The scope goes to the first suite: JUnit has properties on suites, not on `testsuites`.
+    let mut properties = scope_properties(report);
     let mut findings = report.findings.iter().peekable();
     for path in paths {
         let n = counts.get(path).copied().unwrap_or(0);
         let name = escape_xml(path);
+        let props = std::mem::take(&mut properties);
         if n == 0 {
             write!(
                 out,
-                "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"0\">\n    <testcase name=\"no findings\" classname=\"{name}\"/>\n  </testsuite>\n"
+                "  <testsuite name=\"{name}\" tests=\"1\" failures=\"0\" errors=\"0\">\n{props}    <testcase name=\"no findings\" classname=\"{name}\"/>\n  </testsuite>\n"
             )?;
             continue;
         }
-        writeln!(
+        write!(
             out,
-            "  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">"
+            "  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n{props}"
         )?;
         while let Some(f) = findings.next_if(|f| f.file.display == path) {
             out.write_all(testcase(path, &f).as_bytes())?;
@@ -101,7 +145,8 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
     let mut suites = String::new();
     if errors > 0 {
         suites.push_str(&format!(
-            "  <testsuite name=\"migcheck\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n"
+            "  <testsuite name=\"migcheck\" tests=\"{errors}\" failures=\"0\" errors=\"{errors}\">\n{}",
+            std::mem::take(&mut properties)
         ));
         for e in &report.errors {
             suites.push_str(&format!(
@@ -111,6 +156,12 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             ));
         }
         suites.push_str("  </testsuite>\n");
+    }
+    if !properties.is_empty() {
+        // No file and no error: the scope (what was skipped) in a suite of its own.
+        suites.push_str(&format!(
+            "  <testsuite name=\"migcheck\" tests=\"0\" failures=\"0\" errors=\"0\">\n{properties}  </testsuite>\n"
+        ));
     }
     suites.push_str("</testsuites>\n");
     out.write_all(suites.as_bytes())

@@ -35,6 +35,24 @@ pub fn escape_cell(s: &str) -> String {
     out
 }
 
+/// Makes text safe as a paragraph: `<` could open an HTML tag, except inside a code span
+/// (where `&lt;` would be shown as written).
+fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_code = false;
+    for c in s.chars() {
+        match c {
+            '`' => {
+                in_code = !in_code;
+                out.push(c);
+            }
+            '<' if !in_code => out.push_str("&lt;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 fn status(report: &Report) -> &'static str {
     if report.count(Severity::Error) > 0 || !report.errors.is_empty() {
         "❌"
@@ -61,6 +79,25 @@ fn row(f: &Finding) -> String {
 pub fn render(report: &Report) -> String {
     let mut out = String::from("## migcheck\n\n");
     out.push_str(&format!("{} **{}**\n", status(report), outcome(report)));
+    let scope = super::scope_summary(&report.scope, true);
+    if !scope.is_empty() {
+        out.push_str(&format!("\n**Scope:** {}\n", escape_text(&scope.checked)));
+        if !scope.sets.is_empty() {
+            out.push('\n');
+        }
+        for set in &scope.sets {
+            out.push_str(&format!("- {}\n", escape_text(set)));
+        }
+        if let Some(skipped) = &scope.skipped {
+            out.push_str(&format!("\n{}\n", escape_text(skipped)));
+        }
+        if !scope.notes.is_empty() {
+            out.push('\n');
+        }
+        for note in &scope.notes {
+            out.push_str(&format!("- {}\n", escape_text(note)));
+        }
+    }
     if !report.findings.is_empty() {
         let mut sorted: Vec<(usize, Severity)> = report
             .findings

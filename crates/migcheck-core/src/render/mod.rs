@@ -6,6 +6,7 @@
 
 use crate::finding::{Finding, Severity};
 use crate::lint::Report;
+use crate::scope::{Scope, ScopeSet};
 
 pub mod github;
 pub mod gitlab;
@@ -145,6 +146,237 @@ pub(crate) fn outcome(report: &Report) -> String {
     s
 }
 
+/// The most sets (and dialect notes) the scope summary lists by name; the rest are counted.
+pub const MAX_SCOPE_SETS: usize = 10;
+
+/// What a run checked and skipped, for people ([`scope_summary`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScopeSummary {
+    /// `Checked 1 migration set: dir (…).`, or with several sets `Checked 4 migration sets:`
+    /// followed by [`ScopeSummary::sets`].
+    pub checked: String,
+    /// One set each (`dir (tool, files, transactions, exposed)`), at most [`MAX_SCOPE_SETS`]
+    /// and `and N more`; empty when `checked` names the only set.
+    pub sets: Vec<String>,
+    /// `Skipped 3 folders and 2 files: test 1, seed 1, … — …`, when something was.
+    pub skipped: Option<String>,
+    /// One note per set of another SQL dialect (at most [`MAX_SCOPE_SETS`], then a count).
+    pub notes: Vec<String>,
+}
+
+impl ScopeSummary {
+    pub fn is_empty(&self) -> bool {
+        self.checked.is_empty()
+    }
+
+    /// The summary as lines of text (sets indented as a list), without the notes.
+    pub fn lines(&self) -> Vec<String> {
+        if self.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![self.checked.clone()];
+        out.extend(self.sets.iter().map(|s| format!("  - {s}")));
+        out.extend(self.skipped.clone());
+        out
+    }
+}
+
+/// `(label, count)` of the skipped folders and files by reason, most first; other dialects
+/// are counted per dialect (`other-dialect (ClickHouse)`).
+pub fn skipped_by_reason(scope: &Scope) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for k in &scope.skipped {
+        let label = match k.dialect {
+            // `T-SQL`, not `T-SQL (SQL Server)`, inside the parentheses.
+            Some(d) => format!(
+                "{} ({})",
+                k.reason.as_str(),
+                d.name().split(" (").next().unwrap_or(d.name())
+            ),
+            None => k.reason.as_str().to_string(),
+        };
+        match counts.iter_mut().find(|(l, _)| *l == label) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((label, 1)),
+        }
+    }
+    counts.sort_by(|(la, a), (lb, b)| b.cmp(a).then(la.cmp(lb)));
+    counts
+}
+
+/// One set in a few words: `dir (the Supabase CLI, 350 files, one pipeline per file, exposed:
+/// public)`. `code` quotes the path (Markdown).
+pub(crate) fn describe_set(set: &ScopeSet, code: bool) -> String {
+    let exposed = if set.exposed_schemas.is_empty() {
+        "no schema exposed".to_string()
+    } else {
+        format!("exposed: {}", set.exposed_schemas.join(", "))
+    };
+    // The plain tool's name has parentheses of its own.
+    let tool = if set.tool == "plain" {
+        "plain SQL, no migration tool"
+    } else {
+        set.tool_name
+    };
+    format!(
+        "{} ({tool}, {}, {}, {exposed})",
+        quote(&set.dir, code),
+        plural(set.files.len(), "file"),
+        set.transactions,
+    )
+}
+
+fn quote(path: &str, code: bool) -> String {
+    if code {
+        format!("`{}`", path.replace('`', "'"))
+    } else {
+        path.to_string()
+    }
+}
+
+/// The scope of a run in a few lines for people (human, Markdown, GitHub, JUnit): the sets
+/// checked (tool, folder, files, transaction model, exposed schemas; at most
+/// [`MAX_SCOPE_SETS`] by name), what was skipped counted by reason, and one note per set of
+/// another SQL dialect. Empty when discovery found nothing to tell (files checked from memory).
+/// `code` puts paths in code spans (Markdown).
+pub fn scope_summary(scope: &Scope, code: bool) -> ScopeSummary {
+    let mut out = ScopeSummary::default();
+    if scope.sets.is_empty() && scope.skipped.is_empty() {
+        return out;
+    }
+    let sets = &scope.sets;
+    let deploy = match scope.deploy_files.len() {
+        0 => String::new(),
+        n => format!(" and {}", plural(n, "deployment file")),
+    };
+    out.checked = match sets.len() {
+        0 if deploy.is_empty() => "Checked no migration set.".to_string(),
+        0 => format!("Checked no migration set{deploy}."),
+        1 => format!(
+            "Checked 1 migration set{deploy}: {}.",
+            describe_set(&sets[0], code)
+        ),
+        n => {
+            out.sets = sets
+                .iter()
+                .take(MAX_SCOPE_SETS)
+                .map(|s| describe_set(s, code))
+                .collect();
+            if n > MAX_SCOPE_SETS {
+                out.sets.push(format!("and {} more", n - MAX_SCOPE_SETS));
+            }
+            format!("Checked {n} migration sets{deploy}:")
+        }
+    };
+    if !scope.skipped.is_empty() {
+        let folders = scope.skipped.iter().filter(|k| k.dir).count();
+        let files = scope.skipped.len() - folders;
+        let what = match (folders, files) {
+            (0, f) => plural(f, "file"),
+            (d, 0) => plural(d, "folder"),
+            (d, f) => format!("{} and {}", plural(d, "folder"), plural(f, "file")),
+        };
+        let reasons: Vec<String> = skipped_by_reason(scope)
+            .into_iter()
+            .map(|(label, n)| format!("{label} {n}"))
+            .collect();
+        out.skipped = Some(format!(
+            "Skipped {what}: {} — `migcheck check --show-files` lists them.",
+            reasons.join(", ")
+        ));
+    }
+    let notes: Vec<String> = scope
+        .skipped
+        .iter()
+        .filter_map(|k| k.dialect_note(&quote(&k.path, code)))
+        .collect();
+    let more = notes.len().saturating_sub(MAX_SCOPE_SETS);
+    out.notes = notes.into_iter().take(MAX_SCOPE_SETS).collect();
+    if more > 0 {
+        out.notes.push(format!(
+            "and {} of other SQL dialects, not linted",
+            plural(more, "more set")
+        ));
+    }
+    out
+}
+
+/// The scope as machine formats carry it (JSON `scope`, SARIF `runs[0].properties.scope`).
+#[derive(Debug, serde::Serialize)]
+pub struct ScopeDoc<'a> {
+    pub sets: Vec<SetDoc<'a>>,
+    pub skipped: Vec<SkipDoc<'a>>,
+    /// Skipped folders and files per reason (`test`, `other-dialect`...).
+    pub skipped_by_reason: std::collections::BTreeMap<&'static str, usize>,
+    /// Deployment files read (display paths).
+    pub deploy_files: &'a [String],
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SetDoc<'a> {
+    /// The tool's id (`supabase`, `plain`...).
+    pub tool: &'static str,
+    pub tool_name: &'static str,
+    pub dir: &'a str,
+    /// How many files the set holds.
+    pub files: usize,
+    pub transactions: &'static str,
+    pub exposed_schemas: &'a [String],
+    pub exposed_why: &'a str,
+    pub why: crate::scope::Why,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct SkipDoc<'a> {
+    pub path: &'a str,
+    /// True for a folder, false for a file.
+    pub folder: bool,
+    pub reason: crate::scope::SkipReason,
+    pub dialect: Option<crate::scope::Dialect>,
+    pub detail: &'a str,
+    /// How many `.sql` files it holds (1 for a file).
+    pub files: usize,
+}
+
+impl<'a> ScopeDoc<'a> {
+    pub fn of(scope: &'a Scope) -> Self {
+        let mut skipped_by_reason = std::collections::BTreeMap::new();
+        for k in &scope.skipped {
+            *skipped_by_reason.entry(k.reason.as_str()).or_default() += 1;
+        }
+        ScopeDoc {
+            sets: scope
+                .sets
+                .iter()
+                .map(|s| SetDoc {
+                    tool: s.tool,
+                    tool_name: s.tool_name,
+                    dir: &s.dir,
+                    files: s.files.len(),
+                    transactions: s.transactions,
+                    exposed_schemas: &s.exposed_schemas,
+                    exposed_why: &s.exposed_why,
+                    why: s.why,
+                })
+                .collect(),
+            skipped: scope
+                .skipped
+                .iter()
+                .map(|k| SkipDoc {
+                    path: &k.path,
+                    folder: k.dir,
+                    reason: k.reason,
+                    dialect: k.dialect,
+                    detail: &k.detail,
+                    files: k.files.len(),
+                })
+                .collect(),
+            skipped_by_reason,
+            deploy_files: &scope.deploy_files,
+        }
+    }
+}
+
 /// The first paragraph of a rule doc's `## What it does` section, if it has been written.
 pub(crate) fn doc_description(doc: &str) -> Option<String> {
     let rest = doc.split_once("## What it does")?.1;
@@ -189,6 +421,54 @@ pub fn remedy_note(f: &Finding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn set(i: usize) -> ScopeSet {
+        ScopeSet {
+            tool: "supabase",
+            tool_name: "the Supabase CLI",
+            dir: format!("apps/app{i:02}/supabase/migrations"),
+            files: vec!["a.sql".into(); i % 3 + 1],
+            transactions: "one pipeline per file",
+            exposed_schemas: if i == 0 {
+                vec![]
+            } else {
+                vec!["public".into()]
+            },
+            exposed_why: String::new(),
+            why: crate::scope::Why::Tool,
+        }
+    }
+
+    #[test]
+    fn a_monorepo_lists_ten_sets_then_counts() {
+        let scope = Scope {
+            sets: (0..13).map(set).collect(),
+            ..Scope::default()
+        };
+        let s = scope_summary(&scope, false);
+        assert_eq!(s.checked, "Checked 13 migration sets:");
+        assert_eq!(s.sets.len(), MAX_SCOPE_SETS + 1);
+        assert_eq!(
+            s.sets[0],
+            "apps/app00/supabase/migrations (the Supabase CLI, 1 file, one pipeline per file, no schema exposed)"
+        );
+        assert_eq!(s.sets[MAX_SCOPE_SETS], "and 3 more");
+        assert_eq!(s.skipped, None);
+        assert!(scope_summary(&Scope::default(), false).lines().is_empty());
+    }
+
+    #[test]
+    fn one_set_is_one_line() {
+        let scope = Scope {
+            sets: vec![set(1)],
+            deploy_files: vec!["fly.toml".into()],
+            ..Scope::default()
+        };
+        assert_eq!(
+            scope_summary(&scope, true).lines(),
+            ["Checked 1 migration set and 1 deployment file: `apps/app01/supabase/migrations` (the Supabase CLI, 2 files, one pipeline per file, exposed: public)."]
+        );
+    }
 
     #[test]
     fn doc_description_takes_the_first_paragraph() {

@@ -143,8 +143,16 @@ struct Run<'a> {
     #[serde(rename = "columnKind")]
     column_kind: &'static str,
     invocations: Value,
+    /// `scope`: what was checked and skipped, as in the JSON format ([`super::ScopeDoc`]).
+    properties: RunProperties<'a>,
     results: Results<'a>,
     tool: Value,
+}
+
+/// The run's property bag (SARIF 2.1.0 §3.8).
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    scope: super::ScopeDoc<'a>,
 }
 
 /// The results, each built and written in turn: as one `Value`, 240,000 findings took 2 GB.
@@ -177,6 +185,9 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
                 },
             }),
             column_kind: "unicodeCodePoints",
+            properties: RunProperties {
+                scope: super::ScopeDoc::of(&report.scope),
+            },
             results: Results(&report.findings),
             invocations: json!([{
                 "executionSuccessful": report.errors.is_empty(),

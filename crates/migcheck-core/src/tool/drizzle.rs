@@ -107,6 +107,11 @@ impl Tool for Drizzle {
     fn wrapping(&self, _file: &MigrationFile, _text: &str) -> Wrapping {
         Wrapping::Tool("drizzle-kit applies all pending migrations in one transaction")
     }
+    /// drizzle-orm `drizzle-orm/src/pg-core/dialect.ts` `PgDialect.migrate`: one
+    /// `session.transaction` runs every pending migration's statements, then records each.
+    fn transactions(&self) -> &'static str {
+        "one transaction for all pending files"
+    }
     fn history(&self) -> Option<&'static History> {
         Some(&HISTORY)
     }

@@ -99,6 +99,16 @@ impl Wrapping {
     pub fn wraps_whole_file(self) -> bool {
         matches!(self, Wrapping::Tool(_) | Wrapping::Pipeline(_))
     }
+
+    /// The transaction model in a few words, for reports ("one transaction per file").
+    pub fn model(self) -> &'static str {
+        match self {
+            Wrapping::Tool(_) => "one transaction per file",
+            Wrapping::Script(_) => "one implicit transaction per file",
+            Wrapping::Pipeline(_) => "one pipeline per file",
+            Wrapping::None => "statement by statement",
+        }
+    }
 }
 
 /// A migration as the tool records it in its history table.
@@ -181,6 +191,19 @@ pub trait Tool: Sync + std::fmt::Debug {
     }
     /// How the tool runs this file: in a transaction, as one script, or statement by statement.
     fn wrapping(&self, file: &MigrationFile, text: &str) -> Wrapping;
+    /// How the tool runs a plain file (no opt-out directive, no config beside it), in a few
+    /// words for reports: [`Wrapping::model`] of such a file unless the tool says otherwise.
+    fn transactions(&self) -> &'static str {
+        let plain = MigrationFile {
+            path: PathBuf::new(),
+            version: None,
+            name: String::new(),
+            role: Role::Up,
+            reported: true,
+            is_new: false,
+        };
+        self.wrapping(&plain, "").model()
+    }
     /// The tool's history table, if it keeps one.
     fn history(&self) -> Option<&'static History> {
         None
@@ -379,6 +402,19 @@ mod tests {
         );
         assert_eq!(numeric_key("0002"), "2");
         assert_eq!(numeric_key("000"), "0");
+    }
+
+    /// The transaction model reports show, from each tool's `wrapping` of a plain file
+    /// (drizzle-kit says its own: `PgDialect.migrate` runs every pending file in one
+    /// `session.transaction`).
+    #[test]
+    fn transaction_models() {
+        let model = |id: &str| by_id(id).unwrap().transactions();
+        assert_eq!(model("supabase"), "one pipeline per file");
+        assert_eq!(model("goose"), "one transaction per file");
+        assert_eq!(model("prisma"), "one implicit transaction per file");
+        assert_eq!(model("drizzle"), "one transaction for all pending files");
+        assert_eq!(model("plain"), "statement by statement");
     }
 
     #[test]
