@@ -54,8 +54,12 @@ if [ "${MIGCHECK_TEST_RUNNER:-}" != cargo ] && cargo nextest --version >/dev/nul
     *" --no-run "*) ;;
     *) [ $# -gt 0 ] || cargo test --locked --doc ;;
   esac
-  # Four at once on two cores: many tests wait on a PostgreSQL server or a child process.
-  cargo nextest run --locked --no-fail-fast --test-threads "${MIGCHECK_TEST_THREADS:-4}" "$@"
+  case " $* " in
+    # Build only (nextest refuses its run options with --no-run).
+    *" --no-run "*) cargo nextest run --locked "$@" ;;
+    # Four at once on two cores: many tests wait on a PostgreSQL server or a child process.
+    *) cargo nextest run --locked --no-fail-fast --test-threads "${MIGCHECK_TEST_THREADS:-4}" "$@" ;;
+  esac
 else
   cargo test --locked "$@"
 fi
