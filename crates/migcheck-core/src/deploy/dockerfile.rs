@@ -221,18 +221,9 @@ fn instruction(
         scripts: Vec::new(),
     };
     let docs = heredocs(args);
-    if upper == "COPY" || upper == "ADD" {
-        return Ok(docs
-            .into_iter()
-            .map(|(word, strip_tabs)| Heredoc {
-                word,
-                strip_tabs,
-                place: None,
-            })
-            .collect());
-    }
-    if !reported {
-        // Still read here-documents to find where the next instruction starts.
+    // A COPY/ADD here-document is file content, and an instruction that is not reported still
+    // has its here-documents read to find where the next instruction starts.
+    if upper == "COPY" || upper == "ADD" || !reported {
         return Ok(docs
             .into_iter()
             .map(|(word, strip_tabs)| Heredoc {
