@@ -17,8 +17,20 @@ alter table public.refunds add constraint refunds_amount_positive check (amount 
 -- expect: constraint-without-not-valid
 alter table public.orders add column qty integer check (qty > 0);
 
+-- A default gives every existing row a value the foreign key must check.
 -- expect: constraint-without-not-valid
+alter table public.orders add column seller_id bigint default 1 references public.customers (id);
+
+-- OK: without a default every existing row gets NULL, which a foreign key does not check, so
+-- PostgreSQL adds it without reading the rows.
 alter table public.orders add column buyer_id bigint references public.customers (id);
+alter table public.orders add column agent_id bigint default null references public.customers (id);
+
+-- OK: a table truncated earlier in the same transaction has no row to check.
+begin;
+truncate public.drafts;
+alter table public.drafts add constraint drafts_order_fk foreign key (order_id) references public.orders (id);
+commit;
 
 -- A domain constraint checks every column of every table using the domain.
 -- expect: constraint-without-not-valid

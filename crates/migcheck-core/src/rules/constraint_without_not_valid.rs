@@ -26,12 +26,21 @@ impl Rule for ConstraintWithoutNotValid {
             return;
         };
         let name = cx.table_name(&table);
+        // A table a TRUNCATE emptied earlier in the same transaction has no row to check.
+        if cx.table_emptied_earlier(&table, true) {
+            return;
+        }
         for op in &at.operations {
             // Constraints written inside ADD COLUMN: same scan and locks, no NOT VALID form.
             if let AlterTableOperation::AddColumn { column_def, .. } = op {
                 let col = quote_ident(&fold(&column_def.name));
                 for o in &column_def.options {
                     let message = match &o.option {
+                        // Without a default every existing row gets NULL, which a foreign key
+                        // does not check: PostgreSQL adds it without reading the rows
+                        // (measured in issue 28: 13 ms on 3 million rows, against 624 ms for
+                        // ADD CONSTRAINT … FOREIGN KEY on a filled column).
+                        ColumnOption::ForeignKey(_) if !fills_existing_rows(column_def) => continue,
                         ColumnOption::ForeignKey(fk) => format!(
                             "Adding column `{col}` with `REFERENCES {}` checks every existing row of `{name}` while holding locks on `{name}` and on the referenced table, and a constraint written inside ADD COLUMN cannot be NOT VALID",
                             cx.table_name(&qual(&fk.foreign_table))
@@ -117,6 +126,18 @@ fn suggest(
 
 /// `ALTER DOMAIN d ADD [CONSTRAINT c] CHECK (...)` without NOT VALID checks every column of
 /// every table that uses the domain (sqlparser does not read ALTER DOMAIN: token level).
+/// True when `ADD COLUMN` gives the existing rows a value other than NULL: a non-NULL
+/// `DEFAULT`, or a generated or identity column.
+fn fills_existing_rows(column_def: &sqlparser::ast::ColumnDef) -> bool {
+    use sqlparser::ast::{Expr, Value};
+    column_def.options.iter().any(|o| match &o.option {
+        ColumnOption::Default(Expr::Value(v)) => !matches!(v.value, Value::Null),
+        ColumnOption::Default(_) => true,
+        ColumnOption::Generated { .. } | ColumnOption::Identity(_) => true,
+        _ => false,
+    })
+}
+
 fn domain_constraint(cx: &StatementCx<'_>, out: &mut Hits<'_>) {
     if !cx.is_forward() || !cx.stmt.head.starts_with("ALTER DOMAIN") {
         return;
