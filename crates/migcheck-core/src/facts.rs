@@ -29,6 +29,9 @@ pub struct Facts {
     pub non_volatile_functions: HashSet<String>,
     /// Functions (folded, unqualified) declared in the set without IMMUTABLE or STABLE.
     pub volatile_functions: HashSet<String>,
+    /// Functions (folded, unqualified) the set declares `RETURNS trigger`: no client can call
+    /// one ("trigger functions can only be called as triggers").
+    pub trigger_functions: HashSet<String>,
     /// Tables the set creates with `PARTITION BY` (CONCURRENTLY cannot index them).
     pub partitioned: HashSet<TableKey>,
     /// Index name (folded, unqualified) → its table (a number in `table_keys`: a file of
@@ -39,6 +42,12 @@ pub struct Facts {
     pub policy_commands: HashMap<(TableKey, String), String>,
     /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
     pub constraint_shapes: HashMap<(TableKey, String), String>,
+    /// (table, constraint name) → the columns of a primary key, unique or foreign key constraint
+    /// ([`plain_columns`]): PostgreSQL drops the constraint with any of them.
+    pub constraint_columns: HashMap<(TableKey, String), Vec<String>>,
+    /// Index name (folded, unqualified) → its columns, when each is a plain column
+    /// ([`plain_columns`]): PostgreSQL drops the index with any of them.
+    pub index_columns: HashMap<String, Vec<String>>,
 }
 
 impl Facts {
@@ -83,6 +92,28 @@ pub fn constraint_shape(tc: &TableConstraint) -> Option<(String, String)> {
         _ => return None,
     };
     Some((fold(name.as_ref()?), shape))
+}
+
+/// The columns a primary key, unique or foreign key constraint is made of (folded), when each is
+/// a plain column; `None` for a CHECK, an EXCLUDE or a key over an expression.
+pub fn constraint_columns(tc: &TableConstraint) -> Option<Vec<String>> {
+    match tc {
+        TableConstraint::ForeignKey(f) => Some(f.columns.iter().map(fold).collect()),
+        TableConstraint::Unique(u) => plain_columns(&u.columns),
+        TableConstraint::PrimaryKey(p) => plain_columns(&p.columns),
+        _ => None,
+    }
+}
+
+/// The columns of an index or key (folded), when each is a plain column name; `None` when one is
+/// an expression (`lower(email)`), whose columns are not read.
+pub fn plain_columns(cols: &[sqlparser::ast::IndexColumn]) -> Option<Vec<String>> {
+    cols.iter()
+        .map(|c| match &c.column.expr {
+            Expr::Identifier(id) => Some(fold(id)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The command a `CREATE POLICY` applies to (`ALL` when it names none).
@@ -145,11 +176,7 @@ impl SchemaState {
                     cols.set_written_type(&col, written.to_ascii_lowercase());
                 }
                 for tc in &ct.constraints {
-                    if let Some(named) = constraint_shape(tc) {
-                        self.facts
-                            .constraint_shapes
-                            .insert((key.clone(), named.0), named.1);
-                    }
+                    self.note_constraint(&key, tc);
                     if let TableConstraint::PrimaryKey(pk) = tc {
                         for ic in &pk.columns {
                             if let Expr::Identifier(id) = &ic.column.expr {
@@ -169,6 +196,9 @@ impl SchemaState {
                 if let Some(name) = &ci.name {
                     let table = self.resolve_table(&qual(&ci.table_name));
                     self.facts.note_index(qual(name).name, table);
+                    if let Some(cols) = plain_columns(&ci.columns) {
+                        self.facts.index_columns.insert(qual(name).name, cols);
+                    }
                 }
                 if let (true, Some(name)) = (ci.unique, &ci.name) {
                     let cols = ci
@@ -192,6 +222,15 @@ impl SchemaState {
             }
             Ast::CreateFunction(f) => {
                 let name = qual(&f.name).name;
+                let returns = f
+                    .return_type
+                    .as_ref()
+                    .map(|t| t.to_string().to_ascii_lowercase());
+                if returns.as_deref().map(|t| t.trim_matches('"')) == Some("trigger") {
+                    self.facts.trigger_functions.insert(name.clone());
+                } else {
+                    self.facts.trigger_functions.remove(&name);
+                }
                 if matches!(
                     f.behavior,
                     Some(FunctionBehavior::Immutable | FunctionBehavior::Stable)
@@ -214,15 +253,26 @@ impl SchemaState {
         &mut self.table_entry(key).columns
     }
 
+    /// Records a named table constraint's shape and columns.
+    fn note_constraint(&mut self, key: &TableKey, tc: &TableConstraint) {
+        let Some((name, shape)) = constraint_shape(tc) else {
+            return;
+        };
+        if let Some(cols) = constraint_columns(tc) {
+            self.facts
+                .constraint_columns
+                .insert((key.clone(), name.clone()), cols);
+        }
+        self.facts
+            .constraint_shapes
+            .insert((key.clone(), name), shape);
+    }
+
     /// A column's rename and drop are the schema model's (`SchemaState::apply`): the facts of
     /// a column live in its entry there and go where it goes.
     fn note_alter(&mut self, key: &TableKey, op: &AlterTableOperation) {
         if let AlterTableOperation::AddConstraint { constraint, .. } = op {
-            if let Some((name, shape)) = constraint_shape(constraint) {
-                self.facts
-                    .constraint_shapes
-                    .insert((key.clone(), name), shape);
-            }
+            self.note_constraint(key, constraint);
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {

@@ -4,13 +4,15 @@ alter type order_status rename to purchase_status;
 -- expect: rename-object
 alter type order_status rename value 'shipped' to 'sent';
 
--- expect: rename-object
+-- Constraint, index and policy names are read by no client query: the warning
+-- rename-internal-object, not this error.
+-- expect: rename-internal-object
 alter index orders_created_idx rename to orders_created_at_idx;
 
--- expect: rename-object
+-- expect: rename-internal-object
 alter table orders rename constraint orders_total_check to orders_amount_check;
 
--- expect: rename-object
+-- expect: rename-internal-object
 alter policy "read orders" on orders rename to "read own orders";
 
 -- expect: rename-object

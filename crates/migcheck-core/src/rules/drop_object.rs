@@ -31,6 +31,9 @@ impl Rule for DropObject {
                 || (*kind == ObjectKind::Policy
                     && on.as_ref().is_some_and(|t| policy_replaced_later(cx, name, t)))
                 || table_dropped_later(cx, *kind, name, on.as_ref())
+                || dropped_with_its_columns(cx, *kind, name, on.as_ref())
+                || (*kind == ObjectKind::Index && concurrent_drop_of_plain_index(cx, name))
+                || (*kind == ObjectKind::Function && trigger_function_drop(cx, name))
                 || (*kind == ObjectKind::Constraint
                     && on.as_ref().is_some_and(|t| constraint_replaced_later(cx, name, t)))
             {
@@ -98,18 +101,25 @@ fn has_if_exists(cx: &StatementCx<'_>) -> bool {
     leading_if_exists(cx, "DROP")
 }
 
+/// The statement's first words (of its first six tokens), as the tokenizer spells keywords.
+fn leading_words(cx: &StatementCx<'_>) -> impl Iterator<Item = String> {
+    tokens(&cx.unit.source.text[cx.stmt.span.clone()])
+        .into_iter()
+        .take(6)
+        .filter_map(|t| match t {
+            Tok::Word(w, _) => Some(w),
+            _ => None,
+        })
+}
+
 /// True when the statement starts with `verb` and has `IF EXISTS` among its first words.
 fn leading_if_exists(cx: &StatementCx<'_>, verb: &str) -> bool {
-    let toks = tokens(&cx.unit.source.text[cx.stmt.span.clone()]);
-    let mut words = toks.iter().take(6).filter_map(|t| match t {
-        Tok::Word(w, _) => Some(w.as_str()),
-        _ => None,
-    });
-    words.next() == Some(verb)
+    let mut words = leading_words(cx);
+    words.next().as_deref() == Some(verb)
         && words
             .collect::<Vec<_>>()
             .windows(2)
-            .any(|w| w == ["IF", "EXISTS"])
+            .any(|w| w[0] == "IF" && w[1] == "EXISTS")
 }
 
 /// True when the same statement or a later one of the same file creates an object of the same
@@ -126,8 +136,9 @@ pub(super) fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str
 }
 
 /// True when a later statement of the same file creates a policy on the same table for the same
-/// command (or for `ALL`) as the dropped one, under any name: the policy is replaced, clients do
-/// not lose access. The dropped policy's command comes from the migration that created it; when
+/// command (or for `ALL`) as the dropped one, under any name, or, for a dropped `ALL` policy,
+/// later policies for each of SELECT, INSERT, UPDATE and DELETE: the policy is replaced, clients
+/// do not lose access. The dropped policy's command comes from the migration that created it; when
 /// no migration of the set did, nothing is known and the drop is reported.
 fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName) -> bool {
     use sqlparser::ast::Statement as Ast;
@@ -136,22 +147,31 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         return false;
     };
     let text = &cx.unit.source.text;
-    cx.later_naming(Act::CreatesOn, &key.1, false)
+    // The commands the later policies on the table let clients use.
+    let mut granted = std::collections::HashSet::new();
+    for s in cx
+        .later_naming(Act::CreatesOn, &key.1, false)
         // Only statements that create a policy on a table of that name are parsed again.
         .filter(|s| {
             s.effects.iter().any(
                 |e| matches!(e, Effect::CreatePolicy { table, .. } if table.name == key.1),
             )
         })
-        .any(|s| match s.tree(text).as_deref() {
-            Some(Ast::CreatePolicy(p)) => {
-                let cmd = crate::facts::policy_command(p);
-                cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
-                    && (cmd == *old || cmd == "ALL")
-                    && grants_access(p)
+    {
+        if let Some(Ast::CreatePolicy(p)) = s.tree(text).as_deref() {
+            if cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key && grants_access(p)
+            {
+                granted.insert(crate::facts::policy_command(p));
             }
-            _ => false,
-        })
+        }
+    }
+    // An `ALL` policy split into one policy per command (what Supabase's advisor asks for
+    // against several permissive policies per action) is replaced as a whole.
+    let split = old == "ALL"
+        && ["SELECT", "INSERT", "UPDATE", "DELETE"]
+            .iter()
+            .all(|c| granted.contains(*c));
+    granted.contains(old) || granted.contains("ALL") || split
 }
 
 /// True when a policy can let clients in: permissive (a RESTRICTIVE policy only narrows what
@@ -202,6 +222,71 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
             }
             _ => false,
         })
+}
+
+/// True when the same statement or a later one of the file drops a column of the dropped key,
+/// foreign key or index: PostgreSQL drops the constraint or index with any of its columns
+/// ("Indexes and table constraints involving the column will be automatically dropped as
+/// well", `ALTER TABLE`), so the column drop is the change to report (`drop-column`), not the
+/// foreign key or index a generator drops explicitly just before it (Prisma drops them first).
+/// The columns come from the migration that created the constraint or index; when no
+/// migration of the set did, nothing is known and the drop is reported.
+fn dropped_with_its_columns(
+    cx: &StatementCx<'_>,
+    kind: ObjectKind,
+    name: &QualName,
+    on: Option<&QualName>,
+) -> bool {
+    let facts = &cx.state.facts;
+    let (key, cols) = match (kind, on) {
+        (ObjectKind::Constraint, Some(t)) => {
+            let key = cx.state.resolve_table(t);
+            match facts.constraint_columns.get(&(key.clone(), name.name.clone())) {
+                Some(cols) => (key, cols),
+                None => return false,
+            }
+        }
+        (ObjectKind::Index, _) => match (
+            facts.index_table(&name.name),
+            facts.index_columns.get(&name.name),
+        ) {
+            (Some(key), Some(cols)) => (key.clone(), cols),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    cx.later_naming(Act::DropsColumnOf, &key.1, true)
+        .flat_map(|s| &s.effects)
+        .any(|e| match e {
+            Effect::DropColumn { table, column } => {
+                cols.contains(column) && cx.state.resolve_table(table) == key
+            }
+            _ => false,
+        })
+}
+
+/// True when the statement is `DROP INDEX CONCURRENTLY` of an index the set created without
+/// `UNIQUE`: the author chose the form that takes no lock readers or writers wait for, and a
+/// plain index enforces nothing, so dropping it changes plans, not what clients can do (the
+/// peers accept it: squawk's `require-concurrent-index-deletion` asks for exactly this). A
+/// unique index stops enforcing uniqueness, and an index the set did not create may be
+/// unique: both are still reported.
+fn concurrent_drop_of_plain_index(cx: &StatementCx<'_>, name: &QualName) -> bool {
+    let facts = &cx.state.facts;
+    facts.index_table(&name.name).is_some()
+        && !facts.unique_index_columns.contains_key(&name.name)
+        && leading_words(cx).take(3).any(|w| w == "CONCURRENTLY")
+}
+
+/// True when the statement drops, without `CASCADE`, a function the set declared `RETURNS
+/// trigger`: no client can call a trigger function, and PostgreSQL refuses the drop while a
+/// trigger still uses it, so nothing still deployed depends on it (the trigger's own drop or
+/// replacement is the change, reported as such). With `CASCADE` the triggers go with it: reported.
+fn trigger_function_drop(cx: &StatementCx<'_>, name: &QualName) -> bool {
+    cx.state.facts.trigger_functions.contains(&name.name)
+        && !tokens(&cx.unit.source.text[cx.stmt.span.clone()])
+            .iter()
+            .any(|t| matches!(t, Tok::Word(w, _) if w == "CASCADE"))
 }
 
 /// True when a later statement of the same file drops the table the object belongs to: the

@@ -25,6 +25,8 @@ pub enum Act {
     RenamesTo,
     /// Removes every row of the table (`TRUNCATE`, `DELETE` without `WHERE`).
     Empties,
+    /// Drops a column of the table of that name.
+    DropsColumnOf,
 }
 
 /// For each act and name (unqualified, as the effects hold it), the statements whose effects do
@@ -76,6 +78,7 @@ impl Mentions {
                     Effect::CreateTable { table, .. } => add(Act::Creates, &table.name),
                     Effect::DropObject { name, .. } => add(Act::Drops, &name.name),
                     Effect::DropTable { table } => add(Act::Drops, &table.name),
+                    Effect::DropColumn { table, .. } => add(Act::DropsColumnOf, &table.name),
                     Effect::RenameTable { to, .. } | Effect::RenameObject { to, .. } => {
                         add(Act::RenamesTo, to)
                     }

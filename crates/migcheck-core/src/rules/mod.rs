@@ -342,6 +342,7 @@ registry! {
     rename_table => RenameTable,
     rename_column => RenameColumn,
     rename_object => RenameObject,
+    rename_internal_object => RenameInternalObject,
     column_type_change => ColumnTypeChange,
     missing_rls => MissingRls,
     disable_rls => DisableRls,

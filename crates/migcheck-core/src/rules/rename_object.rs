@@ -1,5 +1,5 @@
-use super::{Hits, Rule, RuleMeta, StatementCx};
-use crate::effect::{quote_ident, Effect, ObjectKind};
+use super::{Hit, Hits, Rule, RuleMeta, StatementCx};
+use crate::effect::{quote_ident, Effect, ObjectKind, QualName};
 
 pub struct RenameObject;
 
@@ -7,7 +7,7 @@ static META: RuleMeta = rule_meta!(
     "rename-object",
     Error,
     NonAdditive,
-    "Renaming a schema, type, enum value, constraint, index, view, function or policy, or moving it to another schema"
+    "Renaming a schema, type, enum value, view or function, or moving an object to another schema"
 );
 
 impl Rule for RenameObject {
@@ -19,26 +19,13 @@ impl Rule for RenameObject {
         for e in cx.forward_effects() {
             match e {
                 Effect::RenameObject { kind, name, to, on } => {
-                    if cx
-                        .state
-                        .object_created_in(*kind, name, on.as_ref(), cx.unit.index)
-                        || (*kind == ObjectKind::Type
-                            && super::replace::renames_type_for_swap(cx, name, to))
-                        || super::drop_object::defensive_rename(cx, *kind, name, on.as_ref())
+                    // A name no client query reads: the warning `rename-internal-object`.
+                    if internal(*kind)
+                        || !reported_rename(cx, *kind, name, to, on.as_ref())
                     {
                         continue;
                     }
-                    let of = on
-                        .as_ref()
-                        .map(|t| format!(" of `{}`", cx.table_name(t)))
-                        .unwrap_or_default();
-                    out.push(cx.hit(
-                        format!(
-                            "Renaming {kind} `{name}`{of} to `{}` breaks code and SQL of the running application that still use the old name",
-                            quote_ident(to)
-                        ),
-                        format!("Create the {kind} under the new name next to the old one, move every user to it, and remove the old name in a later migration."),
-                    ));
+                    out.push(rename_hit(cx, *kind, name, to, on.as_ref(), "breaks code and SQL of the running application that still use the old name"));
                 }
                 Effect::SetSchema { kind, name, schema } => {
                     let created_here = if *kind == "table" {
@@ -63,4 +50,46 @@ impl Rule for RenameObject {
             }
         }
     }
+}
+
+/// Kinds whose names no client query reads (rows, results and the Data API do not change when
+/// they are renamed): their renames are the warning `rename-internal-object`.
+pub(super) fn internal(kind: ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Constraint | ObjectKind::Index | ObjectKind::Policy | ObjectKind::Trigger
+    )
+}
+
+/// True when renaming the object is a change to report: not one created earlier in the same
+/// file, not the rename of an enum swap, not a defensive `ALTER ... IF EXISTS` of an object no
+/// migration of the set created.
+pub(super) fn reported_rename(
+    cx: &StatementCx<'_>,
+    kind: ObjectKind,
+    name: &QualName,
+    to: &str,
+    on: Option<&QualName>,
+) -> bool {
+    !(cx.state.object_created_in(kind, name, on, cx.unit.index)
+        || (kind == ObjectKind::Type && super::replace::renames_type_for_swap(cx, name, to))
+        || super::drop_object::defensive_rename(cx, kind, name, on))
+}
+
+/// The finding for renaming `name` to `to`, saying what it `breaks`.
+pub(super) fn rename_hit(
+    cx: &StatementCx<'_>,
+    kind: ObjectKind,
+    name: &QualName,
+    to: &str,
+    on: Option<&QualName>,
+    breaks: &str,
+) -> Hit {
+    let of = on
+        .map(|t| format!(" of `{}`", cx.table_name(t)))
+        .unwrap_or_default();
+    cx.hit(
+        format!("Renaming {kind} `{name}`{of} to `{}` {breaks}", quote_ident(to)),
+        format!("Create the {kind} under the new name next to the old one, move every user to it, and remove the old name in a later migration."),
+    )
 }

@@ -1,0 +1,36 @@
+-- OK: the foreign key and the indexes go with their columns, dropped below (Prisma writes
+-- them first): PostgreSQL would drop them with the columns, and drop-column reports those.
+alter table public.documents drop constraint documents_folder_id_fkey;
+drop index public.documents_owner_email_key;
+drop index documents_legacy_code_idx;
+-- expect: drop-column
+alter table public.documents drop column folder_id, drop column owner_email;
+-- expect: drop-column
+alter table public.documents drop column legacy_code;
+
+-- OK: a plain index the set created, dropped without blocking reads or writes.
+drop index concurrently public.documents_status_idx;
+
+-- A unique index stops enforcing uniqueness, CONCURRENTLY or not.
+-- expect: drop-object
+drop index concurrently documents_status_id_key;
+
+-- OK: the ALL policy is split into one policy per command; clients keep every access.
+drop policy "owners manage documents" on public.documents;
+create policy "owners read documents" on public.documents for select to authenticated
+  using (owner_email = (select auth.email()));
+create policy "owners add documents" on public.documents for insert to authenticated
+  with check (owner_email = (select auth.email()));
+create policy "owners edit documents" on public.documents for update to authenticated
+  using (owner_email = (select auth.email()));
+create policy "owners remove documents" on public.documents for delete to authenticated
+  using (owner_email = (select auth.email()));
+
+-- The trigger is the change; its function, which no client can call, goes after it.
+-- expect: drop-object
+drop trigger documents_touch on public.documents;
+drop function public.documents_touch();
+
+-- With CASCADE the function takes its trigger with it: reported.
+-- expect: drop-object
+drop function public.documents_stamp() cascade;
