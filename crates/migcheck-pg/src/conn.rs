@@ -875,6 +875,14 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
             pw,
         ));
     }
+    if std::iter::once(&top)
+        .chain(&inner)
+        .any(|m| m.contains("password missing"))
+    {
+        return PgError::PasswordMissing {
+            user: cfg.user.clone(),
+        };
+    }
     if top == "authentication error" {
         if inner.iter().any(|m| m.contains("password missing")) {
             return PgError::PasswordMissing {

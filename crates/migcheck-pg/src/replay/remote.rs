@@ -554,15 +554,27 @@ pub async fn mark_new_roles(
     Ok(())
 }
 
-fn drop_database_sql(name: &str, major: u32) -> String {
-    let force = if major >= 13 { " WITH (FORCE)" } else { "" };
-    format!(
-        "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity \
-         WHERE datname = {} AND pid <> pg_catalog.pg_backend_pid();\n\
-         DROP DATABASE IF EXISTS {}{force}",
-        quote_literal(name),
-        qi(name)
+/// Ends the sessions on a database, then drops it (two round trips: DROP DATABASE cannot run
+/// in the implicit transaction of a multi-statement message).
+async fn drop_database(client: &Client, name: &str, major: u32) -> Result<(), PgError> {
+    control(
+        client,
+        &format!(
+            "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity \
+             WHERE datname = {} AND pid <> pg_catalog.pg_backend_pid()",
+            quote_literal(name)
+        ),
+        "ending the sessions on a database",
     )
+    .await?;
+    let force = if major >= 13 { " WITH (FORCE)" } else { "" };
+    control(
+        client,
+        &format!("DROP DATABASE IF EXISTS {}{force}", qi(name)),
+        "dropping a database",
+    )
+    .await
+    .map(|_| ())
 }
 
 /// What a clean-up did.
@@ -629,14 +641,7 @@ pub async fn cleanup(
         Err(_) => return,
     };
     for db in databases {
-        if control(
-            &client,
-            &drop_database_sql(db, major),
-            "dropping a database",
-        )
-        .await
-        .is_ok()
-        {
+        if drop_database(&client, db, major).await.is_ok() {
             done.failed.retain(|f| f != db);
             done.databases.push(db.clone());
         }
