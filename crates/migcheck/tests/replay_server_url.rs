@@ -211,3 +211,26 @@ fn a_killed_runs_leftovers_are_removed_by_the_next_run() {
         "the killed run's roles are gone too"
     );
 }
+
+/// Item 7: a password in the `--server-url` URL is readable by every local user in
+/// `/proc/<pid>/cmdline`: replay says so (and never prints the password).
+#[test]
+fn a_password_on_the_command_line_is_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.sql"), "select 1;\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .arg("replay")
+        .arg(dir.path())
+        .args([
+            "--server-url",
+            "postgresql://u:s3cr3t-pw@127.0.0.1:1/x?connect_timeout=2",
+        ])
+        .env_remove("PGPASSWORD")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("every local user can read in /proc/"), "{err}");
+    assert!(err.contains("PGPASSWORD or ~/.pgpass"), "{err}");
+    assert!(!err.contains("s3cr3t-pw"), "{err}");
+}

@@ -330,7 +330,7 @@ pub fn missing_extension_message(extension: &str, major: Option<&str>, at: &str)
         None => format!("no Debian package of PostgreSQL {major} provides it, so "),
     };
     format!(
-        "{at}: replay stopped: the PostgreSQL server replay uses has no extension \"{extension}\" installed. This is not a bug in your migrations, it is missing from the server; {install}replay into a server that has it with --server-url (e.g. the Supabase CLI's local database after `supabase start`: --server-url postgresql://postgres:postgres@127.0.0.1:54322/postgres --yes-this-is-disposable, or a supabase/postgres service container in CI; see docs/replay.md)"
+        "{at}: replay stopped: the PostgreSQL server replay uses has no extension \"{extension}\" installed. This is not a bug in your migrations, it is missing from the server; {install}replay into a server that has it with --server-url (e.g. the Supabase CLI's local database after `supabase start`: DATABASE_URL=postgresql://postgres@127.0.0.1:54322/postgres PGPASSWORD=postgres migcheck replay --server-url --yes-this-is-disposable, or a supabase/postgres service container in CI; see docs/replay.md)"
     )
 }
 

@@ -538,16 +538,7 @@ async fn remote_work(
         });
         runs.push(run_i);
         // Dropped as soon as the set is done (also at the end, if this fails).
-        remote::control(
-            admin,
-            &format!(
-                "DROP DATABASE IF EXISTS \"{}\"{}",
-                database,
-                if st.major >= 13 { " WITH (FORCE)" } else { "" }
-            ),
-            &format!("dropping database {database}"),
-        )
-        .await?;
+        remote::drop_database(admin, &database, st.major).await?;
         st.databases.retain(|d| d != &database);
     }
     Ok((runs, outcomes))

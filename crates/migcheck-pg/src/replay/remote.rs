@@ -556,7 +556,7 @@ pub async fn mark_new_roles(
 
 /// Ends the sessions on a database, then drops it (two round trips: DROP DATABASE cannot run
 /// in the implicit transaction of a multi-statement message).
-async fn drop_database(client: &Client, name: &str, major: u32) -> Result<(), PgError> {
+pub async fn drop_database(client: &Client, name: &str, major: u32) -> Result<(), PgError> {
     control(
         client,
         &format!(
