@@ -11,7 +11,8 @@
 //!   comments; the first line whose four fields match wins;
 //! * a field of exactly `*` matches anything; `\` escapes the next character (`\:` and `\\`),
 //!   in the four fields and in the password;
-//! * a connection over the default unix socket directory matches `localhost`.
+//! * a connection over the default unix socket directory matches `localhost` (`/tmp`, or
+//!   `/var/run/postgresql` where packages build libpq with that default).
 //!
 //! No well-kept standalone crate does this (searched for this change: `postgres_secrets` has a
 //! single 1.0.0 release and pulls in `nom`; sqlx keeps its own copy inside `sqlx-postgres`
@@ -20,8 +21,10 @@
 
 use std::path::{Path, PathBuf};
 
-/// The socket directory libpq uses when none is given (`DEFAULT_PGSOCKET_DIR`).
-const DEFAULT_SOCKET_DIR: &str = "/tmp";
+/// The socket directories libpq uses when none is given (`DEFAULT_PGSOCKET_DIR`): `/tmp` in
+/// PostgreSQL's own builds, `/var/run/postgresql` in Debian's and Red Hat's packages (also
+/// reached as `/run/postgresql`).
+const DEFAULT_SOCKET_DIRS: [&str; 3] = ["/tmp", "/var/run/postgresql", "/run/postgresql"];
 
 /// What a lookup needs: where the file is, and what to match.
 #[derive(Debug, Clone)]
@@ -80,7 +83,7 @@ pub fn lookup(path: &Path, lookup: &Lookup<'_>) -> (Option<String>, Option<Strin
 
 /// The first matching line's password.
 pub fn find(text: &str, l: &Lookup<'_>) -> Option<String> {
-    let host = if l.host.is_empty() || l.host == DEFAULT_SOCKET_DIR {
+    let host = if l.host.is_empty() || DEFAULT_SOCKET_DIRS.contains(&l.host) {
         "localhost"
     } else {
         l.host
@@ -196,7 +199,11 @@ mod tests {
             find(text, &l("/tmp", 5433, "d", "u")).as_deref(),
             Some("local")
         );
-        assert_eq!(find(text, &l("/var/run/postgresql", 5433, "d", "u")), None);
+        assert_eq!(
+            find(text, &l("/var/run/postgresql", 5433, "d", "u")).as_deref(),
+            Some("local")
+        );
+        assert_eq!(find(text, &l("/srv/pg", 5433, "d", "u")), None);
         assert_eq!(find(text, &l("db.example.com", 5432, "shop", "bob")), None);
         // A field that is not exactly `*` is literal.
         assert_eq!(find("a*:*:*:*:p\n", &l("ab", 1, "d", "u")), None);
