@@ -22,8 +22,10 @@ begin
       ('anon',          'nologin noinherit'),
       ('authenticated', 'nologin noinherit'),
       ('service_role',  'nologin noinherit bypassrls'),
-      ('supabase_admin','login superuser createdb createrole replication bypassrls'),
-      ('authenticator', 'login noinherit'),
+      -- NOLOGIN, unlike on Supabase: replay (also into a --server-url server) never creates a
+      -- role that can log in; migrations only need the roles to exist.
+      ('supabase_admin','nologin superuser createdb createrole replication bypassrls'),
+      ('authenticator', 'nologin noinherit'),
       ('supabase_auth_admin',    'nologin noinherit createrole'),
       ('supabase_storage_admin', 'nologin noinherit createrole'),
       ('dashboard_user', 'nologin createdb createrole replication')

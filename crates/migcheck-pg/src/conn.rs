@@ -127,6 +127,8 @@ pub struct ConnectionConfig {
     /// Query parameters of the URL that were not understood and were ignored
     /// (e.g. Prisma's `pgbouncer=true`, `schema=public`).
     pub ignored_params: Vec<String>,
+    /// Warnings for the user made while resolving (libpq's about an unsafe password file).
+    pub warnings: Vec<String>,
 }
 
 impl fmt::Debug for ConnectionConfig {
@@ -335,6 +337,8 @@ impl ConnectionConfig {
     /// fill whatever the URL leaves out. Defaults: host `localhost`, port 5432, user `$USER`
     /// (else `postgres`), database = user, sslmode `prefer`, connect timeout 10 s
     /// (`connect_timeout=0` waits forever, as with libpq; see [`parse_connect_timeout`]).
+    /// Without a password from the URL or `PGPASSWORD`, the password file (`PGPASSFILE`, else
+    /// `~/.pgpass`) is read as libpq reads it (see [`crate::pgpass`]).
     pub fn resolve(
         url: Option<&str>,
         env: &dyn Fn(&str) -> Option<String>,
@@ -385,6 +389,23 @@ impl ConnectionConfig {
             Some(s) => parse_connect_timeout(&s)?,
             None => DEFAULT_CONNECT_TIMEOUT,
         };
+        let mut warnings = Vec::new();
+        let password = match password {
+            Some(p) => Some(p),
+            None => crate::pgpass::file(env).and_then(|f| {
+                let (pw, warning) = crate::pgpass::lookup(
+                    &f,
+                    &crate::pgpass::Lookup {
+                        host: &host,
+                        port,
+                        dbname: &dbname,
+                        user: &user,
+                    },
+                );
+                warnings.extend(warning);
+                pw
+            }),
+        };
         Ok(ConnectionConfig {
             host: Host::from_value(&host),
             port,
@@ -400,6 +421,7 @@ impl ConnectionConfig {
             application_name: p.application_name.or_else(|| nonempty("PGAPPNAME")),
             options: p.options,
             ignored_params: p.ignored,
+            warnings,
         })
     }
 
@@ -714,7 +736,7 @@ pub enum PgError {
     NoHbaEntry { message: String, plain: bool },
     #[error("authentication failed for user {user}")]
     AuthenticationFailed { user: String },
-    #[error("the server asks for a password for user {user} but none was given (put it in the URL or PGPASSWORD)")]
+    #[error("the server asks for a password for user {user} but none was given (put it in PGPASSWORD or in the password file, ~/.pgpass or PGPASSFILE, rather than in a URL on the command line)")]
     PasswordMissing { user: String },
     #[error("the server rejected the connection: {message}")]
     Rejected { message: String },
@@ -853,6 +875,14 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
             pw,
         ));
     }
+    if std::iter::once(&top)
+        .chain(&inner)
+        .any(|m| m.contains("password missing"))
+    {
+        return PgError::PasswordMissing {
+            user: cfg.user.clone(),
+        };
+    }
     if top == "authentication error" {
         if inner.iter().any(|m| m.contains("password missing")) {
             return PgError::PasswordMissing {
@@ -951,6 +981,23 @@ where
             r
         })
     }
+}
+
+/// One round trip (a simple query) with a client-side deadline: the server's
+/// `statement_timeout` does nothing when the network stops answering. `phase` names it in the
+/// timeout error. The one home of query deadlines, for `verify` and `replay` alike.
+pub async fn round_trip(
+    client: &Client,
+    sql: &str,
+    limit: Duration,
+    phase: &str,
+) -> Result<Result<Vec<tokio_postgres::SimpleQueryMessage>, tokio_postgres::Error>, PgError> {
+    tokio::time::timeout(limit, client.simple_query(sql))
+        .await
+        .map_err(|_| PgError::RoundTripTimeout {
+            secs: limit.as_secs().max(1),
+            phase: phase.to_string(),
+        })
 }
 
 /// Runs `fut` within `limit` (zero: no limit, as libpq's `connect_timeout=0`).

@@ -20,6 +20,7 @@
 //!   trace, then verifying the result.
 
 pub mod conn;
+pub mod pgpass;
 #[cfg(unix)]
 pub mod replay;
 pub mod report;

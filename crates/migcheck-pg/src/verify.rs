@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::conn::{close, connect_with_driver, ConnectionConfig, PgError};
+use crate::conn::{close, connect_with_driver, round_trip, ConnectionConfig, PgError};
 
 /// Check ids (part of the JSON interface).
 pub mod checks {
@@ -67,21 +67,6 @@ impl VerifyOptions {
             Duration::from_millis(self.statement_timeout_ms) + Duration::from_secs(10)
         })
     }
-}
-
-/// One round trip with the client-side deadline; `phase` names it in the timeout error.
-async fn round_trip(
-    client: &Client,
-    sql: &str,
-    limit: Duration,
-    phase: &str,
-) -> Result<Result<Vec<SimpleQueryMessage>, tokio_postgres::Error>, PgError> {
-    tokio::time::timeout(limit, client.simple_query(sql))
-        .await
-        .map_err(|_| PgError::RoundTripTimeout {
-            secs: limit.as_secs().max(1),
-            phase: phase.to_string(),
-        })
 }
 
 impl Default for VerifyOptions {

@@ -7,11 +7,10 @@
 
 mod common;
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
+
+use common::FrozenProxy;
 
 use migcheck_core::expect::Expectations;
 use migcheck_pg::conn::connect_with_driver;
@@ -19,106 +18,6 @@ use migcheck_pg::{
     verify, verify_blocking, ConnectionConfig, PgError, ServerOptions, SslMode, ThrowawayServer,
     VerifyOptions,
 };
-
-/// A TCP proxy to `upstream` that can freeze.
-struct FrozenProxy {
-    port: u16,
-    /// Forward nothing more (in both directions).
-    frozen: Arc<AtomicBool>,
-    /// Freeze once this many bytes came from the server.
-    server_bytes_limit: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-}
-
-impl FrozenProxy {
-    fn start(upstream: u16) -> FrozenProxy {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = listener.local_addr().unwrap().port();
-        let frozen = Arc::new(AtomicBool::new(false));
-        let limit = Arc::new(AtomicUsize::new(usize::MAX));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (f, l, s) = (frozen.clone(), limit.clone(), stop.clone());
-        listener.set_nonblocking(true).unwrap();
-        std::thread::spawn(move || {
-            while !s.load(Ordering::SeqCst) {
-                let Ok((client, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(10));
-                    continue;
-                };
-                client.set_nonblocking(false).unwrap();
-                let server = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
-                let sent = Arc::new(AtomicUsize::new(0));
-                for (from, to, counted) in [
-                    (
-                        client.try_clone().unwrap(),
-                        server.try_clone().unwrap(),
-                        false,
-                    ),
-                    (server, client, true),
-                ] {
-                    let (f, l, s, sent) = (f.clone(), l.clone(), s.clone(), sent.clone());
-                    std::thread::spawn(move || pump(from, to, counted, f, l, s, sent));
-                }
-            }
-        });
-        FrozenProxy {
-            port,
-            frozen,
-            server_bytes_limit: limit,
-            stop,
-        }
-    }
-
-    fn freeze(&self) {
-        self.frozen.store(true, Ordering::SeqCst);
-    }
-}
-
-impl Drop for FrozenProxy {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-    }
-}
-
-fn pump(
-    mut from: TcpStream,
-    mut to: TcpStream,
-    from_server: bool,
-    frozen: Arc<AtomicBool>,
-    limit: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-    sent: Arc<AtomicUsize>,
-) {
-    from.set_read_timeout(Some(Duration::from_millis(50)))
-        .unwrap();
-    let mut buf = [0u8; 16384];
-    // Sockets stay open (held by this thread) until the proxy is dropped.
-    while !stop.load(Ordering::SeqCst) {
-        if frozen.load(Ordering::SeqCst) {
-            std::thread::sleep(Duration::from_millis(20));
-            continue;
-        }
-        let n = match from.read(&mut buf) {
-            Ok(0) => return,
-            Ok(n) => n,
-            Err(_) => continue,
-        };
-        let mut n = n;
-        if from_server {
-            let before = sent.fetch_add(n, Ordering::SeqCst);
-            let max = limit.load(Ordering::SeqCst);
-            if before + n >= max {
-                n = max.saturating_sub(before);
-                frozen.store(true, Ordering::SeqCst);
-            }
-        } else if frozen.load(Ordering::SeqCst) {
-            continue;
-        }
-        if n > 0 && to.write_all(&buf[..n]).is_err() {
-            return;
-        }
-    }
-}
 
 fn through(proxy: &FrozenProxy, server: &ThrowawayServer, mode: SslMode) -> ConnectionConfig {
     let mut cfg = ConnectionConfig::from_url(&format!(

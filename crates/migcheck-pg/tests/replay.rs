@@ -221,8 +221,8 @@ fn installed_extensions_load_and_missing_ones_are_named() {
 }
 
 /// Issue 12 item 9, `--server-url`: a disposable server the user runs (here one we start)
-/// gets a fresh database per set, dropped afterwards; a server holding other databases is
-/// refused unless it is declared disposable, and its databases are left alone.
+/// gets a fresh database per set, dropped afterwards; a server holding user tables in another
+/// database is refused unless it is declared disposable, and its databases are left alone.
 #[test]
 fn server_url_replays_into_fresh_databases_and_refuses_other_servers() {
     use migcheck_pg::{ServerOptions, ThrowawayServer};
@@ -270,6 +270,13 @@ fn server_url_replays_into_fresh_databases_and_refuses_other_servers() {
     let psql = std::process::Command::new(bin_dir(None, None).unwrap().join("psql"))
         .args(["-X", "-c", "create database shop"])
         .arg(&url)
+        .output()
+        .unwrap();
+    assert!(psql.status.success());
+    // An empty database is no one's data; one with a table is.
+    let psql = std::process::Command::new(bin_dir(None, None).unwrap().join("psql"))
+        .args(["-X", "-c", "create table orders (id int)"])
+        .arg(url.replace("/postgres?", "/shop?"))
         .output()
         .unwrap();
     assert!(psql.status.success());

@@ -37,13 +37,21 @@ pub struct ReplayArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Replay into this disposable PostgreSQL instead of starting one (e.g. the Supabase CLI's
-    /// local database, postgresql://postgres:postgres@127.0.0.1:54322/postgres, or a
-    /// supabase/postgres service container): one fresh database per set, dropped afterwards.
-    #[arg(long, value_name = "URL", conflicts_with_all = ["pg_bin", "pg_version", "keep"])]
+    /// local database or a supabase/postgres service container): one fresh database per set,
+    /// dropped afterwards. Without a value: DATABASE_URL, else the libpq variables (PGHOST,
+    /// PGPORT, PGUSER, PGDATABASE, ...). Keep the password out of the command line: PGPASSWORD
+    /// or ~/.pgpass (PGPASSFILE).
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "",
+          conflicts_with_all = ["pg_bin", "pg_version", "keep"])]
     pub server_url: Option<String>,
-    /// With --server-url: accept a server that holds databases migcheck did not create.
+    /// With --server-url: accept a server that does not look disposable (user tables, roles
+    /// replay does not know, replication).
     #[arg(long, requires = "server_url")]
     pub yes_this_is_disposable: bool,
+    /// Seconds each migration statement may run (sent as statement_timeout; the client gives
+    /// up 10 s later when the network stops answering). Default 300.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub statement_timeout: Option<u64>,
 }
 
 /// Exit code for an interrupted run (128 + SIGINT).
@@ -60,13 +68,22 @@ pub fn run(args: ReplayArgs) -> u8 {
         pg_version: args.pg_version,
         keep: args.keep,
         config: args.config,
-        server_url: args.server_url,
+        server_url: args.server_url.clone(),
         disposable: args.yes_this_is_disposable,
+        statement_timeout: args.statement_timeout.map(std::time::Duration::from_secs),
     };
+    if let Some(url) = args.server_url.as_deref().filter(|u| !u.is_empty()) {
+        if migcheck_pg::ConnectionConfig::from_url(url).is_ok_and(|c| c.password().is_some()) {
+            eprintln!(
+                "warning: the --server-url URL holds a password, which every local user can read in /proc/{}/cmdline: use PGPASSWORD or ~/.pgpass (PGPASSFILE), or DATABASE_URL with a bare --server-url",
+                std::process::id()
+            );
+        }
+    }
     let outcome = match replay::run_blocking(&paths, &opts) {
         Ok(o) => o,
-        Err(ReplayError::Interrupted) => {
-            eprintln!("migcheck replay: {}", ReplayError::Interrupted);
+        Err(e @ ReplayError::Interrupted(_)) => {
+            eprintln!("migcheck replay: {e}");
             return INTERRUPTED;
         }
         Err(e) => {
@@ -82,6 +99,9 @@ pub fn run(args: ReplayArgs) -> u8 {
         ReplayFormat::Markdown => markdown(&outcome),
     };
     crate::emit(&text);
+    for note in &outcome.notes {
+        eprintln!("migcheck replay: {note}");
+    }
     if outcome.sets.is_empty() {
         eprintln!("migcheck replay: no migrations to replay under the given paths");
     } else {
@@ -90,10 +110,19 @@ pub fn run(args: ReplayArgs) -> u8 {
             .iter()
             .map(|s| format!("{} {:.2} s", s.database, s.elapsed.as_secs_f64()))
             .collect();
+        let server = match &outcome.remote {
+            Some(url) => format!(
+                "replayed into PostgreSQL {} at {url} (nothing started)",
+                outcome.server_version
+            ),
+            None => format!(
+                "PostgreSQL {} started in {:.2} s",
+                outcome.server_version,
+                outcome.startup.as_secs_f64()
+            ),
+        };
         eprintln!(
-            "migcheck replay: PostgreSQL {} started in {:.2} s; {} files, {} statements; total {:.2} s ({})",
-            outcome.server_version,
-            outcome.startup.as_secs_f64(),
+            "migcheck replay: {server}; {} files, {} statements; total {:.2} s ({})",
             outcome.report.files,
             outcome.report.statements,
             outcome.total.as_secs_f64(),

@@ -146,6 +146,9 @@ pub fn run(args: VerifyArgs) -> u8 {
     if let Some(secs) = args.connect_timeout {
         conn.set_connect_timeout(Duration::from_secs(secs));
     }
+    for w in &conn.warnings {
+        eprintln!("WARNING: {w}");
+    }
     for p in &conn.ignored_params {
         eprintln!("note: ignoring connection parameter `{p}` (not a PostgreSQL setting)");
     }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::time::Duration;
 
 use migcheck_core::discover::Role;
 use migcheck_core::lint::LoadedSet;
@@ -12,7 +13,7 @@ use tokio_postgres::{Client, SimpleQueryMessage};
 
 use super::plan::{plan_file, position_in_statement, token_at, FilePlan, TxControl};
 use super::trace::{Event, Existing, LockRow, Tracer};
-use crate::conn::PgError;
+use crate::conn::{round_trip, PgError};
 use crate::verify::display_table;
 
 /// Rule ids of the findings replay produces.
@@ -329,7 +330,7 @@ pub fn missing_extension_message(extension: &str, major: Option<&str>, at: &str)
         None => format!("no Debian package of PostgreSQL {major} provides it, so "),
     };
     format!(
-        "{at}: replay stopped: the PostgreSQL server replay uses has no extension \"{extension}\" installed. This is not a bug in your migrations, it is missing from the server; {install}replay into a server that has it with --server-url (e.g. the Supabase CLI's local database after `supabase start`: --server-url postgresql://postgres:postgres@127.0.0.1:54322/postgres --yes-this-is-disposable, or a supabase/postgres service container in CI; see docs/replay.md)"
+        "{at}: replay stopped: the PostgreSQL server replay uses has no extension \"{extension}\" installed. This is not a bug in your migrations, it is missing from the server; {install}replay into a server that has it with --server-url (e.g. the Supabase CLI's local database after `supabase start`: DATABASE_URL=postgresql://postgres@127.0.0.1:54322/postgres PGPASSWORD=postgres migcheck replay --server-url --yes-this-is-disposable, or a supabase/postgres service container in CI; see docs/replay.md)"
     )
 }
 
@@ -425,10 +426,15 @@ fn history_sql(tool: &dyn Tool, unit: &FileUnit, plan: &FilePlan) -> (String, St
 
 /// Applies the set's migrations in order; stops at the first statement PostgreSQL rejects.
 /// `Err` only when the connection fails.
+///
+/// Every round trip has the client-side deadline `limit` (see [`crate::conn::round_trip`]):
+/// a statement that gets no answer within it ends the run with
+/// [`PgError::RoundTripTimeout`].
 pub async fn run_set(
     client: &Client,
     loaded: &LoadedSet,
     server_major: u32,
+    limit: Duration,
 ) -> Result<SetRun, PgError> {
     let tool = loaded.set.tool;
     let units: Vec<&FileUnit> = applied_units(loaded).collect();
@@ -437,9 +443,8 @@ pub async fn run_set(
         ..SetRun::default()
     };
     if let Some(h) = tool.history() {
-        client
-            .batch_execute(h.create)
-            .await
+        send(client, h.create, limit)
+            .await?
             .map_err(|e| fatal(&e, &format!("creating {}", h.table)))?;
     }
     for (k, unit) in units.iter().enumerate() {
@@ -448,9 +453,9 @@ pub async fn run_set(
         let wrapping = loaded.set.wrapping(&unit.migration, &unit.source.text);
         let plan = plan_file(&unit.source.text, &unit.parsed, wrapping, server_major);
         let ok = if plan.wrap {
-            run_wrapped(client, unit, &plan, tool, later, &mut run).await?
+            run_wrapped(client, unit, &plan, tool, later, limit, &mut run).await?
         } else {
-            run_unwrapped(client, unit, &plan, tool, later, &mut run).await?
+            run_unwrapped(client, unit, &plan, tool, later, limit, &mut run).await?
         };
         if !ok {
             run.stopped_at = Some(unit.source.display.clone());
@@ -461,18 +466,27 @@ pub async fn run_set(
     Ok(run)
 }
 
+/// One round trip within `limit`: `Err` when no answer came in time (fatal), else the
+/// server's answer.
 async fn send(
     client: &Client,
     sql: &str,
-) -> Result<Vec<SimpleQueryMessage>, tokio_postgres::Error> {
-    client.simple_query(sql).await
+    limit: Duration,
+) -> Result<Result<Vec<SimpleQueryMessage>, tokio_postgres::Error>, PgError> {
+    round_trip(
+        client,
+        sql,
+        limit,
+        "applying a migration (no answer to a statement)",
+    )
+    .await
 }
 
 /// Sends ROLLBACK after a failure inside a transaction block.
-async fn rollback(client: &Client) -> Result<(), PgError> {
-    client
-        .batch_execute("ROLLBACK")
-        .await
+async fn rollback(client: &Client, limit: Duration) -> Result<(), PgError> {
+    send(client, "ROLLBACK", limit)
+        .await?
+        .map(|_| ())
         .map_err(|e| fatal(&e, "rolling back"))
 }
 
@@ -483,6 +497,7 @@ async fn run_wrapped(
     plan: &FilePlan,
     tool: &dyn Tool,
     later: usize,
+    limit: Duration,
     run: &mut SetRun,
 ) -> Result<bool, PgError> {
     let (before, after) = history_sql(tool, unit, plan);
@@ -491,8 +506,8 @@ async fn run_wrapped(
     } else {
         format!("{before};\n")
     };
-    let msgs = send(client, &format!("BEGIN;\n{before}{SNAPSHOT_SQL}"))
-        .await
+    let msgs = send(client, &format!("BEGIN;\n{before}{SNAPSHOT_SQL}"), limit)
+        .await?
         .map_err(|e| fatal(&e, "starting a migration"))?;
     let (existing, named) = snapshot(&msgs);
     let trace = trace_sql(&existing);
@@ -506,7 +521,7 @@ async fn run_wrapped(
             Some(t) => format!("{stmt}\n;\n{t}"),
             None => stmt.to_string(),
         };
-        match send(client, &sql).await {
+        match send(client, &sql, limit).await? {
             Ok(msgs) => {
                 if trace.is_some() {
                     let truncate = step.head.starts_with("TRUNCATE");
@@ -518,7 +533,7 @@ async fn run_wrapped(
             Err(e) => {
                 return match rejected(&e, unit, step.span.clone(), 0, later, None) {
                     Failure::Rejected(hit) => {
-                        rollback(client).await?;
+                        rollback(client, limit).await?;
                         run.hits.push((REPLAY_FAILED, hit));
                         Ok(false)
                     }
@@ -529,11 +544,11 @@ async fn run_wrapped(
     }
     let mut finish = after;
     finish.push_str(";\nCOMMIT");
-    if let Err(e) = send(client, &finish).await {
+    if let Err(e) = send(client, &finish, limit).await? {
         let span = plan.steps.last().map_or(0..0, |s| s.span.clone());
         return match rejected(&e, unit, span, usize::MAX / 2, later, Some("at COMMIT")) {
             Failure::Rejected(hit) => {
-                rollback(client).await?;
+                rollback(client, limit).await?;
                 run.hits.push((REPLAY_FAILED, hit));
                 Ok(false)
             }
@@ -552,11 +567,12 @@ async fn run_unwrapped(
     plan: &FilePlan,
     tool: &dyn Tool,
     later: usize,
+    limit: Duration,
     run: &mut SetRun,
 ) -> Result<bool, PgError> {
     let (before, after) = history_sql(tool, unit, plan);
     if !before.is_empty() {
-        if let Err(e) = send(client, &before).await {
+        if let Err(e) = send(client, &before, limit).await? {
             let span = plan.steps.first().map_or(0..0, |s| s.span.clone());
             return match rejected(
                 &e,
@@ -574,8 +590,8 @@ async fn run_unwrapped(
             };
         }
     }
-    let msgs = send(client, SNAPSHOT_SQL)
-        .await
+    let msgs = send(client, SNAPSHOT_SQL, limit)
+        .await?
         .map_err(|e| fatal(&e, "reading the catalog"))?;
     let (existing, named) = snapshot(&msgs);
     let trace = trace_sql(&existing);
@@ -598,7 +614,7 @@ async fn run_unwrapped(
             ),
             (TxControl::None, _) => (stmt.to_string(), 0, false, false),
         };
-        match send(client, &sql).await {
+        match send(client, &sql, limit).await? {
             Ok(msgs) => {
                 if traced {
                     let until = if own_tx {
@@ -633,7 +649,7 @@ async fn run_unwrapped(
                 return match rejected(&e, unit, step.span.clone(), prefix, later, None) {
                     Failure::Rejected(hit) => {
                         if own_tx || in_file_tx || step.tx == TxControl::Begin {
-                            rollback(client).await?;
+                            rollback(client, limit).await?;
                         }
                         run.hits.push((REPLAY_FAILED, hit));
                         Ok(false)
@@ -645,13 +661,12 @@ async fn run_unwrapped(
     }
     if in_file_tx {
         // The file left its transaction open; the tool's session would commit it.
-        client
-            .batch_execute("COMMIT")
-            .await
+        send(client, "COMMIT", limit)
+            .await?
             .map_err(|e| fatal(&e, "committing"))?;
     }
     if !after.is_empty() {
-        if let Err(e) = send(client, &after).await {
+        if let Err(e) = send(client, &after, limit).await? {
             let span = plan.steps.last().map_or(0..0, |s| s.span.clone());
             return match rejected(
                 &e,

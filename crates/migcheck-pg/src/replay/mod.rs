@@ -20,6 +20,7 @@
 
 pub mod exec;
 pub mod plan;
+pub mod remote;
 pub mod trace;
 
 use std::ops::Range;
@@ -58,8 +59,12 @@ pub struct ReplayOptions {
     /// `supabase/postgres` service container) instead of starting one: a fresh database per
     /// set, dropped afterwards; no other database is touched.
     pub server_url: Option<String>,
-    /// Accept a `server_url` whose server holds databases replay did not create.
+    /// Accept a `server_url` whose server does not look disposable (user tables, unknown
+    /// roles, replication).
     pub disposable: bool,
+    /// `statement_timeout` of each migration statement (server-side), and with 10 s more the
+    /// client-side deadline of each round trip. Default [`DEFAULT_STATEMENT_TIMEOUT`].
+    pub statement_timeout: Option<Duration>,
 }
 
 /// One set's replay.
@@ -106,6 +111,10 @@ pub struct ReplayOutcome {
     /// The whole run, start-up included.
     pub total: Duration,
     pub kept: Option<KeptServer>,
+    /// With `--server-url`: the server (URL without password); nothing was started.
+    pub remote: Option<String>,
+    /// Things the user should know (leftovers of earlier runs removed, clean-up problems).
+    pub notes: Vec<String>,
 }
 
 impl ReplayOutcome {
@@ -119,6 +128,12 @@ impl ReplayOutcome {
     }
 }
 
+/// What an interrupted run with the built-in server did.
+const STOPPED: &str = "the throwaway server was stopped and removed";
+
+/// The default `--statement-timeout`: a migration statement may legitimately run long.
+pub const DEFAULT_STATEMENT_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// Why replay could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
@@ -128,8 +143,9 @@ pub enum ReplayError {
     Server(#[from] ServerError),
     #[error("{0}")]
     Pg(#[from] PgError),
-    #[error("interrupted; the throwaway server was stopped and removed")]
-    Interrupted,
+    /// Ctrl-C or SIGTERM; the text says what was cleaned up.
+    #[error("interrupted; {0}")]
+    Interrupted(String),
     #[error("{0}")]
     Other(String),
 }
@@ -192,7 +208,12 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         .build()
         .map_err(|e| ReplayError::Other(format!("cannot start the async runtime: {e}")))?;
     if let Some(url) = &opts.server_url {
-        let cfg = ConnectionConfig::from_env(Some(url))?;
+        // A bare `--server-url` (empty here): DATABASE_URL, else the libpq variables.
+        let cfg = ConnectionConfig::from_env(Some(url.as_str()).filter(|u| !u.is_empty()))?;
+        for w in &cfg.warnings {
+            // As libpq, which prints its password-file warnings to stderr.
+            eprintln!("WARNING: {w}");
+        }
         let mut outcome = rt.block_on(run_on_server(sets, cfg, opts, began))?;
         outcome.total = began.elapsed();
         return Ok(outcome);
@@ -250,21 +271,21 @@ async fn run_async(
         _ = signals.recv() => {
             // Let the start finish so the server is dropped (stopped, removed) before we exit.
             let _ = (&mut start).await;
-            return Err(ReplayError::Interrupted);
+            return Err(ReplayError::Interrupted(STOPPED.into()));
         }
         r = &mut start => r.map_err(|e| ReplayError::Other(format!("server start-up failed: {e}")))??,
     };
     let result = tokio::select! {
         biased;
-        _ = signals.recv() => Err(ReplayError::Interrupted),
-        r = replay_sets(&server, &sets) => r,
+        _ = signals.recv() => Err(ReplayError::Interrupted(STOPPED.into())),
+        r = replay_sets(&server, &sets, opts) => r,
     };
     let result = match result {
         // The terminal's Ctrl-C reaches the server too, which may close our connection
         // before our own handler runs.
         Err(ReplayError::Pg(e)) => {
             match tokio::time::timeout(Duration::from_millis(300), signals.recv()).await {
-                Ok(()) => Err(ReplayError::Interrupted),
+                Ok(()) => Err(ReplayError::Interrupted(STOPPED.into())),
                 Err(_) => Err(ReplayError::Pg(e)),
             }
         }
@@ -341,6 +362,7 @@ pub fn extension_installed(bin: &Path, name: &str) -> bool {
 async fn replay_sets(
     server: &ThrowawayServer,
     sets: &[LoadedSet],
+    opts: &ReplayOptions,
 ) -> Result<SetResults, ReplayError> {
     let major: u32 = server
         .version()
@@ -353,15 +375,14 @@ async fn replay_sets(
         .enumerate()
         .map(|(i, s)| database_name(i, s.set.tool))
         .collect();
-    replay_into(&server.connection_config(), major, sets, &names, false).await
+    replay_into(&server.connection_config(), major, sets, &names, opts).await
 }
 
-/// The prefix of the databases replay creates on a `--server-url` server.
-const URL_DB_PREFIX: &str = "migcheck_replay_";
-
-/// `--server-url`: replay into a disposable server the user runs. Refuses a server that holds
-/// databases replay did not create (unless `disposable`); creates one fresh database per
-/// set and drops it afterwards, also on error and Ctrl-C.
+/// `--server-url`: replay into a disposable server the user runs (see [`remote`]). Refuses a
+/// server that does not look disposable (unless `disposable`), removes what dead runs left,
+/// creates one fresh database per set and drops it afterwards with the roles it created,
+/// also on error, on a frozen network (every round trip has a deadline) and on Ctrl-C /
+/// SIGTERM (the run stops at once; clean-up is bounded by [`remote::CLEANUP_DEADLINE`]).
 async fn run_on_server(
     sets: Vec<LoadedSet>,
     cfg: ConnectionConfig,
@@ -369,143 +390,275 @@ async fn run_on_server(
     began: Instant,
 ) -> Result<ReplayOutcome, ReplayError> {
     let mut signals = Signals::new()?;
-    let (admin, _driver) = crate::conn::connect_with_driver(&cfg).await?;
-    let rows = admin
-        .simple_query(
-            "SELECT pg_catalog.current_setting('server_version_num'), \
-             (SELECT rolsuper OR rolcreatedb FROM pg_catalog.pg_roles WHERE rolname = current_user)::text, \
-             (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(datname), ', ' ORDER BY datname) FROM pg_catalog.pg_database \
-              WHERE datname NOT IN ('postgres', 'template0', 'template1') AND datname NOT LIKE 'migcheck\\_replay\\_%')",
-        )
-        .await
-        .map_err(|e| crate::conn::classify(&e, &cfg, "reading the server's databases"))?;
-    let row = rows.iter().find_map(|m| match m {
-        tokio_postgres::SimpleQueryMessage::Row(r) => Some((
-            r.get(0)
-                .and_then(|v| v.parse::<u32>().ok())
-                .unwrap_or(150000),
-            r.get(1) == Some("true"),
-            r.get(2).map(str::to_string),
-        )),
-        _ => None,
-    });
-    let Some((version_num, can_create, others)) = row else {
-        return Err(ReplayError::Other("the server did not answer".into()));
-    };
+    let run = remote::RunId::new();
     let shown = cfg.display();
-    if !can_create {
+    let mut st = RemoteState::default();
+    let result = tokio::select! {
+        biased;
+        _ = signals.recv() => Err(ReplayError::Interrupted(String::new())),
+        r = remote_work(&sets, &cfg, opts, &run, &mut st) => r,
+    };
+    // Clean up on a fresh connection, bounded; a second signal abandons it.
+    let mut cleaned = remote::Cleaned::default();
+    if !st.databases.is_empty() || st.roles_before.is_some() {
+        let new_since = st.roles_before.as_ref().map(|b| (b, &run));
+        tokio::select! {
+            biased;
+            _ = signals.recv() => {}
+            _ = tokio::time::timeout(
+                remote::CLEANUP_DEADLINE,
+                remote::cleanup(&cfg, st.major, &st.databases, &[], new_since, &mut cleaned),
+            ) => {}
+        }
+    }
+    if let Some((admin, driver)) = st.admin.take() {
+        // The advisory lock goes with the session; a frozen session is just dropped.
+        let _ =
+            tokio::time::timeout(Duration::from_secs(1), crate::conn::close(admin, driver)).await;
+    }
+    let cleanup_note = cleaned.sentence(&shown);
+    let (mut findings_sets, set_outcomes) = match result {
+        Ok(r) => r,
+        Err(ReplayError::Interrupted(_)) => {
+            return Err(ReplayError::Interrupted(format!(
+                "nothing was started (--server-url); {cleanup_note}"
+            )))
+        }
+        Err(e) if !cleaned.failed.is_empty() || !cleaned.databases.is_empty() => {
+            return Err(ReplayError::Other(format!("{e}\n{cleanup_note}")))
+        }
+        Err(e) => return Err(e),
+    };
+    let mut outcome = ReplayOutcome {
+        server_version: (st.major).to_string(),
+        remote: Some(shown.clone()),
+        notes: std::mem::take(&mut st.notes),
+        ..ReplayOutcome::default()
+    };
+    if !cleaned.failed.is_empty() {
+        outcome.notes.push(cleanup_note);
+    }
+    collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
+    Ok(outcome)
+}
+
+/// What a `--server-url` run has made so far (for clean-up, even when cut short).
+#[derive(Default)]
+struct RemoteState {
+    admin: Option<(tokio_postgres::Client, crate::conn::Driver)>,
+    major: u32,
+    /// Databases this run may have created (recorded before CREATE DATABASE is sent).
+    databases: Vec<String>,
+    /// The roles before this run created any.
+    roles_before: Option<std::collections::BTreeSet<String>>,
+    notes: Vec<String>,
+}
+
+async fn remote_work(
+    sets: &[LoadedSet],
+    cfg: &ConnectionConfig,
+    opts: &ReplayOptions,
+    run: &remote::RunId,
+    st: &mut RemoteState,
+) -> Result<SetResults, ReplayError> {
+    let shown = cfg.display();
+    let (admin, driver) = remote::open(cfg).await?;
+    let ins = remote::inspect(&admin, cfg).await;
+    st.admin = Some((admin, driver));
+    let ins = ins?;
+    let admin = &st.admin.as_ref().expect("just set").0;
+    st.major = ins.version_num / 10000;
+    if !ins.can_create_db {
         return Err(ReplayError::Other(format!(
             "cannot replay into {shown}: the role {} may not create databases (replay creates a fresh database per set and drops it afterwards)",
             cfg.user
         )));
     }
-    if let Some(others) = others.filter(|_| !opts.disposable) {
+    if let Some(why) = ins.refusal().filter(|_| !opts.disposable) {
         return Err(ReplayError::Other(format!(
-            "refusing to replay into {shown}: the server holds databases migcheck did not create ({others}), so it may not be disposable. Replay only creates and drops its own databases (migcheck_replay_*), but it runs your migrations as {} on that server. Use a throwaway server (`supabase start`, a supabase/postgres service container) or pass --yes-this-is-disposable",
+            "refusing to replay into {shown}: it does not look disposable: {why}. Replay runs your migrations there as {} and creates cluster-wide roles for a Supabase set; nothing was changed. Use a throwaway server (`supabase start` on a fresh project, a supabase/postgres service container) or, if this server really is disposable, pass --yes-this-is-disposable",
             cfg.user
         )));
     }
-    let major = version_num / 10000;
+    remote::lock(admin, run).await?;
+    // What dead runs left: their lock is free.
+    for lo in &ins.stale {
+        let mut done = remote::Cleaned::default();
+        remote::cleanup(cfg, st.major, &lo.databases, &lo.roles, None, &mut done).await;
+        let what: Vec<String> = done.databases.iter().chain(&done.roles).cloned().collect();
+        if !what.is_empty() {
+            st.notes.push(format!(
+                "removed what an earlier replay (run {}{}) left on {shown}: {}",
+                lo.key,
+                lo.origin
+                    .as_deref()
+                    .map(|o| format!(", {o}"))
+                    .unwrap_or_default(),
+                what.join(", ")
+            ));
+        }
+        if !done.failed.is_empty() {
+            st.notes.push(format!(
+                "could not remove {} left by an earlier replay (run {})",
+                done.failed.join(", "),
+                lo.key
+            ));
+        }
+    }
+    st.roles_before = Some(
+        remote::roles(admin)
+            .await?
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect(),
+    );
     let names: Vec<String> = sets
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            format!(
-                "{URL_DB_PREFIX}{}_{}_{}",
-                std::process::id(),
-                i + 1,
-                s.set.tool.id().replace('-', "_")
-            )
-        })
+        .map(|(i, s)| run.database(i + 1, s.set.tool.id()))
         .collect();
-    let result = tokio::select! {
-        biased;
-        _ = signals.recv() => Err(ReplayError::Interrupted),
-        r = replay_into(&cfg, major, &sets, &names, true) => r,
-    };
-    // Whatever happened, leave no database of ours behind.
-    for name in &names {
-        let _ = admin.batch_execute(&drop_database_sql(name, major)).await;
+    let mut runs = Vec::new();
+    let mut outcomes = Vec::new();
+    for (i, loaded) in sets.iter().enumerate() {
+        let began = Instant::now();
+        let database = names[i].clone();
+        st.databases.push(database.clone());
+        remote::create_database(admin, &database, run).await?;
+        let before = st.roles_before.as_ref().expect("taken above");
+        let r = replay_one(cfg, st.major, loaded, &database, opts, || async {
+            remote::mark_new_roles(admin, before, run).await
+        })
+        .await;
+        // Roles the migrations made are this run's too (not worth a wait when the server
+        // stopped answering: the clean-up drops them by the snapshot anyway).
+        let silent = matches!(
+            r,
+            Err(ReplayError::Pg(
+                PgError::RoundTripTimeout { .. } | PgError::Timeout { .. }
+            ))
+        );
+        if !silent {
+            remote::mark_new_roles(admin, before, run).await?;
+        }
+        let (run_i, outcome) = r?;
+        outcomes.push(SetOutcome {
+            elapsed: began.elapsed(),
+            ..outcome
+        });
+        runs.push(run_i);
+        // Dropped as soon as the set is done (also at the end, if this fails).
+        remote::drop_database(admin, &database, st.major).await?;
+        st.databases.retain(|d| d != &database);
     }
-    let (mut findings_sets, set_outcomes) = result?;
-    let mut outcome = ReplayOutcome {
-        server_version: major.to_string(),
-        ..ReplayOutcome::default()
-    };
-    collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
-    Ok(outcome)
+    Ok((runs, outcomes))
 }
 
-fn drop_database_sql(name: &str, major: u32) -> String {
-    if major >= 13 {
-        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    } else {
-        format!("DROP DATABASE IF EXISTS {name}")
-    }
-}
-
-/// Replays each set into a database of its own (`names[i]`), created here; with
-/// `drop_after`, dropped once the set is done.
+/// Replays each set into a database of its own (`names[i]`), created here (built-in server).
 async fn replay_into(
     cfg: &ConnectionConfig,
     major: u32,
     sets: &[LoadedSet],
     names: &[String],
-    drop_after: bool,
+    opts: &ReplayOptions,
 ) -> Result<SetResults, ReplayError> {
     let admin = connect(cfg).await?;
     let mut runs = Vec::new();
     let mut outcomes = Vec::new();
     for (i, loaded) in sets.iter().enumerate() {
         let began = Instant::now();
-        let tool = loaded.set.tool;
         let database = names[i].clone();
-        admin
-            .batch_execute(&format!("CREATE DATABASE {database}"))
-            .await
-            .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
-        let client = connect(&cfg.with_dbname(&database)).await?;
-        // The Supabase platform (roles, `auth`, ...) serves every set of a Supabase project.
-        if loaded.set.platform.is_supabase() {
-            apply_supabase_baseline(&client).await?;
-        }
-        let run = exec::run_set(&client, loaded, major).await?;
-        let verify = if run.stopped_at.is_none() {
-            let mut exp = expect::from_replayed_set(loaded);
-            // The tool's own history table is not the user's: it needs no RLS.
-            if let Some(h) = tool.history() {
-                exp.allow_without_rls.push(h.table.to_string());
-            }
-            let opts = VerifyOptions {
-                all: true,
-                ..VerifyOptions::default()
-            };
-            let mut report = verify(&client, &exp, &opts).await?;
-            report.database = database.clone();
-            Some(report)
-        } else {
-            None
-        };
-        if drop_after {
-            drop(client);
-            admin
-                .batch_execute(&drop_database_sql(&database, major))
-                .await
-                .map_err(|e| PgError::Other(format!("cannot drop database {database}: {e}")))?;
-        }
+        crate::conn::round_trip(
+            &admin,
+            &format!("CREATE DATABASE {database}"),
+            remote::CONTROL_TIMEOUT,
+            "creating a database",
+        )
+        .await?
+        .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
+        let (run, outcome) =
+            replay_one(cfg, major, loaded, &database, opts, || async { Ok(()) }).await?;
         outcomes.push(SetOutcome {
-            tool,
-            dir: migcheck_core::source::display_path(&loaded.set.dir),
-            database,
-            files: run.files,
-            applied: run.applied,
-            stopped_at: run.stopped_at.clone(),
-            verify,
             elapsed: began.elapsed(),
+            ..outcome
         });
         runs.push(run);
     }
     Ok((runs, outcomes))
+}
+
+/// The statement deadline: `statement_timeout` on the server, and the client-side deadline
+/// of each round trip (that plus 10 s, as `verify`), for a network that stops answering.
+fn statement_limits(opts: &ReplayOptions) -> (Duration, Duration) {
+    let st = opts.statement_timeout.unwrap_or(DEFAULT_STATEMENT_TIMEOUT);
+    (st, st + Duration::from_secs(10))
+}
+
+/// Replays one set into `database` (which exists), then verifies it. `after_baseline` runs
+/// once the Supabase baseline is in (to mark the roles it created).
+async fn replay_one<F, Fut>(
+    cfg: &ConnectionConfig,
+    major: u32,
+    loaded: &LoadedSet,
+    database: &str,
+    opts: &ReplayOptions,
+    after_baseline: F,
+) -> Result<(exec::SetRun, SetOutcome), ReplayError>
+where
+    F: FnOnce() -> Fut,
+    Fut: std::future::Future<Output = Result<(), PgError>>,
+{
+    let began = Instant::now();
+    let tool = loaded.set.tool;
+    let (statement_timeout, limit) = statement_limits(opts);
+    let (client, driver) = crate::conn::connect_with_driver(&cfg.with_dbname(database)).await?;
+    crate::conn::round_trip(
+        &client,
+        &format!("SET statement_timeout = {}", statement_timeout.as_millis()),
+        remote::CONTROL_TIMEOUT,
+        "setting statement_timeout",
+    )
+    .await?
+    .map_err(|e| PgError::Other(format!("cannot set statement_timeout: {e}")))?;
+    // The Supabase platform (roles, `auth`, ...) serves every set of a Supabase project.
+    if loaded.set.platform.is_supabase() {
+        let applied = tokio::time::timeout(limit, apply_supabase_baseline(&client)).await;
+        after_baseline().await?;
+        applied.map_err(|_| PgError::RoundTripTimeout {
+            secs: limit.as_secs(),
+            phase: "applying the Supabase baseline".into(),
+        })??;
+    }
+    let run = exec::run_set(&client, loaded, major, limit).await?;
+    let verify = if run.stopped_at.is_none() {
+        let mut exp = expect::from_replayed_set(loaded);
+        // The tool's own history table is not the user's: it needs no RLS.
+        if let Some(h) = tool.history() {
+            exp.allow_without_rls.push(h.table.to_string());
+        }
+        let vopts = VerifyOptions {
+            all: true,
+            statement_timeout_ms: statement_timeout.as_millis() as u64,
+            round_trip_timeout: Some(limit),
+            ..VerifyOptions::default()
+        };
+        let mut report = verify(&client, &exp, &vopts).await?;
+        report.database = database.to_string();
+        Some(report)
+    } else {
+        None
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), crate::conn::close(client, driver)).await;
+    let outcome = SetOutcome {
+        tool,
+        dir: migcheck_core::source::display_path(&loaded.set.dir),
+        database: database.to_string(),
+        files: run.files,
+        applied: run.applied,
+        stopped_at: run.stopped_at.clone(),
+        verify,
+        elapsed: began.elapsed(),
+    };
+    Ok((run, outcome))
 }
 
 /// The `migcheck:allow` directives of a file that name a replay rule, with what they cover.

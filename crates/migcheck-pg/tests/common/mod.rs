@@ -7,7 +7,11 @@
 
 #![allow(dead_code)]
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
 
 use migcheck_pg::{
     apply_supabase_baseline, connect, ConnectionConfig, ServerOptions, ThrowawayServer,
@@ -114,4 +118,124 @@ pub async fn ends<T>(what: &str, f: impl std::future::Future<Output = T>) -> T {
         .unwrap_or_else(|_| {
             panic!("{what} did not end within {WELL_BEFORE_FOR_EVER:?}: no deadline ended it")
         })
+}
+
+/// A TCP proxy to `upstream` that can freeze.
+pub struct FrozenProxy {
+    pub port: u16,
+    /// Forward nothing more (in both directions).
+    pub frozen: Arc<AtomicBool>,
+    /// Freeze once this many bytes came from the server.
+    pub server_bytes_limit: Arc<AtomicUsize>,
+    /// Freeze once the client sent these bytes (forwarding them first).
+    pub freeze_on: Arc<Mutex<Option<Vec<u8>>>>,
+    stop: Arc<AtomicBool>,
+}
+
+impl FrozenProxy {
+    pub fn start(upstream: u16) -> FrozenProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let frozen = Arc::new(AtomicBool::new(false));
+        let limit = Arc::new(AtomicUsize::new(usize::MAX));
+        let stop = Arc::new(AtomicBool::new(false));
+        let freeze_on: Arc<Mutex<Option<Vec<u8>>>> = Arc::new(Mutex::new(None));
+        let (f, l, s, on) = (
+            frozen.clone(),
+            limit.clone(),
+            stop.clone(),
+            freeze_on.clone(),
+        );
+        listener.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            while !s.load(Ordering::SeqCst) {
+                let Ok((client, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(10));
+                    continue;
+                };
+                client.set_nonblocking(false).unwrap();
+                let server = TcpStream::connect(("127.0.0.1", upstream)).unwrap();
+                let sent = Arc::new(AtomicUsize::new(0));
+                for (from, to, counted) in [
+                    (
+                        client.try_clone().unwrap(),
+                        server.try_clone().unwrap(),
+                        false,
+                    ),
+                    (server, client, true),
+                ] {
+                    let (f, l, s, sent, on) =
+                        (f.clone(), l.clone(), s.clone(), sent.clone(), on.clone());
+                    std::thread::spawn(move || pump(from, to, counted, f, l, s, sent, on));
+                }
+            }
+        });
+        FrozenProxy {
+            port,
+            frozen,
+            server_bytes_limit: limit,
+            freeze_on,
+            stop,
+        }
+    }
+
+    pub fn freeze(&self) {
+        self.frozen.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for FrozenProxy {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn pump(
+    mut from: TcpStream,
+    mut to: TcpStream,
+    from_server: bool,
+    frozen: Arc<AtomicBool>,
+    limit: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    sent: Arc<AtomicUsize>,
+    freeze_on: Arc<Mutex<Option<Vec<u8>>>>,
+) {
+    from.set_read_timeout(Some(Duration::from_millis(50)))
+        .unwrap();
+    let mut buf = [0u8; 16384];
+    // Sockets stay open (held by this thread) until the proxy is dropped.
+    while !stop.load(Ordering::SeqCst) {
+        if frozen.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        }
+        let n = match from.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(_) => continue,
+        };
+        let mut n = n;
+        if from_server {
+            let before = sent.fetch_add(n, Ordering::SeqCst);
+            let max = limit.load(Ordering::SeqCst);
+            if before + n >= max {
+                n = max.saturating_sub(before);
+                frozen.store(true, Ordering::SeqCst);
+            }
+        } else if frozen.load(Ordering::SeqCst) {
+            continue;
+        }
+        if n > 0 && to.write_all(&buf[..n]).is_err() {
+            return;
+        }
+        if !from_server {
+            let on = freeze_on.lock().unwrap();
+            if let Some(m) = on.as_deref() {
+                if buf[..n].windows(m.len()).any(|w| w == m) {
+                    frozen.store(true, Ordering::SeqCst);
+                }
+            }
+        }
+    }
 }
