@@ -40,6 +40,9 @@ pub struct Facts {
     table_keys: crate::intern::Numbered<TableKey>,
     /// (table, policy name) → the command it applies to (`ALL`, `SELECT`, ...).
     pub policy_commands: HashMap<(TableKey, String), String>,
+    /// (table, policy name) of the permissive policies whose every clause is absent or always
+    /// true ([`unconditional`]): they let every row through.
+    pub unconditional_policies: HashSet<(TableKey, String)>,
     /// (table, constraint name) → what it enforces, without its name ([`constraint_shape`]).
     pub constraint_shapes: HashMap<(TableKey, String), String>,
     /// (table, constraint name) → the columns of a primary key, unique or foreign key constraint
@@ -121,6 +124,16 @@ pub fn policy_command(p: &sqlparser::ast::CreatePolicy) -> String {
     p.command
         .as_ref()
         .map_or_else(|| "ALL".to_string(), |c| c.to_string().to_ascii_uppercase())
+}
+
+/// True when a policy is permissive and each of its clauses is absent or always true
+/// (`USING (true) WITH CHECK (true)`): it lets every row through.
+pub fn unconditional(p: &sqlparser::ast::CreatePolicy) -> bool {
+    use sqlparser::ast::CreatePolicyType;
+    let open = |e: &Option<Expr>| e.as_ref().is_none_or(crate::extract::always_true);
+    !matches!(p.policy_type, Some(CreatePolicyType::Restrictive))
+        && open(&p.using)
+        && open(&p.with_check)
 }
 
 fn type_text(c: &ColumnDef) -> String {
@@ -215,10 +228,13 @@ impl SchemaState {
                 }
             }
             Ast::CreatePolicy(p) => {
-                let key = self.resolve_table(&qual(&p.table_name));
-                self.facts
-                    .policy_commands
-                    .insert((key, fold(&p.name)), policy_command(p));
+                let key = (self.resolve_table(&qual(&p.table_name)), fold(&p.name));
+                if unconditional(p) {
+                    self.facts.unconditional_policies.insert(key.clone());
+                } else {
+                    self.facts.unconditional_policies.remove(&key);
+                }
+                self.facts.policy_commands.insert(key, policy_command(p));
             }
             Ast::CreateFunction(f) => {
                 let name = qual(&f.name).name;

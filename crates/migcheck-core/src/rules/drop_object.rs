@@ -147,6 +147,13 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         return false;
     };
     let text = &cx.unit.source.text;
+    // A policy that let every row through is replaced only by one that does too: conditions
+    // on the new ones narrow what clients can reach.
+    let open_only = cx
+        .state
+        .facts
+        .unconditional_policies
+        .contains(&(key.clone(), name.name.clone()));
     // The commands the later policies on the table let clients use.
     let mut granted = std::collections::HashSet::new();
     for s in cx
@@ -159,7 +166,9 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         })
     {
         if let Some(Ast::CreatePolicy(p)) = s.tree(text).as_deref() {
-            if cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key && grants_access(p)
+            if cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
+                && grants_access(p)
+                && (!open_only || crate::facts::unconditional(p))
             {
                 granted.insert(crate::facts::policy_command(p));
             }

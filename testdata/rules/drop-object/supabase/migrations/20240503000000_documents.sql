@@ -22,3 +22,4 @@ create trigger documents_touch before update on public.documents
 create function public.documents_stamp() returns "trigger" language plpgsql as $$ begin return new; end $$;
 create trigger documents_stamp before insert on public.documents
   for each row execute function public.documents_stamp();
+create policy "anyone reads folders" on public.folders for all to authenticated using (true) with check (true);

@@ -34,3 +34,12 @@ drop function public.documents_touch();
 -- With CASCADE the function takes its trigger with it: reported.
 -- expect: drop-object
 drop function public.documents_stamp() cascade;
+
+-- A policy that let every row through, replaced by conditional ones: clients lose access.
+-- expect: drop-object
+drop policy "anyone reads folders" on public.folders;
+create policy "members read folders" on public.folders for select to authenticated
+  using (id in (select folder_id from public.documents));
+create policy "members add folders" on public.folders for insert to authenticated with check (true);
+create policy "members edit folders" on public.folders for update to authenticated using (true);
+create policy "members remove folders" on public.folders for delete to authenticated using (true);
