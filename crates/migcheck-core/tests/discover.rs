@@ -491,6 +491,9 @@ mod links {
         let repo = repo();
         let m = repo.path().join("supabase/migrations");
         std::fs::write(m.join("20240101000000_visits.sql"), CREATE).unwrap();
+        // A plain folder: telling its tool reads `Cargo.toml` (sqlx), which blocked before.
+        std::fs::create_dir(repo.path().join("migrations")).unwrap();
+        std::fs::write(repo.path().join("migrations/20240101000000_x.sql"), CREATE).unwrap();
         let diesel = repo.path().join("diesel");
         std::fs::create_dir_all(diesel.join("2024-01-01-000000_x")).unwrap();
         std::fs::write(diesel.join("2024-01-01-000000_x/up.sql"), CREATE).unwrap();
