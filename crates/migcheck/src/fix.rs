@@ -51,6 +51,8 @@ impl Eligible {
 
 /// A file the fixes changed.
 pub(crate) struct Changed {
+    /// The path the check read it by (a symbolic link stays a link).
+    pub path: PathBuf,
     pub display: String,
     pub before: String,
     pub after: String,
@@ -98,6 +100,7 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
             changed
                 .entry(path.clone())
                 .or_insert_with(|| Changed {
+                    path: file.path.clone(),
                     display: file.display.clone(),
                     before: file.text.clone(),
                     after: String::new(),
@@ -153,10 +156,30 @@ pub(crate) fn diff(changed: &BTreeMap<PathBuf, Changed>) -> String {
     out
 }
 
-/// Writes the fixed files. The first error stops the writing.
-pub(crate) fn write(changed: &BTreeMap<PathBuf, Changed>) -> Result<(), String> {
+/// Writes the fixed files, each atomically ([`migcheck_core::fsio::replace`]): a temporary
+/// file beside it, fsynced, renamed over it with its permissions, only when the file on disk
+/// still holds the text the fixes were made from. A file that cannot be written (full disk,
+/// changed since it was read, a symbolic link, not a regular file) is left untouched and named
+/// in the errors; the other files are written. `path` is the canonical path (a link's target):
+/// the file named by the user (`c.display`) is the one refused when it is a link.
+pub(crate) fn write(changed: &BTreeMap<PathBuf, Changed>) -> Result<usize, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut written = 0;
     for (path, c) in changed {
-        std::fs::write(path, &c.after).map_err(|e| format!("cannot write {}: {e}", c.display))?;
+        let named = Path::new(&c.path);
+        let target = if named.as_os_str().is_empty() {
+            path.as_path()
+        } else {
+            named
+        };
+        match migcheck_core::fsio::replace(target, Some(c.before.as_bytes()), c.after.as_bytes()) {
+            Ok(()) => written += 1,
+            Err(e) => errors.push(format!("--fix did not write {}: {e}", c.display)),
+        }
     }
-    Ok(())
+    if errors.is_empty() {
+        Ok(written)
+    } else {
+        Err(errors)
+    }
 }
