@@ -253,3 +253,59 @@ fn fix_refuses_to_write_through_a_symlink() {
         .file_type()
         .is_symlink());
 }
+
+/// A CRLF file stays CRLF, and a missing final newline stays missing.
+#[test]
+fn fix_keeps_line_endings_and_a_missing_final_newline() {
+    let dir = project();
+    let crlf = SQL.trim_end().replace('\n', "\r\n");
+    std::fs::write(dir.path().join("sql/visits.sql"), &crlf).unwrap();
+    let (code, _, err) = migcheck(dir.path(), &["check", "sql/visits.sql", "--fix"]);
+    assert!(err.contains("Fixed 3 findings in 1 file."), "{err}");
+    assert_eq!(code, 0, "{err}");
+    let fixed = std::fs::read_to_string(dir.path().join("sql/visits.sql")).unwrap();
+    assert!(fixed.contains("payload jsonb"), "{fixed}");
+    assert_eq!(
+        fixed.matches('\n').count(),
+        fixed.matches("\r\n").count(),
+        "{fixed:?}"
+    );
+    assert!(!fixed.ends_with('\n'), "{fixed:?}");
+}
+
+/// The Supabase CLI sends a file as one pipeline (supabase/cli `pkg/migration/file.go`,
+/// `MigrationFile.ExecBatch`: one `pgconn.Batch`); `CREATE INDEX CONCURRENTLY` runs there only
+/// as its first statement. The lock-timeout fix goes after it, never above it (above, the
+/// file failed with "cannot be executed within a pipeline": `concurrently-in-transaction`).
+#[test]
+fn fix_never_puts_a_statement_above_a_leading_concurrently() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&m).unwrap();
+    std::fs::write(
+        m.join("20240101000000_visits.sql"),
+        "create table public.visits (id bigint primary key);\n\
+         alter table public.visits enable row level security;\n",
+    )
+    .unwrap();
+    let file = "supabase/migrations/20240102000000_index.sql";
+    std::fs::write(
+        dir.path().join(file),
+        "create index concurrently visits_id_idx on public.visits (id);\n\
+         alter table public.visits add column note text;\n",
+    )
+    .unwrap();
+    let (_, _, err) = migcheck(dir.path(), &["check", file, "--fix"]);
+    assert!(err.contains("Fixed 1 finding in 1 file."), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(file)).unwrap(),
+        "create index concurrently visits_id_idx on public.visits (id);\n\
+         set lock_timeout = '5s';\n\
+         alter table public.visits add column note text;\n"
+    );
+    let (_, out, _) = migcheck(dir.path(), &["check", file, "--format", "json"]);
+    assert!(
+        !out.contains("concurrently-in-transaction") && !out.contains("lock-timeout-missing"),
+        "{out}"
+    );
+}
