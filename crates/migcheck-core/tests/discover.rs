@@ -434,6 +434,40 @@ mod links {
         );
     }
 
+    /// The repository's `migcheck.toml` governs a migrations folder linked from outside it,
+    /// and findings name the link's path.
+    #[test]
+    fn a_linked_folder_outside_the_repository_keeps_the_repository_config() {
+        let repo = repo();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("20240101000000_drop.sql"),
+            "drop table public.visits;\n",
+        )
+        .unwrap();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::remove_dir(&m).unwrap();
+        symlink(outside.path(), &m).unwrap();
+        std::fs::write(
+            repo.path().join("migcheck.toml"),
+            "[rules]\ndrop-table = \"off\"\n",
+        )
+        .unwrap();
+        let report = check(std::slice::from_ref(&m), &CheckOptions::default());
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+        assert!(!rules.contains(&"drop-table"), "{rules:?}");
+        std::fs::remove_file(repo.path().join("migcheck.toml")).unwrap();
+        let report = check(std::slice::from_ref(&m), &CheckOptions::default());
+        let drop: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "drop-table")
+            .map(|f| f.file.path.clone())
+            .collect();
+        assert_eq!(drop, [m.join("20240101000000_drop.sql")]);
+    }
+
     #[test]
     fn a_symlink_loop_neither_hangs_nor_duplicates() {
         let repo = repo();
