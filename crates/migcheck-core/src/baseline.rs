@@ -171,8 +171,8 @@ impl Baseline {
             path: display.to_string(),
             message,
         };
-        let text =
-            std::fs::read_to_string(file).map_err(|e| err(format!("cannot read baseline: {e}")))?;
+        let text = crate::fsio::read_to_string(file)
+            .map_err(|e| err(format!("cannot read baseline: {e}")))?;
         let b: Baseline = serde_json::from_str(&text).map_err(|e| {
             err(format!(
                 "line {}: not a migcheck baseline ({e}); write one with `migcheck check --write-baseline {display}`",
@@ -186,6 +186,19 @@ impl Baseline {
             )));
         }
         Ok(b)
+    }
+
+    /// True when `text` is a migcheck baseline (the JSON shape this module writes, any
+    /// version): what `--write-baseline` may replace.
+    pub fn is_baseline(text: &str) -> bool {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Shape {
+            version: u32,
+            findings: Vec<Entry>,
+        }
+        serde_json::from_str::<Shape>(text).is_ok()
     }
 
     /// Removes the findings this baseline accepts from `report` and says what it did. Entries

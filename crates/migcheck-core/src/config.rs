@@ -260,12 +260,19 @@ fn is_duration(t: &str) -> bool {
         && ["", "us", "ms", "s", "min", "h", "d"].contains(&unit)
 }
 
-/// The nearest `migcheck.toml` at or above `dir`.
+/// The nearest `migcheck.toml` at or above `dir`: above the path as walked first (a folder
+/// reached through a symbolic link pointing outside the repository is governed by the
+/// repository's configuration), then above its target.
 pub fn find_config_file(dir: &Path) -> Option<PathBuf> {
-    let abs = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-    abs.ancestors()
-        .map(|d| d.join(FILE_NAME))
-        .find(|p| p.is_file())
+    let find = |abs: &Path| {
+        abs.ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    };
+    std::path::absolute(dir)
+        .ok()
+        .and_then(|a| find(&a))
+        .or_else(|| find(&std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())))
 }
 
 #[cfg(test)]

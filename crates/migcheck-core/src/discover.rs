@@ -148,6 +148,13 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
                 continue;
             }
         };
+        if let Some(kind) = crate::fsio::non_regular_kind(&meta).filter(|_| !meta.is_dir()) {
+            d.missing.push((
+                p.clone(),
+                format!("{kind}, not a regular file: migcheck never opens it"),
+            ));
+            continue;
+        }
         if meta.is_file() {
             if is_sql(p) {
                 let dir = set_dir(p);
@@ -174,7 +181,15 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
         // Everything under a named folder is named; not under a project root (`migcheck check`
         // with no path, or `.` from the GitHub Action, means "whatever is in scope here").
         let named_dir = named && !is_project_root(p);
+        // Symbolic links are followed, to files and folders, wherever they point: the tools
+        // open them (supabase/cli `pkg/migration/list.go` `ListLocalMigrations` lists
+        // `supabase/migrations` with `fs.ReadDir` and keeps every entry whose name matches,
+        // whatever its type; the file is then opened by that path). A file is reported under
+        // its path in the walk (the link's), not its target's. walkdir stops at a link to one
+        // of its own ancestors (a loop) with an error that names it: nothing is lost there,
+        // the folder is being walked already.
         let walker = WalkDir::new(p)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
@@ -185,12 +200,42 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
+                    if e.loop_ancestor().is_some() {
+                        continue;
+                    }
                     let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                    // A dangling link counts only where it stands for a migration.
+                    let dangling = std::fs::symlink_metadata(&path)
+                        .is_ok_and(|m| m.file_type().is_symlink())
+                        && std::fs::metadata(&path).is_err();
+                    if dangling && !is_sql(&path) {
+                        continue;
+                    }
                     d.missing.push((path, e.to_string()));
                     continue;
                 }
             };
-            if !entry.file_type().is_file() {
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                continue;
+            }
+            if !ft.is_file() {
+                // A FIFO, socket or device: never opened (opening a FIFO blocks until a writer
+                // comes). Noted when migcheck would have read it.
+                let path = entry.into_path();
+                if is_sql(&path) || (opts.is_deploy_file)(&path) {
+                    let kind = std::fs::metadata(&path)
+                        .ok()
+                        .and_then(|m| crate::fsio::non_regular_kind(&m))
+                        .unwrap_or("not a regular file");
+                    d.skipped.push(Skipped {
+                        files: vec![path.clone()],
+                        path,
+                        reason: SkipReason::NotRegular,
+                        dialect: None,
+                        detail: format!("{kind}: never opened"),
+                    });
+                }
                 continue;
             }
             let path = entry.into_path();
@@ -208,6 +253,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             }
         }
     }
+    let groups = without_aliases(groups, &mut d.skipped);
     for (dir, g) in groups {
         if g.named {
             d.sets.push(build_set(dir, g.all, &g.reported, Why::Named));
@@ -233,6 +279,71 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
     deploy.sort();
     d.deploy_files = deploy;
     d
+}
+
+/// The groups with one left per folder on disk: a folder reached twice in the walk (itself and
+/// through a symbolic link to it) is linted once, the other path noted as an alias. Kept, in
+/// order: a named one, one a migration tool claims (`supabase/migrations` linking to a shared
+/// folder is what the Supabase CLI applies), the folder's own path, the first in path order.
+fn without_aliases(
+    groups: BTreeMap<PathBuf, Group>,
+    skipped: &mut Vec<Skipped>,
+) -> BTreeMap<PathBuf, Group> {
+    let mut by_target: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    for dir in groups.keys() {
+        let target = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        by_target.entry(target).or_default().push(dir.clone());
+    }
+    let mut groups = groups;
+    for dirs in by_target.into_values() {
+        if dirs.len() < 2 {
+            continue;
+        }
+        let rank = |dir: &PathBuf| {
+            let g = &groups[dir];
+            let mut files: Vec<PathBuf> = g.all.iter().cloned().collect();
+            files.sort();
+            let plain = crate::tool::detect(dir, &files).id() == "plain";
+            (!g.named, plain, is_link_path(dir))
+        };
+        let keep = dirs
+            .iter()
+            .min_by_key(|d| rank(d))
+            .cloned()
+            .unwrap_or_else(|| dirs[0].clone());
+        for dir in dirs {
+            if dir == keep {
+                continue;
+            }
+            if let Some(g) = groups.remove(&dir) {
+                let mut files: Vec<PathBuf> = g.all.into_iter().collect();
+                files.sort();
+                skipped.push(Skipped {
+                    detail: format!(
+                        "the same folder as {} (a symbolic link), linted there",
+                        crate::source::display_path(&keep)
+                    ),
+                    path: dir,
+                    files,
+                    reason: SkipReason::Alias,
+                    dialect: None,
+                });
+            }
+        }
+    }
+    groups
+}
+
+/// True when a component of `path` is a symbolic link.
+fn is_link_path(path: &Path) -> bool {
+    let mut at = PathBuf::new();
+    for c in path.components() {
+        at.push(c);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return true;
+        }
+    }
+    false
 }
 
 /// Files at the root of a project (a repository, or an app of a monorepo).
@@ -279,10 +390,7 @@ fn walk_root_of(file: &Path) -> PathBuf {
 
 /// The first bytes of a file (enough to see what it is), lossily as UTF-8.
 fn head(path: &Path, n: u64) -> String {
-    use std::io::Read;
-    let mut buf = Vec::new();
-    let _ = std::fs::File::open(path).and_then(|f| f.take(n).read_to_end(&mut buf));
-    String::from_utf8_lossy(&buf).into_owned()
+    crate::fsio::head(path, n)
 }
 
 /// How much of each candidate file the scope reads.

@@ -200,9 +200,28 @@ pub struct Applied {
     pub skipped: Vec<usize>,
 }
 
+/// The line ending of `text`: `\r\n` when its first line ends so, else `\n`.
+fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if text[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// `s` with its line breaks written as `eol` (rules write `\n`).
+fn with_line_ending(s: &str, eol: &str) -> String {
+    if eol == "\n" {
+        return s.to_string();
+    }
+    s.replace("\r\n", "\n").replace('\n', eol)
+}
+
 /// Applies to `text` every fix whose edits overlap no edit of a fix applied before it (fixes
-/// are taken in the order of their first edit). Insertions at the same offset overlap.
+/// are taken in the order of their first edit). Insertions at the same offset overlap. Line
+/// breaks in replacements are written as the file writes them (a CRLF file stays CRLF); a
+/// missing final newline stays missing (no edit adds one).
 pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
+    let eol = line_ending(text);
     let mut order: Vec<usize> = (0..fixes.len()).collect();
     order.sort_by_key(|&i| fixes[i].edits.first().map(|e| (e.start, e.end)));
     let overlaps = |a: &Edit, b: &Edit| {
@@ -234,7 +253,7 @@ pub fn apply(text: &str, fixes: &[&Fix]) -> Applied {
     let mut at = 0;
     for e in taken {
         result.push_str(&text[at..e.start]);
-        result.push_str(&e.replacement);
+        result.push_str(&with_line_ending(&e.replacement, eol));
         at = e.end;
     }
     result.push_str(&text[at..]);
@@ -281,6 +300,22 @@ mod tests {
         let t = "create table t ()";
         let e = insert_after_statement(t, &(0..t.len()), "x;");
         assert_eq!(applied(t, e), "create table t ();\nx;");
+    }
+
+    #[test]
+    fn inserted_lines_keep_the_files_line_endings() {
+        let t = "create table t ();\r\nselect 1;";
+        let e = insert_after_statement(t, &(0..18), "x;");
+        assert_eq!(applied(t, e), "create table t ();\r\nx;\r\nselect 1;");
+        let e = Edit::insert(0, "set lock_timeout = '5s';\n");
+        assert_eq!(
+            applied(t, e),
+            "set lock_timeout = '5s';\r\ncreate table t ();\r\nselect 1;"
+        );
+        // No final newline before, none after.
+        let t = "create table t ()";
+        let e = insert_after_statement(t, &(0..t.len()), "x;");
+        assert!(!applied(t, e).ends_with('\n'));
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod fallback;
 pub mod finding;
 pub mod findings;
 pub mod fix;
+pub mod fsio;
 pub mod intern;
 pub mod lint;
 pub mod parse;

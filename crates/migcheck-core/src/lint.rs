@@ -105,7 +105,7 @@ pub fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
         return Ok(Arc::new(Config::default()));
     };
     let display = display_path(file);
-    let text = std::fs::read_to_string(file).map_err(|e| InputError {
+    let text = crate::fsio::read_to_string(file).map_err(|e| InputError {
         path: display.clone(),
         line: None,
         message: format!("cannot read config: {e}"),
@@ -122,7 +122,7 @@ pub fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
 /// Reads a file as UTF-8, naming it (and the line of the first bad byte) when it is not.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
     let display = display_path(path);
-    let bytes = std::fs::read(path).map_err(|e| InputError {
+    let bytes = crate::fsio::read(path).map_err(|e| InputError {
         path: display.clone(),
         line: None,
         message: format!("cannot read file: {e}"),

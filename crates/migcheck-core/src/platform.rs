@@ -111,7 +111,7 @@ fn project(dir: &Path, config: Option<PathBuf>) -> SupabaseProject {
         ),
     };
     let Some(config) = config else { return out };
-    let Ok(text) = std::fs::read_to_string(&config) else {
+    let Ok(text) = crate::fsio::read_to_string(&config) else {
         return out;
     };
     // An unreadable config keeps the default: the Supabase CLI would refuse it anyway.

@@ -115,6 +115,10 @@ pub enum SkipReason {
     Excluded,
     /// A plain folder without versioned names or without schema changes.
     NoEvidence,
+    /// A FIFO, socket or device named like a file migcheck reads: never opened.
+    NotRegular,
+    /// The same folder as a set already linted, reached through a symbolic link.
+    Alias,
 }
 
 impl SkipReason {
@@ -134,6 +138,8 @@ impl SkipReason {
             SkipReason::OtherDialect => "other-dialect",
             SkipReason::Excluded => "excluded",
             SkipReason::NoEvidence => "no-evidence",
+            SkipReason::NotRegular => "not-regular",
+            SkipReason::Alias => "alias",
         }
     }
 }
@@ -585,7 +591,7 @@ pub fn set_dialect(files: &[Option<Dialect>]) -> Option<Dialect> {
 pub fn atlas_sources(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for d in crate::tool::project_dirs(dir) {
-        let Ok(text) = std::fs::read_to_string(d.join("atlas.hcl")) else {
+        let Ok(text) = crate::fsio::read_to_string(&d.join("atlas.hcl")) else {
             continue;
         };
         for line in text.lines() {

@@ -331,3 +331,250 @@ fn naming_a_down_file_reports_nothing_for_its_drops() {
     assert_eq!(report.files, 1);
     assert!(report.findings.is_empty(), "{:?}", report.findings);
 }
+
+// Symbolic links and files that are not regular (issue 31, items 6 and 15). The fixtures are
+// built in temporary folders: a repository (`.git` marks its root, so the default scope
+// applies) and, for links that point outside it, a second folder.
+
+#[cfg(unix)]
+mod links {
+    use super::*;
+    use migcheck_core::discover::Discovery;
+    use migcheck_core::scope::SkipReason;
+    use std::os::unix::fs::symlink;
+
+    const CREATE: &str = "create table public.visits (id bigint primary key);\n";
+    const ALTER: &str = "alter table public.visits add column note text;\n";
+
+    fn repo() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::create_dir_all(dir.path().join("supabase/migrations")).unwrap();
+        dir
+    }
+
+    /// Discovery of `root`, on another thread: a run that blocks (a FIFO opened for reading
+    /// waits for a writer) fails the test instead of hanging it.
+    fn discover_at(root: &Path) -> Discovery {
+        let root = root.to_path_buf();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(discover(
+                &[root],
+                &migcheck_core::deploy_files::is_deploy_file,
+            ));
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(120))
+            .expect("discovery returns (it blocked on a file)")
+    }
+
+    /// `(set dir, tool, files)` relative to `root`.
+    fn sets(d: &Discovery, root: &Path) -> Vec<(String, &'static str, Vec<String>)> {
+        d.sets
+            .iter()
+            .map(|s| {
+                (
+                    rel(root, &s.dir),
+                    s.tool.id(),
+                    s.files.iter().map(|f| rel(root, &f.path)).collect(),
+                )
+            })
+            .collect()
+    }
+
+    /// supabase/cli `pkg/migration/list.go` `ListLocalMigrations` keeps every entry of
+    /// `supabase/migrations` whose name matches, whatever its type, and opens it by that path:
+    /// a symlinked migration is applied, so it is checked, under the link's path.
+    #[test]
+    fn symlinked_migration_files_are_walked_and_reported_under_the_link() {
+        let repo = repo();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("shared.sql"), ALTER).unwrap();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::write(m.join("20240101000000_visits.sql"), CREATE).unwrap();
+        symlink(
+            outside.path().join("shared.sql"),
+            m.join("20240102000000_note.sql"),
+        )
+        .unwrap();
+        let d = discover_at(repo.path());
+        assert!(d.missing.is_empty(), "{:?}", d.missing);
+        assert_eq!(
+            sets(&d, repo.path()),
+            [(
+                "supabase/migrations".to_string(),
+                "supabase",
+                vec![
+                    "supabase/migrations/20240101000000_visits.sql".to_string(),
+                    "supabase/migrations/20240102000000_note.sql".to_string(),
+                ]
+            )]
+        );
+    }
+
+    #[test]
+    fn a_symlinked_migrations_folder_outside_the_repository_is_walked() {
+        let repo = repo();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("20240101000000_visits.sql"), CREATE).unwrap();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::remove_dir(&m).unwrap();
+        symlink(outside.path(), &m).unwrap();
+        // Something else to check beside it: the link must not be the only thing walked.
+        std::fs::write(repo.path().join("fly.toml"), "app = \"x\"\n").unwrap();
+        let d = discover_at(repo.path());
+        assert!(d.missing.is_empty(), "{:?}", d.missing);
+        assert_eq!(
+            sets(&d, repo.path()),
+            [(
+                "supabase/migrations".to_string(),
+                "supabase",
+                vec!["supabase/migrations/20240101000000_visits.sql".to_string()]
+            )]
+        );
+    }
+
+    /// The repository's `migcheck.toml` governs a migrations folder linked from outside it,
+    /// and findings name the link's path.
+    #[test]
+    fn a_linked_folder_outside_the_repository_keeps_the_repository_config() {
+        let repo = repo();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(
+            outside.path().join("20240101000000_drop.sql"),
+            "drop table public.visits;\n",
+        )
+        .unwrap();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::remove_dir(&m).unwrap();
+        symlink(outside.path(), &m).unwrap();
+        std::fs::write(
+            repo.path().join("migcheck.toml"),
+            "[rules]\ndrop-table = \"off\"\n",
+        )
+        .unwrap();
+        let report = check(std::slice::from_ref(&m), &CheckOptions::default());
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        let rules: Vec<&str> = report.findings.iter().map(|f| f.rule).collect();
+        assert!(!rules.contains(&"drop-table"), "{rules:?}");
+        std::fs::remove_file(repo.path().join("migcheck.toml")).unwrap();
+        let report = check(std::slice::from_ref(&m), &CheckOptions::default());
+        let drop: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "drop-table")
+            .map(|f| f.file.path.clone())
+            .collect();
+        assert_eq!(drop, [m.join("20240101000000_drop.sql")]);
+    }
+
+    #[test]
+    fn a_symlink_loop_neither_hangs_nor_duplicates() {
+        let repo = repo();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::write(m.join("20240101000000_visits.sql"), CREATE).unwrap();
+        symlink("..", m.join("up")).unwrap();
+        symlink("../..", repo.path().join("supabase/again")).unwrap();
+        let d = discover_at(repo.path());
+        assert!(d.missing.is_empty(), "{:?}", d.missing);
+        assert_eq!(
+            sets(&d, repo.path()),
+            [(
+                "supabase/migrations".to_string(),
+                "supabase",
+                vec!["supabase/migrations/20240101000000_visits.sql".to_string()]
+            )]
+        );
+    }
+
+    /// A folder reached twice (itself, and through a link to it) is linted once: where the
+    /// tool applies it.
+    #[test]
+    fn a_folder_and_a_link_to_it_are_linted_once_where_the_tool_reads_it() {
+        let repo = repo();
+        let db = repo.path().join("db/migrations");
+        std::fs::create_dir_all(&db).unwrap();
+        std::fs::write(db.join("20240101000000_visits.sql"), CREATE).unwrap();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::remove_dir(&m).unwrap();
+        symlink("../db/migrations", &m).unwrap();
+        let d = discover_at(repo.path());
+        assert_eq!(
+            sets(&d, repo.path()),
+            [(
+                "supabase/migrations".to_string(),
+                "supabase",
+                vec!["supabase/migrations/20240101000000_visits.sql".to_string()]
+            )]
+        );
+        let alias: Vec<_> = d
+            .skipped
+            .iter()
+            .filter(|k| k.reason == SkipReason::Alias)
+            .map(|k| (rel(repo.path(), &k.path), k.detail.clone()))
+            .collect();
+        assert_eq!(alias.len(), 1, "{alias:?}");
+        assert_eq!(alias[0].0, "db/migrations");
+    }
+
+    /// A FIFO named like a file migcheck reads while discovering (project markers, a tool's
+    /// config, a deployment file, a migration) is never opened: discovery returns, the FIFO
+    /// migration and deployment file are noted, the real migration is checked.
+    #[test]
+    fn fifos_named_like_files_migcheck_reads_never_block() {
+        let repo = repo();
+        let m = repo.path().join("supabase/migrations");
+        std::fs::write(m.join("20240101000000_visits.sql"), CREATE).unwrap();
+        // A plain folder: telling its tool reads `Cargo.toml` (sqlx), which blocked before.
+        std::fs::create_dir(repo.path().join("migrations")).unwrap();
+        std::fs::write(repo.path().join("migrations/20240101000000_x.sql"), CREATE).unwrap();
+        let diesel = repo.path().join("diesel");
+        std::fs::create_dir_all(diesel.join("2024-01-01-000000_x")).unwrap();
+        std::fs::write(diesel.join("2024-01-01-000000_x/up.sql"), CREATE).unwrap();
+        let fifos = [
+            repo.path().join("Cargo.toml"),
+            repo.path().join("package.json"),
+            repo.path().join("fly.toml"),
+            repo.path().join("migcheck.toml"),
+            repo.path().join("supabase/config.toml"),
+            diesel.join("metadata.toml"),
+            m.join("20240102000000_fifo.sql"),
+        ];
+        for f in &fifos {
+            migcheck_core::fsio::mkfifo(f);
+        }
+        let d = discover_at(repo.path());
+        assert!(d.missing.is_empty(), "{:?}", d.missing);
+        let found: Vec<String> = d
+            .sets
+            .iter()
+            .flat_map(|s| s.files.iter().map(|f| rel(repo.path(), &f.path)))
+            .collect();
+        assert!(
+            found.contains(&"supabase/migrations/20240101000000_visits.sql".to_string()),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|f| f.contains("fifo")), "{found:?}");
+        let noted: Vec<String> = d
+            .skipped
+            .iter()
+            .filter(|k| k.reason == SkipReason::NotRegular)
+            .map(|k| rel(repo.path(), &k.path))
+            .collect();
+        assert!(
+            noted.contains(&"supabase/migrations/20240102000000_fifo.sql".to_string())
+                && noted.contains(&"fly.toml".to_string()),
+            "{noted:?}"
+        );
+        // The whole check too: nothing is read from a FIFO, nothing blocks.
+        let root = repo.path().to_path_buf();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(check(&[root], &CheckOptions::default()).files);
+        });
+        let files = rx
+            .recv_timeout(std::time::Duration::from_secs(120))
+            .expect("the check returns");
+        assert!(files >= 1);
+    }
+}

@@ -43,12 +43,74 @@ fn emit_streamed(
     }
 }
 
+/// What `--write-baseline` may replace: nothing (`Ok(None)`), or an existing migcheck baseline
+/// (`Ok(Some(its bytes))`, compared again just before the rename). Refused: a symbolic link,
+/// anything not a regular file, a `.sql` file, a file this run checked or a deployment file
+/// migcheck reads, and any existing file that is not a migcheck baseline.
+fn baseline_target(report: &lint::Report, file: &Path) -> Result<Option<Vec<u8>>, String> {
+    use migcheck_core::fsio;
+    let exists = fsio::check_replaceable(file)
+        .map_err(|e| e.to_string())?
+        .is_some();
+    if file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sql"))
+    {
+        return Err("it is a .sql file, which migcheck checks as a migration".into());
+    }
+    if migcheck_core::deploy_files::is_deploy_file(file) {
+        return Err("it is a deployment file migcheck checks".into());
+    }
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    if let Some(target) = canonical(file) {
+        let checked = report
+            .scope
+            .sets
+            .iter()
+            .flat_map(|s| s.files.iter())
+            .chain(report.scope.deploy_files.iter())
+            .chain(report.checked.iter());
+        for shown in checked {
+            if canonical(Path::new(shown)).as_ref() == Some(&target) {
+                return Err(format!("it is {shown}, a file this run checked"));
+            }
+        }
+    }
+    if !exists {
+        return Ok(None);
+    }
+    let bytes = fsio::read(file).map_err(|e| format!("cannot read it: {e}"))?;
+    let is_baseline = std::str::from_utf8(&bytes).is_ok_and(Baseline::is_baseline);
+    if !is_baseline {
+        return Err(
+            "it exists and is not a migcheck baseline (JSON with `version` and `findings`)".into(),
+        );
+    }
+    Ok(Some(bytes))
+}
+
 /// `--write-baseline`: every finding of the run, accepted. Exit 0, or 2 when some input could
 /// not be checked (a baseline of a partial run would hide nothing of the rest and pass).
 fn write_baseline(report: &lint::Report, file: &Path) -> u8 {
+    let old = match baseline_target(report, file) {
+        Ok(old) => old,
+        Err(why) => {
+            eprintln!(
+                "error: --write-baseline {}: not written: {why}; the file is untouched. Name a \
+                 new file (e.g. `migcheck-baseline.json`) or an existing migcheck baseline.",
+                file.display()
+            );
+            return TROUBLE;
+        }
+    };
     let baseline = Baseline::from_report(report, file);
-    if let Err(e) = std::fs::write(file, baseline.to_json()) {
-        eprintln!("error: cannot write baseline {}: {e}", file.display());
+    if let Err(e) =
+        migcheck_core::fsio::replace(file, old.as_deref(), baseline.to_json().as_bytes())
+    {
+        eprintln!(
+            "error: --write-baseline {}: not written: {e}",
+            file.display()
+        );
         return TROUBLE;
     }
     for e in &report.errors {
@@ -188,8 +250,14 @@ pub fn run(args: CheckArgs) -> u8 {
                 FINDINGS
             };
         }
-        if let Err(e) = fix::write(&outcome.changed) {
-            eprintln!("error: {e}");
+        if let Err(errors) = fix::write(&outcome.changed) {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            eprintln!(
+                "--fix left {} unchanged; run again once the cause is gone.",
+                render::plural(errors.len(), "file")
+            );
             return TROUBLE;
         }
         eprintln!(

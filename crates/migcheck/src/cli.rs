@@ -93,7 +93,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
     /// Record every finding of this run in FILE and exit 0: adopt migcheck on an existing
-    /// repository, then check with `--baseline FILE` so that only new findings fail.
+    /// repository, then check with `--baseline FILE` so that only new findings fail. FILE is
+    /// new or a migcheck baseline; a symbolic link, a `.sql` or checked file, or any other
+    /// existing file is refused (exit 2, untouched).
     #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
     pub write_baseline: Option<PathBuf>,
     /// Exit 0 when the paths hold no migration or deployment file (by default that is exit 2:
@@ -102,7 +104,9 @@ pub struct CheckArgs {
     pub allow_empty: bool,
     /// Apply the fixes findings carry, then report what remains. Only files not applied
     /// anywhere yet are changed: files new since `--changed-since`, or files named on the
-    /// command line (see `--fix-applied`).
+    /// command line (see `--fix-applied`). Each file is replaced atomically, and only if it
+    /// still holds what was read; a file that cannot be (full disk, changed meanwhile, a
+    /// symbolic link) is left untouched and named, exit 2.
     #[arg(long, conflicts_with_all = ["write_baseline", "diff"])]
     pub fix: bool,
     /// Print the changes `--fix` would make as a unified diff, without writing; exit 1 when

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use migcheck_core::lint::{self, CheckOptions, Report};
-use migcheck_core::SourceFile;
+use migcheck_core::{Severity, SourceFile};
 
 const MAX_PASSES: usize = 5;
 
@@ -51,6 +51,8 @@ impl Eligible {
 
 /// A file the fixes changed.
 pub(crate) struct Changed {
+    /// The path the check read it by (a symbolic link stays a link).
+    pub path: PathBuf,
     pub display: String,
     pub before: String,
     pub after: String,
@@ -67,10 +69,24 @@ pub(crate) struct Outcome {
     pub left: Vec<String>,
 }
 
+/// Error-severity findings per (canonical file, rule): what makes a migration fail.
+fn errors_by_file(report: &Report) -> HashMap<(PathBuf, &'static str), usize> {
+    let mut out = HashMap::new();
+    for m in report.findings.metas() {
+        if m.severity == Severity::Error {
+            *out.entry((canonical(&m.file.path), m.rule)).or_default() += 1;
+        }
+    }
+    out
+}
+
 pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -> Outcome {
     let mut overlay: HashMap<PathBuf, String> = HashMap::new();
     let mut changed: BTreeMap<PathBuf, Changed> = BTreeMap::new();
     let mut applied = 0;
+    // Fixes taken back because they made their file fail: (canonical file, fix title).
+    let mut refused: HashSet<(PathBuf, String)> = HashSet::new();
+    let mut notes: Vec<String> = Vec::new();
     let mut report = lint::check_overlay(paths, opts, &overlay);
     for _ in 0..MAX_PASSES {
         let findings = report.findings.to_vec();
@@ -81,6 +97,9 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
             if !eligible.allows(&f.file.path) {
                 continue;
             }
+            if refused.contains(&(canonical(&f.file.path), fix.title.clone())) {
+                continue;
+            }
             by_file
                 .entry(canonical(&f.file.path))
                 .or_insert((&f.file, Vec::new()))
@@ -88,6 +107,9 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
                 .push(fix);
         }
         let mut any = false;
+        let errors_before = errors_by_file(&report);
+        // This pass's changes: file → (its text before the pass, the fixes applied).
+        let mut pass: BTreeMap<PathBuf, (String, String, Vec<String>)> = BTreeMap::new();
         for (path, (file, fixes)) in by_file {
             let out = migcheck_core::fix::apply(&file.text, &fixes);
             if out.applied.is_empty() || out.text == file.text {
@@ -95,9 +117,19 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
             }
             applied += out.applied.len();
             any = true;
+            let titles = out
+                .applied
+                .iter()
+                .map(|&i| fixes[i].title.clone())
+                .collect();
+            pass.insert(
+                path.clone(),
+                (file.display.clone(), file.text.clone(), titles),
+            );
             changed
                 .entry(path.clone())
                 .or_insert_with(|| Changed {
+                    path: file.path.clone(),
                     display: file.display.clone(),
                     before: file.text.clone(),
                     after: String::new(),
@@ -109,12 +141,54 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
             break;
         }
         report = lint::check_overlay(paths, opts, &overlay);
+        // A fix must never make a file fail: a file with more error findings of a rule than
+        // before the pass (a `set` above a leading `CREATE INDEX CONCURRENTLY` in a pipeline
+        // file: `concurrently-in-transaction`) gets its text back, and those fixes are not
+        // offered again.
+        let errors_after = errors_by_file(&report);
+        let mut taken_back = false;
+        for (path, (display, text, titles)) in pass {
+            let mut worse: Vec<&str> = errors_after
+                .iter()
+                .filter(|(key, n)| {
+                    key.0 == path && **n > errors_before.get(*key).copied().unwrap_or(0)
+                })
+                .map(|((_, r), _)| *r)
+                .collect();
+            worse.sort_unstable();
+            worse.dedup();
+            if worse.is_empty() {
+                continue;
+            }
+            taken_back = true;
+            applied -= titles.len();
+            let c = changed.get_mut(&path).expect("changed this pass");
+            if c.before == text {
+                changed.remove(&path);
+                overlay.remove(&path);
+            } else {
+                c.after = text.clone();
+                overlay.insert(path.clone(), text);
+            }
+            for t in titles {
+                notes.push(format!(
+                    "{display}: {t}: not applied: it would make the migration fail ({})",
+                    worse.join(", ")
+                ));
+                refused.insert((path.clone(), t));
+            }
+        }
+        if taken_back {
+            report = lint::check_overlay(paths, opts, &overlay);
+        }
     }
-    let left = report
-        .findings
-        .iter()
-        .filter_map(|f| {
+    let left = notes
+        .into_iter()
+        .chain(report.findings.iter().filter_map(|f| {
             let fix = f.fix.as_ref()?;
+            if refused.contains(&(canonical(&f.file.path), fix.title.clone())) {
+                return None;
+            }
             let why = if eligible.allows(&f.file.path) {
                 "it overlaps another fix or did not clear the finding"
             } else {
@@ -127,7 +201,7 @@ pub(crate) fn fix(paths: &[PathBuf], opts: &CheckOptions, eligible: &Eligible) -
                 fix.title,
                 f.rule
             ))
-        })
+        }))
         .collect();
     Outcome {
         report,
@@ -153,10 +227,30 @@ pub(crate) fn diff(changed: &BTreeMap<PathBuf, Changed>) -> String {
     out
 }
 
-/// Writes the fixed files. The first error stops the writing.
-pub(crate) fn write(changed: &BTreeMap<PathBuf, Changed>) -> Result<(), String> {
+/// Writes the fixed files, each atomically ([`migcheck_core::fsio::replace`]): a temporary
+/// file beside it, fsynced, renamed over it with its permissions, only when the file on disk
+/// still holds the text the fixes were made from. A file that cannot be written (full disk,
+/// changed since it was read, a symbolic link, not a regular file) is left untouched and named
+/// in the errors; the other files are written. `path` is the canonical path (a link's target):
+/// the file named by the user (`c.display`) is the one refused when it is a link.
+pub(crate) fn write(changed: &BTreeMap<PathBuf, Changed>) -> Result<usize, Vec<String>> {
+    let mut errors = Vec::new();
+    let mut written = 0;
     for (path, c) in changed {
-        std::fs::write(path, &c.after).map_err(|e| format!("cannot write {}: {e}", c.display))?;
+        let named = Path::new(&c.path);
+        let target = if named.as_os_str().is_empty() {
+            path.as_path()
+        } else {
+            named
+        };
+        match migcheck_core::fsio::replace(target, Some(c.before.as_bytes()), c.after.as_bytes()) {
+            Ok(()) => written += 1,
+            Err(e) => errors.push(format!("--fix did not write {}: {e}", c.display)),
+        }
     }
-    Ok(())
+    if errors.is_empty() {
+        Ok(written)
+    } else {
+        Err(errors)
+    }
 }

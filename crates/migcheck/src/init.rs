@@ -24,7 +24,8 @@ pub fn run(dir: &Path) -> u8 {
         return TROUBLE;
     }
     let target = dir.join(FILE_NAME);
-    if target.exists() {
+    // `exists` follows links: a dangling link named migcheck.toml is "there" too.
+    if target.exists() || std::fs::symlink_metadata(&target).is_ok() {
         eprintln!(
             "error: {} already exists; migcheck init does not overwrite it (see docs/configuration.md for the keys)",
             target.display()
@@ -68,7 +69,9 @@ pub fn run(dir: &Path) -> u8 {
         })
         .collect();
     let text = config_text(&sets, &skipped, &platform::detect(dir));
-    if let Err(e) = std::fs::write(&target, text) {
+    // Atomic, and never over a file that appeared meanwhile (`fsio::replace` with nothing
+    // expected).
+    if let Err(e) = migcheck_core::fsio::replace(&target, None, text.as_bytes()) {
         eprintln!("error: cannot write {}: {e}", target.display());
         return TROUBLE;
     }

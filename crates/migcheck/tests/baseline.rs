@@ -317,3 +317,106 @@ fn nothing_to_check_exits_2_unless_allowed() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(r.stdout, "No problems in 0 files (0 statements).\n");
 }
+
+/// `--write-baseline FILE` refuses (exit 2, FILE untouched, the error names it) a migration the
+/// run checks, any `.sql` file, a symbolic link, a FIFO, and an existing file that is not a
+/// migcheck baseline; it replaces a migcheck baseline (issue 31, item 10).
+#[test]
+fn write_baseline_refuses_what_it_must_not_overwrite() {
+    let repo = old_repo();
+    let dir = repo.path();
+    let before = std::fs::read_to_string(dir.join(M2)).unwrap();
+    let refused = |target: &str, why: &str| {
+        let r = run_or_kill(dir, &["check", "--write-baseline", target]);
+        assert_eq!(r.code, 2, "{target}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("--write-baseline {target}: not written"))
+                && r.stderr.contains(why),
+            "{target}: {}",
+            r.stderr
+        );
+    };
+    refused(M2, ".sql file");
+    assert_eq!(std::fs::read_to_string(dir.join(M2)).unwrap(), before);
+    write(dir, "notes.sql", "select 1;\n");
+    refused("notes.sql", ".sql file");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("notes.sql")).unwrap(),
+        "select 1;\n"
+    );
+    write(dir, "package.json", "{\"name\": \"x\"}\n");
+    refused("package.json", "deployment file");
+    write(dir, "README.md", "# notes\n");
+    refused("README.md", "not a migcheck baseline");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("README.md")).unwrap(),
+        "# notes\n"
+    );
+    // A link, even to a baseline: migcheck does not write through links.
+    let ok = run(dir, &["check", "--write-baseline", "base.json"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let written = std::fs::read_to_string(dir.join("base.json")).unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("base.json", dir.join("link.json")).unwrap();
+        refused("link.json", "symbolic link");
+        assert!(std::fs::symlink_metadata(dir.join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        migcheck_core::fsio::mkfifo(&dir.join("pipe.json"));
+        refused("pipe.json", "FIFO");
+    }
+    // A migcheck baseline is replaced (its permissions kept).
+    let again = run(dir, &["check", "--write-baseline", "base.json"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("base.json")).unwrap(),
+        written
+    );
+}
+
+/// [`run`], killed after two minutes (a run blocked opening a FIFO fails the test instead of
+/// hanging it; no test asserts on speed).
+fn run_or_kill(dir: &Path, args: &[&str]) -> Run {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(120) {
+            child.kill().unwrap();
+            panic!("migcheck {args:?} blocked");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let (mut out, mut err) = (String::new(), String::new());
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut out)
+        .unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    Run {
+        code: status.code().expect("exited"),
+        stdout: out,
+        stderr: err,
+    }
+}

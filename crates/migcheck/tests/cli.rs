@@ -344,3 +344,18 @@ fn nothing_in_scope_says_what_was_skipped() {
         r.stdout
     );
 }
+
+/// `migcheck init` never writes through a link named `migcheck.toml`, dangling or not: it
+/// would create or overwrite a file anywhere (issue 31: the binary's write paths).
+#[cfg(unix)]
+#[test]
+fn init_does_not_write_through_a_dangling_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("created.toml");
+    std::os::unix::fs::symlink(&target, dir.path().join("migcheck.toml")).unwrap();
+    let out = support::run(dir.path(), &["init"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert!(!target.exists(), "nothing is created through the link");
+}

@@ -55,7 +55,7 @@ fn read_script(path: &Path) -> Option<String> {
     if !meta.is_file() || meta.len() > MAX_BYTES {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    let text = crate::fsio::read_to_string(path).ok()?;
     let named_sh = path.extension().is_some_and(|e| e == "sh" || e == "bash");
     let first = text.lines().next().unwrap_or("");
     let shebang = first.starts_with("#!")

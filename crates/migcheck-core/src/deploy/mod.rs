@@ -259,7 +259,7 @@ impl<'f> Ctx<'f> {
         if self.sibling.is_none() {
             let root = self.project_dir().map(Path::to_path_buf);
             let loaded = root.and_then(|r| {
-                let text = std::fs::read_to_string(r.join("package.json")).ok()?;
+                let text = crate::fsio::read_to_string(&r.join("package.json")).ok()?;
                 package::Scripts::parse_in(&text, Some(&r)).ok()
             });
             self.sibling = Some(loaded);

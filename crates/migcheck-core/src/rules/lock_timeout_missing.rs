@@ -34,14 +34,73 @@ impl Rule for LockTimeoutMissing {
     }
 }
 
+/// True when PostgreSQL refuses the statement inside a transaction block (`CREATE INDEX
+/// CONCURRENTLY`, `VACUUM`, `CREATE DATABASE`...): it runs only as the first statement of a
+/// pipeline, or alone.
+fn refuses_transaction_block(text: &str, stmt: &crate::parse::Statement) -> bool {
+    let head = stmt.head.as_ref();
+    let always = [
+        "VACUUM",
+        "CREATE DATABASE",
+        "DROP DATABASE",
+        "ALTER SYSTEM",
+        "CREATE TABLESPACE",
+        "DROP TABLESPACE",
+        "CREATE SUBSCRIPTION",
+        "DROP SUBSCRIPTION",
+    ];
+    if always.iter().any(|w| head.starts_with(w)) {
+        return true;
+    }
+    let concurrent_kind = ["CREATE", "DROP INDEX", "REINDEX", "ALTER TABLE"]
+        .iter()
+        .any(|w| head.starts_with(w));
+    concurrent_kind
+        && super::sql::has_word(
+            &super::sql::tokens(text.get(stmt.span.clone()).unwrap_or("")),
+            "CONCURRENTLY",
+        )
+}
+
 /// The fix: `set lock_timeout = '<lock_timeout from migcheck.toml>';` on a line of its own before
 /// the file's first statement (before the `migcheck:allow` comments that cover that statement,
 /// so they keep covering it). Strictly safer: a blocked lock fails the migration instead of
 /// queueing every query on the table. Not offered when that statement is inside a span the tool
 /// sends whole (goose `StatementBegin`) or a `DO` block.
+///
+/// A fix must never make a file fail that applies. Where the tool sends the file as one
+/// pipeline (the Supabase CLI: supabase/cli `pkg/migration/file.go` `MigrationFile.ExecBatch`,
+/// one `pgconn.Batch`), a first statement that refuses transaction blocks (`CREATE INDEX
+/// CONCURRENTLY`) runs only because it is first: a `set` above it would make it fail with
+/// "cannot be executed within a pipeline". There the `set` goes right after that statement,
+/// still before the locking one. Where the tool wraps the file in a transaction, such a
+/// statement fails already (`concurrently-in-transaction`); where it runs statements one by
+/// one, the `set` above it changes nothing for it.
 fn fix(cx: &FileCx<'_>) -> Option<crate::fix::Fix> {
     let text = &cx.unit.source.text;
     let first = cx.unit.parsed.statements.iter().find(|s| !s.rollback)?;
+    let pipeline = matches!(
+        super::transaction::wrapping(cx.set, cx.unit),
+        super::transaction::Wrapping::Pipeline(_)
+    );
+    if pipeline && !first.in_do_block && refuses_transaction_block(text, first) {
+        let locking = cx.locks().without_timeout.as_ref()?.0;
+        let first_at = cx.unit.parsed.statements.iter().position(|s| !s.rollback)?;
+        if locking <= first_at || first.span.end > text.len() {
+            return None;
+        }
+        let timeout = &cx.config.lock_timeout;
+        return Some(crate::fix::Fix {
+            title: format!(
+                "Set `lock_timeout = '{timeout}'` after the file's first statement, which must stay first"
+            ),
+            edits: vec![crate::fix::insert_after_statement(
+                text,
+                &first.span,
+                &format!("set lock_timeout = '{timeout}';"),
+            )],
+        });
+    }
     if first.in_do_block
         || cx
             .set

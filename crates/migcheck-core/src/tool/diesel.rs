@@ -91,7 +91,7 @@ fn opts_out(path: &Path) -> bool {
     let Some(dir) = path.parent() else {
         return false;
     };
-    let Ok(text) = std::fs::read_to_string(dir.join("metadata.toml")) else {
+    let Ok(text) = crate::fsio::read_to_string(&dir.join("metadata.toml")) else {
         return false;
     };
     match text.parse::<toml::Table>() {

@@ -37,7 +37,7 @@ fn record(a: &Applied<'_>) -> String {
 
 /// The journal's tags, in order.
 fn journal(dir: &Path) -> Option<Vec<String>> {
-    let text = std::fs::read_to_string(dir.join("meta").join("_journal.json")).ok()?;
+    let text = crate::fsio::read_to_string(&dir.join("meta").join("_journal.json")).ok()?;
     let v: serde_json::Value = serde_json::from_str(&text).ok()?;
     Some(
         v.get("entries")?

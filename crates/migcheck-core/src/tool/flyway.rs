@@ -107,7 +107,7 @@ impl Tool for Flyway {
 fn opts_out(path: &Path) -> bool {
     let mut conf = path.as_os_str().to_owned();
     conf.push(".conf");
-    std::fs::read_to_string(Path::new(&conf)).is_ok_and(|t| {
+    crate::fsio::read_to_string(Path::new(&conf)).is_ok_and(|t| {
         t.lines().any(|l| {
             let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
             l.eq_ignore_ascii_case("executeInTransaction=false")

@@ -245,7 +245,7 @@ impl<'a> SetDir<'a> {
     /// its ancestors, up to the repository root, contains `needle`.
     pub fn project_file_says(&self, file: &str, needle: &str) -> bool {
         project_dirs(self.dir)
-            .any(|d| std::fs::read_to_string(d.join(file)).is_ok_and(|t| t.contains(needle)))
+            .any(|d| crate::fsio::read_to_string(&d.join(file)).is_ok_and(|t| t.contains(needle)))
     }
 
     /// True when some file name ends with `suffix` (ASCII case-insensitive).
@@ -276,12 +276,7 @@ pub fn project_dirs(dir: &Path) -> impl Iterator<Item = PathBuf> {
 }
 
 fn head(f: &Path, n: usize) -> String {
-    use std::io::Read;
-    let mut buf = vec![0u8; n];
-    let got = std::fs::File::open(f)
-        .and_then(|mut h| h.read(&mut buf))
-        .unwrap_or(0);
-    String::from_utf8_lossy(&buf[..got]).into_owned()
+    crate::fsio::head(f, n as u64)
 }
 
 pub(crate) fn file_name(p: &Path) -> String {

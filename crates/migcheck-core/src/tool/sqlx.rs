@@ -59,7 +59,7 @@ impl Tool for Sqlx {
                 || cx
                     .files
                     .iter()
-                    .any(|f| no_transaction(&std::fs::read_to_string(f).unwrap_or_default())))
+                    .any(|f| no_transaction(&crate::fsio::read_to_string(f).unwrap_or_default())))
     }
     fn classify(&self, file: &Path) -> (Option<String>, String, Role) {
         let stem = stem(file);
