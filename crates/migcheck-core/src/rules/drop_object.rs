@@ -135,7 +135,7 @@ pub(super) fn recreated_later(cx: &StatementCx<'_>, kind: ObjectKind, name: &str
         })
 }
 
-/// True when a later statement of the same file creates a policy on the same table for the same
+/// True when another statement of the same file (before or after) creates a policy on the same table for the same
 /// command (or for `ALL`) as the dropped one, under any name, or, for a dropped `ALL` policy,
 /// later policies for each of SELECT, INSERT, UPDATE and DELETE: the policy is replaced, clients
 /// do not lose access. The dropped policy's command comes from the migration that created it; when
@@ -154,33 +154,43 @@ fn policy_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName
         .facts
         .unconditional_policies
         .contains(&(key.clone(), name.name.clone()));
-    // The commands the later policies on the table let clients use.
+    // The commands the file's other policies on the table let clients use, until they cover
+    // the dropped one's.
     let mut granted = std::collections::HashSet::new();
-    for s in cx
-        .later_naming(Act::CreatesOn, &key.1, false)
+    let covered = |granted: &std::collections::HashSet<String>| {
+        granted.contains(old)
+            || granted.contains("ALL")
+            // An `ALL` policy split into one policy per command (what Supabase's advisor asks
+            // for against several permissive policies per action) is replaced as a whole.
+            || (old == "ALL"
+                && ["SELECT", "INSERT", "UPDATE", "DELETE"]
+                    .iter()
+                    .all(|c| granted.contains(*c)))
+    };
+    // Created before the drop in the same file counts too: clients move to the new policy when
+    // the file commits (Cap-go adds its RBAC policies, then drops the legacy ones).
+    let creates = cx
+        .file_naming(Act::CreatesOn, &key.1)
         // Only statements that create a policy on a table of that name are parsed again.
         .filter(|s| {
             s.effects.iter().any(
                 |e| matches!(e, Effect::CreatePolicy { table, .. } if table.name == key.1),
             )
-        })
-    {
+        });
+    for s in creates {
         if let Some(Ast::CreatePolicy(p)) = s.tree(text).as_deref() {
             if cx.state.resolve_table(&crate::extract::qual(&p.table_name)) == key
                 && grants_access(p)
                 && (!open_only || crate::facts::unconditional(p))
             {
                 granted.insert(crate::facts::policy_command(p));
+                if covered(&granted) {
+                    return true;
+                }
             }
         }
     }
-    // An `ALL` policy split into one policy per command (what Supabase's advisor asks for
-    // against several permissive policies per action) is replaced as a whole.
-    let split = old == "ALL"
-        && ["SELECT", "INSERT", "UPDATE", "DELETE"]
-            .iter()
-            .all(|c| granted.contains(*c));
-    granted.contains(old) || granted.contains("ALL") || split
+    false
 }
 
 /// True when a policy can let clients in: permissive (a RESTRICTIVE policy only narrows what
@@ -208,6 +218,11 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
     let Some(old) = cx.state.facts.constraint_shapes.get(&(key.clone(), name.name.clone())) else {
         return false;
     };
+    let old_cols = cx
+        .state
+        .facts
+        .constraint_columns
+        .get(&(key.clone(), name.name.clone()));
     let text = &cx.unit.source.text;
     // Only statements whose effects name the table: an ADD CONSTRAINT without a name (no
     // effect) is not read as the replacement.
@@ -225,6 +240,7 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
                         Op::AddConstraint { constraint, .. } => {
                             crate::facts::constraint_shape(constraint)
                                 .is_some_and(|(_, shape)| shape == *old)
+                                || wider_foreign_key(old, old_cols, constraint)
                         }
                         _ => false,
                     })
@@ -296,6 +312,22 @@ fn trigger_function_drop(cx: &StatementCx<'_>, name: &QualName) -> bool {
         && !tokens(&cx.unit.source.text[cx.stmt.span.clone()])
             .iter()
             .any(|t| matches!(t, Tok::Word(w, _) if w == "CASCADE"))
+}
+
+/// True when the dropped constraint is a foreign key and `new` is one over the same columns and
+/// more (`(dataset_id)` re-added as `(dataset_id, project_id)` when the referenced table's key
+/// gains a column): every row the old one checked is still checked, against a stricter key.
+fn wider_foreign_key(
+    old_shape: &str,
+    old_cols: Option<&Vec<String>>,
+    new: &sqlparser::ast::TableConstraint,
+) -> bool {
+    let (Some(old_cols), sqlparser::ast::TableConstraint::ForeignKey(_)) = (old_cols, new) else {
+        return false;
+    };
+    old_shape.starts_with("foreign key")
+        && crate::facts::constraint_columns(new)
+            .is_some_and(|cols| old_cols.iter().all(|c| cols.contains(c)))
 }
 
 /// True when a later statement of the same file drops the table the object belongs to: the

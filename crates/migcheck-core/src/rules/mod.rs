@@ -181,9 +181,24 @@ impl StatementCx<'_> {
         self.state.table_created_in(table, self.unit.index)
     }
 
+    /// The forward statements of this file other than this one, before or after it, whose
+    /// effects do `act` to `name`.
+    pub fn file_naming<'s>(
+        &'s self,
+        act: mentions::Act,
+        name: &str,
+    ) -> impl Iterator<Item = &'s crate::parse::Statement> + 's {
+        let stmts = &self.unit.parsed.statements;
+        let me = self.index;
+        mentions::of(self.unit)
+            .naming(act, name, 0..stmts.len())
+            .filter(move |&i| i != me)
+            .map(move |i| &stmts[i])
+            .filter(|s| !s.rollback)
+    }
+
     /// The forward statements of this file from this one on (`with_self`) or after it whose
-    /// effects do `act` to `name` (an object, a table, or the table an object is on): what the
-    /// "is it replaced later?" questions read, without a scan of the whole rest of the file.
+    /// effects do `act` to `name`: see [`Self::file_naming`] for the whole file.
     pub fn later_naming<'s>(
         &'s self,
         act: mentions::Act,

@@ -5,7 +5,8 @@ create table public.documents (
   folder_id bigint,
   owner_email text,
   legacy_code text,
-  status text
+  status text,
+  folder_ref bigint
 );
 alter table public.documents enable row level security;
 alter table public.documents add constraint documents_folder_id_fkey
@@ -23,3 +24,7 @@ create function public.documents_stamp() returns "trigger" language plpgsql as $
 create trigger documents_stamp before insert on public.documents
   for each row execute function public.documents_stamp();
 create policy "anyone reads folders" on public.folders for all to authenticated using (true) with check (true);
+create policy "editors delete documents" on public.documents for delete to authenticated
+  using (owner_email = (select auth.email()));
+alter table public.documents add constraint documents_folder_ref_fkey
+  foreign key (folder_ref) references public.folders (id) not valid;

@@ -43,3 +43,16 @@ create policy "members read folders" on public.folders for select to authenticat
 create policy "members add folders" on public.folders for insert to authenticated with check (true);
 create policy "members edit folders" on public.folders for update to authenticated using (true);
 create policy "members remove folders" on public.folders for delete to authenticated using (true);
+
+-- OK: the new delete policy was created before the old one is dropped, in the same file.
+create policy "members delete documents" on public.documents for delete to authenticated
+  using (owner_email = (select auth.email()));
+drop policy "editors delete documents" on public.documents;
+
+-- OK: the foreign key is re-added over one more column, against the widened key.
+alter table public.folders add column project_id bigint not null default 0;
+alter table public.folders drop constraint folders_pkey, add constraint folders_pkey primary key (id, project_id);
+alter table public.documents add column project_id bigint not null default 0;
+alter table public.documents drop constraint documents_folder_ref_fkey;
+alter table public.documents add constraint documents_folder_ref_project_id_fkey
+  foreign key (folder_ref, project_id) references public.folders (id, project_id) not valid;
