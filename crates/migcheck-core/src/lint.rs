@@ -15,7 +15,7 @@ use crate::config::{find_config_file, Config};
 use crate::discover::{discover_with, DiscoverOptions, Discovery, MigrationSet, Role, UserScope};
 use crate::finding::{Finding, Severity};
 use crate::findings::Findings;
-use crate::parse::parse_file_with;
+use crate::parse::parse_file_for;
 use crate::rules::{self, FileCx, FileUnit, Hit, Hits, SetCx, StatementCx};
 use crate::schema::{Origin, SchemaState};
 use crate::source::{display_path, SourceFile};
@@ -319,17 +319,18 @@ fn load_found(
         for r in read {
             match r {
                 Ok((migration, source)) => {
-                    let mut parsed =
-                        parse_file_with(&source.text, &set.tool.whole_statements(&source.text));
-                    let down_from = if migration.role == Role::Down {
-                        Some(0)
+                    let mut parsed = parse_file_for(
+                        &source.text,
+                        &set.tool.whole_statements(&source.text),
+                        set.tool.client(),
+                    );
+                    let rollback = if migration.role == Role::Down {
+                        std::iter::once(0..source.text.len()).collect()
                     } else {
-                        set.tool.rollback_from(&source.text)
+                        set.tool.rollback_spans(&source.text)
                     };
-                    if let Some(d) = down_from {
-                        for s in &mut parsed.statements {
-                            s.rollback |= s.span.start >= d;
-                        }
+                    for s in &mut parsed.statements {
+                        s.rollback |= rollback.iter().any(|r| r.contains(&s.span.start));
                     }
                     units.push(FileUnit {
                         index: units.len(),
