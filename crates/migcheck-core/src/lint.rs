@@ -267,6 +267,21 @@ fn migration_files(found: &crate::discover::Discovery) -> usize {
 type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
 
 /// Discovers, reads and parses the migration sets under `paths`; also returns deploy files.
+/// A file parsed as `tool` applies it: the spans it sends whole, what splits it (psql for
+/// plain files), and its rollback sections marked (a down file is all rollback).
+pub fn parse_as(tool: &dyn crate::tool::Tool, role: Role, text: &str) -> crate::parse::ParsedFile {
+    let mut parsed = parse_file_for(text, &tool.whole_statements(text), tool.client());
+    let rollback = if role == Role::Down {
+        std::iter::once(0..text.len()).collect()
+    } else {
+        tool.rollback_spans(text)
+    };
+    for s in &mut parsed.statements {
+        s.rollback |= rollback.iter().any(|r| r.contains(&s.span.start));
+    }
+    parsed
+}
+
 pub fn load(
     paths: &[PathBuf],
     configs: &mut ConfigCache,
@@ -319,19 +334,7 @@ fn load_found(
         for r in read {
             match r {
                 Ok((migration, source)) => {
-                    let mut parsed = parse_file_for(
-                        &source.text,
-                        &set.tool.whole_statements(&source.text),
-                        set.tool.client(),
-                    );
-                    let rollback = if migration.role == Role::Down {
-                        std::iter::once(0..source.text.len()).collect()
-                    } else {
-                        set.tool.rollback_spans(&source.text)
-                    };
-                    for s in &mut parsed.statements {
-                        s.rollback |= rollback.iter().any(|r| r.contains(&s.span.start));
-                    }
+                    let parsed = parse_as(set.tool, migration.role, &source.text);
                     units.push(FileUnit {
                         index: units.len(),
                         source,
