@@ -131,7 +131,11 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+            // Lines end as everywhere else (a lone CR ends one: `source::LineIndex`).
+            let valid = std::str::from_utf8(&e.as_bytes()[..bad]).unwrap_or_default();
+            let line = crate::source::LineIndex::new(valid)
+                .line_col(valid, bad)
+                .line;
             Err(InputError {
                 path: display,
                 line: Some(line),
