@@ -408,6 +408,18 @@ fn a_lone_cr_ends_a_comment() {
         (d["line"].as_u64(), d["column"].as_u64()),
         (Some(2), Some(1))
     );
+    // The human output shows the DROP on line 2 too, and prints no raw CR.
+    let p = project(&[(
+        "supabase/migrations/20240101000000_drop.sql",
+        b"-- note\rdrop table public.legacy;\n",
+    )]);
+    let r = run(p.path(), &["check"]);
+    assert!(
+        r.stdout.contains(" 2 \u{2502} drop table public.legacy;"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains('\r'), "{}", r.stdout);
 }
 
 /// Issue 31 item 3: every statement of a goose `StatementBegin` block is read (goose sends
