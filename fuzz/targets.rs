@@ -65,16 +65,22 @@ pub fn parse(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let parsed = migcheck_core::parse::parse_file(text);
-    let mut last = 0;
-    for s in &parsed.statements {
-        assert!(s.span.start <= s.span.end && s.span.end <= text.len());
-        assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
-        if !s.in_do_block {
-            assert!(s.span.start >= last, "statements out of order");
-            last = s.span.start;
+    // As PostgreSQL's scanner splits it, and as psql does (plain SQL files).
+    for client in [
+        migcheck_core::split::Client::Server,
+        migcheck_core::split::Client::Psql,
+    ] {
+        let parsed = migcheck_core::parse::parse_file_for(text, &[], client);
+        let mut last = 0;
+        for s in &parsed.statements {
+            assert!(s.span.start <= s.span.end && s.span.end <= text.len());
+            assert!(text.is_char_boundary(s.span.start) && text.is_char_boundary(s.span.end));
+            if !s.in_do_block {
+                assert!(s.span.start >= last, "statements out of order");
+                last = s.span.start;
+            }
+            let _ = s.tree(text);
         }
-        let _ = s.tree(text);
     }
 }
 

@@ -13,7 +13,7 @@
 /// text (a qualified name, a column list, a whole clause): the statement is unknown, `None`, as
 /// for anything else built from variables.
 pub fn executed_sql(chunk: &str) -> Option<String> {
-    let toks = crate::fallback::tokens(chunk.trim_end().trim_end_matches(';'));
+    let toks = execute_tokens(chunk.trim_end().trim_end_matches(';'));
     use crate::fallback::Tok;
     // Control words may stand before it: `IF ... THEN EXECUTE ...`, `BEGIN EXECUTE ...`.
     let at = toks
@@ -39,6 +39,57 @@ pub fn executed_sql(chunk: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The tokens of an `EXECUTE` chunk, as [`crate::fallback::tokens`] gives them, except that
+/// every string constant is a [`Tok::Str`] of its value: `E'...'` with its backslash escapes
+/// applied, a dollar-quoted `$q$...$q$`, and constants joined by `||` (`'drop table ' ||
+/// 't'`), which plpgsql evaluates to one string before it runs it.
+///
+/// [`Tok::Str`]: crate::fallback::Tok::Str
+fn execute_tokens(chunk: &str) -> Vec<crate::fallback::Tok> {
+    use crate::fallback::Tok;
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(raw) = Tokenizer::new(&PostgreSqlDialect {}, chunk).tokenize() else {
+        return crate::fallback::tokens(chunk);
+    };
+    let mut out: Vec<Tok> = Vec::new();
+    // The previous significant token was `||` after a string constant.
+    let mut concat = false;
+    for t in raw {
+        let tok = match t {
+            Token::Whitespace(_) => continue,
+            Token::SingleQuotedString(s) | Token::EscapedStringLiteral(s) => Tok::Str(s),
+            Token::DollarQuotedString(d) => Tok::Str(d.value),
+            Token::StringConcat if matches!(out.last(), Some(Tok::Str(_))) => {
+                concat = true;
+                continue;
+            }
+            Token::Word(w) if w.quote_style.is_some() => Tok::Quoted(w.value),
+            Token::Word(w) => Tok::Word(w.value.to_ascii_uppercase(), w.value.to_lowercase()),
+            Token::Period => Tok::Dot,
+            Token::Comma => Tok::Comma,
+            Token::LParen => Tok::LParen,
+            Token::RParen => Tok::RParen,
+            _ => Tok::Other,
+        };
+        if std::mem::take(&mut concat) {
+            match (out.last_mut(), &tok) {
+                (Some(Tok::Str(a)), Tok::Str(b)) => {
+                    a.push_str(b);
+                    continue;
+                }
+                // `'...' || variable`: built at run time.
+                _ => out.push(Tok::Other),
+            }
+        }
+        out.push(tok);
+    }
+    if concat {
+        out.push(Tok::Other);
+    }
+    out
 }
 
 /// The arguments after the format string, each as display text, up to the closing parenthesis.
@@ -162,7 +213,8 @@ pub fn fill_templates(sql: &str) -> Option<String> {
                 i += 1;
             }
             b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
+                // To the end of the line: a LF or a lone CR (scan.l `newline [\n\r]`).
+                while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
                     i += 1;
                 }
             }
@@ -256,6 +308,26 @@ mod tests {
             Some("create policy \"it's\" on t using (true)")
         );
         assert!(executed_sql("execute 'drop table ' || quote_ident(t)").is_none());
+        // Issue 31 item 5: dollar-quoted and `E''` constants, and constants joined by `||`,
+        // are read as plain ones are.
+        assert_eq!(
+            executed_sql("execute $q$drop table t$q$").as_deref(),
+            Some("drop table t")
+        );
+        assert_eq!(
+            executed_sql("IF true THEN EXECUTE $$alter table t rename to u$$").as_deref(),
+            Some("alter table t rename to u")
+        );
+        assert_eq!(
+            executed_sql("execute E'drop table \\'t\\''").as_deref(),
+            Some("drop table 't'")
+        );
+        assert_eq!(
+            executed_sql("execute 'drop ' || 'table ' || 't'").as_deref(),
+            Some("drop table t")
+        );
+        assert!(executed_sql("execute 'drop table ' || t").is_none());
+        assert!(executed_sql("execute 'drop table t' || ").is_none());
         assert!(executed_sql("x := 'execute'").is_none());
     }
 
@@ -272,5 +344,10 @@ mod tests {
         );
         assert!(fill_templates("select '${NOT_A_NAME}'").is_none());
         assert!(fill_templates("select 1").is_none());
+        // Issue 31 item 2: a lone CR ends the comment; the template after it is filled.
+        assert_eq!(
+            fill_templates("-- x\rdrop table {{ .S }}.t").as_deref(),
+            Some("-- x\rdrop table \"{ .S }\".t")
+        );
     }
 }

@@ -15,7 +15,7 @@ use crate::config::{find_config_file, Config};
 use crate::discover::{discover_with, DiscoverOptions, Discovery, MigrationSet, Role, UserScope};
 use crate::finding::{Finding, Severity};
 use crate::findings::Findings;
-use crate::parse::parse_file_with;
+use crate::parse::parse_file_for;
 use crate::rules::{self, FileCx, FileUnit, Hit, Hits, SetCx, StatementCx};
 use crate::schema::{Origin, SchemaState};
 use crate::source::{display_path, SourceFile};
@@ -131,7 +131,11 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
         Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
         Err(e) => {
             let bad = e.utf8_error().valid_up_to();
-            let line = e.as_bytes()[..bad].iter().filter(|&&b| b == b'\n').count() + 1;
+            // Lines end as everywhere else (a lone CR ends one: `source::LineIndex`).
+            let valid = std::str::from_utf8(&e.as_bytes()[..bad]).unwrap_or_default();
+            let line = crate::source::LineIndex::new(valid)
+                .line_col(valid, bad)
+                .line;
             Err(InputError {
                 path: display,
                 line: Some(line),
@@ -267,6 +271,21 @@ fn migration_files(found: &crate::discover::Discovery) -> usize {
 type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
 
 /// Discovers, reads and parses the migration sets under `paths`; also returns deploy files.
+/// A file parsed as `tool` applies it: the spans it sends whole, what splits it (psql for
+/// plain files), and its rollback sections marked (a down file is all rollback).
+pub fn parse_as(tool: &dyn crate::tool::Tool, role: Role, text: &str) -> crate::parse::ParsedFile {
+    let mut parsed = parse_file_for(text, &tool.whole_statements(text), tool.client());
+    let rollback = if role == Role::Down {
+        std::iter::once(0..text.len()).collect()
+    } else {
+        tool.rollback_spans(text)
+    };
+    for s in &mut parsed.statements {
+        s.rollback |= rollback.iter().any(|r| r.contains(&s.span.start));
+    }
+    parsed
+}
+
 pub fn load(
     paths: &[PathBuf],
     configs: &mut ConfigCache,
@@ -319,18 +338,7 @@ fn load_found(
         for r in read {
             match r {
                 Ok((migration, source)) => {
-                    let mut parsed =
-                        parse_file_with(&source.text, &set.tool.whole_statements(&source.text));
-                    let down_from = if migration.role == Role::Down {
-                        Some(0)
-                    } else {
-                        set.tool.rollback_from(&source.text)
-                    };
-                    if let Some(d) = down_from {
-                        for s in &mut parsed.statements {
-                            s.rollback |= s.span.start >= d;
-                        }
-                    }
+                    let parsed = parse_as(set.tool, migration.role, &source.text);
                     units.push(FileUnit {
                         index: units.len(),
                         source,

@@ -18,7 +18,7 @@ use sqlparser::parser::Parser;
 use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use crate::effect::Effect;
-use crate::split::{split, split_with, Comment, Split};
+use crate::split::{split, split_for, Client, Comment, Split};
 
 /// How deep the parser may recurse before it gives up on a statement (deeply nested input must
 /// not overflow the stack).
@@ -144,8 +144,6 @@ fn kept(a: ast::Statement) -> Option<ast::Statement> {
 pub struct ParsedFile {
     pub statements: Vec<Statement>,
     pub comments: Vec<Comment>,
-    /// Offset where a dbmate `-- migrate:down` section starts.
-    pub down_from: Option<usize>,
 }
 
 /// Splits and parses a whole file.
@@ -156,19 +154,18 @@ pub fn parse_file(text: &str) -> ParsedFile {
 /// Like [`parse_file`], with spans the migration tool sends as one statement each (see
 /// [`crate::tool::Tool::whole_statements`]).
 pub fn parse_file_with(text: &str, whole: &[Range<usize>]) -> ParsedFile {
+    parse_file_for(text, whole, Client::Server)
+}
+
+/// Like [`parse_file_with`], split as `client` splits the file (psql for plain SQL files, see
+/// [`crate::tool::Tool::client`]). Rollback sections are the tool's to mark
+/// ([`crate::tool::Tool::rollback_spans`]): no comment marks one here.
+pub fn parse_file_for(text: &str, whole: &[Range<usize>], client: Client) -> ParsedFile {
     let Split {
         statements,
         comments,
         problems,
-    } = split_with(text, whole);
-    let down_from = comments
-        .iter()
-        .find(|c| {
-            text[c.body.clone()]
-                .trim_start()
-                .starts_with("migrate:down")
-        })
-        .map(|c| c.span.start);
+    } = split_for(text, whole, client);
     let mut out = Vec::with_capacity(statements.len());
     let mut problems = problems.into_iter().peekable();
     for raw in statements {
@@ -203,15 +200,9 @@ pub fn parse_file_with(text: &str, whole: &[Range<usize>]) -> ParsedFile {
             head: Box::default(),
         });
     }
-    if let Some(d) = down_from {
-        for s in &mut out {
-            s.rollback = s.span.start >= d;
-        }
-    }
     ParsedFile {
         statements: out,
         comments,
-        down_from,
     }
 }
 
@@ -744,7 +735,8 @@ fn skip_trivia(b: &[u8], mut i: usize) -> usize {
             i += 1;
         }
         if b[i..].starts_with(b"--") {
-            while i < b.len() && b[i] != b'\n' {
+            // scan.l `newline [\n\r]`: a lone CR ends the comment too.
+            while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
                 i += 1;
             }
         } else if b[i..].starts_with(b"/*") {
@@ -825,7 +817,7 @@ fn sql_start(chunk: &str) -> Option<usize> {
         } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
             // A comment between control words and the statement (`THEN -- why\n DROP ...`)
             // must neither hide the statement nor supply words of its own.
-            while i < b.len() && b[i] != b'\n' {
+            while i < b.len() && b[i] != b'\n' && b[i] != b'\r' {
                 i += 1;
             }
             continue;
@@ -938,12 +930,20 @@ mod tests {
         );
     }
 
+    /// Issue 31 item 1: a comment that merely starts `migrate:down` (`/* migrate:down */`,
+    /// `-- migrate:downgrade ...`) used to make every later statement a rollback in every
+    /// tool. Rollback sections are the tool's to mark (`Tool::rollback_spans`); parsing marks
+    /// none.
     #[test]
-    fn dbmate_down_sections_are_rollbacks() {
-        let sql = "-- migrate:up\ncreate table t (id int);\n-- migrate:down\ndrop table t;\n";
-        let f = parse_file(sql);
-        assert!(!f.statements[0].rollback);
-        assert!(f.statements[1].rollback);
+    fn no_comment_marks_a_rollback_when_parsing() {
+        for sql in [
+            "/* migrate:down */\ndrop table t;\n",
+            "-- migrate:downgrade is manual\ndrop table t;\n",
+            "-- migrate:up\ncreate table t (id int);\n-- migrate:down\ndrop table t;\n",
+        ] {
+            let f = parse_file(sql);
+            assert!(f.statements.iter().all(|s| !s.rollback), "{sql}");
+        }
     }
 
     #[test]

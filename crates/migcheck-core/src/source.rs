@@ -106,10 +106,15 @@ impl LineIndex {
     }
 }
 
+/// Starts of the lines after the first: after each LF, CRLF, and lone CR. PostgreSQL's
+/// scanner takes a lone CR as a newline (scan.l `newline [\n\r]`, so a `--` comment ends
+/// there and the statement after it is on the next line), as editors and the Language Server
+/// Protocol do; a CRLF is one line end.
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
-    text.bytes()
+    let b = text.as_bytes();
+    b.iter()
         .enumerate()
-        .filter(|&(_, b)| b == b'\n')
+        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')))
         .map(|(i, _)| i + 1)
 }
 
@@ -172,6 +177,20 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 3, column: 1 }
         );
+    }
+
+    /// Issue 31 item 2: `-- note\rdrop table users;` runs the DROP (scan.l `newline [\n\r]`);
+    /// it is reported on line 2, as an editor shows it.
+    #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_is_one_line_end() {
+        let text = "-- note\rdrop table users;\r\nselect 1;\n";
+        let idx = LineIndex::new(text);
+        let drop = text.find("drop").unwrap();
+        assert_eq!(idx.line_col(text, drop), LineCol { line: 2, column: 1 });
+        let select = text.find("select").unwrap();
+        assert_eq!(idx.line_col(text, select), LineCol { line: 3, column: 1 });
+        assert_eq!(idx.offset(text, 2, 1), drop);
+        assert_eq!(idx.line_count(), 4);
     }
 
     #[test]

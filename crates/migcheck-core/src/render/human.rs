@@ -16,7 +16,24 @@ use crate::lint::Report;
 use crate::source::SourceFile;
 
 /// A source file as miette source code, without copying its text.
-struct Src(Arc<SourceFile>);
+/// A file as miette reads it; `.1`: its text with each lone CR replaced by a LF, for a file
+/// that has one (same length and offsets), since miette ends lines at LF only while spans
+/// count a lone CR as a line end (`source::LineIndex`, as PostgreSQL's scanner does).
+struct Src(Arc<SourceFile>, Option<Arc<str>>);
+
+/// `text` with each lone CR (not followed by LF) as a LF, when it has one.
+fn lone_crs_as_lf(text: &str) -> Option<Arc<str>> {
+    let b = text.as_bytes();
+    let lone = |i: usize| b[i] == b'\r' && b.get(i + 1) != Some(&b'\n');
+    if !(0..b.len()).any(lone) {
+        return None;
+    }
+    let out: Vec<u8> = (0..b.len())
+        .map(|i| if lone(i) { b'\n' } else { b[i] })
+        .collect();
+    // ASCII for ASCII: still UTF-8.
+    String::from_utf8(out).ok().map(Arc::from)
+}
 
 impl fmt::Debug for Src {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -43,7 +60,7 @@ impl SourceCode for Src {
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let file = &*self.0;
-        let text = file.text.as_str();
+        let text = self.1.as_deref().unwrap_or(file.text.as_str());
         let start = span.offset().min(text.len());
         let end = (start + span.len()).min(text.len());
         let line_of = |offset: usize| file.line_col(offset).line - 1;
@@ -195,10 +212,17 @@ pub fn write(
         .with_width(100)
         .with_context_lines(1);
     let mut frame = String::new();
+    // Each file's text with lone CRs as LFs, made once per file.
+    let mut shown: std::collections::HashMap<*const SourceFile, Option<Arc<str>>> =
+        Default::default();
     for f in &report.findings {
+        let text = shown
+            .entry(Arc::as_ptr(&f.file))
+            .or_insert_with(|| lone_crs_as_lf(&f.file.text))
+            .clone();
         let diag = Diag {
             finding: &f,
-            src: Src(f.file.clone()),
+            src: Src(f.file.clone(), text),
         };
         frame.clear();
         // Rendering into a String cannot fail.

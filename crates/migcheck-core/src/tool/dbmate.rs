@@ -16,6 +16,19 @@ use crate::discover::{MigrationFile, Role};
 #[derive(Debug)]
 pub struct Dbmate;
 
+/// Whether `line` is the dbmate directive `name` (`migrate:up`, `migrate:down`): dbmate's
+/// `upRegExp` / `downRegExp`, `(?m)^--\s*migrate:down(\s*$|\s+\S+)`: `--` at the start of the
+/// line, optional white space, the name, then the end of the line or white space (options
+/// such as `transaction:false` follow). `-- migrate:downgrade`, an indented directive and a
+/// `/* migrate:down */` comment are not directives.
+fn directive(line: &str, name: &str) -> bool {
+    let go_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0c' | '\r');
+    line.strip_prefix("--")
+        .map(|r| r.trim_start_matches(go_space))
+        .and_then(|r| r.strip_prefix(name))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(go_space))
+}
+
 static HISTORY: History = History {
     table: "public.schema_migrations",
     create: "CREATE TABLE IF NOT EXISTS public.schema_migrations (version varchar(128) PRIMARY KEY)",
@@ -64,19 +77,34 @@ impl Tool for Dbmate {
         version.to_string()
     }
     fn rollback_from(&self, text: &str) -> Option<usize> {
+        self.rollback_spans(text).first().map(|r| r.start)
+    }
+    /// amacneil/dbmate `pkg/dbmate/migration.go`: `getMigrationSectionSubstrings` cuts the file
+    /// at every `upRegExp` match, and `parseMigrationSection` takes each section's `down` block
+    /// from its `downRegExp` match to the section's end. Both match a whole directive line
+    /// (`directive`), never a comment that merely starts `migrate:down`.
+    fn rollback_spans(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut open: Option<usize> = None;
         let mut at = 0;
         for line in text.split_inclusive('\n') {
-            if line.trim_start().starts_with("-- migrate:down") {
-                return Some(at);
+            if directive(line, "migrate:up") {
+                if let Some(from) = open.take() {
+                    out.push(from..at);
+                }
+            } else if open.is_none() && directive(line, "migrate:down") {
+                open = Some(at);
             }
             at += line.len();
         }
-        None
+        if let Some(from) = open {
+            out.push(from..text.len());
+        }
+        out
     }
     fn wrapping(&self, _file: &MigrationFile, text: &str) -> Wrapping {
         let opts_out = text.lines().any(|l| {
-            let l = l.trim();
-            l.starts_with("-- migrate:up") && l.split_whitespace().any(|w| w == "transaction:false")
+            directive(l, "migrate:up") && l.split_whitespace().any(|w| w == "transaction:false")
         });
         if opts_out {
             return Wrapping::None;
@@ -87,5 +115,40 @@ impl Tool for Dbmate {
     }
     fn history(&self) -> Option<&'static History> {
         Some(&HISTORY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// amacneil/dbmate `pkg/dbmate/migration.go` `downRegExp` and
+    /// `getMigrationSectionSubstrings` (issue 31 item 1).
+    #[test]
+    fn rollback_sections_are_the_down_blocks_of_each_section() {
+        let text = "-- migrate:up\ncreate table a (id int);\n-- migrate:down\ndrop table a;\n-- migrate:up transaction:false\ncreate index concurrently i on a (id);\n--migrate:down\r\ndrop index i;\n";
+        let spans: Vec<_> = Dbmate
+            .rollback_spans(text)
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                "-- migrate:down\ndrop table a;\n",
+                "--migrate:down\r\ndrop index i;\n"
+            ]
+        );
+        for not_a_directive in [
+            "-- migrate:up\n-- migrate:downgrade needs a manual step\ndrop table t;\n",
+            "-- migrate:up\n/* migrate:down */\ndrop table t;\n",
+            "-- migrate:up\n  -- migrate:down\ndrop table t;\n",
+            "-- migrate:up\n-- note: migrate:down later\ndrop table t;\n",
+        ] {
+            assert!(
+                Dbmate.rollback_spans(not_a_directive).is_empty(),
+                "{not_a_directive}"
+            );
+        }
     }
 }

@@ -184,6 +184,20 @@ pub trait Tool: Sync + std::fmt::Debug {
     fn rollback_from(&self, _text: &str) -> Option<usize> {
         None
     }
+    /// The byte ranges of the file's rollback sections (statements in them are never applied
+    /// forward): from [`Tool::rollback_from`] to the end unless the tool says otherwise
+    /// (dbmate files may hold several `up`/`down` pairs).
+    fn rollback_spans(&self, text: &str) -> Vec<std::ops::Range<usize>> {
+        self.rollback_from(text)
+            .map(|d| d..text.len())
+            .into_iter()
+            .collect()
+    }
+    /// What splits the file into statements before PostgreSQL reads them: PostgreSQL's own
+    /// scanner for tools that send files or `;`-cut statements, psql for plain SQL files.
+    fn client(&self) -> crate::split::Client {
+        crate::split::Client::Server
+    }
     /// Byte spans of the file the tool sends to the server as one statement each, whatever
     /// `;` they hold (goose `-- +goose StatementBegin` ... `StatementEnd`), in file order.
     fn whole_statements(&self, _text: &str) -> Vec<std::ops::Range<usize>> {

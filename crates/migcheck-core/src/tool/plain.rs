@@ -43,4 +43,8 @@ impl Tool for Plain {
     fn wrapping(&self, _file: &MigrationFile, _text: &str) -> Wrapping {
         Wrapping::None
     }
+    /// Plain files are run with `psql -f`: psql splits them (see [`crate::split::Client::Psql`]).
+    fn client(&self) -> crate::split::Client {
+        crate::split::Client::Psql
+    }
 }

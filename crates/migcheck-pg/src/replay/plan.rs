@@ -254,7 +254,6 @@ pub fn token_at(text: &str, offset: usize) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use migcheck_core::parse::parse_file;
 
     /// Plans `sql` as the tool `tool` (a tool module id) would run it.
     fn plan(sql: &str, tool: &str) -> FilePlan {
@@ -267,7 +266,9 @@ mod tests {
             reported: true,
             is_new: false,
         };
-        plan_file(sql, &parse_file(sql), tool.wrapping(&file, sql), 15)
+        // Parsed as `check` does: the tool marks its rollback sections.
+        let parsed = migcheck_core::lint::parse_as(tool, file.role, sql);
+        plan_file(sql, &parsed, tool.wrapping(&file, sql), 15)
     }
 
     #[test]
