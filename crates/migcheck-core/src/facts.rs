@@ -22,9 +22,13 @@ use crate::schema::{SchemaState, TableKey};
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     /// NOT VALID `CHECK (col IS NOT NULL)` constraints waiting for VALIDATE: (table, name) → column.
-    pending_checks: HashMap<(TableKey, String), String>,
-    /// Every named `CHECK (col IS NOT NULL)`, valid or not: (table, name) → column.
-    pub not_null_checks: HashMap<(TableKey, String), String>,
+    pending_checks: HashMap<(TableKey, String), Vec<String>>,
+    /// Every named CHECK that proves columns non-null (`col IS NOT NULL`, alone or among
+    /// `AND`ed conditions), valid or not: (table, name) → those columns.
+    pub not_null_checks: HashMap<(TableKey, String), Vec<String>>,
+    /// Constraints validated by the set that no migration of it added (added before the set):
+    /// table → their names (folded). What they check is unknown.
+    pub validated_unknown: HashMap<TableKey, Vec<String>>,
     /// Unique index name (folded, unqualified) → its plain columns.
     pub unique_index_columns: HashMap<String, Vec<String>>,
     /// Functions (folded, unqualified) declared IMMUTABLE or STABLE in the set.
@@ -142,14 +146,28 @@ fn type_text(c: &ColumnDef) -> String {
     c.data_type.to_string().to_ascii_lowercase()
 }
 
-fn is_not_null_check(e: &Expr) -> Option<String> {
+/// The columns a CHECK expression proves non-null: `col IS NOT NULL`, alone or as one of the
+/// conditions `AND`ed together (`CHECK (amount > 0 AND currency IS NOT NULL)`), which is what
+/// PostgreSQL 12+ accepts as proof before SET NOT NULL (`NotNullImpliedByRelConstraints` asks
+/// `predicate_implied_by`, which splits AND). Empty when it proves none.
+fn not_null_columns(e: &Expr) -> Vec<String> {
+    use sqlparser::ast::BinaryOperator;
     match e {
         Expr::IsNotNull(inner) => match &**inner {
-            Expr::Identifier(id) => Some(fold(id)),
-            _ => None,
+            Expr::Identifier(id) => vec![fold(id)],
+            _ => Vec::new(),
         },
-        Expr::Nested(inner) => is_not_null_check(inner),
-        _ => None,
+        Expr::Nested(inner) => not_null_columns(inner),
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::And,
+            right,
+        } => {
+            let mut cols = not_null_columns(left);
+            cols.extend(not_null_columns(right));
+            cols
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -328,20 +346,23 @@ impl SchemaState {
                 constraint: TableConstraint::Check(c),
                 not_valid,
             } => {
-                if let Some(col) = is_not_null_check(&c.expr) {
+                let cols = not_null_columns(&c.expr);
+                if !cols.is_empty() {
                     if let Some(n) = &c.name {
                         self.facts
                             .not_null_checks
-                            .insert((key.clone(), fold(n)), col.clone());
+                            .insert((key.clone(), fold(n)), cols.clone());
                     }
                     if *not_valid {
                         if let Some(n) = &c.name {
                             self.facts
                                 .pending_checks
-                                .insert((key.clone(), fold(n)), col);
+                                .insert((key.clone(), fold(n)), cols);
                         }
                     } else {
-                        self.columns_mut(key).set_not_null_check(&col);
+                        for col in &cols {
+                            self.columns_mut(key).set_not_null_check(col);
+                        }
                     }
                 }
             }
@@ -356,8 +377,25 @@ impl SchemaState {
                 }
             }
             AlterTableOperation::ValidateConstraint { name } => {
-                if let Some(col) = self.facts.pending_checks.remove(&(key.clone(), fold(name))) {
-                    self.columns_mut(key).set_not_null_check(&col);
+                let name = fold(name);
+                if let Some(cols) = self
+                    .facts
+                    .pending_checks
+                    .remove(&(key.clone(), name.clone()))
+                {
+                    for col in &cols {
+                        self.columns_mut(key).set_not_null_check(col);
+                    }
+                } else if !self
+                    .facts
+                    .constraint_shapes
+                    .contains_key(&(key.clone(), name.clone()))
+                {
+                    self.facts
+                        .validated_unknown
+                        .entry(key.clone())
+                        .or_default()
+                        .push(name);
                 }
             }
             _ => {}

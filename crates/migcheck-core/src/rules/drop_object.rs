@@ -315,10 +315,10 @@ fn not_null_check_made_redundant(cx: &StatementCx<'_>, name: &QualName, table: &
         .facts
         .not_null_checks
         .get(&(key.clone(), name.name.clone()))
-        .is_some_and(|col| {
+        .is_some_and(|proven| {
             cx.state
                 .columns_of(&key)
-                .is_some_and(|cols| cols.is_not_null(col))
+                .is_some_and(|cols| proven.iter().all(|c| cols.is_not_null(c)))
         })
 }
 

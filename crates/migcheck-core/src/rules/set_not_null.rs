@@ -15,13 +15,36 @@ static META: RuleMeta = rule_meta!(
 );
 
 /// True when the set already proved the column non-null: a validated
-/// `CHECK (col IS NOT NULL)` on it, in this migration or an earlier one (any other
-/// `VALIDATE CONSTRAINT` on the table proves nothing about this column).
+/// `CHECK (col IS NOT NULL)` on it (alone or `AND`ed with other conditions), in this migration
+/// or an earlier one; or a validated constraint that no migration of the set added (it is
+/// older than the set) whose name says it is this column's not-null check
+/// ([`names_not_null_check`]). Any other `VALIDATE CONSTRAINT` on the table proves nothing
+/// about this column: a CHECK passes on NULL.
 fn proven_earlier(cx: &StatementCx<'_>, table: &QualName, column: &str) -> bool {
     let key = cx.state.resolve_table(table);
     cx.state
         .columns_of(&key)
         .is_some_and(|c| c.has_not_null_check(column))
+        || cx
+            .state
+            .facts
+            .validated_unknown
+            .get(&key)
+            .is_some_and(|names| names.iter().any(|n| names_not_null_check(n, column)))
+}
+
+/// True when a constraint name says it is `column`'s not-null check: its `_`-separated words
+/// hold the column's (`orders_customer_id_not_null`, `customer_id_nn`) and `not_null`,
+/// `notnull` or `nn`. `orders_status_check` is not one: a CHECK on the column may pass NULLs.
+fn names_not_null_check(name: &str, column: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    let column = column.to_ascii_lowercase();
+    let words: Vec<&str> = name.split('_').collect();
+    let col: Vec<&str> = column.split('_').collect();
+    let has_column = words.windows(col.len()).any(|w| w == col.as_slice());
+    let says_not_null = words.windows(2).any(|w| w == ["not", "null"])
+        || words.iter().any(|w| matches!(*w, "notnull" | "nn"));
+    has_column && says_not_null
 }
 
 impl Rule for SetNotNull {
