@@ -1012,3 +1012,67 @@ fn one_long_statement_takes_linear_work() {
         });
     }
 }
+
+/// Issue 31 item 11: 25,000 nested `- ` in a workflow (50 KB) overflowed the stack in
+/// yaml-rust2's recursive `Parser::load` (exit 134). The events are now read in a loop
+/// (`deploy/workflow.rs`, `read_events`) and nesting past `workflow::MAX_NESTING` (256) makes
+/// the file unreadable: a warning naming the file and the line, found by walking; an input
+/// error (exit 2) when the file is named. Nesting within the limit but past what is kept is
+/// read and skipped.
+#[test]
+fn deeply_nested_yaml_is_a_warning_not_a_stack_overflow() {
+    let deep = format!("{}x\n", "- ".repeat(25_000));
+    let flow = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+    let kept = format!("{}x\n", "- ".repeat(250));
+    let p = project(&[
+        ("migrations/001_a.sql", b"select 1;\n".as_slice()),
+        (".github/workflows/deep.yml", deep.as_bytes()),
+        (".github/workflows/flow.yml", flow.as_bytes()),
+        (".github/workflows/kept.yml", kept.as_bytes()),
+    ]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let messages = messages_of(&r.stdout);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains(".github/workflows/deep.yml cannot be read")
+            && messages[0].contains("nest more than 256 levels deep"),
+        "{messages:?}"
+    );
+    let named = run(p.path(), &["check", ".github/workflows/deep.yml"]);
+    let said = format!("{}{}", named.stdout, named.stderr);
+    assert_eq!(named.code, Some(2), "{said}");
+    assert!(
+        said.contains(".github/workflows/deep.yml:1: its lists and maps nest more than 256"),
+        "{said}"
+    );
+}
+
+/// Issue 31 item 11, the other formats of nested input: TOML (the `toml` crate stops at 80
+/// levels, `toml-0.9` `de/parser/mod.rs` `LIMIT`, for arrays, inline tables and dotted keys)
+/// and JSON (package.json is checked with serde_json's `IgnoredAny`, which skips any depth
+/// without recursion, then scanned by `deploy/package.rs`'s own loop). Neither aborts.
+#[test]
+fn deeply_nested_toml_and_json_do_not_abort() {
+    let n = 100_000;
+    let toml = format!("app = \"x\"\na = {}{}\n", "[".repeat(n), "]".repeat(n));
+    let json = format!(
+        "{{\"scripts\": {{\"migrate\": \"prisma migrate deploy\"}}, \"a\": {}{}}}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let p = project(&[
+        ("migrations/001_a.sql", b"select 1;\n".as_slice()),
+        ("fly.toml", toml.as_bytes()),
+        ("package.json", json.as_bytes()),
+    ]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let messages = messages_of(&r.stdout);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("fly.toml cannot be read") && m.contains("recursion")),
+        "{messages:?}"
+    );
+}
