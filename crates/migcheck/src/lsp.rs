@@ -20,9 +20,10 @@
 //! messages that arrive meanwhile are all handled before the next check, so edits made during
 //! a check are taken together (a check reads the whole set: 2 ms on a small one, 0.6 s on
 //! 350 files, docs/editors.md). A request with parameters that do not fit gets an
-//! `InvalidParams` error, an unknown request `MethodNotFound`; the transport is the
-//! `lsp-server` crate (rust-analyzer's), which ends the connection on a frame that is not
-//! JSON-RPC at all.
+//! `InvalidParams` error, an unknown request `MethodNotFound`. The messages are the
+//! `lsp-server` crate's (rust-analyzer's); the transport is our own ([`crate::lsp_transport`]),
+//! which skips a message over 64 MiB without reading it into memory and ends the connection on
+//! a frame that is not JSON-RPC at all.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Range;
@@ -55,7 +56,7 @@ const EXIT_WITHOUT_SHUTDOWN: u8 = 1;
 /// Runs the server until the client says `shutdown` then `exit` (exit code 0), or `exit`
 /// without `shutdown` (1, as the protocol asks), or the connection breaks (2).
 pub fn run() -> u8 {
-    let (connection, io) = Connection::stdio();
+    let (connection, io) = crate::lsp_transport::stdio();
     let code = match serve(&connection) {
         Ok(code) => code,
         Err(e) => {

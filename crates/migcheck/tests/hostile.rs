@@ -1128,3 +1128,90 @@ fn a_tool_reads_a_file_for_its_transaction_once() {
         );
     }
 }
+
+/// Runs `migcheck lsp` under a limit of 1 GiB of address space (`ulimit -v` in the shell that
+/// starts it), so that a server that reserves what a header announces fails this test instead
+/// of filling the machine. Writes `input` on a thread (it may be larger than a pipe holds),
+/// closes stdin, and returns (exit code, stdout, stderr).
+fn lsp_limited(input: Vec<u8>) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" lsp"])
+        .arg(env!("CARGO_BIN_EXE_migcheck"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migcheck lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // The server may end before reading everything (a broken pipe is its answer).
+        let _ = stdin.write_all(&input);
+    });
+    let out_pipe = child.stdout.take().unwrap();
+    let err_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || read_all(out_pipe));
+    let err_reader = std::thread::spawn(move || read_all(err_pipe));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("migcheck lsp did not finish within {HANG_GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    (
+        status.code(),
+        out_reader.join().unwrap(),
+        err_reader.join().unwrap(),
+    )
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Issue 31 item 12: lsp-server's transport reserved whatever `Content-Length` announced before
+/// reading the body (10^9: 982 MB at once; 2^64−1: abort). The server now reads a body of at
+/// most 64 MiB (`lsp_transport::MAX_MESSAGE`) into a buffer that grows as bytes arrive; a larger
+/// one is read and discarded, reported, and the server goes on. Under a 1 GiB address-space
+/// limit the old transport aborted on both headers.
+#[test]
+fn lsp_refuses_a_message_over_64_mib_without_reserving_it() {
+    for announced in ["1000000000", "18446744073709551615"] {
+        let input = format!("Content-Length: {announced}\r\n\r\n{{}}").into_bytes();
+        let (code, _, stderr) = lsp_limited(input);
+        assert_eq!(code, Some(2), "{announced}: {stderr}");
+        assert!(
+            stderr.contains(&format!("skipped a message of {announced} bytes"))
+                && stderr.contains("the input ended after 2 bytes"),
+            "{announced}: {stderr}"
+        );
+    }
+    // A body of 64 MiB + 1 actually sent between two requests: skipped, and the server answers
+    // the next request and shuts down cleanly.
+    let mut input = framed(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+    );
+    input.extend(framed(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    let big = (64 << 20) + 1;
+    input.extend(format!("Content-Length: {big}\r\n\r\n").bytes());
+    input.resize(input.len() + big, b' ');
+    input.extend(framed(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
+    input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let (code, stdout, stderr) = lsp_limited(input);
+    assert_eq!(code, Some(0), "{stderr}\n{stdout}");
+    assert!(stdout.contains("window/showMessage"), "{stdout}");
+    assert!(stdout.contains(r#""id":2,"result":null"#), "{stdout}");
+    assert!(
+        stderr.contains(&format!("skipped a message of {big} bytes")),
+        "{stderr}"
+    );
+}
