@@ -28,6 +28,20 @@ pub const MAX_MESSAGE: u64 = 64 << 20;
 /// The longest header line read: 8 KiB (the protocol's headers are two short lines).
 pub const MAX_HEADER_LINE: u64 = 8 << 10;
 
+/// The method of an internal notification whose `params` is a JSON string holding a whole
+/// message already serialized ([`raw`]): the writer sends that text as it is.
+const RAW: &str = "migcheck/raw";
+
+/// A message already serialized (its JSON text), to be written as it is: for
+/// `publishDiagnostics` of many findings, which would take several times its text as a
+/// `serde_json::Value`.
+pub fn raw(json: String) -> Message {
+    Message::Notification(Notification {
+        method: RAW.into(),
+        params: serde_json::Value::String(json),
+    })
+}
+
 /// The threads of the transport.
 pub struct IoThreads {
     reader: JoinHandle<io::Result<()>>,
@@ -84,7 +98,17 @@ pub fn stdio() -> (Connection, IoThreads) {
 }
 
 fn write(out: &mut impl Write, msg: &Message) -> io::Result<()> {
-    msg.write(out)
+    match msg {
+        Message::Notification(Notification {
+            method,
+            params: serde_json::Value::String(text),
+        }) if method == RAW => {
+            write!(out, "Content-Length: {}\r\n\r\n", text.len())?;
+            out.write_all(text.as_bytes())?;
+            out.flush()
+        }
+        _ => msg.write(out),
+    }
 }
 
 /// Reads messages from `inp` and hands them to the server until the input ends, an `exit`
