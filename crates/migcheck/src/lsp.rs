@@ -160,7 +160,8 @@ struct Doc {
 /// A finding as published, with what code actions need: what its [`Diagnostic`] is made of
 /// ([`Shown::diagnostic`]), not the diagnostic itself. An `lsp_types::Diagnostic` (with its
 /// rule's URL parsed, its code and source as strings) took several times this; the server
-/// needed about 6 KB per finding where `migcheck check` needs 0.2 KB (issue 31 item 13).
+/// needed about 6 KB per finding where `migcheck check` needs under half a kilobyte (issue 31
+/// item 13).
 struct Shown {
     range: lsp_types::Range,
     error: bool,
