@@ -1132,7 +1132,8 @@ fn a_tool_reads_a_file_for_its_transaction_once() {
 /// Runs `migcheck lsp` under a limit of 1 GiB of address space (`ulimit -v` in the shell that
 /// starts it), so that a server that reserves what a header announces fails this test instead
 /// of filling the machine. Writes `input` on a thread (it may be larger than a pipe holds),
-/// closes stdin, and returns (exit code, stdout, stderr).
+/// closes stdin, and returns (exit code, stdout, stderr). Linux only: macOS refuses `ulimit -v`.
+#[cfg(target_os = "linux")]
 fn lsp_limited(input: Vec<u8>) -> (Option<i32>, String, String) {
     use std::io::Write;
     let mut child = Command::new("sh")
@@ -1181,6 +1182,7 @@ fn framed(body: &str) -> Vec<u8> {
 /// most 64 MiB (`lsp_transport::MAX_MESSAGE`) into a buffer that grows as bytes arrive; a larger
 /// one is read and discarded, reported, and the server goes on. Under a 1 GiB address-space
 /// limit the old transport aborted on both headers.
+#[cfg(target_os = "linux")]
 #[test]
 fn lsp_refuses_a_message_over_64_mib_without_reserving_it() {
     for announced in ["1000000000", "18446744073709551615"] {
