@@ -79,6 +79,33 @@ fn targets_survive_generated_extremes() {
     }
 }
 
+/// Deployment files nested past what a fuzzer's size limit reaches (issue 31 item 11): 25,000
+/// nested YAML lists overflowed the stack in yaml-rust2's recursive loader, and killed the
+/// `deploy` target. The first byte picks the kind (`targets::deploy`).
+#[test]
+fn deploy_target_survives_generated_extremes() {
+    let n = 25_000;
+    let inputs = [
+        format!("\u{4}{}x\n", "- ".repeat(n)),
+        format!("\u{4}a: {}1{}\n", "{a: ".repeat(n), "}".repeat(n)),
+        format!("\u{4}a: {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("\u{1}app = \"x\"\na = {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!(
+            "\u{1}app = \"x\"\na = {}1{}\n",
+            "{b=".repeat(n),
+            "}".repeat(n)
+        ),
+        format!(
+            "\u{0}{{\"scripts\": {{}}, \"a\": {}{}}}\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
+    ];
+    for input in &inputs {
+        targets::deploy(input.as_bytes());
+    }
+}
+
 /// The in-memory entry point finds what the file system one does.
 #[test]
 fn check_sources_reports_by_path() {

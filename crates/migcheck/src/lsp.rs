@@ -20,9 +20,10 @@
 //! messages that arrive meanwhile are all handled before the next check, so edits made during
 //! a check are taken together (a check reads the whole set: 2 ms on a small one, 0.6 s on
 //! 350 files, docs/editors.md). A request with parameters that do not fit gets an
-//! `InvalidParams` error, an unknown request `MethodNotFound`; the transport is the
-//! `lsp-server` crate (rust-analyzer's), which ends the connection on a frame that is not
-//! JSON-RPC at all.
+//! `InvalidParams` error, an unknown request `MethodNotFound`. The messages are the
+//! `lsp-server` crate's (rust-analyzer's); the transport is our own ([`crate::lsp_transport`]),
+//! which skips a message over 64 MiB without reading it into memory and ends the connection on
+//! a frame that is not JSON-RPC at all.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Range;
@@ -39,10 +40,9 @@ use lsp_types::{
     CodeActionProviderCapability, CodeDescription, Diagnostic, DiagnosticSeverity,
     DidChangeTextDocumentParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
     DidSaveTextDocumentParams, Hover, HoverContents, HoverParams, HoverProviderCapability,
-    InitializeResult, MarkupContent, MarkupKind, NumberOrString, Position,
-    PublishDiagnosticsParams, ServerCapabilities, ServerInfo, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, TextEdit, Uri,
-    WorkspaceEdit,
+    InitializeResult, MarkupContent, MarkupKind, NumberOrString, Position, ServerCapabilities,
+    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
 use migcheck_core::lint::{self, CheckOptions, Report};
 use migcheck_core::{render, rules, Finding, Severity};
@@ -55,7 +55,7 @@ const EXIT_WITHOUT_SHUTDOWN: u8 = 1;
 /// Runs the server until the client says `shutdown` then `exit` (exit code 0), or `exit`
 /// without `shutdown` (1, as the protocol asks), or the connection breaks (2).
 pub fn run() -> u8 {
-    let (connection, io) = Connection::stdio();
+    let (connection, io) = crate::lsp_transport::stdio();
     let code = match serve(&connection) {
         Ok(code) => code,
         Err(e) => {
@@ -157,12 +157,83 @@ struct Doc {
     set_dir: Option<PathBuf>,
 }
 
-/// A finding as published, with what code actions need.
+/// A finding as published, with what code actions need: what its [`Diagnostic`] is made of
+/// ([`Shown::diagnostic`]), not the diagnostic itself. An `lsp_types::Diagnostic` (with its
+/// rule's URL parsed, its code and source as strings) took several times this; the server
+/// needed about 6 KB per finding where `migcheck check` needs under half a kilobyte (issue 31
+/// item 13).
 struct Shown {
-    diagnostic: Diagnostic,
+    range: lsp_types::Range,
+    error: bool,
+    /// Empty for an input error.
     rule: &'static str,
+    /// Message, help and the SQL of a suggested change, as the editor shows it.
+    message: Box<str>,
     span: Range<usize>,
-    fix: Option<(String, Vec<TextEdit>)>,
+    fix: Option<Box<(String, Vec<TextEdit>)>>,
+}
+
+impl Shown {
+    fn diagnostic(&self) -> Diagnostic {
+        Diagnostic {
+            range: self.range,
+            severity: Some(if self.error {
+                DiagnosticSeverity::ERROR
+            } else {
+                DiagnosticSeverity::WARNING
+            }),
+            code: (!self.rule.is_empty()).then(|| NumberOrString::String(self.rule.into())),
+            code_description: (!self.rule.is_empty())
+                .then(|| render::rule_url(self.rule).parse().ok())
+                .flatten()
+                .map(|href| CodeDescription { href }),
+            source: Some("migcheck".into()),
+            message: self.message.to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// `publishDiagnostics` serialized as it is written: each diagnostic is made, serialized and
+/// dropped in turn, so the message takes its JSON text only (a `serde_json::Value` of it, as
+/// `lsp_server::Notification::new` makes, took several times that).
+struct Publish<'a> {
+    uri: &'a Uri,
+    shown: &'a [Shown],
+    version: Option<i32>,
+}
+
+impl serde::Serialize for Publish<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        struct All<'a>(&'a [Shown]);
+        impl serde::Serialize for All<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for shown in self.0 {
+                    seq.serialize_element(&shown.diagnostic())?;
+                }
+                seq.end()
+            }
+        }
+        struct Params<'a>(&'a Publish<'a>);
+        impl serde::Serialize for Params<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                m.serialize_entry("uri", self.0.uri)?;
+                m.serialize_entry("diagnostics", &All(self.0.shown))?;
+                if let Some(v) = self.0.version {
+                    m.serialize_entry("version", &v)?;
+                }
+                m.end()
+            }
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("jsonrpc", "2.0")?;
+        m.serialize_entry("method", PublishDiagnostics::METHOD)?;
+        m.serialize_entry("params", &Params(self))?;
+        m.end()
+    }
 }
 
 struct Server<'c> {
@@ -236,7 +307,7 @@ impl Server<'_> {
                 n.extract::<DidCloseTextDocumentParams>(&method).map(|p| {
                     let key = p.text_document.uri.as_str().to_string();
                     if let Some(doc) = self.docs.get(&key) {
-                        self.publish(doc.uri.clone(), Vec::new(), None);
+                        self.publish(&doc.uri, &[], None);
                     }
                     key
                 })
@@ -308,13 +379,30 @@ impl Server<'_> {
         }
     }
 
-    fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-        let params = PublishDiagnosticsParams {
+    fn publish(&self, uri: &Uri, shown: &[Shown], version: Option<i32>) {
+        let publish = Publish {
             uri,
-            diagnostics,
+            shown,
             version,
         };
-        self.send(Notification::new(PublishDiagnostics::METHOD.into(), params).into());
+        // Serialized twice: once to count its bytes, then into a buffer of exactly that size
+        // (grown by doubling, the text of 50,000 diagnostics held up to twice its 27 MB).
+        struct Count(usize);
+        impl std::io::Write for Count {
+            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+                self.0 += b.len();
+                Ok(b.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut count = Count(0);
+        serde_json::to_writer(&mut count, &publish).expect("diagnostics serialize");
+        let mut text = Vec::with_capacity(count.0);
+        serde_json::to_writer(&mut text, &publish).expect("diagnostics serialize");
+        let text = String::from_utf8(text).expect("JSON is UTF-8");
+        self.send(crate::lsp_transport::raw(text));
     }
 
     /// Checks one open document, with every open buffer as the text of its file, and
@@ -335,18 +423,12 @@ impl Server<'_> {
             };
             let shown = match check_file(&path, &doc.text, &overlay) {
                 Ok(report) => shown(&report, &path, &doc.text),
-                Err(why) => vec![Shown {
-                    diagnostic: problem(Position::default(), why),
-                    rule: "",
-                    span: 0..0,
-                    fix: None,
-                }],
+                Err(why) => vec![problem(Position::default(), why)],
             };
             let doc = self.docs.get_mut(key).expect("looked up above");
             doc.shown = shown;
-            let diagnostics = doc.shown.iter().map(|s| s.diagnostic.clone()).collect();
-            let (uri, version) = (doc.uri.clone(), doc.version);
-            self.publish(uri, diagnostics, Some(version));
+            let doc = &self.docs[key];
+            self.publish(&doc.uri, &doc.shown, Some(doc.version));
         }
     }
 
@@ -356,11 +438,11 @@ impl Server<'_> {
         let here: Vec<&Shown> = doc
             .shown
             .iter()
-            .filter(|s| !s.rule.is_empty() && contains(&s.diagnostic.range, at.position))
+            .filter(|s| !s.rule.is_empty() && contains(&s.range, at.position))
             .collect();
         let mut pages: Vec<&str> = Vec::new();
         for s in &here {
-            let page = rules::by_id(s.rule).map_or(s.diagnostic.message.as_str(), |r| r.meta().doc);
+            let page = rules::by_id(s.rule).map_or(&*s.message, |r| r.meta().doc);
             if !pages.contains(&page) {
                 pages.push(page);
             }
@@ -373,7 +455,7 @@ impl Server<'_> {
                 kind: MarkupKind::Markdown,
                 value: pages.join("\n\n---\n\n"),
             }),
-            range: here.first().map(|s| s.diagnostic.range),
+            range: here.first().map(|s| s.range),
         })
     }
 
@@ -384,14 +466,14 @@ impl Server<'_> {
         let mut fixes = Vec::new();
         let mut allows = Vec::new();
         for s in &doc.shown {
-            if s.rule.is_empty() || !overlaps(&s.diagnostic.range, &p.range) {
+            if s.rule.is_empty() || !overlaps(&s.range, &p.range) {
                 continue;
             }
             let action = |title: String, edits: Vec<TextEdit>, preferred: bool| {
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title,
                     kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: Some(vec![s.diagnostic.clone()]),
+                    diagnostics: Some(vec![s.diagnostic()]),
                     edit: Some(WorkspaceEdit {
                         changes: Some(HashMap::from([(doc.uri.clone(), edits)])),
                         ..Default::default()
@@ -400,7 +482,7 @@ impl Server<'_> {
                     ..Default::default()
                 })
             };
-            if let Some((title, edits)) = &s.fix {
+            if let Some((title, edits)) = s.fix.as_deref() {
                 fixes.push(action(title.clone(), edits.clone(), true));
             }
             if let Some((title, edit)) = allow_edit(doc, s) {
@@ -489,10 +571,23 @@ fn check_file(
 /// What a check found in the file at `path` (canonical), whose text is `text`, as diagnostics.
 fn shown(report: &Report, path: &Path, text: &str) -> Vec<Shown> {
     let lines = Lines::new(text);
+    // Whether a finding's file is this one, asked of the file system once per file, not per
+    // finding (findings of one file share its `SourceFile`).
+    let mut last: Option<(*const migcheck_core::source::SourceFile, bool)> = None;
     let mut out: Vec<Shown> = report
         .findings
         .iter()
-        .filter(|f| canonical(&f.file.path) == path)
+        .filter(|f| {
+            let key = std::sync::Arc::as_ptr(&f.file);
+            match last {
+                Some((k, here)) if k == key => here,
+                _ => {
+                    let here = canonical(&f.file.path) == path;
+                    last = Some((key, here));
+                    here
+                }
+            }
+        })
         .map(|f| finding(&f, &lines))
         .collect();
     // Input errors (an invalid config, an unreadable file of the set) are shown on the file
@@ -503,23 +598,20 @@ fn shown(report: &Report, path: &Path, text: &str) -> Vec<Shown> {
             Some(l) if e.path == display => Position::new(l.saturating_sub(1) as u32, 0),
             _ => Position::default(),
         };
-        out.push(Shown {
-            diagnostic: problem(at, e.to_string()),
-            rule: "",
-            span: 0..0,
-            fix: None,
-        });
+        out.push(problem(at, e.to_string()));
     }
     out
 }
 
-fn problem(at: Position, message: String) -> Diagnostic {
-    Diagnostic {
+/// An input error shown at `at`.
+fn problem(at: Position, message: String) -> Shown {
+    Shown {
         range: lsp_types::Range::new(at, at),
-        severity: Some(DiagnosticSeverity::ERROR),
-        source: Some("migcheck".into()),
-        message,
-        ..Default::default()
+        error: true,
+        rule: "",
+        message: message.into(),
+        span: 0..0,
+        fix: None,
     }
 }
 
@@ -529,32 +621,19 @@ fn finding(f: &Finding, lines: &Lines<'_>) -> Shown {
         // A suggested change (two migrations) has no code action: its SQL is shown here.
         message.push_str(&render::remedy_note(f));
     }
-    let diagnostic = Diagnostic {
-        range: lines.range(&f.span),
-        severity: Some(match f.severity {
-            Severity::Error => DiagnosticSeverity::ERROR,
-            _ => DiagnosticSeverity::WARNING,
-        }),
-        code: Some(NumberOrString::String(f.rule.into())),
-        code_description: render::rule_url(f.rule)
-            .parse()
-            .ok()
-            .map(|href| CodeDescription { href }),
-        source: Some("migcheck".into()),
-        message,
-        ..Default::default()
-    };
     let fix = f.fix.as_ref().map(|fix| {
         let edits = fix
             .edits
             .iter()
             .map(|e| TextEdit::new(lines.range(&(e.start..e.end)), e.replacement.clone()))
             .collect();
-        (fix.title.clone(), edits)
+        Box::new((fix.title.clone(), edits))
     });
     Shown {
-        diagnostic,
+        range: lines.range(&f.span),
+        error: f.severity == Severity::Error,
         rule: f.rule,
+        message: message.into(),
         span: f.span.clone(),
         fix,
     }
@@ -628,16 +707,58 @@ fn overlaps(a: &lsp_types::Range, b: &lsp_types::Range) -> bool {
 }
 
 /// Byte offsets ⇄ LSP positions (0-based line, UTF-16 code units into the line).
+///
+/// A position is counted from a checkpoint: the start of its line, or within a long line the
+/// last of the checkpoints taken every [`CHECKPOINT`] bytes when the index is made (one pass
+/// over the text). Counted from the line's start, the findings of one long line took time
+/// quadratic in their number (40,000 `DROP COLUMN`s on one line; issue 31 item 13); now each
+/// conversion reads at most [`CHECKPOINT`] bytes plus a character (counted as work,
+/// `migcheck_core::work`).
 pub(crate) struct Lines<'t> {
     text: &'t str,
     starts: Vec<usize>,
+    /// Within lines longer than [`CHECKPOINT`] bytes: (byte offset, UTF-16 units from the start
+    /// of its line), in order.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Bytes between two checkpoints of a long line ([`Lines`]).
+const CHECKPOINT: usize = 4096;
 
 impl<'t> Lines<'t> {
     pub(crate) fn new(text: &'t str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { text, starts }
+        let mut marks = Vec::new();
+        for (k, &start) in starts.iter().enumerate() {
+            let end = starts.get(k + 1).map_or(text.len(), |&next| next - 1);
+            if end - start <= CHECKPOINT {
+                continue;
+            }
+            let (mut units, mut next) = (0, start + CHECKPOINT);
+            for (i, c) in text[start..end].char_indices() {
+                if start + i >= next {
+                    marks.push((start + i, units));
+                    next = start + i + CHECKPOINT;
+                }
+                units += c.len_utf16();
+            }
+        }
+        migcheck_core::work::add(text.len());
+        Self {
+            text,
+            starts,
+            marks,
+        }
+    }
+
+    /// The checkpoints of line `line` (byte offset, units from its start), its start first.
+    fn checkpoints(&self, line: usize) -> impl DoubleEndedIterator<Item = (usize, usize)> + '_ {
+        let start = self.starts[line];
+        let end = self.starts.get(line + 1).copied().unwrap_or(usize::MAX);
+        let from = self.marks.partition_point(|m| m.0 < start);
+        let to = self.marks.partition_point(|m| m.0 < end);
+        std::iter::once((start, 0)).chain(self.marks[from..to].iter().copied())
     }
 
     pub(crate) fn position(&self, offset: usize) -> Position {
@@ -646,8 +767,13 @@ impl<'t> Lines<'t> {
             offset -= 1;
         }
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.starts[line];
-        let character = self.text[start..offset].encode_utf16().count();
+        let (at, units) = self
+            .checkpoints(line)
+            .rev()
+            .find(|&(b, _)| b <= offset)
+            .expect("a line starts at its start");
+        migcheck_core::work::add(offset - at);
+        let character = units + self.text[at..offset].encode_utf16().count();
         Position::new(line as u32, character as u32)
     }
 
@@ -658,22 +784,29 @@ impl<'t> Lines<'t> {
     /// The byte offset of a position; a character past the end of its line means the end of
     /// the line (before its line break), a line past the end the end of the text.
     pub(crate) fn offset(&self, p: Position) -> usize {
-        let Some(&start) = self.starts.get(p.line as usize) else {
+        let line = p.line as usize;
+        let Some(&start) = self.starts.get(line) else {
             return self.text.len();
         };
         let end = self
             .starts
-            .get(p.line as usize + 1)
+            .get(line + 1)
             .map_or(self.text.len(), |&next| next - 1);
-        let line = self.text[start..end].trim_end_matches('\r');
-        let mut units = 0;
-        for (i, c) in line.char_indices() {
+        let text = self.text[start..end].trim_end_matches('\r');
+        let (at, mut units) = self
+            .checkpoints(line)
+            .rev()
+            .find(|&(_, u)| u <= p.character as usize)
+            .expect("a line starts with no units");
+        let rest = &text[at - start..];
+        migcheck_core::work::add(rest.len().min(CHECKPOINT));
+        for (i, c) in rest.char_indices() {
             if units >= p.character as usize {
-                return start + i;
+                return at + i;
             }
             units += c.len_utf16();
         }
-        start + line.len()
+        start + text.len()
     }
 }
 
@@ -696,5 +829,28 @@ mod tests {
         assert_eq!(lines.offset(Position::new(1, 99)), x + 1);
         assert_eq!(lines.offset(Position::new(9, 0)), text.len());
         assert_eq!(lines.position(text.len()), Position::new(2, 4));
+    }
+
+    #[test]
+    fn positions_in_a_long_line_are_counted_from_checkpoints() {
+        // Long lines, with characters of 1 to 4 bytes across the checkpoints.
+        let line: String = (0..12_000).map(|i| ["a", "é", "☕", "😀"][i % 4]).collect();
+        let text = format!("{line}\r\n{line}\nend");
+        let lines = Lines::new(&text);
+        assert!(lines.marks.len() > 4);
+        let (mut line_no, mut units) = (0, 0);
+        for (i, c) in text.char_indices() {
+            let p = Position::new(line_no, units);
+            assert_eq!(lines.position(i), p, "at {i}");
+            if c != '\r' && c != '\n' {
+                assert_eq!(lines.offset(p), i, "{p:?}");
+            }
+            if c == '\n' {
+                (line_no, units) = (line_no + 1, 0);
+            } else {
+                units += c.len_utf16() as u32;
+            }
+        }
+        assert_eq!(lines.offset(Position::new(0, 999_999)), line.len());
     }
 }

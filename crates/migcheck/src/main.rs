@@ -67,6 +67,7 @@ mod generate;
 mod git;
 mod init;
 mod lsp;
+mod lsp_transport;
 
 use cli::{Cli, Command, RulesFormat};
 

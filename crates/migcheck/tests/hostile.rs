@@ -1012,3 +1012,297 @@ fn one_long_statement_takes_linear_work() {
         });
     }
 }
+
+/// Issue 31 item 11: 25,000 nested `- ` in a workflow (50 KB) overflowed the stack in
+/// yaml-rust2's recursive `Parser::load` (exit 134). The events are now read in a loop
+/// (`deploy/workflow.rs`, `read_events`) and nesting past `workflow::MAX_NESTING` (256) makes
+/// the file unreadable: a warning naming the file and the line, found by walking; an input
+/// error (exit 2) when the file is named. Nesting within the limit but past what is kept is
+/// read and skipped.
+#[test]
+fn deeply_nested_yaml_is_a_warning_not_a_stack_overflow() {
+    let deep = format!("{}x\n", "- ".repeat(25_000));
+    let flow = format!("a: {}{}\n", "[".repeat(200), "]".repeat(200));
+    let kept = format!("{}x\n", "- ".repeat(250));
+    let p = project(&[
+        ("migrations/001_a.sql", b"select 1;\n".as_slice()),
+        (".github/workflows/deep.yml", deep.as_bytes()),
+        (".github/workflows/flow.yml", flow.as_bytes()),
+        (".github/workflows/kept.yml", kept.as_bytes()),
+    ]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let messages = messages_of(&r.stdout);
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].contains(".github/workflows/deep.yml cannot be read")
+            && messages[0].contains("nest more than 256 levels deep"),
+        "{messages:?}"
+    );
+    let named = run(p.path(), &["check", ".github/workflows/deep.yml"]);
+    let said = format!("{}{}", named.stdout, named.stderr);
+    assert_eq!(named.code, Some(2), "{said}");
+    assert!(
+        said.contains(".github/workflows/deep.yml:1: its lists and maps nest more than 256"),
+        "{said}"
+    );
+}
+
+/// Issue 31 item 11, the other formats of nested input: TOML (the `toml` crate stops at 80
+/// levels, `toml-0.9` `de/parser/mod.rs` `LIMIT`, for arrays, inline tables and dotted keys)
+/// and JSON (package.json is checked with serde_json's `IgnoredAny`, which skips any depth
+/// without recursion, then scanned by `deploy/package.rs`'s own loop). Neither aborts.
+#[test]
+fn deeply_nested_toml_and_json_do_not_abort() {
+    let n = 100_000;
+    let toml = format!("app = \"x\"\na = {}{}\n", "[".repeat(n), "]".repeat(n));
+    let json = format!(
+        "{{\"scripts\": {{\"migrate\": \"prisma migrate deploy\"}}, \"a\": {}{}}}\n",
+        "[".repeat(n),
+        "]".repeat(n)
+    );
+    let p = project(&[
+        ("migrations/001_a.sql", b"select 1;\n".as_slice()),
+        ("fly.toml", toml.as_bytes()),
+        ("package.json", json.as_bytes()),
+    ]);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let messages = messages_of(&r.stdout);
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("fly.toml cannot be read") && m.contains("recursion")),
+        "{messages:?}"
+    );
+}
+
+/// Issue 31 item 14: a goose file of `ADD COLUMN … NOT NULL` on a table emptied earlier in it
+/// (2,000 statements: 0.58 s; ten times as many, 7 to 18 times as long). Each statement asks
+/// whether the `TRUNCATE` runs in its transaction (`rules/transaction.rs`, `same_transaction`),
+/// and that asked goose how it runs the file, which reads the whole text for `-- +goose NO
+/// TRANSACTION` (`tool/goose.rs`, after pressly/goose `internal/sqlparser/parser.go`): the text
+/// once per statement. The answer is now kept per file; the count includes the text read per
+/// asking of the tool.
+#[test]
+fn a_tool_reads_a_file_for_its_transaction_once() {
+    for (tool, path, head) in [
+        ("goose", "migrations/00002_big.sql", "-- +goose Up\n"),
+        (
+            "dbmate",
+            "db/migrations/20240102000000_big.sql",
+            "-- migrate:up\n",
+        ),
+    ] {
+        assert_linear_work(
+            &format!("{tool}: ADD COLUMN on a table emptied earlier"),
+            2_000,
+            |n| {
+                let mut sql = format!("{head}truncate public.t0;\n");
+                for i in 0..n {
+                    sql.push_str(&format!(
+                        "alter table public.t0 add column c{i} int not null;\n"
+                    ));
+                }
+                let first = path
+                    .replace("big", "init")
+                    .replace("00002", "00001")
+                    .replace("20240102", "20240101");
+                let init = format!("{head}create table public.t0 (id bigint primary key);\n");
+                let p = project(&[
+                    (first.as_str(), init.as_bytes()),
+                    (path, padded(sql).as_bytes()),
+                ]);
+                let r = run_counted(p.path(), &["check", "--format", "json"]);
+                if n > 0 {
+                    assert!(
+                        !rules_of(&r.stdout)
+                            .iter()
+                            .any(|r| r == "add-column-not-null-without-default"),
+                        "{tool}: the table is empty: {}",
+                        r.stdout
+                    );
+                }
+                r
+            },
+        );
+    }
+}
+
+/// Runs `migcheck lsp` under a limit of 1 GiB of address space (`ulimit -v` in the shell that
+/// starts it), so that a server that reserves what a header announces fails this test instead
+/// of filling the machine. Writes `input` on a thread (it may be larger than a pipe holds),
+/// closes stdin, and returns (exit code, stdout, stderr). Linux only: macOS refuses `ulimit -v`.
+#[cfg(target_os = "linux")]
+fn lsp_limited(input: Vec<u8>) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = Command::new("sh")
+        .args(["-c", "ulimit -v 1048576 && exec \"$0\" lsp"])
+        .arg(env!("CARGO_BIN_EXE_migcheck"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migcheck lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        // The server may end before reading everything (a broken pipe is its answer).
+        let _ = stdin.write_all(&input);
+    });
+    let out_pipe = child.stdout.take().unwrap();
+    let err_pipe = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || read_all(out_pipe));
+    let err_reader = std::thread::spawn(move || read_all(err_pipe));
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("migcheck lsp did not finish within {HANG_GUARD:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    (
+        status.code(),
+        out_reader.join().unwrap(),
+        err_reader.join().unwrap(),
+    )
+}
+
+fn framed(body: &str) -> Vec<u8> {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
+/// Issue 31 item 12: lsp-server's transport reserved whatever `Content-Length` announced before
+/// reading the body (10^9: 982 MB at once; 2^64−1: abort). The server now reads a body of at
+/// most 64 MiB (`lsp_transport::MAX_MESSAGE`) into a buffer that grows as bytes arrive; a larger
+/// one is read and discarded, reported, and the server goes on. Under a 1 GiB address-space
+/// limit the old transport aborted on both headers.
+#[cfg(target_os = "linux")]
+#[test]
+fn lsp_refuses_a_message_over_64_mib_without_reserving_it() {
+    for announced in ["1000000000", "18446744073709551615"] {
+        let input = format!("Content-Length: {announced}\r\n\r\n{{}}").into_bytes();
+        let (code, _, stderr) = lsp_limited(input);
+        assert_eq!(code, Some(2), "{announced}: {stderr}");
+        assert!(
+            stderr.contains(&format!("skipped a message of {announced} bytes"))
+                && stderr.contains("the input ended after 2 bytes"),
+            "{announced}: {stderr}"
+        );
+    }
+    // A body of 64 MiB + 1 actually sent between two requests: skipped, and the server answers
+    // the next request and shuts down cleanly.
+    let mut input = framed(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+    );
+    input.extend(framed(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    let big = (64 << 20) + 1;
+    input.extend(format!("Content-Length: {big}\r\n\r\n").bytes());
+    input.resize(input.len() + big, b' ');
+    input.extend(framed(r#"{"jsonrpc":"2.0","id":2,"method":"shutdown"}"#));
+    input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let (code, stdout, stderr) = lsp_limited(input);
+    assert_eq!(code, Some(0), "{stderr}\n{stdout}");
+    assert!(stdout.contains("window/showMessage"), "{stdout}");
+    assert!(stdout.contains(r#""id":2,"result":null"#), "{stdout}");
+    assert!(
+        stderr.contains(&format!("skipped a message of {big} bytes")),
+        "{stderr}"
+    );
+}
+
+/// `migcheck lsp` with the work counted: opens `rel` in `dir` with the text on disk, then shuts
+/// down. The published diagnostics are on stdout.
+fn lsp_counted(dir: &Path, rel: &str) -> Run {
+    use std::io::Write;
+    let root = std::fs::canonicalize(dir).unwrap();
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let uri = format!("file://{}/{rel}", root.display());
+    let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params":
+        {"textDocument": {"uri": uri, "languageId": "sql", "version": 1, "text": text}}});
+    let mut input = framed(
+        r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"processId":null,"rootUri":null,"capabilities":{}}}"#,
+    );
+    input.extend(framed(
+        r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+    ));
+    input.extend(framed(&open.to_string()));
+    // A hover waits for the check of the file opened.
+    input.extend(framed(&format!(
+        r#"{{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{{"textDocument":{{"uri":"{uri}"}},"position":{{"line":0,"character":0}}}}}}"#
+    )));
+    input.extend(framed(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#));
+    input.extend(framed(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .arg("lsp")
+        .current_dir(&root)
+        .env("MIGCHECK_WORK_STATS", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migcheck lsp starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("work: "))
+        .unwrap_or_else(|| panic!("no work count on stderr: {stderr}"));
+    let n: Vec<u64> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
+    Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr,
+        peak_kib: None,
+        work: Some(Work {
+            steps: n[0],
+            allocations: n[1],
+        }),
+    }
+}
+
+/// Issue 31 item 13: findings on one long line. Human output searched from each finding for the
+/// end of its line (`render/human.rs`, `read_span`), and the language server counted each
+/// finding's UTF-16 column from the start of its line (`lsp.rs`, `Lines::position`): 40,000,
+/// 80,000 and 160,000 findings took 6, 22 and 93 s. The end of the line now comes from the
+/// line index and a column from a checkpoint at most 4 KB before it; the count includes the
+/// bytes each conversion reads (counted from the line's start, ten times the findings made a
+/// hundred times the steps).
+#[test]
+fn findings_on_one_long_line_take_linear_work() {
+    let one_line = |n: usize| {
+        let mut sql: String = (0..n)
+            .map(|i| format!("alter table public.t{} drop column c{i}; ", i % 50))
+            .collect();
+        sql.push('\n');
+        project(&[("migrations/001_drop.sql", padded(sql).as_bytes())])
+    };
+    assert_linear_work("human output of findings on one line", 4_000, |n| {
+        let p = one_line(n);
+        let r = run_counted(p.path(), &["check"]);
+        if n > 0 {
+            assert_eq!(r.code, Some(1), "{}", r.stderr);
+            assert!(r.stdout.matches("drop-column").count() >= n);
+        }
+        r
+    });
+    assert_linear_work("the language server's findings on one line", 4_000, |n| {
+        let p = one_line(n);
+        let r = lsp_counted(p.path(), "migrations/001_drop.sql");
+        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        assert_eq!(r.stdout.matches(r#""code":"drop-column""#).count(), n);
+        r
+    });
+}

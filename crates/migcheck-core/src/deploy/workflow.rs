@@ -13,6 +13,11 @@ use super::{error_line, Ctx, DeployError, Hit, Place};
 /// Containers nested deeper than this are not kept (a workflow's steps are at depth 5).
 const MAX_DEPTH: usize = 32;
 
+/// Containers nested deeper than this make the file unreadable (a warning of
+/// `migration-in-deploy-config` at the line of the container, docs/limits.md). Far beyond any
+/// real workflow; the nesting costs no stack (see [`read_events`]), only this bound on junk.
+pub(crate) const MAX_NESTING: usize = 256;
+
 #[derive(Debug)]
 enum Node {
     Scalar {
@@ -163,6 +168,44 @@ impl MarkedEventReceiver for Loader<'_> {
     }
 }
 
+/// Feeds the events of the file's first YAML document to `loader`, in a loop.
+///
+/// yaml-rust2's `Parser::load` (parser.rs, `load_node` → `load_sequence` / `load_mapping` →
+/// `load_node`) recurses once per nested container, so 25,000 nested `- ` (50 KB) overflowed
+/// the main thread's stack (abort, exit 134). Its `Parser::next_token` is a state machine whose
+/// states are kept in a `Vec` (`Parser::push_state`), not on the stack: reading the events with
+/// it takes no stack per level. Like `load(.., false)`, this stops after the first document.
+fn read_events(file: &crate::SourceFile, loader: &mut Loader<'_>) -> Result<(), DeployError> {
+    let mut parser = Parser::new_from_str(&file.text);
+    let invalid = |e: yaml_rust2::ScanError| {
+        error_line(
+            file,
+            e.marker().line(),
+            format!("invalid YAML: {}", e.info()),
+        )
+    };
+    let mut depth = 0usize;
+    loop {
+        let (ev, mark) = parser.next_token().map_err(invalid)?;
+        match ev {
+            Event::StreamEnd | Event::DocumentEnd => return Ok(()),
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Err(error_line(
+                        file,
+                        mark.line(),
+                        format!("its lists and maps nest more than {MAX_NESTING} levels deep"),
+                    ));
+                }
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        loader.on_event(ev, mark);
+    }
+}
+
 pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError> {
     let file = ctx.file;
     let mut loader = Loader {
@@ -173,15 +216,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
         root: None,
         cursor: (0, 0),
     };
-    Parser::new_from_str(&file.text)
-        .load(&mut loader, false)
-        .map_err(|e| {
-            error_line(
-                file,
-                e.marker().line(),
-                format!("invalid YAML: {}", e.info()),
-            )
-        })?;
+    read_events(file, &mut loader)?;
     let Some(root) = loader.root.take() else {
         return Ok(());
     };

@@ -12,9 +12,20 @@ use crate::parse::Statement;
 
 pub use crate::tool::Wrapping;
 
-/// How the set's tool runs this file (see [`crate::tool::Tool::wrapping`]).
+/// How the set's tool runs this file (see [`crate::tool::Tool::wrapping`]), asked of the tool
+/// once per file.
+///
+/// Several tools read the whole text for an opt-out directive (goose's `-- +goose NO
+/// TRANSACTION`, dbmate's `transaction:false`, sqlx's `-- no-transaction`, postgres-migrations'
+/// `-- postgres-migrations disable-transaction`), and rules ask once per statement
+/// ([`same_transaction`] for every `ADD COLUMN … NOT NULL` on a table emptied earlier): asked of
+/// the tool each time, a goose file of 20,000 such statements read its text 20,000 times (issue 31
+/// item 14). The work counter counts the text as read once per asking of the tool.
 pub fn wrapping(set: &MigrationSet, unit: &FileUnit) -> Wrapping {
-    set.wrapping(&unit.migration, &unit.source.text)
+    *of(unit).wrapping.get_or_init(|| {
+        crate::work::add(unit.source.text.len());
+        set.wrapping(&unit.migration, &unit.source.text)
+    })
 }
 
 /// Transaction control statements.
@@ -67,6 +78,9 @@ pub struct Transactions {
     /// The first statement that runs outside a `DO` body, and how many do.
     first_run: Option<usize>,
     runs: usize,
+    /// How the tool runs the file ([`wrapping`]), asked once. A file belongs to one set, so
+    /// the answer is the file's.
+    wrapping: std::sync::OnceLock<Wrapping>,
 }
 
 const NONE: u32 = u32::MAX;
