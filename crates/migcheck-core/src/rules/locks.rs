@@ -54,6 +54,10 @@ fn alter_op_lock(op: &AlterTableOperation) -> Lock {
         | Op::EnableAlwaysTrigger { .. }
         | Op::EnableReplicaTrigger { .. } => Lock::ShareRowExclusive,
         Op::AttachPartition { .. } => Lock::ShareUpdateExclusive,
+        // `DETACH PARTITION ... CONCURRENTLY` (and its `FINALIZE`): "a SHARE UPDATE EXCLUSIVE
+        // lock is taken on both the parent table and the partition" (ALTER TABLE, PostgreSQL
+        // 14+); the plain form takes ACCESS EXCLUSIVE.
+        Op::DetachPartitionOf { mode: Some(_), .. } => Lock::ShareUpdateExclusive,
         _ => Lock::AccessExclusive,
     }
 }
