@@ -1109,11 +1109,12 @@ fn heroku_yml_commands() {
 }
 
 /// The platforms' commands are followed like fly.toml's release command: `npm run x` into the
-/// project's package.json, script files read from the repository.
+/// project's package.json (in Render's `rootDir`, Netlify's `[build] base`), script files read
+/// from the repository.
 #[test]
 fn platform_commands_are_followed() {
     let mut out = String::new();
-    for dir in ["render", "vercel", "railway"] {
+    for dir in ["render", "vercel", "railway", "netlify"] {
         out.push_str(&check_tree(&format!("reach/{dir}")));
     }
     insta::assert_snapshot!("reach_platforms", out);
@@ -1122,6 +1123,9 @@ fn platform_commands_are_followed() {
         "render.yaml service `api` startCommand → `./scripts/start.sh` → `knex migrate:latest --knexfile db/knexfile.js`: every start of the `api` service",
         "vercel.json buildCommand → `npm run vercel:build` → `npm run db:migrate` → `drizzle-kit migrate`: every Vercel deployment (build step)",
         "railway.toml deploy.preDeployCommand → `npm run migrate:prod` → `node-pg-migrate up`: every Railway deploy",
+        // Render's `rootDir` and Netlify's `[build] base`: the package.json there.
+        "render.yaml service `jobs` preDeployCommand → `npm run release` → `sequelize db:migrate`: every deploy of the `jobs` service",
+        "netlify.toml build.command → `npm run netlify:build` → `npm run db` → `supabase db push`: every Netlify build",
     ] {
         assert!(out.contains(chain), "missing `{chain}` in\n{out}");
     }

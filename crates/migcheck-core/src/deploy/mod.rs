@@ -263,6 +263,8 @@ pub(crate) struct Ctx<'f> {
     kind: DeployKind,
     sibling: Option<Option<package::Scripts>>,
     pub paths: Paths,
+    /// The folder the commands run in, when the file names one (see [`Ctx::set_workdir`]).
+    workdir: Option<std::path::PathBuf>,
 }
 
 impl<'f> Ctx<'f> {
@@ -276,12 +278,37 @@ impl<'f> Ctx<'f> {
                 workdir: "/".into(),
                 copies: Vec::new(),
             },
+            workdir: None,
         }
+    }
+
+    /// Sets the folder, relative to the file's, that the commands read next run in (Render's
+    /// `rootDir`, Netlify's `[build] base`): the project's package.json and script files are
+    /// looked for there first. `None`, or a folder that is not there, restores the file's own.
+    pub fn set_workdir(&mut self, dir: Option<&str>) {
+        let base = self.file.path.parent().unwrap_or(Path::new(""));
+        let dir = dir
+            .map(|d| d.trim().trim_start_matches('/').trim_start_matches("./"))
+            .filter(|d| !d.is_empty() && *d != ".")
+            .map(|d| base.join(d))
+            .filter(|d| d.is_dir());
+        if dir == self.workdir {
+            return;
+        }
+        self.sibling = None;
+        self.paths.dirs = files::context_dirs(&self.file.path);
+        if let Some(d) = &dir {
+            self.paths.dirs.insert(0, d.clone());
+        }
+        self.workdir = dir;
     }
 
     /// The folder of the project this file belongs to (for workflows, the folder above
     /// `.github`).
     fn project_dir(&self) -> Option<&Path> {
+        if let Some(d) = &self.workdir {
+            return Some(d);
+        }
         let dir = self.file.path.parent();
         match self.kind {
             DeployKind::Workflow => dir.and_then(Path::parent).and_then(Path::parent),

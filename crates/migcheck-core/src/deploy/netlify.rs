@@ -2,8 +2,9 @@
 //! https://docs.netlify.com/configure-builds/file-based-configuration/): `[build] command`, run
 //! on every build of every deploy context, and `[context.<name>] command`, which replaces it for
 //! one context (`production`, `deploy-preview`, `branch-deploy` or a branch name). Builds get the
-//! site's environment variables. `[dev] command` runs only on a developer's machine
-//! (`netlify dev`) and is not read.
+//! site's environment variables and run in `[build] base` ("the directory to change to before
+//! starting a build", where the package.json is). `[dev] command` runs only on a developer's
+//! machine (`netlify dev`) and is not read.
 
 use super::tree;
 use super::{file_name, Ctx, DeployError, Hit, Place};
@@ -11,6 +12,12 @@ use super::{file_name, Ctx, DeployError, Hit, Place};
 pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError> {
     let root = tree::toml(ctx.file)?;
     let name = file_name(ctx.file);
+    // "Directory to change to before starting a build": where the package.json is.
+    ctx.set_workdir(
+        root.get("build")
+            .and_then(|(_, b)| b.get("base"))
+            .and_then(|(_, v)| v.str()),
+    );
     if let Some((key_at, value)) = root.get("build").and_then(|(_, b)| b.get("command")) {
         let place = Place {
             subject: format!("{name} build.command"),

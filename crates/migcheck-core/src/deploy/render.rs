@@ -7,7 +7,7 @@
 //! start command; `dockerCommand` replaces the image's `CMD` at start. The service's environment
 //! variables (a `fromDatabase` connection string included) are set for all of them, so each one
 //! reaches the production database. A `type: cron` service runs its start command on its
-//! `schedule`.
+//! `schedule`. The commands run in the service's `rootDir`, where its package.json is read.
 
 use super::tree::{self, Node};
 use super::{file_name, Ctx, DeployError, Hit, Place};
@@ -24,6 +24,9 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
             .and_then(|(_, v)| v.str())
             .map_or_else(|| format!("{}", n + 1), str::to_string);
         let cron = service.get("type").and_then(|(_, v)| v.str()) == Some("cron");
+        // The commands run in the service's `rootDir` (relative to the repository root, where
+        // render.yaml is).
+        ctx.set_workdir(service.get("rootDir").and_then(|(_, v)| v.str()));
         for key in [
             "buildCommand",
             "preDeployCommand",
