@@ -1031,6 +1031,20 @@ fn vercel_json_commands() {
         "vercel.json installCommand → `drizzle-kit push`: every Vercel deployment (install step)"
     ));
     assert!(!out.contains("devCommand"), "{out}");
+    // No buildCommand: Vercel runs `vercel-build`, or else `build`; both are package.json
+    // entry points already.
+    let pkg = check(&inline(
+        "package.json",
+        r#"{"scripts": {"vercel-build": "prisma migrate deploy && next build", "build": "npm run db && next build", "db": "drizzle-kit push"}}"#,
+    ));
+    let messages: Vec<&str> = pkg.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with(
+        "package.json script `vercel-build` → `prisma migrate deploy`: every Vercel build"
+    ));
+    assert!(messages[1].starts_with(
+        "package.json script `build` → `npm run db` → `drizzle-kit push`: every build"
+    ));
 }
 
 /// railway.json / railway.toml (https://docs.railway.com/config-as-code/reference):
