@@ -1154,6 +1154,26 @@ fn platform_commands_are_followed() {
     }
 }
 
+/// YAML and TOML platform files take allow comments like fly.toml; the JSON ones cannot.
+#[test]
+fn platform_allow_comments() {
+    let render = "services:\n  - name: preview\n    # migcheck:allow migration-in-deploy-config reason: preview database, recreated on each deploy\n    preDeployCommand: npx prisma migrate reset --force\n    startCommand: npx prisma db push\n";
+    let found = check(&inline("render.yaml", render));
+    assert_eq!(
+        positions(&found),
+        [(5, 19, "npx prisma db push".to_string())]
+    );
+    let railway = "[deploy]\npreDeployCommand = [\"npx prisma migrate deploy\"] # migcheck:allow migration-in-deploy-config reason: staging only\n";
+    assert_eq!(check(&inline("railway.toml", railway)).len(), 0);
+    // Without a reason the comment allows nothing and is reported.
+    let netlify = "[build]\n# migcheck:allow migration-in-deploy-config\ncommand = \"npx prisma migrate deploy\"\n";
+    let rules: Vec<&str> = check(&inline("netlify.toml", netlify))
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    assert_eq!(rules, ["invalid-allow", "migration-in-deploy-config"]);
+}
+
 /// A platform file found by walking that cannot be parsed is a warning, never exit 2.
 #[test]
 fn invalid_platform_file_found_by_walking_is_a_warning() {
