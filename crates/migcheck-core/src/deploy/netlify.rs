@@ -1,7 +1,8 @@
 //! Netlify, `netlify.toml` (Netlify's "File-based configuration",
 //! https://docs.netlify.com/configure-builds/file-based-configuration/): `[build] command`, run
 //! on every build of every deploy context, and `[context.<name>] command`, which replaces it for
-//! one context (`production`, `deploy-preview`, `branch-deploy` or a branch name). Builds get the
+//! one context (`production`, `deploy-preview`, `branch-deploy`, `preview-server` or a branch
+//! name; the `dev` context is `netlify dev`'s, not read). Builds get the
 //! site's environment variables and run in `[build] base` ("the directory to change to before
 //! starting a build", where the package.json is). `[dev] command` runs only on a developer's
 //! machine (`netlify dev`) and is not read.
@@ -30,6 +31,10 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
     }
     if let Some((_, contexts)) = root.get("context") {
         for (context, _, cfg) in contexts.entries() {
+            // The `dev` context is `netlify dev` on a developer's machine.
+            if context == "dev" {
+                continue;
+            }
             let Some((key_at, value)) = cfg.get("command") else {
                 continue;
             };
