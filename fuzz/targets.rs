@@ -23,6 +23,12 @@ const DEPLOY_PATHS: &[&str] = &[
     "/fuzz/app/Procfile",
     "/fuzz/app/Dockerfile",
     "/fuzz/app/.github/workflows/deploy.yml",
+    "/fuzz/app/render.yaml",
+    "/fuzz/app/vercel.json",
+    "/fuzz/app/railway.json",
+    "/fuzz/app/railway.toml",
+    "/fuzz/app/netlify.toml",
+    "/fuzz/app/heroku.yml",
 ];
 
 /// Checks that every finding's span lies inside its file on character boundaries, and that

@@ -428,6 +428,13 @@ fn deploy_files_are_recognised() {
         "Containerfile",
         ".github/workflows/deploy.yml",
         "repo/.github/workflows/ci.yaml",
+        "render.yaml",
+        "vercel.json",
+        "apps/web/vercel.json",
+        "railway.json",
+        "railway.toml",
+        "netlify.toml",
+        "heroku.yml",
     ] {
         assert!(is_deploy_file(Path::new(yes)), "{yes}");
     }
@@ -444,6 +451,10 @@ fn deploy_files_are_recognised() {
         ".github/workflows/notes.md",
         "docker-compose.yml",
         "migrations/001.sql",
+        "render.yml",
+        "app.json",
+        "now.json",
+        "node_modules/x/vercel.json",
     ] {
         assert!(!is_deploy_file(Path::new(no)), "{no}");
     }
@@ -481,7 +492,18 @@ fn allow_comments() {
 
 #[test]
 fn good_files_have_no_findings() {
-    for kind in ["fly", "package-json", "procfile", "dockerfile", "workflow"] {
+    for kind in [
+        "fly",
+        "package-json",
+        "procfile",
+        "dockerfile",
+        "workflow",
+        "render",
+        "vercel",
+        "railway",
+        "netlify",
+        "heroku",
+    ] {
         let out = check_dir(&format!("{kind}/good"));
         assert_eq!(out, "", "{kind}/good");
     }
@@ -647,6 +669,13 @@ fn malformed_files_name_the_line() {
         ("Procfile", 2),
         ("Dockerfile", 3),
         (".github/workflows/bad.yml", 5),
+        ("render.yaml", 4),
+        ("vercel.json", 4),
+        ("railway.json", 4),
+        ("railway.toml", 4),
+        ("netlify.toml", 3),
+        // yaml-rust2 reports the unclosed flow sequence at the end of the file.
+        ("heroku.yml", 5),
     ];
     for (name, line) in cases {
         let file = source(&testdata().join("malformed").join(name));
@@ -697,6 +726,12 @@ fn weird_input_does_not_panic() {
         "jobs:\n  a:\n    steps: 5\n".into(),
         "jobs:\n  a: &x\n    steps:\n      - run: prisma db push\n  b: *x\n".into(),
         "[deploy]\nrelease_command = [1, 2]\n".into(),
+        "services: [1, {startCommand: [1, {a: b}]}, {buildCommand: *nope}]\n".into(),
+        "services:\n  - &s {name: a, startCommand: prisma db push}\n  - *s\n".into(),
+        "{\"deploy\": {\"preDeployCommand\": [[\"a\"], 1, null, \"\"]}, \"environments\": 3}"
+            .into(),
+        "[context]\nproduction = 1\n[build]\ncommand = []\n".into(),
+        "run:\n  web: {command: {a: 1}}\nrelease: {command: [[]]}\n".into(),
         "[deploy]\nrelease_command = \"sh -c 'sh -c \\\"sh -c prisma\\\"'\"\n".into(),
         format!(
             "[deploy]\nrelease_command = \"{}\"\n",
@@ -714,6 +749,12 @@ fn weird_input_does_not_panic() {
         "Procfile",
         "Dockerfile",
         ".github/workflows/x.yml",
+        "render.yaml",
+        "vercel.json",
+        "railway.json",
+        "railway.toml",
+        "netlify.toml",
+        "heroku.yml",
     ];
     for text in &inputs {
         for name in names {
@@ -739,7 +780,18 @@ fn errors_display_path_and_line() {
 
 #[test]
 fn crlf_files_report_the_same_positions() {
-    for kind in ["fly", "package-json", "procfile", "dockerfile", "workflow"] {
+    for kind in [
+        "fly",
+        "package-json",
+        "procfile",
+        "dockerfile",
+        "workflow",
+        "render",
+        "vercel",
+        "railway",
+        "netlify",
+        "heroku",
+    ] {
         for p in files_under(&testdata().join(kind).join("bad")) {
             let lf = source(&p);
             let crlf =
@@ -917,4 +969,224 @@ fn invalid_workflow_named_on_the_command_line_is_an_error() {
     assert_eq!(report.errors.len(), 1);
     assert_eq!(report.errors[0].line, Some(6));
     assert_eq!(report.findings.len(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosting platforms' build, start and pre-deploy commands (issue 27, item 6)
+
+/// Render Blueprint (https://render.com/docs/blueprint-spec; deploy steps:
+/// https://render.com/docs/deploys): `buildCommand`, `preDeployCommand`, `startCommand` and
+/// `dockerCommand` of each service all run on every deploy with the service's database URL.
+#[test]
+fn render_blueprint_commands() {
+    let out = check_dir("render/bad");
+    insta::assert_snapshot!("render_bad", out);
+    let file = source(&testdata().join("render/bad/render.yaml"));
+    let found = check(&file);
+    assert_eq!(
+        positions(&found),
+        [
+            (
+                7,
+                19,
+                "npx prisma migrate deploy --schema db/schema.prisma".to_string()
+            ),
+            (16, 55, "alembic upgrade head".to_string()),
+            (17, 23, "python manage.py migrate --noinput".to_string()),
+            (25, 7, "npx knex migrate:latest".to_string()),
+        ]
+    );
+    assert_eq!(
+        found[0].message,
+        "render.yaml service `shop-web` startCommand → `prisma migrate deploy --schema db/schema.prisma`: every start of the `shop-web` service would apply migrations to the production database without review"
+    );
+    assert!(found[1]
+        .message
+        .contains("every build of the `shop-jobs` service"));
+    assert!(found[2]
+        .message
+        .contains("every deploy of the `shop-jobs` service"));
+    assert!(found[3]
+        .message
+        .contains("every scheduled run of the `nightly-cleanup` cron job"));
+}
+
+/// vercel.json (https://vercel.com/docs/project-configuration): `buildCommand` and
+/// `installCommand` run on every deployment; `devCommand` only under `vercel dev`. Without a
+/// `buildCommand`, Vercel runs package.json's `vercel-build` or `build`, which package.json's
+/// own entry points already cover.
+#[test]
+fn vercel_json_commands() {
+    let out = check_dir("vercel/bad");
+    insta::assert_snapshot!("vercel_bad", out);
+    let found = check(&source(&testdata().join("vercel/bad/vercel.json")));
+    assert_eq!(
+        positions(&found),
+        [
+            (4, 32, "npx drizzle-kit push".to_string()),
+            (5, 39, "prisma migrate deploy".to_string()),
+        ]
+    );
+    assert!(found[0].message.starts_with(
+        "vercel.json installCommand → `drizzle-kit push`: every Vercel deployment (install step)"
+    ));
+    assert!(!out.contains("devCommand"), "{out}");
+    // No buildCommand: Vercel runs `vercel-build`, or else `build`; both are package.json
+    // entry points already.
+    let pkg = check(&inline(
+        "package.json",
+        r#"{"scripts": {"vercel-build": "prisma migrate deploy && next build", "build": "npm run db && next build", "db": "drizzle-kit push"}}"#,
+    ));
+    let messages: Vec<&str> = pkg.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(messages[0].starts_with(
+        "package.json script `vercel-build` → `prisma migrate deploy`: every Vercel build"
+    ));
+    assert!(messages[1].starts_with(
+        "package.json script `build` → `npm run db` → `drizzle-kit push`: every build"
+    ));
+}
+
+/// railway.json / railway.toml (https://docs.railway.com/config-as-code/reference):
+/// `build.buildCommand`, `deploy.preDeployCommand` (a list), `deploy.startCommand`, also under
+/// `environments.<name>`.
+#[test]
+fn railway_config_commands() {
+    let out = check_dir("railway/bad");
+    insta::assert_snapshot!("railway_bad", out);
+    let json = check(&source(&testdata().join("railway/bad/railway.json")));
+    assert_eq!(
+        positions(&json),
+        [
+            (8, 27, "npx prisma migrate deploy".to_string()),
+            (14, 26, "npx prisma db push --accept-data-loss".to_string()),
+        ]
+    );
+    assert!(json[0].message.starts_with(
+        "railway.json deploy.preDeployCommand → `prisma migrate deploy`: every Railway deploy"
+    ));
+    assert!(json[1].message.starts_with(
+        "railway.json environments.staging.deploy.startCommand → `prisma db push --accept-data-loss`: every start of the service"
+    ));
+    let toml = check(&source(&testdata().join("railway/bad/railway.toml")));
+    // The multi-line build command at its own line; the exec-form list as a whole.
+    assert_eq!(
+        positions(&toml),
+        [
+            (5, 1, "alembic upgrade head".to_string()),
+            (9, 21, "\"alembic\", \"upgrade\", \"head\"".to_string()),
+        ]
+    );
+}
+
+/// netlify.toml (https://docs.netlify.com/configure-builds/file-based-configuration/):
+/// `[build] command` and `[context.<name>] command`; `[dev] command` runs only under
+/// `netlify dev`.
+#[test]
+fn netlify_toml_commands() {
+    let out = check_dir("netlify/bad");
+    insta::assert_snapshot!("netlify_bad", out);
+    let found = check(&source(&testdata().join("netlify/bad/netlify.toml")));
+    assert_eq!(
+        positions(&found),
+        [
+            (4, 14, "npx prisma migrate deploy".to_string()),
+            (7, 14, "npx prisma db push".to_string()),
+        ]
+    );
+    assert!(found[1]
+        .message
+        .starts_with("netlify.toml context.deploy-preview.command → `prisma db push`: every Netlify `deploy-preview` build"));
+    assert!(!out.contains("migrate dev"), "{out}");
+}
+
+/// heroku.yml (https://devcenter.heroku.com/articles/build-docker-images-heroku-yml):
+/// `release.command` on every release, `run` processes on every start.
+#[test]
+fn heroku_yml_commands() {
+    let out = check_dir("heroku/bad");
+    insta::assert_snapshot!("heroku_bad", out);
+    let found = check(&source(&testdata().join("heroku/bad/heroku.yml")));
+    assert_eq!(
+        positions(&found),
+        [
+            (7, 7, "bundle exec rails db:migrate".to_string()),
+            (12, 9, "python manage.py migrate".to_string()),
+        ]
+    );
+    assert!(found[0]
+        .message
+        .starts_with("heroku.yml release.command → `rails db:migrate`: every release"));
+    assert!(found[1].message.starts_with(
+        "heroku.yml process `worker` → `manage.py migrate`: every start of the `worker` process"
+    ));
+}
+
+/// The platforms' commands are followed like fly.toml's release command: `npm run x` into the
+/// project's package.json (in Render's `rootDir`, Netlify's `[build] base`), script files read
+/// from the repository.
+#[test]
+fn platform_commands_are_followed() {
+    let mut out = String::new();
+    for dir in ["render", "vercel", "railway", "netlify"] {
+        out.push_str(&check_tree(&format!("reach/{dir}")));
+    }
+    insta::assert_snapshot!("reach_platforms", out);
+    for chain in [
+        "render.yaml service `api` preDeployCommand → `npm run db:deploy` → `prisma migrate deploy`: every deploy of the `api` service",
+        "render.yaml service `api` startCommand → `./scripts/start.sh` → `knex migrate:latest --knexfile db/knexfile.js`: every start of the `api` service",
+        "vercel.json buildCommand → `npm run vercel:build` → `npm run db:migrate` → `drizzle-kit migrate`: every Vercel deployment (build step)",
+        "railway.toml deploy.preDeployCommand → `npm run migrate:prod` → `node-pg-migrate up`: every Railway deploy",
+        // Render's `rootDir` and Netlify's `[build] base`: the package.json there.
+        "render.yaml service `jobs` preDeployCommand → `npm run release` → `sequelize db:migrate`: every deploy of the `jobs` service",
+        "netlify.toml build.command → `npm run netlify:build` → `npm run db` → `supabase db push`: every Netlify build",
+    ] {
+        assert!(out.contains(chain), "missing `{chain}` in\n{out}");
+    }
+    // `npm run build` reaches no migration; scripts only a person runs are not entry points.
+    for absent in [
+        "buildCommand → `npm run build`",
+        "db:studio",
+        "migrate:make",
+        "script `dev`",
+    ] {
+        assert!(!out.contains(absent), "`{absent}` flagged in\n{out}");
+    }
+}
+
+/// YAML and TOML platform files take allow comments like fly.toml; the JSON ones cannot.
+#[test]
+fn platform_allow_comments() {
+    let render = "services:\n  - name: preview\n    # migcheck:allow migration-in-deploy-config reason: preview database, recreated on each deploy\n    preDeployCommand: npx prisma migrate reset --force\n    startCommand: npx prisma db push\n";
+    let found = check(&inline("render.yaml", render));
+    assert_eq!(
+        positions(&found),
+        [(5, 19, "npx prisma db push".to_string())]
+    );
+    let railway = "[deploy]\npreDeployCommand = [\"npx prisma migrate deploy\"] # migcheck:allow migration-in-deploy-config reason: staging only\n";
+    assert_eq!(check(&inline("railway.toml", railway)).len(), 0);
+    // Without a reason the comment allows nothing and is reported.
+    let netlify = "[build]\n# migcheck:allow migration-in-deploy-config\ncommand = \"npx prisma migrate deploy\"\n";
+    let rules: Vec<&str> = check(&inline("netlify.toml", netlify))
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    assert_eq!(rules, ["invalid-allow", "migration-in-deploy-config"]);
+}
+
+/// A platform file found by walking that cannot be parsed is a warning, never exit 2.
+#[test]
+fn invalid_platform_file_found_by_walking_is_a_warning() {
+    let root = testdata().join("platform-scope");
+    let report = run(std::slice::from_ref(&root));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let found: Vec<Finding> = report.findings.iter().collect();
+    assert_eq!(found.len(), 1, "{}", render(&found));
+    assert_eq!(found[0].severity, migcheck_core::Severity::Warning);
+    assert!(found[0].file.path.ends_with("render.yaml"));
+    assert!(
+        found[0].message.contains("cannot be read (invalid YAML"),
+        "{}",
+        found[0].message
+    );
 }

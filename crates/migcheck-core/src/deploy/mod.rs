@@ -2,7 +2,9 @@
 //! effect of a deploy, a container start, an image build or a CI run.
 //!
 //! This module reads the files that decide what runs when the app ships — `fly.toml` and
-//! `fly.*.toml`, `package.json`, `Procfile`, Dockerfiles, GitHub Actions workflows — and reports
+//! `fly.*.toml`, `package.json`, `Procfile`, Dockerfiles, GitHub Actions workflows, and the
+//! hosting platforms' `render.yaml`, `vercel.json`, `railway.json`/`railway.toml`,
+//! `netlify.toml` and `heroku.yml` — and reports
 //! every command that applies migrations or changes the schema ([`commands::COMMANDS`]).
 //!
 //! Each format is parsed with a real parser (`toml`, `serde_json`, `yaml-rust2`, plus a small
@@ -19,10 +21,16 @@ pub mod commands;
 mod dockerfile;
 mod files;
 mod fly;
+mod heroku;
 mod located;
+mod netlify;
 mod package;
 mod procfile;
+mod railway;
+mod render;
 pub mod shell;
+mod tree;
+mod vercel;
 mod workflow;
 
 use std::ops::Range;
@@ -74,6 +82,16 @@ pub enum DeployKind {
     Dockerfile,
     /// `.github/workflows/*.yml` and `*.yaml`.
     Workflow,
+    /// Render Blueprint, `render.yaml`.
+    Render,
+    /// `vercel.json`.
+    Vercel,
+    /// `railway.json`, `railway.toml`.
+    Railway,
+    /// `netlify.toml`.
+    Netlify,
+    /// `heroku.yml`.
+    Heroku,
 }
 
 /// The kind of deploy file `path` is, by its name (and, for workflows, its folders). Files under
@@ -92,6 +110,14 @@ pub fn deploy_kind(path: &Path) -> Option<DeployKind> {
     }
     if name == "Procfile" {
         return Some(DeployKind::Procfile);
+    }
+    match name {
+        "render.yaml" => return Some(DeployKind::Render),
+        "vercel.json" => return Some(DeployKind::Vercel),
+        "railway.json" | "railway.toml" => return Some(DeployKind::Railway),
+        "netlify.toml" => return Some(DeployKind::Netlify),
+        "heroku.yml" => return Some(DeployKind::Heroku),
+        _ => {}
     }
     if name == "Dockerfile"
         || name == "Containerfile"
@@ -137,10 +163,19 @@ pub fn check_file(
         DeployKind::Procfile => procfile::check(&mut ctx, &mut hits)?,
         DeployKind::Dockerfile => dockerfile::check(&mut ctx, &mut hits)?,
         DeployKind::Workflow => workflow::check(&mut ctx, &mut hits)?,
+        DeployKind::Render => render::check(&mut ctx, &mut hits)?,
+        DeployKind::Vercel => vercel::check(&mut ctx, &mut hits)?,
+        DeployKind::Railway => railway::check(&mut ctx, &mut hits)?,
+        DeployKind::Netlify => netlify::check(&mut ctx, &mut hits)?,
+        DeployKind::Heroku => heroku::check(&mut ctx, &mut hits)?,
     }
     hits.sort_by_key(|h| (h.span.start, h.span.end));
     hits.dedup_by(|a, b| a.span == b.span && a.message == b.message);
-    let comments = kind != DeployKind::PackageJson;
+    // JSON has no comments: package.json, vercel.json, railway.json.
+    let comments = !file
+        .path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     Ok(allow::apply(file, hits, comments, &opts.allowed_scripts))
 }
 
@@ -228,6 +263,8 @@ pub(crate) struct Ctx<'f> {
     kind: DeployKind,
     sibling: Option<Option<package::Scripts>>,
     pub paths: Paths,
+    /// The folder the commands run in, when the file names one (see [`Ctx::set_workdir`]).
+    workdir: Option<std::path::PathBuf>,
 }
 
 impl<'f> Ctx<'f> {
@@ -241,12 +278,37 @@ impl<'f> Ctx<'f> {
                 workdir: "/".into(),
                 copies: Vec::new(),
             },
+            workdir: None,
         }
+    }
+
+    /// Sets the folder, relative to the file's, that the commands read next run in (Render's
+    /// `rootDir`, Netlify's `[build] base`): the project's package.json and script files are
+    /// looked for there first. `None`, or a folder that is not there, restores the file's own.
+    pub fn set_workdir(&mut self, dir: Option<&str>) {
+        let base = self.file.path.parent().unwrap_or(Path::new(""));
+        let dir = dir
+            .map(|d| d.trim().trim_start_matches('/').trim_start_matches("./"))
+            .filter(|d| !d.is_empty() && *d != ".")
+            .map(|d| base.join(d))
+            .filter(|d| d.is_dir());
+        if dir == self.workdir {
+            return;
+        }
+        self.sibling = None;
+        self.paths.dirs = files::context_dirs(&self.file.path);
+        if let Some(d) = &dir {
+            self.paths.dirs.insert(0, d.clone());
+        }
+        self.workdir = dir;
     }
 
     /// The folder of the project this file belongs to (for workflows, the folder above
     /// `.github`).
     fn project_dir(&self) -> Option<&Path> {
+        if let Some(d) = &self.workdir {
+            return Some(d);
+        }
         let dir = self.file.path.parent();
         match self.kind {
             DeployKind::Workflow => dir.and_then(Path::parent).and_then(Path::parent),

@@ -370,25 +370,25 @@ pub(crate) fn check(ctx: &Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployError
     Ok(())
 }
 
-/// A scanner over JSON text that serde_json has already accepted.
-struct Scan<'a> {
-    b: &'a [u8],
-    i: usize,
+/// A scanner over JSON text that serde_json has already accepted (also used by [`super::tree`]).
+pub(crate) struct Scan<'a> {
+    pub b: &'a [u8],
+    pub i: usize,
 }
 
 impl Scan<'_> {
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    fn ws(&mut self) {
+    pub(crate) fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
     }
 
     /// At `"`: the string token's range, quotes included.
-    fn string(&mut self) -> Range<usize> {
+    pub(crate) fn string(&mut self) -> Range<usize> {
         let start = self.i;
         self.i += 1;
         while let Some(c) = self.peek() {
@@ -404,7 +404,7 @@ impl Scan<'_> {
     }
 
     /// Skips one value of any depth without recursion; returns its range.
-    fn value(&mut self) -> Range<usize> {
+    pub(crate) fn value(&mut self) -> Range<usize> {
         let start = self.i;
         match self.peek() {
             Some(b'"') => {
@@ -444,7 +444,7 @@ impl Scan<'_> {
     }
 
     /// At `{`: the members' key and value ranges.
-    fn object(&mut self) -> Vec<(Range<usize>, Range<usize>)> {
+    pub(crate) fn object(&mut self) -> Vec<(Range<usize>, Range<usize>)> {
         let mut out = Vec::new();
         self.i += 1;
         loop {
@@ -462,6 +462,26 @@ impl Scan<'_> {
             self.ws();
             let value = self.value();
             out.push((key, value));
+            self.ws();
+            if self.peek() == Some(b',') {
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+        out
+    }
+
+    /// At `[`: the elements' ranges.
+    pub(crate) fn array(&mut self) -> Vec<Range<usize>> {
+        let mut out = Vec::new();
+        self.i += 1;
+        loop {
+            self.ws();
+            if matches!(self.peek(), None | Some(b']')) {
+                break;
+            }
+            out.push(self.value());
             self.ws();
             if self.peek() == Some(b',') {
                 self.i += 1;
