@@ -52,6 +52,12 @@ impl Rule for RevokeFromClientRole {
                     .filter(|t| {
                         !cx.table_is_new(t)
                             && !cx.state.object_created_in(ObjectKind::View, t, None, file)
+                            && !cx.state.object_created_in(
+                                ObjectKind::MaterializedView,
+                                t,
+                                None,
+                                file,
+                            )
                             && !dropped_in_file(cx, t)
                     })
                     .collect();

@@ -23,3 +23,7 @@ drop table public.legacy_carts;
 revoke select on public.order_totals from anon;
 -- expect: drop-object
 drop view public.order_totals;
+
+-- OK: a materialized view created in this file (issue 28 item 8: it was reported).
+create materialized view public.product_counts as select count(*) as n from public.products;
+revoke select on public.product_counts from anon, authenticated;
