@@ -43,6 +43,13 @@ impl Rule for PolicyTrustsUserMetadata {
             },
             _ => return,
         };
+        // Only where the Data API serves the table (docs/configuration.md, `exposed_schemas`).
+        if !cx
+            .config
+            .is_exposed(&cx.state.resolve_table(&qual(table)).0)
+        {
+            return;
+        }
         let Some(what) = using
             .iter()
             .chain(check.iter())
