@@ -76,31 +76,52 @@ impl Facts {
 /// the same thing on the same columns, whatever they are called (a foreign key re-added under a
 /// new name after the referenced table was renamed still has the shape of the old one).
 pub fn constraint_shape(tc: &TableConstraint) -> Option<(String, String)> {
+    let (name, shape) = shape_of(tc)?;
+    Some((fold(name?), shape))
+}
+
+/// What a table constraint enforces, without its name ([`constraint_shape`]), and the name it
+/// was given, if any.
+pub fn shape_of(tc: &TableConstraint) -> Option<(Option<&sqlparser::ast::Ident>, String)> {
     let index_cols = |cols: &[sqlparser::ast::IndexColumn]| {
         cols.iter()
             .map(|c| c.column.expr.to_string().to_ascii_lowercase())
             .collect::<Vec<_>>()
             .join(",")
     };
-    let (name, shape) = match tc {
+    Some(match tc {
         TableConstraint::ForeignKey(f) => (
-            &f.name,
+            f.name.as_ref(),
             format!(
                 "foreign key ({})",
                 f.columns.iter().map(fold).collect::<Vec<_>>().join(",")
             ),
         ),
-        TableConstraint::Unique(u) => (&u.name, format!("unique ({})", index_cols(&u.columns))),
-        TableConstraint::PrimaryKey(p) => {
-            (&p.name, format!("primary key ({})", index_cols(&p.columns)))
-        }
+        TableConstraint::Unique(u) => (
+            u.name.as_ref(),
+            format!("unique ({})", index_cols(&u.columns)),
+        ),
+        TableConstraint::PrimaryKey(p) => (
+            p.name.as_ref(),
+            format!("primary key ({})", index_cols(&p.columns)),
+        ),
         TableConstraint::Check(c) => (
-            &c.name,
+            c.name.as_ref(),
             format!("check ({})", c.expr.to_string().to_ascii_lowercase()),
         ),
         _ => return None,
+    })
+}
+
+/// The name PostgreSQL gives a key or foreign key declared without one (`ChooseConstraintName`
+/// in `indexcmds.c` / `tablecmds.c`): `<table>_pkey`, `<table>_<columns>_key`,
+/// `<table>_<columns>_fkey`. `None` past 63 bytes, where PostgreSQL shortens the parts.
+fn default_constraint_name(table: &str, kind: &str, cols: &[String]) -> Option<String> {
+    let name = match kind {
+        "pkey" => format!("{table}_pkey"),
+        _ => format!("{table}_{}_{kind}", cols.join("_")),
     };
-    Some((fold(name.as_ref()?), shape))
+    (name.len() <= 63).then_some(name)
 }
 
 /// The columns a primary key, unique or foreign key constraint is made of (folded), when each is
@@ -208,6 +229,9 @@ impl SchemaState {
                     cols.declare_type(&col, &type_key(&written));
                     cols.set_written_type(&col, written.to_ascii_lowercase());
                 }
+                for c in &ct.columns {
+                    self.note_column_constraints(&key, c);
+                }
                 for tc in &ct.constraints {
                     self.note_constraint(&key, tc);
                     if let TableConstraint::PrimaryKey(pk) = tc {
@@ -291,10 +315,61 @@ impl SchemaState {
 
     /// Records a named table constraint's shape and columns.
     fn note_constraint(&mut self, key: &TableKey, tc: &TableConstraint) {
-        let Some((name, shape)) = constraint_shape(tc) else {
+        let Some((name, shape)) = shape_of(tc) else {
             return;
         };
-        if let Some(cols) = constraint_columns(tc) {
+        let cols = constraint_columns(tc);
+        let kind = match tc {
+            TableConstraint::PrimaryKey(_) => "pkey",
+            TableConstraint::Unique(_) => "key",
+            _ => "fkey",
+        };
+        let name = match (name, &cols) {
+            (Some(n), _) => fold(n),
+            // A CHECK's default name depends on its expression: not guessed.
+            (None, Some(c)) if !matches!(tc, TableConstraint::Check(_)) => {
+                match default_constraint_name(&key.1, kind, c) {
+                    Some(n) => n,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        self.note_named_constraint(key, name, shape, cols);
+    }
+
+    /// Records a constraint declared on a column (`id bigint primary key`, `email text unique`,
+    /// `org_id bigint references orgs`) as the table constraint it is.
+    fn note_column_constraints(&mut self, key: &TableKey, c: &ColumnDef) {
+        let col = fold(&c.name);
+        let written = c.name.to_string().to_ascii_lowercase();
+        for o in &c.options {
+            let (kind, shape) = match &o.option {
+                ColumnOption::PrimaryKey(_) => ("pkey", format!("primary key ({written})")),
+                ColumnOption::Unique(_) => ("key", format!("unique ({written})")),
+                ColumnOption::ForeignKey(_) => ("fkey", format!("foreign key ({col})")),
+                _ => continue,
+            };
+            let cols = vec![col.clone()];
+            let name = match &o.name {
+                Some(n) => fold(n),
+                None => match default_constraint_name(&key.1, kind, &cols) {
+                    Some(n) => n,
+                    None => continue,
+                },
+            };
+            self.note_named_constraint(key, name, shape, Some(cols));
+        }
+    }
+
+    fn note_named_constraint(
+        &mut self,
+        key: &TableKey,
+        name: String,
+        shape: String,
+        cols: Option<Vec<String>>,
+    ) {
+        if let Some(cols) = cols {
             self.facts
                 .constraint_columns
                 .insert((key.clone(), name.clone()), cols);
@@ -312,6 +387,7 @@ impl SchemaState {
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
+                self.note_column_constraints(key, column_def);
                 let cols = self.columns_mut(key);
                 let col = fold(&column_def.name);
                 if column_def.options.iter().any(|o| {
@@ -447,5 +523,38 @@ mod tests {
         assert!(state
             .columns_of(&("public".into(), "scratch".into()))
             .is_none());
+    }
+
+    #[test]
+    fn keys_declared_without_a_name_get_postgresql_s_default_names() {
+        let state = replay(
+            "create table public.t (id bigint primary key, email text unique, org bigint references public.orgs);\n\
+             alter table public.t add column team bigint references public.teams;\n\
+             alter table public.t add unique (org, team);",
+        );
+        let key: (String, String) = ("public".into(), "t".into());
+        let cols = |n: &str| {
+            state
+                .facts
+                .constraint_columns
+                .get(&(key.clone(), n.to_string()))
+                .cloned()
+        };
+        assert_eq!(cols("t_pkey"), Some(vec!["id".to_string()]));
+        assert_eq!(cols("t_email_key"), Some(vec!["email".to_string()]));
+        assert_eq!(cols("t_org_fkey"), Some(vec!["org".to_string()]));
+        assert_eq!(cols("t_team_fkey"), Some(vec!["team".to_string()]));
+        assert_eq!(
+            cols("t_org_team_key"),
+            Some(vec!["org".to_string(), "team".to_string()])
+        );
+        assert_eq!(
+            state
+                .facts
+                .constraint_shapes
+                .get(&(key.clone(), "t_pkey".to_string()))
+                .map(String::as_str),
+            Some("primary key (id)")
+        );
     }
 }

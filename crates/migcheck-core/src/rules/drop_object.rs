@@ -240,9 +240,9 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
                 cx.state.resolve_table(&crate::extract::qual(&at.name)) == key
                     && at.operations.iter().any(|op| match op {
                         Op::AddConstraint { constraint, .. } => {
-                            crate::facts::constraint_shape(constraint)
-                                .is_some_and(|(_, shape)| shape == *old)
-                                || wider_foreign_key(old, old_cols, constraint)
+                            crate::facts::shape_of(constraint).is_some_and(|(_, shape)| {
+                                shape == *old || key_kept_unique(old, &shape)
+                            }) || wider_foreign_key(old, old_cols, constraint)
                         }
                         _ => false,
                     })
@@ -331,6 +331,14 @@ fn trigger_function_drop(cx: &StatementCx<'_>, name: &QualName) -> bool {
         && !tokens(&cx.unit.source.text[cx.stmt.span.clone()])
             .iter()
             .any(|t| matches!(t, Tok::Word(w, _) if w == "CASCADE"))
+}
+
+/// True when a primary key is replaced by a unique constraint over the same columns: dropping
+/// the key leaves its columns NOT NULL, so the unique constraint enforces what the key did.
+fn key_kept_unique(old_shape: &str, new_shape: &str) -> bool {
+    old_shape
+        .strip_prefix("primary key ")
+        .is_some_and(|cols| new_shape.strip_prefix("unique ") == Some(cols))
 }
 
 /// True when the dropped constraint is a foreign key and `new` is one over the same columns and

@@ -75,8 +75,9 @@ fn type_key(t: &str) -> String {
 enum Touch {
     /// Defines a SECURITY DEFINER function (or makes one so) without a fixed `search_path`.
     Unsafe(Signature, String),
-    /// Defines or alters the function in a way that leaves it safe or replaced: a new
-    /// definition (judged on its own), or `ALTER FUNCTION ... SET search_path`.
+    /// Defines, alters or drops the function in a way that leaves it safe, replaced or gone: a
+    /// new definition (judged on its own), `ALTER FUNCTION ... SET search_path`, or `DROP
+    /// FUNCTION` (the set ends without it).
     Replaces(Signature),
 }
 
@@ -85,6 +86,17 @@ impl Touch {
         match self {
             Touch::Unsafe(s, _) | Touch::Replaces(s) => s,
         }
+    }
+}
+
+fn touches(ast: &Ast) -> Vec<Touch> {
+    match ast {
+        Ast::DropFunction(d) => d
+            .func_desc
+            .iter()
+            .map(|f| Touch::Replaces(Signature::new(&f.name, f.args.as_ref())))
+            .collect(),
+        _ => touch(ast).into_iter().collect(),
     }
 }
 
@@ -152,9 +164,15 @@ fn forward(unit: &FileUnit) -> impl Iterator<Item = (&Statement, Touch)> {
         if s.rollback {
             return None;
         }
+        // Only statements that create, alter or drop a function are parsed again (`head` holds
+        // three words: `CREATE OR REPLACE` hides the fourth).
+        if !(s.head.contains("FUNCTION") || s.head.starts_with("CREATE OR REPLACE")) {
+            return None;
+        }
         let ast = s.tree(&unit.source.text)?;
-        touch(&ast).map(|t| (s, t))
+        Some(touches(&ast).into_iter().map(move |t| (s, t)))
     })
+    .flatten()
 }
 
 fn report(units: &[FileUnit], out: &mut Hits<'_>) {

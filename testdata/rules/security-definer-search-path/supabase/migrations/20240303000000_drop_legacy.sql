@@ -1,0 +1,2 @@
+-- expect: drop-object
+drop function public.legacy_stats();
