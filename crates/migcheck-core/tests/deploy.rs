@@ -89,6 +89,10 @@ fn every_table_entry_is_flagged() {
         let mut lines: Vec<String> = Vec::new();
         if entry.position == Position::PsqlMigrationFile {
             lines.push("psql \"$DATABASE_URL\" -f supabase/migrations/001_init.sql".into());
+        } else if entry.position == Position::MigrationScript {
+            for runtime in ["node", "tsx", "ts-node", "bun", "deno run", "python3"] {
+                lines.push(format!("{runtime} scripts/migrate.ts"));
+            }
         } else {
             let mut combos: Vec<Vec<&str>> = vec![vec![]];
             for alts in entry.words {
@@ -325,6 +329,10 @@ fn realistic_commands_are_flagged() {
             "heroku run -a shop -- npx prisma migrate deploy",
             "prisma migrate deploy",
         ),
+        // A custom runner (Dokploy's Dockerfile CMD runs its drizzle `migrate()` this way).
+        ("node -r dotenv/config dist/migration.mjs", "migration.mjs"),
+        ("npx tsx src/db/run-migrations.ts", "run-migrations.ts"),
+        ("python3 scripts/db_migrate.py", "db_migrate.py"),
     ];
     for (line, shown) in cases {
         let found = find_migration_commands(line);
@@ -336,6 +344,10 @@ fn realistic_commands_are_flagged() {
 #[test]
 fn safe_commands_are_not_flagged() {
     let safe = [
+        // Scripts that check or create migrations do not run them.
+        "node scripts/check-migrations.js",
+        "tsx scripts/create-migration.ts",
+        "node dist/server.mjs",
         "prisma generate",
         "npx prisma generate --no-engine",
         "npx prisma migrate status",

@@ -18,6 +18,11 @@ pub enum Position {
     /// `psql` reading a file under a migrations folder: `-f <file>`, `--file=<file>`,
     /// `< <file>`. The words are unused.
     PsqlMigrationFile,
+    /// A script of the project's own whose file name says it migrates (`dist/migration.mjs`,
+    /// `scripts/migrate.ts`, `run_migrations.py`), run by a runtime (`node`, `tsx`, `python`,
+    /// ...; [`super::shell`] takes the script as the program): a custom runner, usually calling
+    /// the ORM's `migrate()`. The programs and words are unused.
+    MigrationScript,
 }
 
 /// One tool command that changes the database.
@@ -135,15 +140,20 @@ pub static COMMANDS: &[MigrationCommand] = &[
     cmd!("Entity Framework", ["dotnet-ef"], [["database"], ["update"]], Leading, APPLY, "dotnet ef database update"),
     cmd!("Entity Framework", ["dotnet"], [["ef"], ["database"], ["update"]], Leading, APPLY, "dotnet ef database update"),
     cmd!("psql", ["psql"], [], PsqlMigrationFile, APPLY, "psql -f <migration>"),
+    cmd!("a migration script", ["<script>"], [], MigrationScript, APPLY, "the same script"),
 ];
 
 /// True when `program` (a base name) with `args` is the table entry `cmd`.
 pub(crate) fn matches(cmd: &MigrationCommand, program: &str, args: &[String]) -> bool {
+    if cmd.position == Position::MigrationScript {
+        return is_migration_script(program);
+    }
     if !cmd.programs.contains(&program) {
         return false;
     }
     match cmd.position {
         Position::PsqlMigrationFile => psql_reads_migration(args),
+        Position::MigrationScript => unreachable!("matched above"),
         Position::Leading | Position::Anywhere => {
             let positionals = positionals(args);
             let starts: Vec<usize> = match cmd.position {
@@ -241,6 +251,31 @@ fn psql_reads_migration(args: &[String]) -> bool {
         }
     }
     false
+}
+
+/// True when `program`, a script file's base name, names a migration runner: a script
+/// (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts`, `.cts`, `.py`) whose name without extension is
+/// `migrate`, `migration` or `migrations`, optionally with `run`, `db`, `up`, `latest` or
+/// `deploy` joined by `-`, `_` or `.` (`run-migrations`, `db_migrate`, `migrate.up`).
+/// `check-migrations.js` and `create-migration.ts` are not: they do not run migrations.
+fn is_migration_script(program: &str) -> bool {
+    const EXTENSIONS: &[&str] = &["js", "mjs", "cjs", "ts", "mts", "cts", "py"];
+    let Some((stem, ext)) = program.rsplit_once('.') else {
+        return false;
+    };
+    if !EXTENSIONS.contains(&ext) {
+        return false;
+    }
+    let stem = stem.to_ascii_lowercase();
+    let mut runs = false;
+    for word in stem.split(['-', '_', '.']) {
+        match word {
+            "migrate" | "migration" | "migrations" => runs = true,
+            "run" | "db" | "up" | "latest" | "deploy" => {}
+            _ => return false,
+        }
+    }
+    runs
 }
 
 /// True when a directory of `path` (not the file name) is a migrations folder.
