@@ -414,7 +414,7 @@ impl Default for SchemaState {
 
 impl SchemaState {
     /// The schema an unqualified name would be created in.
-    fn creation_schema(&self) -> String {
+    pub(crate) fn creation_schema(&self) -> String {
         self.search_path
             .iter()
             .find(|s| *s != "$user" && *s != "pg_catalog" && *s != "pg_temp")
