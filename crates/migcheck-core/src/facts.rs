@@ -51,6 +51,9 @@ pub struct Facts {
     /// Index name (folded, unqualified) → its columns, when each is a plain column
     /// ([`plain_columns`]): PostgreSQL drops the index with any of them.
     pub index_columns: HashMap<String, Vec<String>>,
+    /// (table, column) of the columns declared `PRIMARY KEY` or `UNIQUE` on their own, inline
+    /// in `CREATE TABLE` or `ADD COLUMN` (`id serial primary key`): no two rows share a value.
+    pub unique_columns: HashSet<(TableKey, String)>,
 }
 
 impl Facts {
@@ -136,6 +139,16 @@ pub fn unconditional(p: &sqlparser::ast::CreatePolicy) -> bool {
         && open(&p.with_check)
 }
 
+/// True when the column is declared `PRIMARY KEY` or `UNIQUE` inline.
+fn inline_unique(c: &ColumnDef) -> bool {
+    c.options.iter().any(|o| {
+        matches!(
+            o.option,
+            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_)
+        )
+    })
+}
+
 fn type_text(c: &ColumnDef) -> String {
     c.data_type.to_string().to_ascii_lowercase()
 }
@@ -169,6 +182,11 @@ impl SchemaState {
                 let key = self.resolve_table(&qual(&ct.name));
                 if ct.partition_by.is_some() {
                     self.facts.partitioned.insert(key.clone());
+                }
+                for c in ct.columns.iter().filter(|c| inline_unique(c)) {
+                    self.facts
+                        .unique_columns
+                        .insert((key.clone(), fold(&c.name)));
                 }
                 let cols = self.columns_mut(&key);
                 for c in &ct.columns {
@@ -292,6 +310,11 @@ impl SchemaState {
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
+                if inline_unique(column_def) {
+                    self.facts
+                        .unique_columns
+                        .insert((key.clone(), fold(&column_def.name)));
+                }
                 let cols = self.columns_mut(key);
                 let col = fold(&column_def.name);
                 if column_def.options.iter().any(|o| {

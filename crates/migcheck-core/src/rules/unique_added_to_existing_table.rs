@@ -37,7 +37,7 @@ impl Rule for UniqueAddedToExistingTable {
         if !cx.is_forward() {
             return;
         }
-        let (table, what, cols) = match cx.stmt.ast.as_deref() {
+        let (table, what, cols, plain) = match cx.stmt.ast.as_deref() {
             Some(Ast::CreateIndex(ci)) if ci.unique => (
                 qual(&ci.table_name),
                 match &ci.name {
@@ -45,6 +45,7 @@ impl Rule for UniqueAddedToExistingTable {
                     None => "a unique index".into(),
                 },
                 columns(&ci.columns),
+                crate::facts::plain_columns(&ci.columns),
             ),
             Some(Ast::AlterTable(at)) => {
                 let Some(found) = at.operations.iter().find_map(|op| match op {
@@ -53,22 +54,42 @@ impl Rule for UniqueAddedToExistingTable {
                         constraint: TableConstraint::Unique(u),
                         ..
                     } => {
-                        Some(("a UNIQUE constraint", columns(&u.columns)))
+                        Some(("a UNIQUE constraint", &u.columns))
                     }
                     AlterTableOperation::AddConstraint {
                         constraint: TableConstraint::PrimaryKey(p),
                         ..
-                    } => Some(("a PRIMARY KEY", columns(&p.columns))),
+                    } => Some(("a PRIMARY KEY", &p.columns)),
                     _ => None,
                 }) else {
                     return;
                 };
-                (qual(&at.name), found.0.to_string(), found.1)
+                (
+                    qual(&at.name),
+                    found.0.to_string(),
+                    columns(found.1),
+                    crate::facts::plain_columns(found.1),
+                )
             }
             _ => return,
         };
         if cols.is_empty() || cx.table_is_new(&table) || cx.table_emptied_earlier(&table, false) {
             return;
+        }
+        // A materialized view created in this file (`CREATE UNIQUE INDEX` on it, for
+        // `REFRESH ... CONCURRENTLY`) holds the rows this file computed.
+        if cx.state.object_created_in(
+            crate::effect::ObjectKind::MaterializedView,
+            &table,
+            None,
+            cx.unit.index,
+        ) {
+            return;
+        }
+        if let Some(plain) = &plain {
+            if cannot_duplicate(cx, &table, plain) {
+                return;
+            }
         }
         let pk = what.contains("PRIMARY KEY");
         out.push(cx.hit(
@@ -81,4 +102,56 @@ impl Rule for UniqueAddedToExistingTable {
             "Check first, e.g. `SELECT <columns>, count(*) FROM <table> GROUP BY <columns> HAVING count(*) > 1`, and remove or merge the duplicates in an earlier migration (a deploy that stops the writes creating them comes first).",
         ));
     }
+}
+
+/// True when the new key cannot meet duplicates the set could know of: its columns include every
+/// column of a primary key, unique constraint or unique index the table already has or had
+/// (a key widened from `(id)` to `(id, project_id)`: rows unique on `id` are unique on both;
+/// dropped in the same statement or earlier the rows are still those it held; `id serial
+/// primary key` counts), or one of its
+/// columns was added in this same file (its values are the migration's own: NULL, which never
+/// collides, or whatever it backfilled).
+fn cannot_duplicate(cx: &StatementCx<'_>, table: &crate::effect::QualName, cols: &[String]) -> bool {
+    // Added earlier in this file, or by this same `ALTER TABLE` (`ADD COLUMN id ..., ADD
+    // PRIMARY KEY (id)`).
+    let added_here: Vec<String> = match cx.stmt.ast.as_deref() {
+        Some(Ast::AlterTable(at)) => at
+            .operations
+            .iter()
+            .filter_map(|op| match op {
+                AlterTableOperation::AddColumn { column_def, .. } => Some(fold(&column_def.name)),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    if cols
+        .iter()
+        .any(|c| added_here.contains(c) || cx.state.column_created_in(table, c, cx.unit.index))
+    {
+        return true;
+    }
+    let key = cx.state.resolve_table(table);
+    let facts = &cx.state.facts;
+    // A column declared PRIMARY KEY or UNIQUE on its own.
+    if cols
+        .iter()
+        .any(|c| facts.unique_columns.contains(&(key.clone(), c.clone())))
+    {
+        return true;
+    }
+    let within = |key_cols: &[String]| !key_cols.is_empty() && key_cols.iter().all(|c| cols.contains(c));
+    facts.constraint_columns.iter().any(|((t, name), kc)| {
+        *t == key
+            && facts
+                .constraint_shapes
+                .get(&(t.clone(), name.clone()))
+                .is_some_and(|s| s.starts_with("primary key") || s.starts_with("unique"))
+            && within(kc)
+    }) || facts.unique_index_columns.keys().any(|idx| {
+        // Only an index on plain columns alone (`index_columns`): `(a, lower(b))` does not make
+        // `a` unique.
+        facts.index_table(idx) == Some(&key)
+            && facts.index_columns.get(idx).is_some_and(|kc| within(kc))
+    })
 }
