@@ -51,9 +51,6 @@ pub struct Facts {
     /// Index name (folded, unqualified) → its columns, when each is a plain column
     /// ([`plain_columns`]): PostgreSQL drops the index with any of them.
     pub index_columns: HashMap<String, Vec<String>>,
-    /// (table, column) of the columns declared `PRIMARY KEY` or `UNIQUE` on their own, inline
-    /// in `CREATE TABLE` or `ADD COLUMN` (`id serial primary key`): no two rows share a value.
-    pub unique_columns: HashSet<(TableKey, String)>,
 }
 
 impl Facts {
@@ -183,11 +180,6 @@ impl SchemaState {
                 if ct.partition_by.is_some() {
                     self.facts.partitioned.insert(key.clone());
                 }
-                for c in ct.columns.iter().filter(|c| inline_unique(c)) {
-                    self.facts
-                        .unique_columns
-                        .insert((key.clone(), fold(&c.name)));
-                }
                 let cols = self.columns_mut(&key);
                 for c in &ct.columns {
                     let col = fold(&c.name);
@@ -199,6 +191,9 @@ impl SchemaState {
                     });
                     if nn {
                         cols.set_not_null(&col, true);
+                    }
+                    if inline_unique(c) {
+                        cols.set_unique(&col);
                     }
                     // Its type key unless the set declared one before (`IF NOT EXISTS` of a
                     // table that exists), then its type as written.
@@ -310,13 +305,11 @@ impl SchemaState {
         }
         match op {
             AlterTableOperation::AddColumn { column_def, .. } => {
-                if inline_unique(column_def) {
-                    self.facts
-                        .unique_columns
-                        .insert((key.clone(), fold(&column_def.name)));
-                }
                 let cols = self.columns_mut(key);
                 let col = fold(&column_def.name);
+                if inline_unique(column_def) {
+                    cols.set_unique(&col);
+                }
                 if column_def.options.iter().any(|o| {
                     matches!(
                         o.option,

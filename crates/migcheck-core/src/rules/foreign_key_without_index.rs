@@ -11,7 +11,7 @@
 //! key's columns, in any order; primary keys and unique constraints count, wherever in the set
 //! they were created (in the same file after the foreign key, or in a later migration).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use sqlparser::ast::{
@@ -113,19 +113,55 @@ impl Table {
     }
 }
 
+/// The files of the set that are applied forward.
+fn applied<'a>(cx: &'a SetCx<'_>) -> impl Iterator<Item = &'a super::FileUnit> + 'a {
+    cx.units
+        .iter()
+        .filter(|u| !matches!(u.migration.role, Role::Unapplied | Role::Down))
+}
+
+/// True when `text` holds `word` (lower case ASCII) in any case, without allocating.
+fn contains_word(text: &str, word: &str) -> bool {
+    let w = word.as_bytes();
+    text.as_bytes()
+        .windows(w.len())
+        .any(|x| x.eq_ignore_ascii_case(w))
+}
+
 impl Rule for ForeignKeyWithoutIndex {
     fn meta(&self) -> &'static RuleMeta {
         &META
     }
 
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
+        // First the tables that get a foreign key anywhere in the set, from the statements that
+        // say `REFERENCES`: only those are followed below, and only their statements parsed
+        // again (a file of 100,000 tables without a foreign key holds nothing here).
+        let mut referencing: HashSet<Key> = HashSet::new();
+        for u in applied(cx) {
+            for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
+                let sql = u.source.text.get(s.span.clone()).unwrap_or("");
+                if !contains_word(sql, "references") {
+                    continue;
+                }
+                match s.tree_if_head(&u.source.text, &["CREATE TABLE", "CREATE UNLOGGED", "ALTER TABLE"]).as_deref() {
+                    Some(Ast::CreateTable(ct)) if !ct.temporary => {
+                        referencing.insert(key(&qual(&ct.name)));
+                    }
+                    Some(Ast::AlterTable(at)) => {
+                        referencing.insert(key(&qual(&at.name)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if referencing.is_empty() {
+            return;
+        }
         let mut tables: HashMap<Key, Table> = HashMap::new();
         // Index name → its table, to follow DROP INDEX.
         let mut index_of: HashMap<String, Key> = HashMap::new();
-        for u in cx.units {
-            if matches!(u.migration.role, Role::Unapplied | Role::Down) {
-                continue;
-            }
+        for u in applied(cx) {
             let text = &u.source.text;
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
                 for e in s.effects.iter() {
@@ -167,6 +203,31 @@ impl Rule for ForeignKeyWithoutIndex {
                         _ => {}
                     }
                 }
+                // Parsed again only when it may concern a followed table: a CREATE TABLE or
+                // named CREATE INDEX says its table in its effects; an ALTER TABLE must say a
+                // key word.
+                let followed = |t: &QualName| {
+                    let k = key(t);
+                    referencing.contains(&k) || tables.contains_key(&k)
+                };
+                let relevant = s.effects.iter().any(|e| match e {
+                    Effect::CreateTable { table, .. } => followed(table),
+                    Effect::CreateObject {
+                        kind: ObjectKind::Index,
+                        on: Some(t),
+                        ..
+                    } => followed(t),
+                    _ => false,
+                }) || (s.head.starts_with("CREATE") && s.head.contains("INDEX") && s.effects.is_empty())
+                    || (s.head.starts_with("ALTER TABLE") && {
+                        let sql = text.get(s.span.clone()).unwrap_or("");
+                        ["references", "primary", "unique", "foreign"]
+                            .iter()
+                            .any(|w| contains_word(sql, w))
+                    });
+                if !relevant {
+                    continue;
+                }
                 let heads = ["CREATE TABLE", "CREATE UNLOGGED", "ALTER TABLE", "CREATE INDEX", "CREATE UNIQUE"];
                 let Some(tree) = s.tree_if_head(text, &heads) else {
                     continue;
@@ -175,7 +236,7 @@ impl Rule for ForeignKeyWithoutIndex {
                 match &*tree {
                     Ast::CreateTable(ct) if !ct.temporary => {
                         let k = key(&qual(&ct.name));
-                        if ct.if_not_exists && tables.contains_key(&k) {
+                        if !referencing.contains(&k) || (ct.if_not_exists && tables.contains_key(&k)) {
                             continue;
                         }
                         let mut t = Table::default();

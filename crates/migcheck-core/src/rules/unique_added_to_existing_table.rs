@@ -134,11 +134,10 @@ fn cannot_duplicate(cx: &StatementCx<'_>, table: &crate::effect::QualName, cols:
     let key = cx.state.resolve_table(table);
     let facts = &cx.state.facts;
     // A column declared PRIMARY KEY or UNIQUE on its own.
-    if cols
-        .iter()
-        .any(|c| facts.unique_columns.contains(&(key.clone(), c.clone())))
-    {
-        return true;
+    if let Some(known) = cx.state.columns_of(&key) {
+        if cols.iter().any(|c| known.is_unique(c)) {
+            return true;
+        }
     }
     let within = |key_cols: &[String]| !key_cols.is_empty() && key_cols.iter().all(|c| cols.contains(c));
     facts.constraint_columns.iter().any(|((t, name), kc)| {
