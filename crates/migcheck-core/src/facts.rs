@@ -163,6 +163,16 @@ pub fn unconditional(p: &sqlparser::ast::CreatePolicy) -> bool {
         && open(&p.with_check)
 }
 
+/// True when the column is declared `PRIMARY KEY` or `UNIQUE` inline.
+fn inline_unique(c: &ColumnDef) -> bool {
+    c.options.iter().any(|o| {
+        matches!(
+            o.option,
+            ColumnOption::PrimaryKey(_) | ColumnOption::Unique(_)
+        )
+    })
+}
+
 fn type_text(c: &ColumnDef) -> String {
     c.data_type.to_string().to_ascii_lowercase()
 }
@@ -222,6 +232,9 @@ impl SchemaState {
                     });
                     if nn {
                         cols.set_not_null(&col, true);
+                    }
+                    if inline_unique(c) {
+                        cols.set_unique(&col);
                     }
                     // Its type key unless the set declared one before (`IF NOT EXISTS` of a
                     // table that exists), then its type as written.
@@ -390,6 +403,9 @@ impl SchemaState {
                 self.note_column_constraints(key, column_def);
                 let cols = self.columns_mut(key);
                 let col = fold(&column_def.name);
+                if inline_unique(column_def) {
+                    cols.set_unique(&col);
+                }
                 if column_def.options.iter().any(|o| {
                     matches!(
                         o.option,

@@ -155,6 +155,9 @@ struct Column {
     not_null: bool,
     /// It has a validated `CHECK (col IS NOT NULL)`.
     not_null_check: bool,
+    /// Declared `PRIMARY KEY` or `UNIQUE` on its own (`id serial primary key`): no two rows
+    /// share a value.
+    unique: bool,
 }
 
 impl Column {
@@ -166,6 +169,7 @@ impl Column {
             && !self.written_is_ty
             && !self.not_null
             && !self.not_null_check
+            && !self.unique
     }
 }
 
@@ -209,6 +213,7 @@ impl Columns {
             c.written_is_ty = false;
             c.not_null = false;
             c.not_null_check = false;
+            c.unique = false;
             if c.is_empty() {
                 self.at.remove(name);
             }
@@ -224,10 +229,17 @@ impl Columns {
         let written_is_ty = std::mem::take(&mut c.written_is_ty);
         let not_null = std::mem::take(&mut c.not_null);
         let not_null_check = std::mem::take(&mut c.not_null_check);
+        let unique = std::mem::take(&mut c.unique);
         if c.is_empty() {
             self.at.remove(from);
         }
-        if place.is_none() && ty.is_none() && written.is_none() && !not_null && !not_null_check {
+        if place.is_none()
+            && ty.is_none()
+            && written.is_none()
+            && !not_null
+            && !not_null_check
+            && !unique
+        {
             return;
         }
         let target = self.entry(to);
@@ -242,6 +254,7 @@ impl Columns {
         }
         target.not_null |= not_null;
         target.not_null_check |= not_null_check;
+        target.unique |= unique;
         if had_place {
             self.len -= 1;
         }
@@ -299,6 +312,16 @@ impl Columns {
     /// True when the column has a validated `CHECK (col IS NOT NULL)`.
     pub fn has_not_null_check(&self, name: &str) -> bool {
         self.at.get(name).is_some_and(|c| c.not_null_check)
+    }
+
+    /// True when the column was declared `PRIMARY KEY` or `UNIQUE` on its own.
+    pub fn is_unique(&self, name: &str) -> bool {
+        self.at.get(name).is_some_and(|c| c.unique)
+    }
+
+    /// Records that `name` is declared `PRIMARY KEY` or `UNIQUE` on its own (`facts.rs`).
+    pub(crate) fn set_unique(&mut self, name: &str) {
+        self.entry(name).unique = true;
     }
 
     /// The entry of `name`, made empty when there is none (the name is copied only then).
@@ -414,7 +437,7 @@ impl Default for SchemaState {
 
 impl SchemaState {
     /// The schema an unqualified name would be created in.
-    fn creation_schema(&self) -> String {
+    pub(crate) fn creation_schema(&self) -> String {
         self.search_path
             .iter()
             .find(|s| *s != "$user" && *s != "pg_catalog" && *s != "pg_temp")

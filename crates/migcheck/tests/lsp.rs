@@ -290,6 +290,7 @@ fn diagnostics_are_what_check_reports_with_utf16_ranges() {
     // config's `prefer-jsonb = "error"` included.
     insta::assert_snapshot!(summary(&diags).join("\n"), @r"
     1:0-1:72 2 lock-timeout-missing
+    1:0-1:72 2 policy-calls-auth-per-row
     1:0-1:72 1 policy-without-rls
     2:0-2:64 1 prefer-jsonb
     3:0-3:55 2 rls-without-policy
@@ -387,6 +388,7 @@ fn fix_and_allow_code_actions_edit_the_file_and_clear_the_finding() {
         summary(&diags),
         [
             "2:0-2:72 2 lock-timeout-missing",
+            "2:0-2:72 2 policy-calls-auth-per-row",
             "4:0-4:55 2 rls-without-policy"
         ],
         "{diags:#?}"

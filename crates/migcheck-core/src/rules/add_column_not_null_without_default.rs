@@ -31,7 +31,27 @@ impl Rule for AddColumnNotNullWithoutDefault {
         let Some((at, table)) = cx.alter_of_existing_table() else {
             return;
         };
+        let mut dropped = Vec::new();
         for op in &at.operations {
+            // `ADD COLUMN c ... DEFAULT x NOT NULL` then `ALTER COLUMN c DROP DEFAULT` in the same
+            // file (Django's AddField with a default): at the end of the file the column is
+            // NOT NULL without a default, as if added that way. One finding per statement.
+            if let AlterTableOperation::AlterColumn {
+                column_name,
+                op: sqlparser::ast::AlterColumnOperation::DropDefault,
+            } = op
+            {
+                let column = fold(column_name);
+                let key = cx.state.resolve_table(&table);
+                let not_null = cx
+                    .state
+                    .columns_of(&key)
+                    .is_some_and(|c| c.is_not_null(&column));
+                if not_null && cx.state.column_created_in(&table, &column, cx.unit.index) {
+                    dropped.push(format!("`{}`", quote_ident(&column)));
+                }
+                continue;
+            }
             let AlterTableOperation::AddColumn { column_def, .. } = op else {
                 continue;
             };
@@ -54,6 +74,21 @@ impl Rule for AddColumnNotNullWithoutDefault {
                     cx.table_name(&table)
                 ),
                 "Add the column with a constant DEFAULT (PostgreSQL 11+ stores it without a rewrite), or add it nullable, backfill, and set NOT NULL later.",
+            ));
+        }
+        if !dropped.is_empty() {
+            let (noun, pronoun) = if dropped.len() == 1 {
+                ("column", "it")
+            } else {
+                ("columns", "them")
+            };
+            out.push(cx.hit(
+                format!(
+                    "Dropping the default of {noun} {} of `{}`, added NOT NULL earlier in this file, leaves {pronoun} NOT NULL without a default: inserts of the deployed code, which does not set {pronoun}, fail from this migration until the new release is out",
+                    dropped.join(", "),
+                    cx.table_name(&table),
+                ),
+                "Keep the default until every deployed release sets the column, and drop it in a later migration.",
             ));
         }
     }

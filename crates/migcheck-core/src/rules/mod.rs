@@ -384,6 +384,9 @@ registry! {
     table_rewrite_command => TableRewriteCommand,
     validate_in_same_transaction => ValidateInSameTransaction,
     update_all_rows => UpdateAllRows,
+    refresh_matview_without_concurrently => RefreshMatviewWithoutConcurrently,
+    concurrent_index_on_partitioned_table => ConcurrentIndexOnPartitionedTable,
+    unique_added_to_existing_table => UniqueAddedToExistingTable,
     // Non-additive: changes that break clients still deployed.
     drop_not_null_or_default => DropNotNullOrDefault,
     revoke_from_client_role => RevokeFromClientRole,
@@ -397,6 +400,9 @@ registry! {
     policy_trusts_user_metadata => PolicyTrustsUserMetadata,
     grant_write_to_anon => GrantWriteToAnon,
     owner_change_rls => OwnerChangeRls,
+    policy_calls_auth_per_row => PolicyCallsAuthPerRow,
+    multiple_permissive_policies => MultiplePermissivePolicies,
+    extension_in_public => ExtensionInPublic,
     // Hygiene: transactions, types, conventions.
     transaction_not_committed => TransactionNotCommitted,
     commit_in_wrapped_migration => CommitInWrappedMigration,
@@ -405,6 +411,7 @@ registry! {
     prefer_jsonb => PreferJsonb,
     prefer_timestamptz => PreferTimestamptz,
     table_without_primary_key => TableWithoutPrimaryKey,
+    foreign_key_without_index => ForeignKeyWithoutIndex,
     migration_version_out_of_order => MigrationVersionOutOfOrder,
     // replay
     replay_failed => ReplayFailed,
@@ -417,6 +424,7 @@ registry! {
 // Questions several rules ask (not rules themselves).
 mod locks;
 mod mentions;
+mod policies;
 mod replace;
 mod sql;
 mod transaction;
