@@ -158,6 +158,8 @@ struct Column {
     /// Declared `PRIMARY KEY` or `UNIQUE` on its own (`id serial primary key`): no two rows
     /// share a value.
     unique: bool,
+    /// Declared `PRIMARY KEY` on its own: the column of the key PostgreSQL names `<table>_pkey`.
+    primary_key: bool,
 }
 
 impl Column {
@@ -170,6 +172,7 @@ impl Column {
             && !self.not_null
             && !self.not_null_check
             && !self.unique
+            && !self.primary_key
     }
 }
 
@@ -214,6 +217,7 @@ impl Columns {
             c.not_null = false;
             c.not_null_check = false;
             c.unique = false;
+            c.primary_key = false;
             if c.is_empty() {
                 self.at.remove(name);
             }
@@ -230,6 +234,7 @@ impl Columns {
         let not_null = std::mem::take(&mut c.not_null);
         let not_null_check = std::mem::take(&mut c.not_null_check);
         let unique = std::mem::take(&mut c.unique);
+        let primary_key = std::mem::take(&mut c.primary_key);
         if c.is_empty() {
             self.at.remove(from);
         }
@@ -239,6 +244,7 @@ impl Columns {
             && !not_null
             && !not_null_check
             && !unique
+            && !primary_key
         {
             return;
         }
@@ -255,6 +261,7 @@ impl Columns {
         target.not_null |= not_null;
         target.not_null_check |= not_null_check;
         target.unique |= unique;
+        target.primary_key |= primary_key;
         if had_place {
             self.len -= 1;
         }
@@ -317,6 +324,19 @@ impl Columns {
     /// True when the column was declared `PRIMARY KEY` or `UNIQUE` on its own.
     pub fn is_unique(&self, name: &str) -> bool {
         self.at.get(name).is_some_and(|c| c.unique)
+    }
+
+    /// The columns declared `PRIMARY KEY` on their own (one, in a valid table).
+    pub fn primary_key_columns(&self) -> impl Iterator<Item = &str> {
+        self.at
+            .iter()
+            .filter(|(_, c)| c.primary_key)
+            .map(|(n, _)| n.as_ref())
+    }
+
+    /// Records that `name` is declared `PRIMARY KEY` on its own (`facts.rs`).
+    pub(crate) fn set_primary_key(&mut self, name: &str) {
+        self.entry(name).primary_key = true;
     }
 
     /// Records that `name` is declared `PRIMARY KEY` or `UNIQUE` on its own (`facts.rs`).

@@ -217,14 +217,20 @@ fn grants_access(p: &sqlparser::ast::CreatePolicy) -> bool {
 fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &QualName) -> bool {
     use sqlparser::ast::{AlterTableOperation as Op, Statement as Ast};
     let key = cx.state.resolve_table(table);
-    let Some(old) = cx.state.facts.constraint_shapes.get(&(key.clone(), name.name.clone())) else {
-        return false;
-    };
-    let old_cols = cx
+    let old = cx
         .state
         .facts
-        .constraint_columns
+        .constraint_shapes
         .get(&(key.clone(), name.name.clone()));
+    let old_cols = cx.state.key_columns(&key, &name.name);
+    // A primary key declared on its column has no shape recorded (see `facts`), only a column.
+    let was_key = match old {
+        Some(shape) => shape.starts_with("primary key"),
+        None => old_cols.is_some() && name.name == format!("{}_pkey", key.1),
+    };
+    if old.is_none() && old_cols.is_none() {
+        return false;
+    }
     let text = &cx.unit.source.text;
     // Only statements whose effects name the table: an ADD CONSTRAINT without a name (no
     // effect) is not read as the replacement.
@@ -240,9 +246,10 @@ fn constraint_replaced_later(cx: &StatementCx<'_>, name: &QualName, table: &Qual
                 cx.state.resolve_table(&crate::extract::qual(&at.name)) == key
                     && at.operations.iter().any(|op| match op {
                         Op::AddConstraint { constraint, .. } => {
-                            crate::facts::shape_of(constraint).is_some_and(|(_, shape)| {
-                                shape == *old || key_kept_unique(old, &shape)
-                            }) || wider_foreign_key(old, old_cols, constraint)
+                            crate::facts::shape_of(constraint)
+                                .is_some_and(|(_, shape)| Some(&shape) == old)
+                                || (was_key && key_kept_unique(old_cols.as_ref(), constraint))
+                                || wider_foreign_key(old, old_cols.as_ref(), constraint)
                         }
                         _ => false,
                     })
@@ -268,7 +275,7 @@ fn dropped_with_its_columns(
     let (key, cols) = match (kind, on) {
         (ObjectKind::Constraint, Some(t)) => {
             let key = cx.state.resolve_table(t);
-            match facts.constraint_columns.get(&(key.clone(), name.name.clone())) {
+            match cx.state.key_columns(&key, &name.name) {
                 Some(cols) => (key, cols),
                 None => return false,
             }
@@ -277,7 +284,7 @@ fn dropped_with_its_columns(
             facts.index_table(&name.name),
             facts.index_columns.get(&name.name),
         ) {
-            (Some(key), Some(cols)) => (key.clone(), cols),
+            (Some(key), Some(cols)) => (key.clone(), cols.clone()),
             _ => return false,
         },
         _ => return false,
@@ -335,24 +342,23 @@ fn trigger_function_drop(cx: &StatementCx<'_>, name: &QualName) -> bool {
 
 /// True when a primary key is replaced by a unique constraint over the same columns: dropping
 /// the key leaves its columns NOT NULL, so the unique constraint enforces what the key did.
-fn key_kept_unique(old_shape: &str, new_shape: &str) -> bool {
-    old_shape
-        .strip_prefix("primary key ")
-        .is_some_and(|cols| new_shape.strip_prefix("unique ") == Some(cols))
+fn key_kept_unique(key_cols: Option<&Vec<String>>, new: &sqlparser::ast::TableConstraint) -> bool {
+    matches!(new, sqlparser::ast::TableConstraint::Unique(_))
+        && key_cols.is_some_and(|k| crate::facts::constraint_columns(new).as_ref() == Some(k))
 }
 
 /// True when the dropped constraint is a foreign key and `new` is one over the same columns and
 /// more (`(dataset_id)` re-added as `(dataset_id, project_id)` when the referenced table's key
 /// gains a column): every row the old one checked is still checked, against a stricter key.
 fn wider_foreign_key(
-    old_shape: &str,
+    old_shape: Option<&String>,
     old_cols: Option<&Vec<String>>,
     new: &sqlparser::ast::TableConstraint,
 ) -> bool {
     let (Some(old_cols), sqlparser::ast::TableConstraint::ForeignKey(_)) = (old_cols, new) else {
         return false;
     };
-    old_shape.starts_with("foreign key")
+    old_shape.is_some_and(|s| s.starts_with("foreign key"))
         && crate::facts::constraint_columns(new)
             .is_some_and(|cols| old_cols.iter().all(|c| cols.contains(c)))
 }
