@@ -331,7 +331,7 @@ impl Columns {
         self.at
             .iter()
             .filter(|(_, c)| c.primary_key)
-            .map(|(n, _)| n.as_ref())
+            .map(|(n, _)| n)
     }
 
     /// Records that `name` is declared `PRIMARY KEY` on its own (`facts.rs`).
