@@ -82,23 +82,29 @@ pub fn run(args: ReplayArgs) -> u8 {
     }
     let outcome = match replay::run_blocking(&paths, &opts) {
         Ok(o) => o,
-        Err(e @ ReplayError::Interrupted(_)) => {
-            eprintln!("migcheck replay: {e}");
-            return INTERRUPTED;
-        }
         Err(e) => {
+            // Every format prints a report on stdout, whatever the exit code (issue 29 item 3).
+            let interrupted = matches!(e, ReplayError::Interrupted(_));
+            let outcome = ReplayOutcome {
+                error: Some(if interrupted {
+                    format!("migcheck replay: {e}")
+                } else {
+                    e.to_string()
+                }),
+                ..ReplayOutcome::default()
+            };
+            crate::emit(&render(&outcome, args.format));
+            if interrupted {
+                eprintln!("migcheck replay: {e}");
+                return INTERRUPTED;
+            }
             for line in e.to_string().lines() {
                 eprintln!("error: {line}");
             }
             return crate::TROUBLE;
         }
     };
-    let text = match args.format {
-        ReplayFormat::Human => human(&outcome),
-        ReplayFormat::Json => json_doc(&outcome),
-        ReplayFormat::Markdown => markdown(&outcome),
-    };
-    crate::emit(&text);
+    crate::emit(&render(&outcome, args.format));
     for note in &outcome.notes {
         eprintln!("migcheck replay: {note}");
     }
@@ -143,10 +149,27 @@ pub fn run(args: ReplayArgs) -> u8 {
             k.dir.display()
         );
     }
-    if outcome.failed() {
+    if let Some(e) = &outcome.error {
+        // The report above holds the sets done so far; the error ended the run.
+        for line in e.lines() {
+            eprintln!("error: {line}");
+        }
+        crate::TROUBLE
+    } else if outcome.failed() {
         crate::FINDINGS
+    } else if outcome.incomplete() {
+        // A set stopped at an extension the server lacks: the rest of it was not checked.
+        crate::TROUBLE
     } else {
         crate::CLEAN
+    }
+}
+
+fn render(o: &ReplayOutcome, format: ReplayFormat) -> String {
+    match format {
+        ReplayFormat::Human => human(o),
+        ReplayFormat::Json => json_doc(o),
+        ReplayFormat::Markdown => markdown(o),
     }
 }
 
@@ -160,9 +183,21 @@ fn set_line(s: &SetOutcome) -> String {
         s.files
     );
     if let Some(f) = &s.stopped_at {
-        line.push_str(&format!("; stopped at {f}, verify skipped"));
+        match s.stop.as_ref().and_then(|t| t.line) {
+            Some(at) => line.push_str(&format!("; stopped at {f}:{at}, verify skipped")),
+            None => line.push_str(&format!("; stopped in {f}, verify skipped")),
+        }
     }
     line
+}
+
+/// Why the set stopped, in one line (PostgreSQL's message, the missing extension, the fault).
+fn stop_why(s: &SetOutcome) -> Option<String> {
+    let t = s.stop.as_ref()?;
+    Some(match &t.missing_extension {
+        Some(_) => t.why.clone(),
+        None => t.why.lines().next().unwrap_or_default().to_string(),
+    })
 }
 
 fn human(o: &ReplayOutcome) -> String {
@@ -174,11 +209,40 @@ fn human(o: &ReplayOutcome) -> String {
     );
     for s in &o.sets {
         out.push_str(&format!("\n── {}\n", set_line(s)));
+        if let Some(why) = stop_why(s) {
+            out.push_str(&format!("   why: {why}\n"));
+        }
         if let Some(v) = &s.verify {
             out.push_str(&render_human(v));
         }
     }
+    if let Some(e) = &o.error {
+        out.push_str(&format!(
+            "\nreplay did not finish: {}\n",
+            e.lines().next().unwrap_or_default()
+        ));
+    } else if let Some(n) = incomplete_sets(o) {
+        out.push_str(&format!("\n{n}\n"));
+    }
     out
+}
+
+/// `1 of 2 sets stopped at an extension the server does not have: ...`, when any did.
+fn incomplete_sets(o: &ReplayOutcome) -> Option<String> {
+    let missing: Vec<&str> = o
+        .sets
+        .iter()
+        .filter_map(|s| s.stop.as_ref()?.missing_extension.as_deref())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "not replayed to the end: {} of {} sets stopped at an extension the server does not have ({}); install it or use --server-url (docs/replay.md#extensions)",
+        missing.len(),
+        o.sets.len(),
+        missing.join(", ")
+    ))
 }
 
 fn verify_json(s: &SetOutcome) -> serde_json::Value {
@@ -189,6 +253,9 @@ fn verify_json(s: &SetOutcome) -> serde_json::Value {
         "files": s.files,
         "applied": s.applied,
         "stopped_at": s.stopped_at,
+        "stopped_line": s.stop.as_ref().and_then(|t| t.line),
+        "stop_reason": s.stop.as_ref().map(|t| t.why.as_str()),
+        "missing_extension": s.stop.as_ref().and_then(|t| t.missing_extension.as_deref()),
         "verify": s.verify.as_ref().map(|v| json!({
             "version": 1,
             "ok": v.ok(),
@@ -207,12 +274,18 @@ fn json_doc(o: &ReplayOutcome) -> String {
     let indented = pretty.replace('\n', "\n  ");
     let marker = "\n  \"summary\":";
     match base.rfind(marker) {
-        Some(at) => format!("{}\n  \"verify\": {indented},{}", &base[..at], &base[at..]),
+        Some(at) => format!(
+            "{}\n  \"verify\": {indented},\n  \"error\": {},{}",
+            &base[..at],
+            serde_json::to_string(&o.error).expect("a string serializes"),
+            &base[at..]
+        ),
         None => {
             // Not the expected layout: rebuild (key order may differ).
             let mut v: serde_json::Value =
                 serde_json::from_str(&base).expect("check's JSON parses");
             v["verify"] = serde_json::Value::Array(verify);
+            v["error"] = json!(o.error);
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).expect("serializes")
@@ -231,10 +304,18 @@ fn markdown(o: &ReplayOutcome) -> String {
     let r = &o.report;
     let (e, w) = (r.count(Severity::Error), r.count(Severity::Warning));
     let mut out = String::from("## migcheck replay\n\n");
+    if let Some(e) = &o.error {
+        out.push_str(&format!(
+            "❌ **Did not finish**: {}\n\n",
+            cell(e.lines().next().unwrap_or_default())
+        ));
+    }
     out.push_str(&format!(
         "{} {} errors, {} warnings in {} files ({} statements)\n\n",
-        if o.failed() {
+        if o.error.is_some() || o.failed() {
             "❌ **Issues found**:"
+        } else if o.incomplete() {
+            "⚠️ **Not replayed to the end**:"
         } else if w > 0 {
             "⚠️ **Applied, with warnings**:"
         } else {
@@ -264,6 +345,9 @@ fn markdown(o: &ReplayOutcome) -> String {
     }
     for s in &o.sets {
         out.push_str(&format!("### {}\n\n", cell(&set_line(s))));
+        if let Some(why) = stop_why(s) {
+            out.push_str(&format!("Stopped: {}\n\n", cell(&why)));
+        }
         if let Some(v) = &s.verify {
             let md = render_markdown(v);
             out.push_str(md.strip_prefix("## migcheck verify\n\n").unwrap_or(&md));

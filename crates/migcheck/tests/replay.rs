@@ -219,3 +219,95 @@ fn golang_migrate_history_is_written_the_way_the_tool_does() {
         "{out}"
     );
 }
+
+/// Issue 29 item 3: a project whose Supabase set creates an extension this machine's server
+/// lacks (`vector`: no Debian package of PostgreSQL 15 has it) and whose Prisma set needs
+/// none. The missing extension stops its own set only; every format prints the report on
+/// stdout (files applied of total, where and why it stopped) and the exit code is 2.
+#[test]
+fn missing_extension_stops_its_set_and_every_format_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_docs.sql"),
+        "create table public.docs (id bigint primary key);\nalter table public.docs enable row level security;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        mig.join("20240102000000_embeddings.sql"),
+        "create table public.chunks (id bigint primary key);\ncreate extension if not exists vector with schema extensions;\n",
+    )
+    .unwrap();
+    let prisma = dir.path().join("prisma/migrations/20240101000000_init");
+    std::fs::create_dir_all(&prisma).unwrap();
+    std::fs::write(
+        prisma.join("migration.sql"),
+        "CREATE TABLE \"Account\" (\"id\" SERIAL PRIMARY KEY);\nALTER TABLE \"Account\" ENABLE ROW LEVEL SECURITY;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("prisma/migrations/migration_lock.toml"),
+        "provider = \"postgresql\"\n",
+    )
+    .unwrap();
+    let bin = migcheck_pg::replay::bin_dir(None, None).unwrap();
+    if migcheck_pg::replay::extension_installed(&bin, "vector") {
+        return;
+    }
+    let run = |format: &str| support::migcheck(dir.path(), &["replay", "--format", format, "."]);
+    let o = run("human");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("applied 1 of 2 migrations"), "{out}");
+    assert!(out.contains("applied 1 of 1 migrations"), "{out}");
+    insta::assert_snapshot!("missing_extension_human", out);
+
+    let o = run("json");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let sets = v["verify"].as_array().unwrap();
+    assert_eq!(sets.len(), 2);
+    let supa = sets.iter().find(|s| s["kind"] == "supabase").unwrap();
+    assert_eq!(
+        (supa["applied"].as_u64(), supa["files"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(supa["stopped_line"], 2);
+    assert_eq!(supa["missing_extension"], "vector");
+    assert!(supa["stop_reason"]
+        .as_str()
+        .unwrap()
+        .contains("--server-url"));
+    assert!(supa["verify"].is_null());
+    let prisma = sets.iter().find(|s| s["kind"] == "prisma").unwrap();
+    assert_eq!(prisma["applied"], 1);
+    assert_eq!(prisma["verify"]["ok"], true);
+    assert!(v["error"].is_null());
+
+    let o = run("markdown");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    insta::assert_snapshot!("missing_extension_markdown", stdout(&o));
+}
+
+/// Issue 29 item 3: a run that cannot start still prints its report on stdout, in every format.
+#[test]
+fn a_run_that_cannot_start_reports_on_stdout() {
+    for (format, expect) in [
+        ("human", "replay did not finish: "),
+        ("json", "\"error\": \""),
+        ("markdown", "❌ **Did not finish**: "),
+    ] {
+        let o = migcheck(&[
+            "replay",
+            "--format",
+            format,
+            "--pg-bin",
+            "/nonexistent/bin",
+            "testdata/replay",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stdout(&o).contains(expect), "{format}: {}", stdout(&o));
+        assert!(stdout(&o).contains("/nonexistent/bin"), "{}", stdout(&o));
+    }
+}

@@ -82,6 +82,8 @@ pub struct SetOutcome {
     pub applied: usize,
     /// The file whose statement PostgreSQL rejected.
     pub stopped_at: Option<String>,
+    /// Where in that file and why replay of the set stopped.
+    pub stop: Option<exec::Stop>,
     /// The verify checks, when every migration applied.
     pub verify: Option<VerifyReport>,
     pub elapsed: Duration,
@@ -115,6 +117,9 @@ pub struct ReplayOutcome {
     pub remote: Option<String>,
     /// Things the user should know (leftovers of earlier runs removed, clean-up problems).
     pub notes: Vec<String>,
+    /// The run ended early (a deadline passed, the connection was lost): the sets done so
+    /// far are in `sets`, the one it stopped in last.
+    pub error: Option<String>,
 }
 
 impl ReplayOutcome {
@@ -125,6 +130,16 @@ impl ReplayOutcome {
                 .sets
                 .iter()
                 .any(|s| s.verify.as_ref().is_some_and(|v| !v.ok()))
+    }
+
+    /// A set stopped at an extension the server does not have: replay could not check the
+    /// rest of it (exit 2 when nothing else failed).
+    pub fn incomplete(&self) -> bool {
+        self.sets.iter().any(|s| {
+            s.stop
+                .as_ref()
+                .is_some_and(|t| t.missing_extension.is_some())
+        })
     }
 }
 
@@ -283,18 +298,20 @@ async fn run_async(
     let result = match result {
         // The terminal's Ctrl-C reaches the server too, which may close our connection
         // before our own handler runs.
-        Err(ReplayError::Pg(e)) => {
-            match tokio::time::timeout(Duration::from_millis(300), signals.recv()).await {
-                Ok(()) => Err(ReplayError::Interrupted(STOPPED.into())),
-                Err(_) => Err(ReplayError::Pg(e)),
-            }
+        Err(ReplayError::Pg(_)) | Ok((_, _, Some(ReplayError::Pg(_))))
+            if tokio::time::timeout(Duration::from_millis(300), signals.recv())
+                .await
+                .is_ok() =>
+        {
+            Err(ReplayError::Interrupted(STOPPED.into()))
         }
         r => r,
     };
-    let (mut findings_sets, set_outcomes) = result?;
+    let (mut findings_sets, set_outcomes, abort) = result?;
     let mut outcome = ReplayOutcome {
         server_version: server.version().to_string(),
         startup: server.startup_time(),
+        error: abort.map(|e| e.to_string()),
         ..ReplayOutcome::default()
     };
     collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
@@ -310,7 +327,9 @@ async fn run_async(
     Ok(outcome)
 }
 
-type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>);
+/// Each set's run and outcome, and the error that ended the run early (the sets before it
+/// and the one it happened in are in the vectors).
+type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>, Option<ReplayError>);
 
 /// The database replay creates for set `i` (0-based) on the built-in server.
 fn database_name(i: usize, tool: &dyn migcheck_core::tool::Tool) -> String {
@@ -417,7 +436,7 @@ async fn run_on_server(
             tokio::time::timeout(Duration::from_secs(1), crate::conn::close(admin, driver)).await;
     }
     let cleanup_note = cleaned.sentence(&shown);
-    let (mut findings_sets, set_outcomes) = match result {
+    let (mut findings_sets, set_outcomes, abort) = match result {
         Ok(r) => r,
         Err(ReplayError::Interrupted(_)) => {
             return Err(ReplayError::Interrupted(format!(
@@ -435,8 +454,18 @@ async fn run_on_server(
         notes: std::mem::take(&mut st.notes),
         ..ReplayOutcome::default()
     };
-    if !cleaned.failed.is_empty() {
-        outcome.notes.push(cleanup_note);
+    match abort {
+        Some(e) if !cleaned.failed.is_empty() || !cleaned.databases.is_empty() => {
+            outcome.error = Some(format!("{e}\n{cleanup_note}"))
+        }
+        Some(e) => {
+            outcome.error = Some(e.to_string());
+            if !cleaned.failed.is_empty() {
+                outcome.notes.push(cleanup_note);
+            }
+        }
+        None if !cleaned.failed.is_empty() => outcome.notes.push(cleanup_note),
+        None => {}
     }
     collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
     Ok(outcome)
@@ -532,25 +561,36 @@ async fn remote_work(
         // Roles the migrations made are this run's too (not worth a wait when the server
         // stopped answering: the clean-up drops them by the snapshot anyway).
         let silent = matches!(
-            r,
+            &r,
             Err(ReplayError::Pg(
                 PgError::RoundTripTimeout { .. } | PgError::Timeout { .. }
             ))
+        ) || matches!(
+            &r,
+            Ok((run_i, _)) if matches!(
+                run_i.fatal,
+                Some(PgError::RoundTripTimeout { .. } | PgError::Timeout { .. })
+            )
         );
         if !silent {
             remote::mark_new_roles(admin, before, run).await?;
         }
-        let (run_i, outcome) = r?;
+        let (mut run_i, outcome) = r?;
+        let fatal = run_i.fatal.take();
         outcomes.push(SetOutcome {
             elapsed: began.elapsed(),
             ..outcome
         });
         runs.push(run_i);
+        if let Some(e) = fatal {
+            // The clean-up drops the database on a fresh connection.
+            return Ok((runs, outcomes, Some(e.into())));
+        }
         // Dropped as soon as the set is done (also at the end, if this fails).
         remote::drop_database(admin, &database, st.major).await?;
         st.databases.retain(|d| d != &database);
     }
-    Ok((runs, outcomes))
+    Ok((runs, outcomes, None))
 }
 
 /// Replays each set into a database of its own (`names[i]`), created here (built-in server).
@@ -575,15 +615,19 @@ async fn replay_into(
         )
         .await?
         .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
-        let (run, outcome) =
+        let (mut run, outcome) =
             replay_one(cfg, major, loaded, &database, opts, || async { Ok(()) }).await?;
+        let fatal = run.fatal.take();
         outcomes.push(SetOutcome {
             elapsed: began.elapsed(),
             ..outcome
         });
         runs.push(run);
+        if let Some(e) = fatal {
+            return Ok((runs, outcomes, Some(e.into())));
+        }
     }
-    Ok((runs, outcomes))
+    Ok((runs, outcomes, None))
 }
 
 /// The statement deadline: `statement_timeout` on the server, and the client-side deadline
@@ -629,7 +673,7 @@ where
         })??;
     }
     let run = exec::run_set(&client, loaded, major, limit).await?;
-    let verify = if run.stopped_at.is_none() {
+    let verify = if run.stopped_at.is_none() && run.fatal.is_none() {
         let mut exp = expect::from_replayed_set(loaded);
         // The tool's own history table is not the user's: it needs no RLS.
         if let Some(h) = tool.history() {
@@ -655,6 +699,7 @@ where
         files: run.files,
         applied: run.applied,
         stopped_at: run.stopped_at.clone(),
+        stop: run.stop.clone(),
         verify,
         elapsed: began.elapsed(),
     };
