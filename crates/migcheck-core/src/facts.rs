@@ -23,6 +23,8 @@ use crate::schema::{SchemaState, TableKey};
 pub struct Facts {
     /// NOT VALID `CHECK (col IS NOT NULL)` constraints waiting for VALIDATE: (table, name) → column.
     pending_checks: HashMap<(TableKey, String), String>,
+    /// Every named `CHECK (col IS NOT NULL)`, valid or not: (table, name) → column.
+    pub not_null_checks: HashMap<(TableKey, String), String>,
     /// Unique index name (folded, unqualified) → its plain columns.
     pub unique_index_columns: HashMap<String, Vec<String>>,
     /// Functions (folded, unqualified) declared IMMUTABLE or STABLE in the set.
@@ -327,6 +329,11 @@ impl SchemaState {
                 not_valid,
             } => {
                 if let Some(col) = is_not_null_check(&c.expr) {
+                    if let Some(n) = &c.name {
+                        self.facts
+                            .not_null_checks
+                            .insert((key.clone(), fold(n)), col.clone());
+                    }
                     if *not_valid {
                         if let Some(n) = &c.name {
                             self.facts

@@ -345,7 +345,6 @@ fn nothing_in_scope_says_what_was_skipped() {
     );
 }
 
-<<<<<<< HEAD
 /// `migcheck init` never writes through a link named `migcheck.toml`, dangling or not: it
 /// would create or overwrite a file anywhere (issue 31: the binary's write paths).
 #[cfg(unix)]
@@ -359,7 +358,8 @@ fn init_does_not_write_through_a_dangling_symlink() {
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("already exists"), "{}", out.stderr);
     assert!(!target.exists(), "nothing is created through the link");
-=======
+}
+
 /// `check --format json` on a temp project: the exit code and the rules found, in order.
 fn rules_found(files: &[(&str, &[u8])]) -> (i32, Vec<String>, serde_json::Value) {
     rules_found_in(files, &[])
@@ -519,5 +519,4 @@ fn psql_scripts_hide_nothing_after_meta_commands_copy_data_and_nul() {
             );
         }
     }
->>>>>>> split-s11
 }

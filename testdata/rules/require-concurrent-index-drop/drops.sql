@@ -11,6 +11,9 @@ drop index if exists orders_c_idx;
 -- expect: require-concurrent-index-drop
 reindex index public.orders_customer_id_idx;
 
+-- OK for this rule: REINDEX SYSTEM has no CONCURRENTLY form (table-rewrite-command reports it).
+reindex system app;
+
 -- OK: concurrently (the parser does not read this form; the check still does).
 drop index concurrently if exists public.orders_old_idx;
 reindex index concurrently public.orders_customer_id_idx;

@@ -35,6 +35,8 @@ impl Rule for DropObject {
                 || (*kind == ObjectKind::Index && concurrent_drop_of_plain_index(cx, name))
                 || (*kind == ObjectKind::Function && trigger_function_drop(cx, name))
                 || (*kind == ObjectKind::Constraint
+                    && on.as_ref().is_some_and(|t| not_null_check_made_redundant(cx, name, t)))
+                || (*kind == ObjectKind::Constraint
                     && on.as_ref().is_some_and(|t| constraint_replaced_later(cx, name, t)))
             {
                 continue;
@@ -301,6 +303,23 @@ fn concurrent_drop_of_plain_index(cx: &StatementCx<'_>, name: &QualName) -> bool
     facts.index_table(&name.name).is_some()
         && !facts.unique_index_columns.contains_key(&name.name)
         && leading_words(cx).take(3).any(|w| w == "CONCURRENTLY")
+}
+
+/// True when the dropped constraint is a `CHECK (col IS NOT NULL)` and the column is NOT NULL
+/// at this point: the column's own NOT NULL enforces the same, so nothing is lost. This is the
+/// last step of the safe way to make a column NOT NULL (`set-not-null`: add the check NOT
+/// VALID, validate it, SET NOT NULL, drop the check).
+fn not_null_check_made_redundant(cx: &StatementCx<'_>, name: &QualName, table: &QualName) -> bool {
+    let key = cx.state.resolve_table(table);
+    cx.state
+        .facts
+        .not_null_checks
+        .get(&(key.clone(), name.name.clone()))
+        .is_some_and(|col| {
+            cx.state
+                .columns_of(&key)
+                .is_some_and(|cols| cols.is_not_null(col))
+        })
 }
 
 /// True when the statement drops, without `CASCADE`, a function the set declared `RETURNS

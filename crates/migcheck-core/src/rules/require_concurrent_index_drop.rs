@@ -62,6 +62,12 @@ impl Rule for RequireConcurrentIndexDrop {
                     Some(Tok::Word(w, _)) => w.to_ascii_lowercase(),
                     _ => "index".into(),
                 };
+                // `REINDEX SYSTEM` has no CONCURRENTLY form ("cannot reindex system catalogs
+                // concurrently"): the advice cannot be followed. `table-rewrite-command` still
+                // says what it blocks.
+                if what == "system" {
+                    return;
+                }
                 out.push(cx.hit(
                     format!(
                         "REINDEX {} without CONCURRENTLY blocks writes to the table (SHARE lock) and every query that would use the index (ACCESS EXCLUSIVE lock on it) until the rebuild finishes",
