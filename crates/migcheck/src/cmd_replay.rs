@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use migcheck_core::render::markdown;
 use migcheck_core::render::{self, RenderOptions};
 use migcheck_core::Severity;
 use migcheck_pg::replay::{self, ReplayError, ReplayOptions, ReplayOutcome, SetOutcome};
-use migcheck_pg::{render_human, render_markdown};
+use migcheck_pg::{render_human, render_markdown_for};
 use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -326,11 +327,17 @@ fn markdown(o: &ReplayOutcome) -> String {
         r.files,
         r.statements
     ));
+    let full = "run `migcheck replay --format json`";
     if !r.findings.is_empty() {
+        // Errors first (within a severity, the report's order); rows stop at the first of
+        // MAX_ROWS and half the comment's budget (issue 29 item 4).
+        let mut sorted: Vec<_> = r.findings.iter().collect();
+        sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.push_str("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n");
-        for f in &r.findings {
+        let mut shown = 0;
+        for f in sorted.iter().take(markdown::MAX_ROWS) {
             let at = f.start();
-            out.push_str(&format!(
+            let row = format!(
                 "| {} | [`{}`]({}) | `{}:{}:{}` | {} |\n",
                 f.severity,
                 f.rule,
@@ -339,20 +346,34 @@ fn markdown(o: &ReplayOutcome) -> String {
                 at.line,
                 at.column,
                 cell(&f.message)
-            ));
+            );
+            if out.len() + row.len() > markdown::COMMENT_BUDGET / 2 {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
         }
         out.push('\n');
+        if sorted.len() > shown {
+            out.push_str(&format!(
+                "…and {} more findings; {full} for all of them.\n\n",
+                sorted.len() - shown
+            ));
+        }
     }
-    for s in &o.sets {
+    // Sets that stopped or failed verify first, then the others, in the run's order.
+    let mut sets: Vec<&SetOutcome> = o.sets.iter().collect();
+    sets.sort_by_key(|s| s.stop.is_none() && s.verify.as_ref().is_none_or(|v| v.ok()));
+    for s in sets {
         out.push_str(&format!("### {}\n\n", cell(&set_line(s))));
         if let Some(why) = stop_why(s) {
             out.push_str(&format!("Stopped: {}\n\n", cell(&why)));
         }
         if let Some(v) = &s.verify {
-            let md = render_markdown(v);
+            let md = render_markdown_for(v, "migcheck replay");
             out.push_str(md.strip_prefix("## migcheck verify\n\n").unwrap_or(&md));
             out.push('\n');
         }
     }
-    out
+    markdown::fit(out, full)
 }

@@ -311,3 +311,39 @@ fn a_run_that_cannot_start_reports_on_stdout() {
         assert!(stdout(&o).contains("/nonexistent/bin"), "{}", stdout(&o));
     }
 }
+
+/// Issue 29 item 4: replay's markdown at 2,000 tables, 4,000 findings (a lock and a rewrite on
+/// each table a later file alters) fits a pull-request comment: errors first, the table cut
+/// with a count and a pointer to the JSON, passes counted (it was 1,156,469 characters).
+#[test]
+fn markdown_at_2000_tables_fits_a_pull_request_comment() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    let (mut create, mut alter) = (String::new(), String::new());
+    for i in 0..2000 {
+        let _ = writeln!(
+            create,
+            "create table public.t{i} (id bigint primary key, title text not null);\n\
+             alter table public.t{i} enable row level security;\n\
+             create policy \"all read t{i}\" on public.t{i} for select using (true);"
+        );
+        let _ = writeln!(
+            alter,
+            "alter table public.t{i} alter column id type numeric;"
+        );
+    }
+    std::fs::write(mig.join("20240101000000_tables.sql"), create).unwrap();
+    std::fs::write(mig.join("20240102000000_widen.sql"), alter).unwrap();
+    let o = support::migcheck(dir.path(), &["replay", "--format", "markdown", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o);
+    eprintln!(
+        "replay markdown at 2,000 tables: {} characters",
+        md.chars().count()
+    );
+    assert!(md.len() < 60_000, "{}", md.len());
+    assert!(md.contains("more findings; run `migcheck replay --format json` for all of them."));
+    insta::assert_snapshot!(md);
+}
