@@ -42,6 +42,7 @@ fn table(
         rls_required: rls,
         policies: policies.iter().map(|s| s.to_string()).collect(),
         created_in: Some(format!("supabase/migrations/{name}.sql")),
+        column_types: Vec::new(),
     }
 }
 
