@@ -25,9 +25,15 @@ pub struct ReplayArgs {
     /// The directory with the PostgreSQL server binaries (initdb, postgres, pg_ctl).
     #[arg(long, value_name = "DIR")]
     pub pg_bin: Option<PathBuf>,
-    /// Prefer this PostgreSQL major version's binaries (e.g. /usr/lib/postgresql/16/bin).
+    /// Prefer this PostgreSQL major version's binaries (e.g. /usr/lib/postgresql/16/bin). When
+    /// they are not installed, replay runs on the installed major with a warning naming what
+    /// may differ.
     #[arg(long, value_name = "N")]
     pub pg_version: Option<u32>,
+    /// With --pg-version: stop (exit 2) when that major is not installed, instead of running
+    /// on the installed one.
+    #[arg(long, requires = "pg_version")]
+    pub strict_pg_version: bool,
     /// Leave the server running at the end and print how to connect and how to stop it.
     #[arg(long)]
     pub keep: bool,
@@ -67,6 +73,7 @@ pub fn run(args: ReplayArgs) -> u8 {
     let opts = ReplayOptions {
         pg_bin: args.pg_bin,
         pg_version: args.pg_version,
+        strict_pg_version: args.strict_pg_version,
         keep: args.keep,
         config: args.config,
         server_url: args.server_url.clone(),
@@ -202,6 +209,13 @@ fn stop_why(s: &SetOutcome) -> Option<String> {
 }
 
 fn human(o: &ReplayOutcome) -> String {
+    if let (Some(e), true) = (&o.error, o.sets.is_empty()) {
+        // Nothing was replayed: no findings summary to show.
+        return format!(
+            "replay did not finish: {}\n",
+            e.lines().next().unwrap_or_default()
+        );
+    }
     let mut out = render::human::render(
         &o.report,
         RenderOptions {

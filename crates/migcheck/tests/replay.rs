@@ -80,9 +80,19 @@ fn no_server_binaries_exit_2() {
     let o = migcheck(&["replay", "--pg-bin", "/nonexistent/bin", "testdata/replay"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not contain PostgreSQL server binaries"));
-    let o = migcheck(&["replay", "--pg-version", "99", "testdata/replay"]);
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        "99",
+        "--strict-pg-version",
+        "testdata/replay",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("install them with"), "{}", stderr(&o));
+    // The hint names a source that has every major (Debian 12 itself ships only 15).
+    if std::path::Path::new("/etc/debian_version").exists() {
+        assert!(stderr(&o).contains("apt.postgresql.org"), "{}", stderr(&o));
+    }
     let o = migcheck(&["replay", "testdata/does-not-exist"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -346,4 +356,52 @@ fn markdown_at_2000_tables_fits_a_pull_request_comment() {
     assert!(md.len() < 60_000, "{}", md.len());
     assert!(md.contains("more findings; run `migcheck replay --format json` for all of them."));
     insta::assert_snapshot!(md);
+}
+
+/// Issue 29 item 8: `--pg-version N` with N not installed runs on the installed major, with a
+/// warning naming what may differ and where N comes from; `--strict-pg-version` stops instead.
+#[test]
+fn a_missing_pg_version_runs_on_the_installed_one_with_a_warning() {
+    let installed = migcheck_pg::replay::bin_dir(None, None).unwrap();
+    let major: u32 = installed
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|v| v.to_str()?.parse().ok())
+        .unwrap_or(15);
+    let wanted = (major + 1..major + 20)
+        .find(|v| !std::path::Path::new(&format!("/usr/lib/postgresql/{v}/bin")).exists())
+        .unwrap();
+    let wanted = wanted.to_string();
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        &wanted,
+        "testdata/replay/concurrently",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "warning: PostgreSQL {wanted} is not installed, so this replay ran on the installed PostgreSQL {major}; what PostgreSQL {wanted} accepts and {major} does not may fail here ("
+        )),
+        "{err}"
+    );
+    assert!(err.contains("--strict-pg-version"), "{err}");
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        &wanted,
+        "--strict-pg-version",
+        "testdata/replay/concurrently",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .next()
+            .map(|l| l.starts_with("replay did not finish: ")),
+        Some(true),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -49,8 +49,12 @@ pub const REPLAY_RULES: [&str; 3] = [REPLAY_FAILED, REPLAY_LOCK, REPLAY_TABLE_RE
 pub struct ReplayOptions {
     /// The directory with `initdb`, `postgres`, `pg_ctl`.
     pub pg_bin: Option<PathBuf>,
-    /// Prefer this major version's binaries (`/usr/lib/postgresql/N/bin`, ...).
+    /// Prefer this major version's binaries (`/usr/lib/postgresql/N/bin`, ...). When they
+    /// are not installed, replay runs on the installed major with a warning (in `notes`),
+    /// unless `strict_pg_version`.
     pub pg_version: Option<u32>,
+    /// With `pg_version`: stop (exit 2) when that major is not installed.
+    pub strict_pg_version: bool,
     /// Leave the server running at the end.
     pub keep: bool,
     /// Use this configuration file instead of the nearest `migcheck.toml`.
@@ -187,7 +191,11 @@ pub fn bin_dir(pg_bin: Option<&Path>, pg_version: Option<u32>) -> Result<PathBuf
     }
     let generic = install_hint();
     let install = if generic.starts_with("apt-get install postgresql") && !generic.contains('(') {
-        format!("apt-get install postgresql-{n}")
+        // Debian and Ubuntu ship one major each (Debian 12: 15); the others come from the
+        // PostgreSQL apt repository.
+        format!(
+            "apt-get install postgresql-{n} after adding the PostgreSQL apt repository (apt.postgresql.org, see https://wiki.postgresql.org/wiki/Apt: `apt-get install postgresql-common && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh`)"
+        )
     } else if generic.starts_with("dnf") {
         format!("dnf install postgresql{n}-server")
     } else if generic.starts_with("brew") {
@@ -233,7 +241,20 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         outcome.total = began.elapsed();
         return Ok(outcome);
     }
-    let bin = bin_dir(opts.pg_bin.as_deref(), opts.pg_version)?;
+    let (bin, fallback) = match bin_dir(opts.pg_bin.as_deref(), opts.pg_version) {
+        Ok(b) => (b, None),
+        // `--pg-version N` without N installed: the installed major, with a warning, unless
+        // `--strict-pg-version` (issue 29 item 8).
+        Err(e @ ServerError::NotFound { .. })
+            if opts.pg_version.is_some() && opts.pg_bin.is_none() && !opts.strict_pg_version =>
+        {
+            match find_bin_dir(None) {
+                Ok(b) => (b, Some(e)),
+                Err(_) => return Err(e.into()),
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
     let settings = extension_settings(&bin, &sets);
     let server_opts = ServerOptions {
         pg_bin: Some(bin),
@@ -245,8 +266,79 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         ..ServerOptions::default()
     };
     let mut outcome = rt.block_on(run_async(sets, server_opts, opts, began))?;
+    if let (Some(missing), Some(wanted)) = (fallback, opts.pg_version) {
+        let installed: u32 = outcome
+            .server_version
+            .split('.')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        outcome
+            .notes
+            .insert(0, version_fallback_warning(wanted, installed, &missing));
+    }
     outcome.total = began.elapsed();
     Ok(outcome)
+}
+
+/// What a major version changed that a migration may meet (the release notes' headline SQL
+/// changes), for the warning of a replay on another major than asked.
+const MAJOR_CHANGES: [(u32, &str); 7] = [
+    (
+        12,
+        "generated columns, ALTER TYPE ... ADD VALUE inside a transaction",
+    ),
+    (
+        13,
+        "DROP DATABASE ... WITH (FORCE), ALTER COLUMN ... DROP EXPRESSION",
+    ),
+    (14, "multirange types, CREATE OR REPLACE TRIGGER"),
+    (
+        15,
+        "MERGE, UNIQUE NULLS NOT DISTINCT, CREATE on schema public no longer granted to PUBLIC",
+    ),
+    (
+        16,
+        "SQL/JSON constructors (JSON_ARRAY, JSON_OBJECT), GRANT ... WITH INHERIT / SET",
+    ),
+    (
+        17,
+        "MERGE ... RETURNING, JSON_TABLE, identity columns on partitioned tables",
+    ),
+    (
+        18,
+        "virtual generated columns (the default), OLD and NEW in RETURNING, uuidv7()",
+    ),
+];
+
+/// `--pg-version N` is not installed: replay runs on `installed`; says what may differ.
+pub fn version_fallback_warning(wanted: u32, installed: u32, missing: &ServerError) -> String {
+    let (lo, hi) = (wanted.min(installed), wanted.max(installed));
+    let changes: Vec<String> = MAJOR_CHANGES
+        .iter()
+        .filter(|(v, _)| *v > lo && *v <= hi)
+        .map(|(v, c)| format!("{v}: {c}"))
+        .collect();
+    let differ = if changes.is_empty() {
+        String::new()
+    } else if wanted > installed {
+        format!(
+            "; what PostgreSQL {wanted} accepts and {installed} does not may fail here ({})",
+            changes.join("; ")
+        )
+    } else {
+        format!(
+            "; what {installed} added after PostgreSQL {wanted} applies here but would fail there ({})",
+            changes.join("; ")
+        )
+    };
+    let install = match missing {
+        ServerError::NotFound { install, .. } => install.as_str(),
+        _ => "",
+    };
+    format!(
+        "warning: PostgreSQL {wanted} is not installed, so this replay ran on the installed PostgreSQL {installed}{differ}. Default privileges, catalog columns and error messages differ between majors too. For PostgreSQL {wanted}: {install}; or pass --strict-pg-version to stop instead"
+    )
 }
 
 /// SIGINT or SIGTERM.
