@@ -290,9 +290,10 @@ fn json_doc(o: &ReplayOutcome) -> String {
     let marker = "\n  \"summary\":";
     match base.rfind(marker) {
         Some(at) => format!(
-            "{}\n  \"verify\": {indented},\n  \"error\": {},{}",
+            "{}\n  \"verify\": {indented},\n  \"error\": {},\n  \"notes\": {},{}",
             &base[..at],
             serde_json::to_string(&o.error).expect("a string serializes"),
+            serde_json::to_string(&o.notes).expect("strings serialize"),
             &base[at..]
         ),
         None => {
@@ -301,6 +302,7 @@ fn json_doc(o: &ReplayOutcome) -> String {
                 serde_json::from_str(&base).expect("check's JSON parses");
             v["verify"] = serde_json::Value::Array(verify);
             v["error"] = json!(o.error);
+            v["notes"] = json!(o.notes);
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).expect("serializes")
@@ -341,6 +343,10 @@ fn markdown(o: &ReplayOutcome) -> String {
         r.files,
         r.statements
     ));
+    // Warnings about the run itself (another PostgreSQL major than asked, leftovers removed).
+    for n in &o.notes {
+        out.push_str(&format!("> {}\n\n", cell(n)));
+    }
     let full = "run `migcheck replay --format json`";
     if !r.findings.is_empty() {
         // Errors first (within a severity, the report's order); rows stop at the first of

@@ -387,6 +387,23 @@ fn a_missing_pg_version_runs_on_the_installed_one_with_a_warning() {
         "{err}"
     );
     assert!(err.contains("--strict-pg-version"), "{err}");
+    // In the report on stdout too.
+    let o = migcheck(&[
+        "replay",
+        "--format",
+        "json",
+        "--pg-version",
+        &wanted,
+        "testdata/replay/concurrently",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("warning: PostgreSQL {wanted} is not installed")),
+        "{v}"
+    );
     let o = migcheck(&[
         "replay",
         "--pg-version",
