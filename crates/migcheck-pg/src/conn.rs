@@ -1377,6 +1377,25 @@ pub async fn close(client: Client, driver: Driver) {
 
 #[cfg(test)]
 mod tests {
+    /// The dates of a self-signed certificate trusted as given (issue 29 item 5): UTCTime
+    /// before 2050, GeneralizedTime from 2050 (RFC 5280 4.1.2.5).
+    #[test]
+    fn certificate_dates_are_read() {
+        for ((y1, m1, d1), (y2, m2, d2), from, to) in [
+            ((2020, 1, 2), (2049, 12, 31), 1_577_923_200, 2_524_521_600),
+            ((1999, 3, 1), (2051, 6, 30), 920_246_400, 2_571_696_000),
+        ] {
+            let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+            params.not_before = rcgen::date_time_ymd(y1, m1, d1);
+            params.not_after = rcgen::date_time_ymd(y2, m2, d2);
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            let key = rcgen::KeyPair::generate().unwrap();
+            let cert = params.self_signed(&key).unwrap();
+            assert_eq!(super::validity(cert.der()), Some((from, to)), "{y1} {y2}");
+        }
+        assert_eq!(super::validity(b"not a certificate"), None);
+    }
+
     use super::*;
     use std::collections::HashMap;
 
