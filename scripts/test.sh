@@ -24,20 +24,31 @@ if ! have_pg_server; then
   fi
 fi
 
-# pg_cron for the replay test of Supabase sets that schedule jobs (issue 12 item 9): the
-# Debian package of the installed server's major version.
+# The extensions real Supabase sets create that Debian packages for the installed server's
+# major version (issue 12 item 9, issue 29 item 3): pg_cron, hypopg, plpgsql_check, pgTAP.
+# `vector`, `http`, `pg_net`, `pgmq`, `pgsodium`, `supabase_vault` have no Debian package
+# (checked with `apt-cache search postgresql-15` on Debian 12): those sets need `supabase start`
+# and `--server-url` (docs/replay.md, "Extensions").
 pg_major() {
   local d
   d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
   [ -n "$d" ] && basename "$(dirname "$d")"
 }
 major=$(pg_major || true)
-if [ -n "$major" ] && [ ! -f "/usr/share/postgresql/$major/extension/pg_cron.control" ] \
-  && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "scripts/test.sh: installing postgresql-$major-cron (pg_cron) for the replay tests" >&2
-  apt-get update -qq || true
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "postgresql-$major-cron" >/dev/null \
-    || echo "scripts/test.sh: postgresql-$major-cron not available; the pg_cron replay test checks the missing-extension message instead" >&2
+if [ -n "$major" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  wanted=()
+  for pair in pg_cron:cron hypopg:hypopg plpgsql_check:plpgsql-check pgtap:pgtap; do
+    [ -f "/usr/share/postgresql/$major/extension/${pair%%:*}.control" ] \
+      || wanted+=("postgresql-$major-${pair#*:}")
+  done
+  if [ ${#wanted[@]} -gt 0 ]; then
+    echo "scripts/test.sh: installing ${wanted[*]} for the replay tests" >&2
+    apt-get update -qq || true
+    for p in "${wanted[@]}"; do
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null \
+        || echo "scripts/test.sh: $p not available; the replay tests check the missing-extension report instead" >&2
+    done
+  fi
 fi
 
 # The runner: cargo-nextest when it is installed (it is on the CI machine), else `cargo test`.

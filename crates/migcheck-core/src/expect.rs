@@ -18,6 +18,10 @@ pub struct ExpectedTable {
     pub policies: Vec<String>,
     /// The migration file that created the table (display path), if any.
     pub created_in: Option<String>,
+    /// `(column, type)` for the columns whose type the migrations declare, as written and
+    /// lower-cased (`varchar(20)`, `int4`), for `verify --drift` (issue 29 item 6).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub column_types: Vec<(String, String)>,
 }
 
 /// A migration the tool's history table should list.
@@ -217,9 +221,14 @@ fn add_set(exp: &mut Expectations, loaded: &LoadedSet, state: SchemaState, made:
                 None => continue,
             },
         };
+        let column_types = columns
+            .iter()
+            .filter_map(|c| Some((c.clone(), state.column_type(key, c)?.to_string())))
+            .collect();
         exp.tables.push(ExpectedTable {
             schema: schema.clone(),
             name: name.clone(),
+            column_types,
             columns,
             rls_required: cfg.is_exposed(schema) && !cfg.allowed_without_rls(schema, name),
             policies: t.policies.keys().cloned().collect(),

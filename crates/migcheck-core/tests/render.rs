@@ -395,3 +395,53 @@ fn scope_exposed_schemas_from_the_sets_own_evidence() {
         "{human}"
     );
 }
+
+/// Issue 29 item 4: `check --format markdown` fits a pull-request comment at any scale:
+/// thousands of findings (errors first, the table cut with a count and a pointer to the JSON)
+/// and thousands of sets in the scope (the text cut at a line end, with the pointer).
+#[test]
+fn markdown_fits_a_pull_request_comment_at_any_scale() {
+    report(); // the workspace root as the current directory
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    for i in 0..3000 {
+        std::fs::write(
+            mig.join(format!("2024010100{i:04}_t{i}.sql")),
+            format!(
+                "alter table public.orders add column c{i} integer not null default 0;\n\
+                 create index orders_c{i} on public.orders (c{i});\n\
+                 alter table public.orders alter column c{i} type bigint;\n"
+            ),
+        )
+        .unwrap();
+    }
+    let r = lint::check(&[dir.path().to_path_buf()], &CheckOptions::default());
+    assert!(r.findings.len() >= 3000, "{}", r.findings.len());
+    let md = render::render(Format::Markdown, &r, RenderOptions { color: false });
+    assert!(md.len() <= render::markdown::COMMENT_BUDGET, "{}", md.len());
+    assert!(
+        md.contains("more; run `migcheck check --format json` for all of them."),
+        "{md}"
+    );
+
+    // 2,000 sets: still under the budget (cut at a line end with the pointer when over).
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..2000 {
+        let mig = dir.path().join(format!("app{i}/supabase/migrations"));
+        std::fs::create_dir_all(&mig).unwrap();
+        std::fs::write(
+            mig.join("20240101000000_init.sql"),
+            "create index orders_c on public.orders (c);\n",
+        )
+        .unwrap();
+    }
+    let r = lint::check(&[dir.path().to_path_buf()], &CheckOptions::default());
+    let md = render::render(Format::Markdown, &r, RenderOptions { color: false });
+    assert!(md.len() <= render::markdown::COMMENT_BUDGET, "{}", md.len());
+    assert!(
+        !md.contains("to fit a pull-request comment") || md.ends_with("for the full report.\n"),
+        "{}",
+        &md[md.len().saturating_sub(500)..]
+    );
+}

@@ -55,6 +55,7 @@ fn main() {
                 rls_required: true,
                 policies: vec![format!("owner reads t{i}")],
                 created_in: None,
+                column_types: Vec::new(),
             });
             exp.migrations.push(ExpectedMigration {
                 tool: "supabase",

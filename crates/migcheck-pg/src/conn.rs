@@ -567,28 +567,33 @@ impl ConnectionConfig {
         let mode = self.effective_sslmode();
         let verify_chain = matches!(mode, SslMode::VerifyCa | SslMode::VerifyFull)
             || (mode == SslMode::Require && self.sslrootcert.is_some());
-        let roots = if verify_chain {
-            Some(Arc::new(self.root_store()?))
+        let (roots, anchors) = if verify_chain {
+            let (roots, anchors) = self.root_store()?;
+            (Some(Arc::new(roots)), anchors)
         } else {
-            None
+            (None, Vec::new())
         };
-        let config = match roots {
-            Some(roots) if mode == SslMode::VerifyFull => {
-                builder.with_root_certificates(roots).with_no_client_auth()
-            }
-            roots => builder
-                .dangerous()
-                .with_custom_certificate_verifier(Arc::new(LibpqVerifier { roots, provider }))
-                .with_no_client_auth(),
-        };
+        let config = builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(LibpqVerifier {
+                roots,
+                anchors,
+                check_name: mode == SslMode::VerifyFull,
+                provider,
+            }))
+            .with_no_client_auth();
         Ok(MakeRustlsConnect::new(config))
     }
 
-    fn root_store(&self) -> Result<RootCertStore, PgError> {
+    /// The trust anchors (sslrootcert's, else the web's), and sslrootcert's certificates as
+    /// given (a server may present one of them itself).
+    fn root_store(&self) -> Result<(RootCertStore, Vec<CertificateDer<'static>>), PgError> {
         let mut roots = RootCertStore::empty();
+        let mut given = Vec::new();
         match &self.sslrootcert {
             Some(path) => {
                 let certs = read_pem_certs(path)?;
+                given = certs.clone();
                 for c in certs {
                     roots.add(c).map_err(|e| {
                         PgError::Tls(format!(
@@ -600,7 +605,7 @@ impl ConnectionConfig {
             }
             None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
         }
-        Ok(roots)
+        Ok((roots, given))
     }
 }
 
@@ -632,14 +637,86 @@ fn io_reason(e: &io::Error) -> String {
     }
 }
 
-/// The verifier for the libpq modes rustls has no built-in for. `roots: None` is
-/// `sslmode=prefer/require`: encrypt without checking who is on the other side (as libpq).
-/// `roots: Some(..)` is `sslmode=verify-ca`: the chain must lead to a trusted root, but the host
-/// name is not checked. Either way the handshake signatures are checked.
+/// The server certificate checks of libpq's modes. `roots: None` is `sslmode=prefer/require`:
+/// encrypt without checking who is on the other side (as libpq). `roots: Some(..)` is
+/// `sslmode=verify-ca` (and `require` with an sslrootcert, as libpq): the chain must lead to a
+/// trusted root; `check_name` adds verify-full's host name check. The handshake signatures are
+/// always checked.
+///
+/// A certificate that is itself one of the sslrootcert certificates is trusted as it is, as
+/// libpq (OpenSSL) trusts it: `openssl req -x509` makes a self-signed certificate marked as a
+/// CA (`basicConstraints CA:TRUE`), which people give as the server's certificate and as its
+/// own root. webpki refuses a CA as the end entity (`CaUsedAsEndEntity`, rustls-webpki
+/// `verify_cert.rs`), so such a certificate is matched byte for byte against the given roots
+/// here, its dates checked, and the handshake signature proves the server holds its key
+/// (issue 29 item 5).
 #[derive(Debug)]
 struct LibpqVerifier {
     roots: Option<Arc<RootCertStore>>,
+    /// sslrootcert's certificates as given.
+    anchors: Vec<CertificateDer<'static>>,
+    check_name: bool,
     provider: Arc<CryptoProvider>,
+}
+
+/// `notBefore` and `notAfter` of a DER certificate, in seconds since the Unix epoch (RFC 5280
+/// 4.1: Certificate, TBSCertificate, Validity).
+fn validity(der: &[u8]) -> Option<(i64, i64)> {
+    // One DER element at the start of `d`: (tag, content, rest).
+    fn element(d: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+        let (&tag, d) = d.split_first()?;
+        let (&len0, mut d) = d.split_first()?;
+        let len = if len0 < 0x80 {
+            len0 as usize
+        } else {
+            let n = (len0 & 0x7f) as usize;
+            if n == 0 || n > 4 || d.len() < n {
+                return None;
+            }
+            let l = d[..n].iter().fold(0usize, |a, &b| (a << 8) | b as usize);
+            d = &d[n..];
+            l
+        };
+        (d.len() >= len).then(|| (tag, &d[..len], &d[len..]))
+    }
+    fn time(tag: u8, v: &[u8]) -> Option<i64> {
+        let s = std::str::from_utf8(v).ok()?.strip_suffix('Z')?;
+        let (year, rest) = match tag {
+            // UTCTime: YYMMDDHHMMSS, 50-99 are 19xx.
+            0x17 => {
+                let yy: i64 = s.get(..2)?.parse().ok()?;
+                (if yy >= 50 { 1900 + yy } else { 2000 + yy }, s.get(2..)?)
+            }
+            // GeneralizedTime: YYYYMMDDHHMMSS.
+            0x18 => (s.get(..4)?.parse().ok()?, s.get(4..)?),
+            _ => return None,
+        };
+        let n = |r: std::ops::Range<usize>| rest.get(r)?.parse::<i64>().ok();
+        let (m, d, hh, mm, ss) = (n(0..2)?, n(2..4)?, n(4..6)?, n(6..8)?, n(8..10)?);
+        // Days from 1970-01-01 (H. Hinnant's days_from_civil).
+        let y = if m <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        Some(days * 86_400 + hh * 3600 + mm * 60 + ss)
+    }
+    let (_, cert, _) = element(der)?;
+    let (_, tbs, _) = element(cert)?;
+    let mut rest = tbs;
+    // [0] version (optional), serialNumber, signature, issuer, then validity.
+    let (tag, _, r) = element(rest)?;
+    rest = r;
+    if tag == 0xa0 {
+        rest = element(rest)?.2;
+    }
+    rest = element(rest)?.2;
+    rest = element(rest)?.2;
+    let (_, validity, _) = element(rest)?;
+    let (t1, v1, r) = element(validity)?;
+    let (t2, v2, _) = element(r)?;
+    Some((time(t1, v1)?, time(t2, v2)?))
 }
 
 impl ServerCertVerifier for LibpqVerifier {
@@ -647,19 +724,42 @@ impl ServerCertVerifier for LibpqVerifier {
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
+        server_name: &ServerName<'_>,
         _ocsp: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
         if let Some(roots) = &self.roots {
             let cert = rustls::server::ParsedCertificate::try_from(end_entity)?;
-            rustls::client::verify_server_cert_signed_by_trust_anchor(
-                &cert,
-                roots,
-                intermediates,
-                now,
-                self.provider.signature_verification_algorithms.all,
-            )?;
+            if self
+                .anchors
+                .iter()
+                .any(|a| a.as_ref() == end_entity.as_ref())
+            {
+                // Trusted as given (see the type's docs); its dates still count.
+                let (from, to) = validity(end_entity.as_ref()).ok_or(
+                    rustls::Error::InvalidCertificate(CertificateError::BadEncoding),
+                )?;
+                let now = now.as_secs() as i64;
+                if now > to {
+                    return Err(rustls::Error::InvalidCertificate(CertificateError::Expired));
+                }
+                if now < from {
+                    return Err(rustls::Error::InvalidCertificate(
+                        CertificateError::NotValidYet,
+                    ));
+                }
+            } else {
+                rustls::client::verify_server_cert_signed_by_trust_anchor(
+                    &cert,
+                    roots,
+                    intermediates,
+                    now,
+                    self.provider.signature_verification_algorithms.all,
+                )?;
+            }
+            if self.check_name {
+                rustls::client::verify_server_name(&cert, server_name)?;
+            }
         }
         Ok(ServerCertVerified::assertion())
     }
@@ -705,7 +805,7 @@ impl ServerCertVerifier for LibpqVerifier {
 pub enum PgError {
     #[error("invalid connection settings: {0}")]
     InvalidUrl(String),
-    #[error("cannot resolve host {host}")]
+    #[error("cannot resolve host {host} (check the host name in the URL or PGHOST, and this machine's DNS)")]
     CannotResolveHost { host: String },
     #[error("connection refused at {address} (is the server running?)")]
     ConnectionRefused { address: String },
@@ -734,14 +834,14 @@ pub enum PgError {
         " (pg_hba.conf has no entry for this user, database and address: check the user and database names, or ask the server's administrator)"
     })]
     NoHbaEntry { message: String, plain: bool },
-    #[error("authentication failed for user {user}")]
-    AuthenticationFailed { user: String },
-    #[error("the server asks for a password for user {user} but none was given (put it in PGPASSWORD or in the password file, ~/.pgpass or PGPASSFILE, rather than in a URL on the command line)")]
-    PasswordMissing { user: String },
+    #[error("authentication failed for user {user} at {address} (check the user name and the password: PGPASSWORD, the password file ~/.pgpass or PGPASSFILE, or the URL)")]
+    AuthenticationFailed { user: String, address: String },
+    #[error("the server at {address} asks for a password for user {user} but none was given (put it in PGPASSWORD or in the password file, ~/.pgpass or PGPASSFILE, rather than in a URL on the command line)")]
+    PasswordMissing { user: String, address: String },
     #[error("the server rejected the connection: {message}")]
     Rejected { message: String },
-    #[error("database {database} does not exist")]
-    DatabaseDoesNotExist { database: String },
+    #[error("database {database} does not exist at {address} (check the database name in the URL or PGDATABASE)")]
+    DatabaseDoesNotExist { database: String, address: String },
     #[error("permission denied reading {what}: {message}")]
     PermissionDenied { what: String, message: String },
     #[error("query timed out (statement_timeout {ms} ms) while reading {what}")]
@@ -754,6 +854,9 @@ pub enum PgError {
     },
     #[error("connection to {address} failed: {message}")]
     Io { address: String, message: String },
+    /// The port answered, but not with PostgreSQL's protocol.
+    #[error("the service at {address} is not PostgreSQL: it answered with something other than PostgreSQL's protocol (check the host and port: 5432 is PostgreSQL's default, 6543 Supabase's pooler; is the URL's port the database's?)")]
+    NotPostgres { address: String },
     #[error("{0}")]
     Other(String),
 }
@@ -789,15 +892,59 @@ fn describe_rustls(e: &rustls::Error, cfg: &ConnectionConfig) -> String {
                     cfg.host
                 )
             }
-            CertificateError::UnknownIssuer => {
-                "the server certificate is signed by an unknown authority (give the CA with sslrootcert=<file>)".into()
+            CertificateError::UnknownIssuer => format!(
+                "the certificate of the server at {} is signed by an unknown authority (give the CA, or a self-signed server certificate itself, with sslrootcert=<file>)",
+                cfg.address()
+            ),
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => format!(
+                "the certificate of the server at {} has expired (renew it on the server)",
+                cfg.address()
+            ),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                format!(
+                    "the certificate of the server at {} is not valid yet (check the clocks of this machine and the server)",
+                    cfg.address()
+                )
             }
-            CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                "the server certificate has expired".into()
+            CertificateError::BadSignature => format!(
+                "the certificate of the server at {} has a signature that does not verify (check sslrootcert: it must be the CA that signed it)",
+                cfg.address()
+            ),
+            CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
+                format!(
+                    "the certificate of the server at {} is not for TLS servers (its extended key usage)",
+                    cfg.address()
+                )
             }
-            other => format!("invalid server certificate: {other:?}"),
+            other => format!(
+                "the certificate of the server at {} was refused ({}); check sslrootcert and the certificate the server uses (ssl_cert_file)",
+                cfg.address(),
+                certificate_error_words(other)
+            ),
         },
-        other => other.to_string(),
+        other => format!("with {}: {other}", cfg.address()),
+    }
+}
+
+/// A certificate error in words (rustls' own `Display` of `Other` is a debug string).
+fn certificate_error_words(e: &CertificateError) -> String {
+    match e {
+        CertificateError::BadEncoding => "it cannot be parsed".into(),
+        CertificateError::Revoked => "it is revoked".into(),
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. } => {
+            "its signature algorithm is not supported".into()
+        }
+        CertificateError::Other(o) => {
+            let d = format!("{o:?}");
+            if d.contains("CaUsedAsEndEntity") {
+                "it is a CA certificate used as the server's own: give that very certificate as sslrootcert to trust it, as libpq does".into()
+            } else if d.contains("EndEntityUsedAsCa") {
+                "a server certificate was used as a CA".into()
+            } else {
+                format!("{e}")
+            }
+        }
+        other => format!("{other}"),
     }
 }
 
@@ -811,6 +958,7 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
         return if *code == SqlState::INVALID_PASSWORD {
             PgError::AuthenticationFailed {
                 user: cfg.user.clone(),
+                address: address.clone(),
             }
         } else if *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
             // PostgreSQL says exactly what it lacks ("no pg_hba.conf entry for host ...,
@@ -827,6 +975,7 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
         } else if *code == SqlState::INVALID_CATALOG_NAME {
             PgError::DatabaseDoesNotExist {
                 database: cfg.dbname.clone(),
+                address: address.clone(),
             }
         } else if *code == SqlState::INSUFFICIENT_PRIVILEGE {
             PgError::PermissionDenied {
@@ -881,17 +1030,26 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
     {
         return PgError::PasswordMissing {
             user: cfg.user.clone(),
+            address: address.clone(),
         };
     }
     if top == "authentication error" {
         if inner.iter().any(|m| m.contains("password missing")) {
             return PgError::PasswordMissing {
                 user: cfg.user.clone(),
+                address: address.clone(),
             };
         }
         return PgError::AuthenticationFailed {
             user: cfg.user.clone(),
+            address: address.clone(),
         };
+    }
+    if std::iter::once(&top)
+        .chain(&inner)
+        .any(|m| NOT_POSTGRES.iter().any(|n| m.contains(n)))
+    {
+        return PgError::NotPostgres { address };
     }
     for s in &chain {
         if let Some(ioe) = s.downcast_ref::<io::Error>() {
@@ -924,6 +1082,16 @@ pub(crate) fn classify(e: &tokio_postgres::Error, cfg: &ConnectionConfig, doing:
         .join(": ");
     PgError::Other(scrub(&format!("{doing}: {msg}"), pw))
 }
+
+/// What tokio-postgres says when the bytes that came back are not PostgreSQL's protocol (an
+/// HTTP server, SSH, Redis... on that port). libpq says "received invalid response to SSL
+/// negotiation" or "expected authentication request from server, but received H".
+const NOT_POSTGRES: [&str; 4] = [
+    "bytes remaining on stream",
+    "unexpected message from server",
+    "unknown authentication request",
+    "invalid message length",
+];
 
 /// How long TCP may stay silent before the kernel starts probing, the probe interval and the
 /// number of failed probes after which the connection is dead (about 1 min in all).
@@ -1025,6 +1193,51 @@ pub async fn connect(cfg: &ConnectionConfig) -> Result<Client, PgError> {
 }
 
 /// [`connect`], also returning the connection's driver task (see [`close`]).
+/// A connection that failed on the wire (not with PostgreSQL's own error): asks the port the
+/// way libpq starts (an SSLRequest, to which PostgreSQL answers one byte, `S` or `N`, or `E`
+/// from a server that cannot) and names a service that answers anything else as not
+/// PostgreSQL (libpq: "received invalid response to SSL negotiation"). Other errors pass.
+async fn name_non_postgres(
+    e: PgError,
+    addrs: &[std::net::SocketAddr],
+    cfg: &ConnectionConfig,
+) -> PgError {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    if !matches!(
+        e,
+        PgError::Io { .. } | PgError::Tls(_) | PgError::Other(_) | PgError::ServerWithoutTls { .. }
+    ) {
+        return e;
+    }
+    let Some(addr) = addrs.first() else {
+        return e;
+    };
+    let limit = cfg.connect_timeout.min(Duration::from_secs(3));
+    let probe = async {
+        let mut s = tokio::net::TcpStream::connect(addr).await.ok()?;
+        // Length 8, code 80877103 (PostgreSQL's protocol, "SSLRequest").
+        s.write_all(&[0, 0, 0, 8, 4, 210, 22, 47]).await.ok()?;
+        let mut b = [0u8; 1];
+        if s.read(&mut b).await.ok()? != 1 {
+            return None;
+        }
+        // PostgreSQL sends that one byte and waits for us; a banner (`SSH-2.0-...` starts
+        // with `S` too) goes on.
+        let mut more = [0u8; 16];
+        let goes_on = matches!(
+            within(Duration::from_millis(300), s.read(&mut more)).await,
+            Some(Ok(n)) if n > 0
+        );
+        Some((b[0], goes_on))
+    };
+    match within(limit, probe).await.flatten() {
+        Some((b'S' | b'N', false)) | Some((b'E', _)) | None => e,
+        Some(_) => PgError::NotPostgres {
+            address: cfg.address(),
+        },
+    }
+}
+
 pub async fn connect_with_driver(cfg: &ConnectionConfig) -> Result<(Client, Driver), PgError> {
     let address = cfg.address();
     let limit = cfg.connect_timeout;
@@ -1109,10 +1322,14 @@ pub async fn connect_with_driver(cfg: &ConnectionConfig) -> Result<(Client, Driv
                 .with_retries(KEEPALIVE_RETRIES);
             let _ = socket2::SockRef::from(&stream).set_tcp_keepalive(&keepalive);
             if !tls_wanted {
-                let (client, connection) = within(limit, config.connect_raw(stream, NoTls))
+                let connected = within(limit, config.connect_raw(stream, NoTls))
                     .await
                     .ok_or_else(|| timeout("start-up and authentication"))?
-                    .map_err(|e| classify(&e, cfg, "connecting"))?;
+                    .map_err(|e| classify(&e, cfg, "connecting"));
+                let (client, connection) = match connected {
+                    Ok(c) => c,
+                    Err(e) => return Err(name_non_postgres(e, &addrs, cfg).await),
+                };
                 (
                     client,
                     tokio::spawn(async move {
@@ -1129,10 +1346,14 @@ pub async fn connect_with_driver(cfg: &ConnectionConfig) -> Result<(Client, Driv
                     inner: tls,
                     progress: progress.clone(),
                 };
-                let (client, connection) = within(limit, config.connect_raw(stream, tracked))
+                let connected = within(limit, config.connect_raw(stream, tracked))
                     .await
                     .ok_or_else(|| timeout(progress.phase(true)))?
-                    .map_err(|e| classify(&e, cfg, "connecting"))?;
+                    .map_err(|e| classify(&e, cfg, "connecting"));
+                let (client, connection) = match connected {
+                    Ok(c) => c,
+                    Err(e) => return Err(name_non_postgres(e, &addrs, cfg).await),
+                };
                 (
                     client,
                     tokio::spawn(async move {
@@ -1156,6 +1377,25 @@ pub async fn close(client: Client, driver: Driver) {
 
 #[cfg(test)]
 mod tests {
+    /// The dates of a self-signed certificate trusted as given (issue 29 item 5): UTCTime
+    /// before 2050, GeneralizedTime from 2050 (RFC 5280 4.1.2.5).
+    #[test]
+    fn certificate_dates_are_read() {
+        for ((y1, m1, d1), (y2, m2, d2), from, to) in [
+            ((2020, 1, 2), (2049, 12, 31), 1_577_923_200, 2_524_521_600),
+            ((1999, 3, 1), (2051, 6, 30), 920_246_400, 2_571_696_000),
+        ] {
+            let mut params = rcgen::CertificateParams::new(vec!["localhost".into()]).unwrap();
+            params.not_before = rcgen::date_time_ymd(y1, m1, d1);
+            params.not_after = rcgen::date_time_ymd(y2, m2, d2);
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            let key = rcgen::KeyPair::generate().unwrap();
+            let cert = params.self_signed(&key).unwrap();
+            assert_eq!(super::validity(cert.der()), Some((from, to)), "{y1} {y2}");
+        }
+        assert_eq!(super::validity(b"not a certificate"), None);
+    }
+
     use super::*;
     use std::collections::HashMap;
 

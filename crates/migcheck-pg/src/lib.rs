@@ -30,7 +30,7 @@ pub mod supabase;
 pub mod verify;
 
 pub use conn::{connect, ConnectionConfig, Host, PgError, SslMode, DEFAULT_CONNECT_TIMEOUT};
-pub use report::{render_human, render_json, render_markdown, summary_line};
+pub use report::{render_human, render_json, render_markdown, render_markdown_for, summary_line};
 #[cfg(unix)]
 pub use server::{ServerError, ServerOptions, ThrowawayServer};
 pub use supabase::{apply_supabase_baseline, SUPABASE_BASELINE};

@@ -3,6 +3,8 @@
 
 use serde::Serialize;
 
+use migcheck_core::render::markdown::{fit, COMMENT_BUDGET};
+
 use crate::verify::{CheckResult, Status, Summary, VerifyReport};
 
 fn label(s: Status) -> &'static str {
@@ -117,9 +119,17 @@ fn cell(s: &str) -> String {
         .replace(['\n', '\r'], " ")
 }
 
-/// A heading, a status line (healthy / issues found) and a table of checks, failures first,
-/// then warnings, then passes.
+/// A heading, a status line (healthy / issues found), a table of the failures then the
+/// warnings, and the passed checks counted: see [`render_markdown_for`].
 pub fn render_markdown(report: &VerifyReport) -> String {
+    render_markdown_for(report, "migcheck verify")
+}
+
+/// [`render_markdown`], pointing to `command --format json` for the full report. Failures
+/// first, then warnings; passed checks are counted, not listed (2,000 healthy tables were
+/// 1,384,200 characters listed, 21 times what a pull-request comment holds); rows stop at
+/// three quarters of [`COMMENT_BUDGET`] and the whole text is cut to it (issue 29 item 4).
+pub fn render_markdown_for(report: &VerifyReport, command: &str) -> String {
     let s = report.summary();
     let mut out = String::from("## migcheck verify\n\n");
     let status = if s.fail > 0 {
@@ -143,11 +153,19 @@ pub fn render_markdown(report: &VerifyReport) -> String {
         Status::Warn => 1,
         Status::Pass => 2,
     };
-    let mut rows: Vec<&CheckResult> = report.checks.iter().collect();
+    let mut rows: Vec<&CheckResult> = report
+        .checks
+        .iter()
+        .filter(|c| c.status != Status::Pass)
+        .collect();
     rows.sort_by_key(|c| rank(c.status));
-    out.push_str("| Status | Check | Object | Message |\n| --- | --- | --- | --- |\n");
-    for c in rows {
-        out.push_str(&format!(
+    let full = format!("`{command} --format json`");
+    if !rows.is_empty() {
+        out.push_str("| Status | Check | Object | Message |\n| --- | --- | --- | --- |\n");
+    }
+    let mut shown = 0;
+    for c in &rows {
+        let row = format!(
             "| {} | `{}` | {} | {} |\n",
             match c.status {
                 Status::Fail => "**fail**",
@@ -157,9 +175,32 @@ pub fn render_markdown(report: &VerifyReport) -> String {
             c.check,
             cell(&c.object),
             cell(&c.message)
+        );
+        if out.len() + row.len() > COMMENT_BUDGET * 3 / 4 {
+            break;
+        }
+        out.push_str(&row);
+        shown += 1;
+    }
+    if !rows.is_empty() {
+        out.push('\n');
+    }
+    if rows.len() > shown {
+        let left = &rows[shown..];
+        let fails = left.iter().filter(|c| c.status == Status::Fail).count();
+        out.push_str(&format!(
+            "…and {} more not listed ({fails} failed, {} warnings); {full} lists every check.\n\n",
+            left.len(),
+            left.len() - fails
         ));
     }
-    out
+    if s.pass > 0 {
+        out.push_str(&format!(
+            "{} passed (not listed; {full} lists every check).\n",
+            plural(s.pass, "check", "checks")
+        ));
+    }
+    fit(out, &format!("run {full}"))
 }
 
 #[cfg(test)]
@@ -225,6 +266,73 @@ mod tests {
         let md = render_markdown(&mixed());
         assert!(md.contains("a\\|b"));
         insta::assert_snapshot!(md);
+    }
+
+    /// 2,000 tables, each with its checks (exists, a column, RLS, a policy): what a big
+    /// Supabase project's verify reports.
+    fn tables(n: usize, failing: usize) -> VerifyReport {
+        let mut checks_ = Vec::new();
+        for i in 0..n {
+            let t = format!("public.table_{i:04}");
+            let st = |ok: bool| if ok { Status::Pass } else { Status::Fail };
+            checks_.push(check(
+                checks::TABLE_EXISTS,
+                &t,
+                Status::Pass,
+                "table exists",
+                Some(&t),
+            ));
+            checks_.push(check(
+                checks::COLUMN_EXISTS,
+                &format!("{t}.id"),
+                Status::Pass,
+                "column exists",
+                Some(&t),
+            ));
+            checks_.push(check(checks::RLS_ENABLED, &t, st(i >= failing), if i >= failing { "row level security is on" } else { "row level security is off: the table is in an exposed schema, so the API roles read and write every row" }, Some(&t)));
+            checks_.push(check(
+                checks::POLICY_EXISTS,
+                &format!("{t} policy \"owner reads\""),
+                Status::Pass,
+                "policy exists",
+                Some(&t),
+            ));
+        }
+        VerifyReport {
+            database: "replay_1_supabase".into(),
+            checks: checks_,
+            round_trips: 2,
+            elapsed: std::time::Duration::from_millis(3),
+        }
+    }
+
+    /// Issue 29 item 4: 2,000 healthy tables were 1,384,200 characters of markdown; a
+    /// pull-request comment holds 65,536. Passes are counted, not listed.
+    #[test]
+    fn markdown_at_2000_healthy_tables_fits_a_comment() {
+        let md = render_markdown(&tables(2000, 0));
+        assert!(md.len() < 60_000, "{}", md.len());
+        insta::assert_snapshot!(md);
+    }
+
+    /// Failures first, as many as fit, then how many more and where the full report is.
+    #[test]
+    fn markdown_at_2000_failing_tables_fits_a_comment() {
+        let md = render_markdown(&tables(2000, 2000));
+        assert!(md.len() < 60_000, "{}", md.len());
+        assert!(
+            md.contains("| **fail** | `rls-enabled` | public.table_0000 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("more not listed (")
+                && md.contains(
+                    "failed, 0 warnings); `migcheck verify --format json` lists every check."
+                ),
+            "{}",
+            &md[md.len() - 400..]
+        );
+        assert!(md.ends_with("6000 checks passed (not listed; `migcheck verify --format json` lists every check).\n"), "{}", &md[md.len() - 400..]);
     }
 
     #[test]

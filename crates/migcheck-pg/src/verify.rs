@@ -33,6 +33,8 @@ pub mod checks {
     pub const DRIFT_TABLE: &str = "drift-table";
     /// `--drift`: a column on a table the migrations create that they do not add.
     pub const DRIFT_COLUMN: &str = "drift-column";
+    /// `--drift`: a column whose type in the database is not the one the migrations give it.
+    pub const DRIFT_COLUMN_TYPE: &str = "drift-column-type";
     /// `--drift`: a policy on a table the migrations create that they do not create.
     pub const DRIFT_POLICY: &str = "drift-policy";
     /// `--drift`: a function in an exposed schema that no migration creates.
@@ -192,6 +194,8 @@ struct Wanted {
     rls_required: bool,
     policies: Vec<String>,
     created_in: Option<String>,
+    /// `(column, declared type as written)`.
+    column_types: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -200,6 +204,8 @@ struct Live {
     schema_exists: bool,
     rls: bool,
     columns: BTreeSet<String>,
+    /// Column → `format_type(atttypid, atttypmod)`.
+    types: HashMap<String, String>,
     policies: BTreeSet<String>,
 }
 
@@ -232,6 +238,31 @@ fn histories() -> Vec<History> {
             })
         })
         .collect()
+}
+
+/// The tool whose history table `schema.name` is (`verify --all` exempts it from the RLS
+/// checks: it is the tool's bookkeeping, not application data; issue 29 item 6). The tables
+/// are the tool modules' ([`migcheck_core::tool::History::table`], each modelled on the tool's
+/// source: Prisma `_prisma_migrations`, Drizzle `__drizzle_migrations`, golang-migrate and
+/// dbmate `schema_migrations`, goose `goose_db_version`, the Supabase CLI
+/// `supabase_migrations.schema_migrations`, sqlx `_sqlx_migrations`, diesel
+/// `__diesel_schema_migrations`, Flyway `flyway_schema_history`), matched by name in any
+/// schema, since each tool lets the schema be configured (Drizzle's `migrationsSchema`,
+/// Flyway's `defaultSchema`, the connection's search_path for the others). postgres-migrations'
+/// `migrations` is too common a name for a user table: it is exempt only where the set is
+/// applied by that tool (`used`).
+fn history_tool(schema: &str, name: &str, used: &[&History]) -> Option<&'static str> {
+    if let Some(h) = used.iter().find(|h| h.schema == schema && h.name == name) {
+        return migcheck_core::tool::ALL
+            .iter()
+            .find(|t| t.id() == h.tool)
+            .map(|t| t.name());
+    }
+    migcheck_core::tool::ALL.iter().find_map(|t| {
+        let table = t.history()?.table;
+        let (_, n) = table.split_once('.').unwrap_or(("public", table));
+        (n.trim_matches('"') == name && n != "migrations").then(|| t.name())
+    })
 }
 
 fn migration_object(m: &ExpectedMigration) -> String {
@@ -328,6 +359,7 @@ pub async fn verify(
             rls_required: t.rls_required,
             policies: t.policies.clone(),
             created_in: t.created_in.clone(),
+            column_types: t.column_types.clone(),
         });
     }
     for (schema, name) in &opts.extra_tables {
@@ -343,6 +375,7 @@ pub async fn verify(
             rls_required: exposed.contains(schema) && !allowed(schema, name),
             policies: Vec::new(),
             created_in: None,
+            column_types: Vec::new(),
         });
     }
 
@@ -380,7 +413,7 @@ pub async fn verify(
     // 1: columns.
     let _ = write!(
         sql,
-        "SELECT e.i, a.attname FROM {expected_rel} \
+        "SELECT e.i, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM {expected_rel} \
          JOIN pg_catalog.pg_attribute a ON a.attrelid OPERATOR(pg_catalog.=) c.oid AND a.attnum > 0 AND NOT a.attisdropped; "
     );
     // 2: policies.
@@ -482,6 +515,9 @@ pub async fn verify(
         if let (Some(i), Some(c)) = (idx(&r[0]), &r[1]) {
             if let Some(l) = live.get_mut(i) {
                 l.columns.insert(c.clone());
+                if let Some(Some(t)) = r.get(2) {
+                    l.types.insert(c.clone(), t.clone());
+                }
             }
         }
     }
@@ -721,6 +757,11 @@ pub async fn verify(
                     Status::Pass,
                     "row level security is off (allowed by allow_without_rls)".to_string(),
                 )
+            } else if let Some(tool) = history_tool(schema, name, &tools) {
+                (
+                    Status::Pass,
+                    format!("row level security is off: the migration history table of {tool}, not application data"),
+                )
             } else {
                 (
                     Status::Fail,
@@ -854,6 +895,23 @@ fn drift_checks(
                 });
             }
         }
+        for (c, declared) in &w.column_types {
+            let Some(actual) = l.types.get(c) else {
+                continue;
+            };
+            if same_type(declared, actual) {
+                continue;
+            }
+            out.push(CheckResult {
+                check: checks::DRIFT_COLUMN_TYPE,
+                object: format!("{table}.{}", display_ident(c)),
+                status: Status::Warn,
+                message: format!(
+                    "column is {actual} in the database but the migrations make it {declared} (changed by hand, e.g. in the dashboard or SQL editor?): add the change to a migration or undo it"
+                ),
+                table: Some(table.clone()),
+            });
+        }
         for p in l.policies.iter().filter(|p| !w.policies.contains(p)) {
             out.push(CheckResult {
                 check: checks::DRIFT_POLICY,
@@ -948,6 +1006,114 @@ fn drift_checks(
     }
 }
 
+/// Whether a type as a migration writes it (`int4`, `varchar(20)`, `timestamptz(3)`,
+/// `decimal(10, 2)`, `serial`, `public.mood`) is the type PostgreSQL's `format_type` shows
+/// (`integer`, `character varying(20)`, `timestamp(3) with time zone`, `numeric(10,2)`,
+/// `mood`). The aliases are PostgreSQL's own (gram.y's `Numeric`, `Character`, `ConstDatetime`
+/// and `format_type.c`); a type this does not know (an enum, a domain, an extension's type) is
+/// compared by its unqualified name, so an unknown spelling is never reported as drift unless
+/// the names differ.
+pub fn same_type(declared: &str, actual: &str) -> bool {
+    canonical_type(declared) == canonical_type(actual)
+}
+
+/// The canonical spelling of a type (see [`same_type`]).
+pub fn canonical_type(t: &str) -> String {
+    let t = t.trim().to_lowercase();
+    let (mut base, mut dims) = (t.as_str(), 0);
+    while let Some(b) = base.strip_suffix("[]") {
+        base = b.trim_end();
+        dims += 1;
+    }
+    // `integer array` is `integer[]`.
+    if let Some(b) = base.strip_suffix(" array") {
+        base = b.trim_end();
+        dims = dims.max(1);
+    }
+    // The modifier: `(20)`, `(10, 2)`, also in the middle (`timestamp(3) with time zone`).
+    let (name, modifier, rest) = match base.find('(') {
+        Some(open) => match base[open..].find(')') {
+            Some(close) => (
+                base[..open].trim(),
+                base[open..open + close + 1].replace(' ', ""),
+                base[open + close + 1..].trim(),
+            ),
+            None => (base, String::new(), ""),
+        },
+        None => (base, String::new(), ""),
+    };
+    let name = if rest.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {rest}")
+    };
+    let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+    // An unqualified name, without quotes (`public.mood`, `"Mood"`).
+    let unqualified = |n: &str| -> String {
+        let last = match n.rfind("\".") {
+            Some(i) if n.ends_with('"') => &n[i + 2..],
+            _ => n.rsplit('.').next().unwrap_or(n),
+        };
+        last.trim_matches('"').to_string()
+    };
+    let (canon, modifier) = match name.as_str() {
+        "int" | "int4" | "integer" | "serial" | "serial4" => ("integer".to_string(), modifier),
+        "int8" | "bigint" | "bigserial" | "serial8" => ("bigint".to_string(), modifier),
+        "int2" | "smallint" | "smallserial" | "serial2" => ("smallint".to_string(), modifier),
+        "float8" | "double precision" => ("double precision".to_string(), modifier),
+        "float4" | "real" => ("real".to_string(), modifier),
+        // `float(p)`: 1-24 is real, 25-53 double precision (gram.y).
+        "float" => match modifier.trim_matches(['(', ')']).parse::<u32>() {
+            Ok(p) if p <= 24 => ("real".to_string(), String::new()),
+            _ => ("double precision".to_string(), String::new()),
+        },
+        "bool" | "boolean" => ("boolean".to_string(), modifier),
+        "decimal" | "numeric" | "dec" => ("numeric".to_string(), modifier),
+        "varchar" | "character varying" | "char varying" => {
+            ("character varying".to_string(), modifier)
+        }
+        // `char` alone is `character(1)`.
+        "char" | "character" | "bpchar" => (
+            "character".to_string(),
+            if modifier.is_empty() {
+                "(1)".to_string()
+            } else {
+                modifier
+            },
+        ),
+        "timestamptz" | "timestamp with time zone" => {
+            ("timestamp with time zone".to_string(), modifier)
+        }
+        "timestamp" | "timestamp without time zone" => {
+            ("timestamp without time zone".to_string(), modifier)
+        }
+        "timetz" | "time with time zone" => ("time with time zone".to_string(), modifier),
+        "time" | "time without time zone" => ("time without time zone".to_string(), modifier),
+        "varbit" | "bit varying" => ("bit varying".to_string(), modifier),
+        "bit" => (
+            "bit".to_string(),
+            if modifier.is_empty() {
+                "(1)".to_string()
+            } else {
+                modifier
+            },
+        ),
+        other => (unqualified(other), modifier),
+    };
+    // `timestamp(3) with time zone`: the modifier goes after the first word.
+    let mut out = match canon.split_once(' ') {
+        Some((head, tail)) if canon.starts_with("time") && !modifier.is_empty() => {
+            format!("{head}{modifier} {tail}")
+        }
+        _ => format!("{canon}{modifier}"),
+    };
+    // PostgreSQL does not keep an array's dimensions: `int[][]` is shown `integer[]`.
+    if dims > 0 {
+        out.push_str("[]");
+    }
+    out
+}
+
 fn exposed_contains(exp: &Expectations, schema: &str) -> bool {
     if exp.exposed_schemas.is_empty() {
         schema == "public"
@@ -989,6 +1155,42 @@ pub fn verify_blocking(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 29 item 6: types as migrations write them against `format_type`'s spelling.
+    #[test]
+    fn types_compare_as_postgresql_spells_them() {
+        for (written, shown) in [
+            ("int4", "integer"),
+            ("serial", "integer"),
+            ("bigserial", "bigint"),
+            ("varchar(40)", "character varying(40)"),
+            ("varchar", "character varying"),
+            ("char", "character(1)"),
+            ("decimal(12, 2)", "numeric(12,2)"),
+            ("timestamptz(3)", "timestamp(3) with time zone"),
+            ("timestamp(3)", "timestamp(3) without time zone"),
+            ("timestamp", "timestamp without time zone"),
+            ("text[]", "text[]"),
+            ("int[][]", "integer[]"),
+            ("float", "double precision"),
+            ("float(10)", "real"),
+            ("public.mood", "mood"),
+            ("\"Mood\"", "\"Mood\""),
+            ("bool", "boolean"),
+        ] {
+            assert!(same_type(written, shown), "{written} vs {shown}");
+        }
+        for (written, shown) in [
+            ("integer", "bigint"),
+            ("numeric", "text"),
+            ("numeric(12,2)", "numeric(14,2)"),
+            ("varchar(40)", "character varying(80)"),
+            ("timestamptz", "timestamp without time zone"),
+            ("text", "text[]"),
+        ] {
+            assert!(!same_type(written, shown), "{written} vs {shown}");
+        }
+    }
 
     #[test]
     fn literals_are_quoted() {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::FrozenProxy;
-use migcheck_pg::replay::{run_blocking, ReplayError, ReplayOptions};
+use migcheck_pg::replay::{run_blocking, ReplayOptions};
 use migcheck_pg::{connect, ConnectionConfig, PgError, ServerOptions, SslMode, ThrowawayServer};
 
 fn tcp_server() -> ThrowawayServer {
@@ -204,14 +204,20 @@ fn a_frozen_network_ends_replay_and_the_next_run_removes_the_leftovers() {
     }));
     // Reported, not asserted (no test asserts on speed).
     eprintln!("frozen network to error: {:?}", began.elapsed());
-    let e = result.unwrap_err();
-    let shown = e.to_string();
+    // The run ends early with the error, and reports the set it stopped in (issue 29 item 3).
+    let o = result.expect("the report of the sets so far");
+    let shown = o.error.clone().expect("the run ended early");
     assert!(shown.contains("stopped answering"), "{shown}");
     assert!(
         shown.contains("the next `migcheck replay --server-url` into this server removes them"),
         "{shown}"
     );
-    assert!(!matches!(e, ReplayError::Interrupted(_)));
+    assert_eq!(
+        (o.sets.len(), o.sets[0].applied, o.sets[0].files),
+        (1, 0, 1)
+    );
+    let why = &o.sets[0].stop.as_ref().expect("where it stopped").why;
+    assert!(why.contains("stopped answering"), "{why}");
     assert_eq!(replay_databases(&cfg).lines().count(), 1, "left behind");
 
     // The frozen sessions end with the proxy; the dead run's lock is then free.

@@ -42,6 +42,7 @@ fn table(
         rls_required: rls,
         policies: policies.iter().map(|s| s.to_string()).collect(),
         created_in: Some(format!("supabase/migrations/{name}.sql")),
+        column_types: Vec::new(),
     }
 }
 
@@ -338,7 +339,14 @@ async fn wrong_password_is_a_clear_error_without_the_password() {
         .await
         .unwrap_err();
     assert!(matches!(e, PgError::AuthenticationFailed { .. }), "{e:?}");
-    assert_eq!(e.to_string(), "authentication failed for user postgres");
+    // In words naming host and port and what to check (issue 29 item 5).
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "authentication failed for user postgres at {} (check the user name and the password: PGPASSWORD, the password file ~/.pgpass or PGPASSFILE, or the URL)",
+            cfg.address()
+        )
+    );
     for shown in [
         e.to_string(),
         format!("{e:?}"),
@@ -352,12 +360,24 @@ async fn wrong_password_is_a_clear_error_without_the_password() {
     let e = connect(&db.config().with_user("ghost", Some(secret)))
         .await
         .unwrap_err();
-    assert_eq!(e.to_string(), "authentication failed for user ghost");
+    assert!(
+        e.to_string().starts_with(&format!(
+            "authentication failed for user ghost at {} (",
+            cfg.address()
+        )),
+        "{e}"
+    );
     // Unknown database.
     let e = connect(&db.config().with_dbname("no_such_db"))
         .await
         .unwrap_err();
-    assert_eq!(e.to_string(), "database no_such_db does not exist");
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "database no_such_db does not exist at {} (check the database name in the URL or PGDATABASE)",
+            cfg.address()
+        )
+    );
 }
 
 #[tokio::test]

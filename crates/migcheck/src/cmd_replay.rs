@@ -4,10 +4,11 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use migcheck_core::render::markdown;
 use migcheck_core::render::{self, RenderOptions};
 use migcheck_core::Severity;
 use migcheck_pg::replay::{self, ReplayError, ReplayOptions, ReplayOutcome, SetOutcome};
-use migcheck_pg::{render_human, render_markdown};
+use migcheck_pg::{render_human, render_markdown_for};
 use serde_json::json;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,9 +25,15 @@ pub struct ReplayArgs {
     /// The directory with the PostgreSQL server binaries (initdb, postgres, pg_ctl).
     #[arg(long, value_name = "DIR")]
     pub pg_bin: Option<PathBuf>,
-    /// Prefer this PostgreSQL major version's binaries (e.g. /usr/lib/postgresql/16/bin).
+    /// Prefer this PostgreSQL major version's binaries (e.g. /usr/lib/postgresql/16/bin). When
+    /// they are not installed, replay runs on the installed major with a warning naming what
+    /// may differ.
     #[arg(long, value_name = "N")]
     pub pg_version: Option<u32>,
+    /// With --pg-version: stop (exit 2) when that major is not installed, instead of running
+    /// on the installed one.
+    #[arg(long, requires = "pg_version")]
+    pub strict_pg_version: bool,
     /// Leave the server running at the end and print how to connect and how to stop it.
     #[arg(long)]
     pub keep: bool,
@@ -66,6 +73,7 @@ pub fn run(args: ReplayArgs) -> u8 {
     let opts = ReplayOptions {
         pg_bin: args.pg_bin,
         pg_version: args.pg_version,
+        strict_pg_version: args.strict_pg_version,
         keep: args.keep,
         config: args.config,
         server_url: args.server_url.clone(),
@@ -82,23 +90,29 @@ pub fn run(args: ReplayArgs) -> u8 {
     }
     let outcome = match replay::run_blocking(&paths, &opts) {
         Ok(o) => o,
-        Err(e @ ReplayError::Interrupted(_)) => {
-            eprintln!("migcheck replay: {e}");
-            return INTERRUPTED;
-        }
         Err(e) => {
+            // Every format prints a report on stdout, whatever the exit code (issue 29 item 3).
+            let interrupted = matches!(e, ReplayError::Interrupted(_));
+            let outcome = ReplayOutcome {
+                error: Some(if interrupted {
+                    format!("migcheck replay: {e}")
+                } else {
+                    e.to_string()
+                }),
+                ..ReplayOutcome::default()
+            };
+            crate::emit(&render(&outcome, args.format));
+            if interrupted {
+                eprintln!("migcheck replay: {e}");
+                return INTERRUPTED;
+            }
             for line in e.to_string().lines() {
                 eprintln!("error: {line}");
             }
             return crate::TROUBLE;
         }
     };
-    let text = match args.format {
-        ReplayFormat::Human => human(&outcome),
-        ReplayFormat::Json => json_doc(&outcome),
-        ReplayFormat::Markdown => markdown(&outcome),
-    };
-    crate::emit(&text);
+    crate::emit(&render(&outcome, args.format));
     for note in &outcome.notes {
         eprintln!("migcheck replay: {note}");
     }
@@ -143,10 +157,27 @@ pub fn run(args: ReplayArgs) -> u8 {
             k.dir.display()
         );
     }
-    if outcome.failed() {
+    if let Some(e) = &outcome.error {
+        // The report above holds the sets done so far; the error ended the run.
+        for line in e.lines() {
+            eprintln!("error: {line}");
+        }
+        crate::TROUBLE
+    } else if outcome.failed() {
         crate::FINDINGS
+    } else if outcome.incomplete() {
+        // A set stopped at an extension the server lacks: the rest of it was not checked.
+        crate::TROUBLE
     } else {
         crate::CLEAN
+    }
+}
+
+fn render(o: &ReplayOutcome, format: ReplayFormat) -> String {
+    match format {
+        ReplayFormat::Human => human(o),
+        ReplayFormat::Json => json_doc(o),
+        ReplayFormat::Markdown => markdown(o),
     }
 }
 
@@ -160,12 +191,31 @@ fn set_line(s: &SetOutcome) -> String {
         s.files
     );
     if let Some(f) = &s.stopped_at {
-        line.push_str(&format!("; stopped at {f}, verify skipped"));
+        match s.stop.as_ref().and_then(|t| t.line) {
+            Some(at) => line.push_str(&format!("; stopped at {f}:{at}, verify skipped")),
+            None => line.push_str(&format!("; stopped in {f}, verify skipped")),
+        }
     }
     line
 }
 
+/// Why the set stopped, in one line (PostgreSQL's message, the missing extension, the fault).
+fn stop_why(s: &SetOutcome) -> Option<String> {
+    let t = s.stop.as_ref()?;
+    Some(match &t.missing_extension {
+        Some(_) => t.why.clone(),
+        None => t.why.lines().next().unwrap_or_default().to_string(),
+    })
+}
+
 fn human(o: &ReplayOutcome) -> String {
+    if let (Some(e), true) = (&o.error, o.sets.is_empty()) {
+        // Nothing was replayed: no findings summary to show.
+        return format!(
+            "replay did not finish: {}\n",
+            e.lines().next().unwrap_or_default()
+        );
+    }
     let mut out = render::human::render(
         &o.report,
         RenderOptions {
@@ -174,11 +224,40 @@ fn human(o: &ReplayOutcome) -> String {
     );
     for s in &o.sets {
         out.push_str(&format!("\n── {}\n", set_line(s)));
+        if let Some(why) = stop_why(s) {
+            out.push_str(&format!("   why: {why}\n"));
+        }
         if let Some(v) = &s.verify {
             out.push_str(&render_human(v));
         }
     }
+    if let Some(e) = &o.error {
+        out.push_str(&format!(
+            "\nreplay did not finish: {}\n",
+            e.lines().next().unwrap_or_default()
+        ));
+    } else if let Some(n) = incomplete_sets(o) {
+        out.push_str(&format!("\n{n}\n"));
+    }
     out
+}
+
+/// `1 of 2 sets stopped at an extension the server does not have: ...`, when any did.
+fn incomplete_sets(o: &ReplayOutcome) -> Option<String> {
+    let missing: Vec<&str> = o
+        .sets
+        .iter()
+        .filter_map(|s| s.stop.as_ref()?.missing_extension.as_deref())
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "not replayed to the end: {} of {} sets stopped at an extension the server does not have ({}); install it or use --server-url (docs/replay.md#extensions)",
+        missing.len(),
+        o.sets.len(),
+        missing.join(", ")
+    ))
 }
 
 fn verify_json(s: &SetOutcome) -> serde_json::Value {
@@ -189,6 +268,9 @@ fn verify_json(s: &SetOutcome) -> serde_json::Value {
         "files": s.files,
         "applied": s.applied,
         "stopped_at": s.stopped_at,
+        "stopped_line": s.stop.as_ref().and_then(|t| t.line),
+        "stop_reason": s.stop.as_ref().map(|t| t.why.as_str()),
+        "missing_extension": s.stop.as_ref().and_then(|t| t.missing_extension.as_deref()),
         "verify": s.verify.as_ref().map(|v| json!({
             "version": 1,
             "ok": v.ok(),
@@ -207,12 +289,20 @@ fn json_doc(o: &ReplayOutcome) -> String {
     let indented = pretty.replace('\n', "\n  ");
     let marker = "\n  \"summary\":";
     match base.rfind(marker) {
-        Some(at) => format!("{}\n  \"verify\": {indented},{}", &base[..at], &base[at..]),
+        Some(at) => format!(
+            "{}\n  \"verify\": {indented},\n  \"error\": {},\n  \"notes\": {},{}",
+            &base[..at],
+            serde_json::to_string(&o.error).expect("a string serializes"),
+            serde_json::to_string(&o.notes).expect("strings serialize"),
+            &base[at..]
+        ),
         None => {
             // Not the expected layout: rebuild (key order may differ).
             let mut v: serde_json::Value =
                 serde_json::from_str(&base).expect("check's JSON parses");
             v["verify"] = serde_json::Value::Array(verify);
+            v["error"] = json!(o.error);
+            v["notes"] = json!(o.notes);
             format!(
                 "{}\n",
                 serde_json::to_string_pretty(&v).expect("serializes")
@@ -231,10 +321,18 @@ fn markdown(o: &ReplayOutcome) -> String {
     let r = &o.report;
     let (e, w) = (r.count(Severity::Error), r.count(Severity::Warning));
     let mut out = String::from("## migcheck replay\n\n");
+    if let Some(e) = &o.error {
+        out.push_str(&format!(
+            "❌ **Did not finish**: {}\n\n",
+            cell(e.lines().next().unwrap_or_default())
+        ));
+    }
     out.push_str(&format!(
         "{} {} errors, {} warnings in {} files ({} statements)\n\n",
-        if o.failed() {
+        if o.error.is_some() || o.failed() {
             "❌ **Issues found**:"
+        } else if o.incomplete() {
+            "⚠️ **Not replayed to the end**:"
         } else if w > 0 {
             "⚠️ **Applied, with warnings**:"
         } else {
@@ -245,11 +343,21 @@ fn markdown(o: &ReplayOutcome) -> String {
         r.files,
         r.statements
     ));
+    // Warnings about the run itself (another PostgreSQL major than asked, leftovers removed).
+    for n in &o.notes {
+        out.push_str(&format!("> {}\n\n", cell(n)));
+    }
+    let full = "run `migcheck replay --format json`";
     if !r.findings.is_empty() {
+        // Errors first (within a severity, the report's order); rows stop at the first of
+        // MAX_ROWS and half the comment's budget (issue 29 item 4).
+        let mut sorted: Vec<_> = r.findings.iter().collect();
+        sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.push_str("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n");
-        for f in &r.findings {
+        let mut shown = 0;
+        for f in sorted.iter().take(markdown::MAX_ROWS) {
             let at = f.start();
-            out.push_str(&format!(
+            let row = format!(
                 "| {} | [`{}`]({}) | `{}:{}:{}` | {} |\n",
                 f.severity,
                 f.rule,
@@ -258,17 +366,34 @@ fn markdown(o: &ReplayOutcome) -> String {
                 at.line,
                 at.column,
                 cell(&f.message)
-            ));
+            );
+            if out.len() + row.len() > markdown::COMMENT_BUDGET / 2 {
+                break;
+            }
+            out.push_str(&row);
+            shown += 1;
         }
         out.push('\n');
+        if sorted.len() > shown {
+            out.push_str(&format!(
+                "…and {} more findings; {full} for all of them.\n\n",
+                sorted.len() - shown
+            ));
+        }
     }
-    for s in &o.sets {
+    // Sets that stopped or failed verify first, then the others, in the run's order.
+    let mut sets: Vec<&SetOutcome> = o.sets.iter().collect();
+    sets.sort_by_key(|s| s.stop.is_none() && s.verify.as_ref().is_none_or(|v| v.ok()));
+    for s in sets {
         out.push_str(&format!("### {}\n\n", cell(&set_line(s))));
+        if let Some(why) = stop_why(s) {
+            out.push_str(&format!("Stopped: {}\n\n", cell(&why)));
+        }
         if let Some(v) = &s.verify {
-            let md = render_markdown(v);
+            let md = render_markdown_for(v, "migcheck replay");
             out.push_str(md.strip_prefix("## migcheck verify\n\n").unwrap_or(&md));
             out.push('\n');
         }
     }
-    out
+    markdown::fit(out, full)
 }

@@ -80,9 +80,19 @@ fn no_server_binaries_exit_2() {
     let o = migcheck(&["replay", "--pg-bin", "/nonexistent/bin", "testdata/replay"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("does not contain PostgreSQL server binaries"));
-    let o = migcheck(&["replay", "--pg-version", "99", "testdata/replay"]);
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        "99",
+        "--strict-pg-version",
+        "testdata/replay",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("install them with"), "{}", stderr(&o));
+    // The hint names a source that has every major (Debian 12 itself ships only 15).
+    if std::path::Path::new("/etc/debian_version").exists() {
+        assert!(stderr(&o).contains("apt.postgresql.org"), "{}", stderr(&o));
+    }
     let o = migcheck(&["replay", "testdata/does-not-exist"]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -217,5 +227,198 @@ fn golang_migrate_history_is_written_the_way_the_tool_does() {
     assert!(
         out.contains("2_history_note: recorded in public.schema_migrations"),
         "{out}"
+    );
+}
+
+/// Issue 29 item 3: a project whose Supabase set creates an extension this machine's server
+/// lacks (`vector`: no Debian package of PostgreSQL 15 has it) and whose Prisma set needs
+/// none. The missing extension stops its own set only; every format prints the report on
+/// stdout (files applied of total, where and why it stopped) and the exit code is 2.
+#[test]
+fn missing_extension_stops_its_set_and_every_format_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::write(
+        mig.join("20240101000000_docs.sql"),
+        "create table public.docs (id bigint primary key);\nalter table public.docs enable row level security;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        mig.join("20240102000000_embeddings.sql"),
+        "create table public.chunks (id bigint primary key);\ncreate extension if not exists vector with schema extensions;\n",
+    )
+    .unwrap();
+    let prisma = dir.path().join("prisma/migrations/20240101000000_init");
+    std::fs::create_dir_all(&prisma).unwrap();
+    std::fs::write(
+        prisma.join("migration.sql"),
+        "CREATE TABLE \"Account\" (\"id\" SERIAL PRIMARY KEY);\nALTER TABLE \"Account\" ENABLE ROW LEVEL SECURITY;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("prisma/migrations/migration_lock.toml"),
+        "provider = \"postgresql\"\n",
+    )
+    .unwrap();
+    let bin = migcheck_pg::replay::bin_dir(None, None).unwrap();
+    if migcheck_pg::replay::extension_installed(&bin, "vector") {
+        return;
+    }
+    let run = |format: &str| support::migcheck(dir.path(), &["replay", "--format", format, "."]);
+    let o = run("human");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("applied 1 of 2 migrations"), "{out}");
+    assert!(out.contains("applied 1 of 1 migrations"), "{out}");
+    insta::assert_snapshot!("missing_extension_human", out);
+
+    let o = run("json");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    let sets = v["verify"].as_array().unwrap();
+    assert_eq!(sets.len(), 2);
+    let supa = sets.iter().find(|s| s["kind"] == "supabase").unwrap();
+    assert_eq!(
+        (supa["applied"].as_u64(), supa["files"].as_u64()),
+        (Some(1), Some(2))
+    );
+    assert_eq!(supa["stopped_line"], 2);
+    assert_eq!(supa["missing_extension"], "vector");
+    assert!(supa["stop_reason"]
+        .as_str()
+        .unwrap()
+        .contains("--server-url"));
+    assert!(supa["verify"].is_null());
+    let prisma = sets.iter().find(|s| s["kind"] == "prisma").unwrap();
+    assert_eq!(prisma["applied"], 1);
+    assert_eq!(prisma["verify"]["ok"], true);
+    assert!(v["error"].is_null());
+
+    let o = run("markdown");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    insta::assert_snapshot!("missing_extension_markdown", stdout(&o));
+}
+
+/// Issue 29 item 3: a run that cannot start still prints its report on stdout, in every format.
+#[test]
+fn a_run_that_cannot_start_reports_on_stdout() {
+    for (format, expect) in [
+        ("human", "replay did not finish: "),
+        ("json", "\"error\": \""),
+        ("markdown", "❌ **Did not finish**: "),
+    ] {
+        let o = migcheck(&[
+            "replay",
+            "--format",
+            format,
+            "--pg-bin",
+            "/nonexistent/bin",
+            "testdata/replay",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stdout(&o).contains(expect), "{format}: {}", stdout(&o));
+        assert!(stdout(&o).contains("/nonexistent/bin"), "{}", stdout(&o));
+    }
+}
+
+/// Issue 29 item 4: replay's markdown at 2,000 tables, 4,000 findings (a lock and a rewrite on
+/// each table a later file alters) fits a pull-request comment: errors first, the table cut
+/// with a count and a pointer to the JSON, passes counted (it was 1,156,469 characters).
+#[test]
+fn markdown_at_2000_tables_fits_a_pull_request_comment() {
+    use std::fmt::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    let (mut create, mut alter) = (String::new(), String::new());
+    for i in 0..2000 {
+        let _ = writeln!(
+            create,
+            "create table public.t{i} (id bigint primary key, title text not null);\n\
+             alter table public.t{i} enable row level security;\n\
+             create policy \"all read t{i}\" on public.t{i} for select using (true);"
+        );
+        let _ = writeln!(
+            alter,
+            "alter table public.t{i} alter column id type numeric;"
+        );
+    }
+    std::fs::write(mig.join("20240101000000_tables.sql"), create).unwrap();
+    std::fs::write(mig.join("20240102000000_widen.sql"), alter).unwrap();
+    let o = support::migcheck(dir.path(), &["replay", "--format", "markdown", "."]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let md = stdout(&o);
+    eprintln!(
+        "replay markdown at 2,000 tables: {} characters",
+        md.chars().count()
+    );
+    assert!(md.len() < 60_000, "{}", md.len());
+    assert!(md.contains("more findings; run `migcheck replay --format json` for all of them."));
+    insta::assert_snapshot!(md);
+}
+
+/// Issue 29 item 8: `--pg-version N` with N not installed runs on the installed major, with a
+/// warning naming what may differ and where N comes from; `--strict-pg-version` stops instead.
+#[test]
+fn a_missing_pg_version_runs_on_the_installed_one_with_a_warning() {
+    let installed = migcheck_pg::replay::bin_dir(None, None).unwrap();
+    let major: u32 = installed
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|v| v.to_str()?.parse().ok())
+        .unwrap_or(15);
+    let wanted = (major + 1..major + 20)
+        .find(|v| !std::path::Path::new(&format!("/usr/lib/postgresql/{v}/bin")).exists())
+        .unwrap();
+    let wanted = wanted.to_string();
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        &wanted,
+        "testdata/replay/concurrently",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!(
+            "warning: PostgreSQL {wanted} is not installed, so this replay ran on the installed PostgreSQL {major}; what PostgreSQL {wanted} accepts and {major} does not may fail here ("
+        )),
+        "{err}"
+    );
+    assert!(err.contains("--strict-pg-version"), "{err}");
+    // In the report on stdout too.
+    let o = migcheck(&[
+        "replay",
+        "--format",
+        "json",
+        "--pg-version",
+        &wanted,
+        "testdata/replay/concurrently",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert!(
+        v["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("warning: PostgreSQL {wanted} is not installed")),
+        "{v}"
+    );
+    let o = migcheck(&[
+        "replay",
+        "--pg-version",
+        &wanted,
+        "--strict-pg-version",
+        "testdata/replay/concurrently",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .next()
+            .map(|l| l.starts_with("replay did not finish: ")),
+        Some(true),
+        "{}",
+        stdout(&o)
     );
 }

@@ -312,3 +312,172 @@ fn supabase_file_name_order_keeps_the_table_expected_on_an_empty_database() {
     assert_eq!(out.status.code(), Some(1), "{shown}");
     assert!(shown.contains("public.a"), "{shown}");
 }
+
+/// Issue 29 item 6: `--drift` reports a column whose type was changed by hand (integer to
+/// bigint, numeric to text), and not one whose type is written another way than PostgreSQL
+/// shows it (`int4`, `varchar(40)`, `timestamptz(3)`, `decimal(12, 2)`, `text[]`, `serial`), nor
+/// one a later migration changed (`ALTER COLUMN ... TYPE`).
+#[test]
+fn drift_reports_column_type_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    let create = "create table public.accounts (\n  id integer primary key,\n  balance numeric(12,2),\n  \
+        fee decimal(12, 2),\n  created_at timestamptz(3),\n  seen timestamp,\n  tags text[],\n  name varchar(40),\n  \
+        code char,\n  score int4,\n  big int8,\n  n serial,\n  ok bool,\n  ratio float8,\n  owner uuid\n);\n\
+        alter table public.accounts enable row level security;\n";
+    let widen = "alter table public.accounts alter column score type bigint;\n";
+    std::fs::write(mig.join("20240101000000_accounts.sql"), create).unwrap();
+    std::fs::write(mig.join("20240102000000_widen.sql"), widen).unwrap();
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
+    let url = server.superuser_url();
+    let apply = |sql: &str| {
+        let sql = sql.to_string();
+        block_on(async {
+            let c = connect(&server.connection_config()).await.unwrap();
+            c.batch_execute(&sql).await.unwrap();
+        })
+    };
+    apply(create);
+    apply(widen);
+    let drift = |url: &str| -> Vec<String> {
+        let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+            .current_dir(dir.path())
+            .args([
+                "verify",
+                ".",
+                "--drift",
+                "--format",
+                "json",
+                "--database-url",
+                url,
+            ])
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        let doc: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["check"] == "drift-column-type")
+            .map(|c| {
+                format!(
+                    "{}: {}",
+                    c["object"].as_str().unwrap(),
+                    c["message"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        drift(&url),
+        Vec::<String>::new(),
+        "as the migrations make it"
+    );
+    apply(
+        "alter table public.accounts alter column id type bigint;\n\
+         alter table public.accounts alter column balance type text;",
+    );
+    let found = drift(&url);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].starts_with("public.accounts.id: column is bigint in the database but the migrations make it integer"), "{found:#?}");
+    assert!(found[1].starts_with("public.accounts.balance: column is text in the database but the migrations make it numeric(12,2)"), "{found:#?}");
+}
+
+/// Issue 29 item 6: `verify --all` does not fail RLS on the migration tools' own history
+/// tables (as the tool modules name them), and still fails a user table without RLS.
+#[test]
+fn all_exempts_the_tools_history_tables_from_rls() {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("prisma/migrations/20240101000000_init");
+    std::fs::create_dir_all(&mig).unwrap();
+    let init = "CREATE TABLE \"Account\" (\"id\" SERIAL PRIMARY KEY);\nALTER TABLE \"Account\" ENABLE ROW LEVEL SECURITY;\n";
+    std::fs::write(mig.join("migration.sql"), init).unwrap();
+    std::fs::write(
+        dir.path().join("prisma/migrations/migration_lock.toml"),
+        "provider = \"postgresql\"\n",
+    )
+    .unwrap();
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
+    let tables = [
+        "_prisma_migrations",
+        "__drizzle_migrations",
+        "schema_migrations",
+        "goose_db_version",
+        "_sqlx_migrations",
+        "__diesel_schema_migrations",
+        "flyway_schema_history",
+    ];
+    block_on(async {
+        let c = connect(&server.connection_config()).await.unwrap();
+        c.batch_execute(init).await.unwrap();
+        for t in &tables[1..] {
+            c.batch_execute(&format!("create table public.{t} (id int)"))
+                .await
+                .unwrap();
+        }
+        // As `prisma migrate deploy` leaves it (the columns verify reads).
+        c.batch_execute(
+            "create table public._prisma_migrations (id text primary key, migration_name text, \
+             finished_at timestamptz, rolled_back_at timestamptz);\n\
+             insert into public._prisma_migrations values ('1', '20240101000000_init', now(), null)",
+        )
+        .await
+        .unwrap();
+        c.batch_execute("create table public.orders (id int)")
+            .await
+            .unwrap();
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .current_dir(dir.path())
+        .args(["verify", ".", "--all", "--format", "json", "--database-url"])
+        .arg(server.superuser_url())
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", text(&out)));
+    let rls: Vec<(String, String)> = doc["checks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{}", text(&out)))
+        .iter()
+        .filter(|c| c["check"] == "rls-enabled")
+        .map(|c| {
+            (
+                c["object"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for t in tables {
+        assert!(
+            rls.contains(&(format!("public.{t}"), "pass".into())),
+            "{t}: {rls:#?}"
+        );
+    }
+    assert!(
+        rls.contains(&("public.orders".into(), "fail".into())),
+        "{rls:#?}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let prisma = doc["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["check"] == "rls-enabled" && c["object"] == "public.flyway_schema_history")
+        .unwrap();
+    assert_eq!(
+        prisma["message"],
+        "row level security is off: the migration history table of Flyway, not application data"
+    );
+}

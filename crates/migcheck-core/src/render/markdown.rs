@@ -2,7 +2,9 @@
 //!
 //! A heading, a status line, and one table of findings with errors first. The table stops at
 //! [`MAX_ROWS`]: a pull request comment is limited to 65,536 characters, and nobody reads row
-//! 300 of a table anyway; the last line says how many were left out.
+//! 300 of a table anyway; the last line says how many were left out. Whatever the scale (long
+//! messages, thousands of sets in the scope), the whole text stays under [`COMMENT_BUDGET`]
+//! ([`fit`]), with a pointer to the full JSON.
 
 use super::{outcome, rule_url};
 use crate::finding::{Finding, Severity};
@@ -10,6 +12,33 @@ use crate::lint::Report;
 
 /// The most findings listed in the table.
 pub const MAX_ROWS: usize = 100;
+
+/// The most bytes (so at most as many characters) of any `--format markdown` output: GitHub
+/// refuses a pull-request comment over 65,536 characters; the rest is room for what a
+/// workflow puts around the output.
+pub const COMMENT_BUDGET: usize = 60_000;
+
+/// `text` when it fits [`COMMENT_BUDGET`]; else its first lines that fit, then a line that
+/// says it was cut and where the whole report is (`full`, e.g. ``run `migcheck check --format
+/// json` ``). Cut at a line end, after a blank line so that the note is not a table row.
+pub fn fit(text: String, full: &str) -> String {
+    if text.len() <= COMMENT_BUDGET {
+        return text;
+    }
+    let note = format!(
+        "\n…cut at {} of {} characters to fit a pull-request comment; {full} for the full report.\n",
+        COMMENT_BUDGET, text.len()
+    );
+    let room = COMMENT_BUDGET.saturating_sub(note.len() + 1);
+    let mut end = room.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = text[..end].rfind('\n').map_or(0, |i| i + 1);
+    let mut out = text[..end].to_string();
+    out.push_str(&note);
+    out
+}
 
 /// Makes text safe inside a table cell: pipes would end the cell, newlines the row, and `<`
 /// could open an HTML tag, except inside a code span (between backticks), where `<` is shown
@@ -108,15 +137,22 @@ pub fn render(report: &Report) -> String {
         // Stable: within a severity the report's order (path, position) is kept.
         sorted.sort_by_key(|&(_, s)| std::cmp::Reverse(s));
         out.push_str("\n| Location | Rule | Severity | Message |\n| --- | --- | --- | --- |\n");
+        let mut shown = 0;
         for &(i, _) in sorted.iter().take(MAX_ROWS) {
             if let Some(f) = report.findings.get(i) {
-                out.push_str(&row(&f));
+                let r = row(&f);
+                // Rows stop where the comment would grow past its budget.
+                if out.len() + r.len() > COMMENT_BUDGET * 3 / 4 {
+                    break;
+                }
+                out.push_str(&r);
+                shown += 1;
             }
         }
-        if sorted.len() > MAX_ROWS {
+        if sorted.len() > shown {
             out.push_str(&format!(
-                "\n…and {} more; run `migcheck check` for all of them.\n",
-                sorted.len() - MAX_ROWS
+                "\n…and {} more; run `migcheck check --format json` for all of them.\n",
+                sorted.len() - shown
             ));
         }
     }
@@ -126,12 +162,30 @@ pub fn render(report: &Report) -> String {
             out.push_str(&format!("- {}\n", escape_cell(&e.to_string())));
         }
     }
-    out
+    fit(out, "run `migcheck check --format json`")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fit_cuts_at_a_line_end_under_the_budget() {
+        let short = "## t\n\nok\n".to_string();
+        assert_eq!(fit(short.clone(), "x"), short);
+        let long: String = (0..10_000).map(|i| format!("| row {i} | é |\n")).collect();
+        let cut = fit(long.clone(), "run `x --format json`");
+        assert!(cut.len() <= COMMENT_BUDGET, "{}", cut.len());
+        assert!(cut.ends_with(&format!(
+            "\n…cut at 60000 of {} characters to fit a pull-request comment; run `x --format json` for the full report.\n",
+            long.len()
+        )));
+        // Whole rows only, then a blank line (the table ends before the note).
+        let body = cut.split("\n\n…cut at").next().unwrap();
+        assert!(body
+            .lines()
+            .all(|l| l.starts_with("| row ") && l.ends_with(" |")));
+    }
 
     #[test]
     fn cells_cannot_break_the_table() {

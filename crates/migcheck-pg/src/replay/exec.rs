@@ -63,6 +63,54 @@ pub struct SetRun {
     pub statements: usize,
     /// The file where replay stopped.
     pub stopped_at: Option<String>,
+    /// Where (1-based line of `stopped_at`) and why replay of the set stopped.
+    pub stop: Option<Stop>,
+    /// The connection failed (a deadline, a lost server): the set and the run end here.
+    pub fatal: Option<PgError>,
+}
+
+/// Where and why replay of a set stopped.
+#[derive(Debug, Clone)]
+pub struct Stop {
+    /// 1-based line in the file (`None` when the connection failed mid-file).
+    pub line: Option<usize>,
+    /// In words: PostgreSQL's message, or the extension the server lacks, or the fault.
+    pub why: String,
+    /// The server has no such extension installed: the server's gap, not the migrations'.
+    pub missing_extension: Option<String>,
+}
+
+impl SetRun {
+    /// Records a statement the server refused: a `replay-failed` finding, or for an
+    /// extension the server lacks, a stop that is not a finding.
+    fn stop_with(&mut self, f: Failure) {
+        match f {
+            Failure::Rejected(hit) => {
+                let line = hit.file.text[..hit.span.start.min(hit.file.text.len())]
+                    .matches('\n')
+                    .count()
+                    + 1;
+                self.stop = Some(Stop {
+                    line: Some(line),
+                    why: hit.message.clone(),
+                    missing_extension: None,
+                });
+                self.hits.push((REPLAY_FAILED, hit));
+            }
+            Failure::Missing {
+                extension,
+                line,
+                why,
+            } => {
+                self.stop = Some(Stop {
+                    line: Some(line),
+                    why,
+                    missing_extension: Some(extension),
+                })
+            }
+            Failure::Fatal(_) => unreachable!("fatal failures end the run"),
+        }
+    }
 }
 
 /// Files the tool applies, in its order.
@@ -183,6 +231,12 @@ impl Named {
 /// A statement failed: is it PostgreSQL saying no (a finding), or the connection (fatal)?
 enum Failure {
     Rejected(Hit),
+    /// `CREATE EXTENSION` of an extension the server does not have installed.
+    Missing {
+        extension: String,
+        line: usize,
+        why: String,
+    },
     Fatal(PgError),
 }
 
@@ -208,11 +262,15 @@ fn rejected(
     };
     if let Some(ext) = missing_extension(db) {
         let line = unit.source.text[..span.start].matches('\n').count() + 1;
-        return Failure::Fatal(PgError::Other(missing_extension_message(
-            &ext.0,
-            ext.1.as_deref(),
-            &format!("{}:{line}", unit.source.display),
-        )));
+        return Failure::Missing {
+            why: missing_extension_message(
+                &ext.0,
+                ext.1.as_deref(),
+                &format!("{}:{line}", unit.source.display),
+            ),
+            extension: ext.0,
+            line,
+        };
     }
     let text = &unit.source.text;
     let stmt = &text[span.clone()];
@@ -453,10 +511,19 @@ pub async fn run_set(
         let wrapping = loaded.set.wrapping(&unit.migration, &unit.source.text);
         let plan = plan_file(&unit.source.text, &unit.parsed, wrapping, server_major);
         let ok = if plan.wrap {
-            run_wrapped(client, unit, &plan, tool, later, limit, &mut run).await?
+            run_wrapped(client, unit, &plan, tool, later, limit, &mut run).await
         } else {
-            run_unwrapped(client, unit, &plan, tool, later, limit, &mut run).await?
+            run_unwrapped(client, unit, &plan, tool, later, limit, &mut run).await
         };
+        let ok = ok.unwrap_or_else(|e| {
+            run.stop = Some(Stop {
+                line: None,
+                why: e.to_string(),
+                missing_extension: None,
+            });
+            run.fatal = Some(e);
+            false
+        });
         if !ok {
             run.stopped_at = Some(unit.source.display.clone());
             break;
@@ -532,12 +599,12 @@ async fn run_wrapped(
             }
             Err(e) => {
                 return match rejected(&e, unit, step.span.clone(), 0, later, None) {
-                    Failure::Rejected(hit) => {
+                    Failure::Fatal(f) => Err(f),
+                    f => {
                         rollback(client, limit).await?;
-                        run.hits.push((REPLAY_FAILED, hit));
+                        run.stop_with(f);
                         Ok(false)
                     }
-                    Failure::Fatal(f) => Err(f),
                 };
             }
         }
@@ -547,12 +614,12 @@ async fn run_wrapped(
     if let Err(e) = send(client, &finish, limit).await? {
         let span = plan.steps.last().map_or(0..0, |s| s.span.clone());
         return match rejected(&e, unit, span, usize::MAX / 2, later, Some("at COMMIT")) {
-            Failure::Rejected(hit) => {
+            Failure::Fatal(f) => Err(f),
+            f => {
                 rollback(client, limit).await?;
-                run.hits.push((REPLAY_FAILED, hit));
+                run.stop_with(f);
                 Ok(false)
             }
-            Failure::Fatal(f) => Err(f),
         };
     }
     Ok(true)
@@ -582,11 +649,11 @@ async fn run_unwrapped(
                 later,
                 Some("when recording the migration"),
             ) {
-                Failure::Rejected(hit) => {
-                    run.hits.push((REPLAY_FAILED, hit));
+                Failure::Fatal(f) => Err(f),
+                f => {
+                    run.stop_with(f);
                     Ok(false)
                 }
-                Failure::Fatal(f) => Err(f),
             };
         }
     }
@@ -647,14 +714,14 @@ async fn run_unwrapped(
             }
             Err(e) => {
                 return match rejected(&e, unit, step.span.clone(), prefix, later, None) {
-                    Failure::Rejected(hit) => {
+                    Failure::Fatal(f) => Err(f),
+                    f => {
                         if own_tx || in_file_tx || step.tx == TxControl::Begin {
                             rollback(client, limit).await?;
                         }
-                        run.hits.push((REPLAY_FAILED, hit));
+                        run.stop_with(f);
                         Ok(false)
                     }
-                    Failure::Fatal(f) => Err(f),
                 };
             }
         }
@@ -676,11 +743,11 @@ async fn run_unwrapped(
                 later,
                 Some("when recording the migration"),
             ) {
-                Failure::Rejected(hit) => {
-                    run.hits.push((REPLAY_FAILED, hit));
+                Failure::Fatal(f) => Err(f),
+                f => {
+                    run.stop_with(f);
                     Ok(false)
                 }
-                Failure::Fatal(f) => Err(f),
             };
         }
     }

@@ -49,8 +49,12 @@ pub const REPLAY_RULES: [&str; 3] = [REPLAY_FAILED, REPLAY_LOCK, REPLAY_TABLE_RE
 pub struct ReplayOptions {
     /// The directory with `initdb`, `postgres`, `pg_ctl`.
     pub pg_bin: Option<PathBuf>,
-    /// Prefer this major version's binaries (`/usr/lib/postgresql/N/bin`, ...).
+    /// Prefer this major version's binaries (`/usr/lib/postgresql/N/bin`, ...). When they
+    /// are not installed, replay runs on the installed major with a warning (in `notes`),
+    /// unless `strict_pg_version`.
     pub pg_version: Option<u32>,
+    /// With `pg_version`: stop (exit 2) when that major is not installed.
+    pub strict_pg_version: bool,
     /// Leave the server running at the end.
     pub keep: bool,
     /// Use this configuration file instead of the nearest `migcheck.toml`.
@@ -82,6 +86,8 @@ pub struct SetOutcome {
     pub applied: usize,
     /// The file whose statement PostgreSQL rejected.
     pub stopped_at: Option<String>,
+    /// Where in that file and why replay of the set stopped.
+    pub stop: Option<exec::Stop>,
     /// The verify checks, when every migration applied.
     pub verify: Option<VerifyReport>,
     pub elapsed: Duration,
@@ -115,6 +121,9 @@ pub struct ReplayOutcome {
     pub remote: Option<String>,
     /// Things the user should know (leftovers of earlier runs removed, clean-up problems).
     pub notes: Vec<String>,
+    /// The run ended early (a deadline passed, the connection was lost): the sets done so
+    /// far are in `sets`, the one it stopped in last.
+    pub error: Option<String>,
 }
 
 impl ReplayOutcome {
@@ -125,6 +134,16 @@ impl ReplayOutcome {
                 .sets
                 .iter()
                 .any(|s| s.verify.as_ref().is_some_and(|v| !v.ok()))
+    }
+
+    /// A set stopped at an extension the server does not have: replay could not check the
+    /// rest of it (exit 2 when nothing else failed).
+    pub fn incomplete(&self) -> bool {
+        self.sets.iter().any(|s| {
+            s.stop
+                .as_ref()
+                .is_some_and(|t| t.missing_extension.is_some())
+        })
     }
 }
 
@@ -172,7 +191,11 @@ pub fn bin_dir(pg_bin: Option<&Path>, pg_version: Option<u32>) -> Result<PathBuf
     }
     let generic = install_hint();
     let install = if generic.starts_with("apt-get install postgresql") && !generic.contains('(') {
-        format!("apt-get install postgresql-{n}")
+        // Debian and Ubuntu ship one major each (Debian 12: 15); the others come from the
+        // PostgreSQL apt repository.
+        format!(
+            "apt-get install postgresql-{n} after adding the PostgreSQL apt repository (apt.postgresql.org, see https://wiki.postgresql.org/wiki/Apt: `apt-get install postgresql-common && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh`)"
+        )
     } else if generic.starts_with("dnf") {
         format!("dnf install postgresql{n}-server")
     } else if generic.starts_with("brew") {
@@ -218,7 +241,20 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         outcome.total = began.elapsed();
         return Ok(outcome);
     }
-    let bin = bin_dir(opts.pg_bin.as_deref(), opts.pg_version)?;
+    let (bin, fallback) = match bin_dir(opts.pg_bin.as_deref(), opts.pg_version) {
+        Ok(b) => (b, None),
+        // `--pg-version N` without N installed: the installed major, with a warning, unless
+        // `--strict-pg-version` (issue 29 item 8).
+        Err(e @ ServerError::NotFound { .. })
+            if opts.pg_version.is_some() && opts.pg_bin.is_none() && !opts.strict_pg_version =>
+        {
+            match find_bin_dir(None) {
+                Ok(b) => (b, Some(e)),
+                Err(_) => return Err(e.into()),
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
     let settings = extension_settings(&bin, &sets);
     let server_opts = ServerOptions {
         pg_bin: Some(bin),
@@ -230,8 +266,79 @@ pub fn run_blocking(paths: &[PathBuf], opts: &ReplayOptions) -> Result<ReplayOut
         ..ServerOptions::default()
     };
     let mut outcome = rt.block_on(run_async(sets, server_opts, opts, began))?;
+    if let (Some(missing), Some(wanted)) = (fallback, opts.pg_version) {
+        let installed: u32 = outcome
+            .server_version
+            .split('.')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        outcome
+            .notes
+            .insert(0, version_fallback_warning(wanted, installed, &missing));
+    }
     outcome.total = began.elapsed();
     Ok(outcome)
+}
+
+/// What a major version changed that a migration may meet (the release notes' headline SQL
+/// changes), for the warning of a replay on another major than asked.
+const MAJOR_CHANGES: [(u32, &str); 7] = [
+    (
+        12,
+        "generated columns, ALTER TYPE ... ADD VALUE inside a transaction",
+    ),
+    (
+        13,
+        "DROP DATABASE ... WITH (FORCE), ALTER COLUMN ... DROP EXPRESSION",
+    ),
+    (14, "multirange types, CREATE OR REPLACE TRIGGER"),
+    (
+        15,
+        "MERGE, UNIQUE NULLS NOT DISTINCT, CREATE on schema public no longer granted to PUBLIC",
+    ),
+    (
+        16,
+        "SQL/JSON constructors (JSON_ARRAY, JSON_OBJECT), GRANT ... WITH INHERIT / SET",
+    ),
+    (
+        17,
+        "MERGE ... RETURNING, JSON_TABLE, identity columns on partitioned tables",
+    ),
+    (
+        18,
+        "virtual generated columns (the default), OLD and NEW in RETURNING, uuidv7()",
+    ),
+];
+
+/// `--pg-version N` is not installed: replay runs on `installed`; says what may differ.
+pub fn version_fallback_warning(wanted: u32, installed: u32, missing: &ServerError) -> String {
+    let (lo, hi) = (wanted.min(installed), wanted.max(installed));
+    let changes: Vec<String> = MAJOR_CHANGES
+        .iter()
+        .filter(|(v, _)| *v > lo && *v <= hi)
+        .map(|(v, c)| format!("{v}: {c}"))
+        .collect();
+    let differ = if changes.is_empty() {
+        String::new()
+    } else if wanted > installed {
+        format!(
+            "; what PostgreSQL {wanted} accepts and {installed} does not may fail here ({})",
+            changes.join("; ")
+        )
+    } else {
+        format!(
+            "; what {installed} added after PostgreSQL {wanted} applies here but would fail there ({})",
+            changes.join("; ")
+        )
+    };
+    let install = match missing {
+        ServerError::NotFound { install, .. } => install.as_str(),
+        _ => "",
+    };
+    format!(
+        "warning: PostgreSQL {wanted} is not installed, so this replay ran on the installed PostgreSQL {installed}{differ}. Default privileges, catalog columns and error messages differ between majors too. For PostgreSQL {wanted}: {install}; or pass --strict-pg-version to stop instead"
+    )
 }
 
 /// SIGINT or SIGTERM.
@@ -283,18 +390,20 @@ async fn run_async(
     let result = match result {
         // The terminal's Ctrl-C reaches the server too, which may close our connection
         // before our own handler runs.
-        Err(ReplayError::Pg(e)) => {
-            match tokio::time::timeout(Duration::from_millis(300), signals.recv()).await {
-                Ok(()) => Err(ReplayError::Interrupted(STOPPED.into())),
-                Err(_) => Err(ReplayError::Pg(e)),
-            }
+        Err(ReplayError::Pg(_)) | Ok((_, _, Some(ReplayError::Pg(_))))
+            if tokio::time::timeout(Duration::from_millis(300), signals.recv())
+                .await
+                .is_ok() =>
+        {
+            Err(ReplayError::Interrupted(STOPPED.into()))
         }
         r => r,
     };
-    let (mut findings_sets, set_outcomes) = result?;
+    let (mut findings_sets, set_outcomes, abort) = result?;
     let mut outcome = ReplayOutcome {
         server_version: server.version().to_string(),
         startup: server.startup_time(),
+        error: abort.map(|e| e.to_string()),
         ..ReplayOutcome::default()
     };
     collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
@@ -310,7 +419,9 @@ async fn run_async(
     Ok(outcome)
 }
 
-type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>);
+/// Each set's run and outcome, and the error that ended the run early (the sets before it
+/// and the one it happened in are in the vectors).
+type SetResults = (Vec<exec::SetRun>, Vec<SetOutcome>, Option<ReplayError>);
 
 /// The database replay creates for set `i` (0-based) on the built-in server.
 fn database_name(i: usize, tool: &dyn migcheck_core::tool::Tool) -> String {
@@ -417,7 +528,7 @@ async fn run_on_server(
             tokio::time::timeout(Duration::from_secs(1), crate::conn::close(admin, driver)).await;
     }
     let cleanup_note = cleaned.sentence(&shown);
-    let (mut findings_sets, set_outcomes) = match result {
+    let (mut findings_sets, set_outcomes, abort) = match result {
         Ok(r) => r,
         Err(ReplayError::Interrupted(_)) => {
             return Err(ReplayError::Interrupted(format!(
@@ -435,8 +546,18 @@ async fn run_on_server(
         notes: std::mem::take(&mut st.notes),
         ..ReplayOutcome::default()
     };
-    if !cleaned.failed.is_empty() {
-        outcome.notes.push(cleanup_note);
+    match abort {
+        Some(e) if !cleaned.failed.is_empty() || !cleaned.databases.is_empty() => {
+            outcome.error = Some(format!("{e}\n{cleanup_note}"))
+        }
+        Some(e) => {
+            outcome.error = Some(e.to_string());
+            if !cleaned.failed.is_empty() {
+                outcome.notes.push(cleanup_note);
+            }
+        }
+        None if !cleaned.failed.is_empty() => outcome.notes.push(cleanup_note),
+        None => {}
     }
     collect_findings(&mut outcome, &sets, &mut findings_sets, set_outcomes, began);
     Ok(outcome)
@@ -532,25 +653,36 @@ async fn remote_work(
         // Roles the migrations made are this run's too (not worth a wait when the server
         // stopped answering: the clean-up drops them by the snapshot anyway).
         let silent = matches!(
-            r,
+            &r,
             Err(ReplayError::Pg(
                 PgError::RoundTripTimeout { .. } | PgError::Timeout { .. }
             ))
+        ) || matches!(
+            &r,
+            Ok((run_i, _)) if matches!(
+                run_i.fatal,
+                Some(PgError::RoundTripTimeout { .. } | PgError::Timeout { .. })
+            )
         );
         if !silent {
             remote::mark_new_roles(admin, before, run).await?;
         }
-        let (run_i, outcome) = r?;
+        let (mut run_i, outcome) = r?;
+        let fatal = run_i.fatal.take();
         outcomes.push(SetOutcome {
             elapsed: began.elapsed(),
             ..outcome
         });
         runs.push(run_i);
+        if let Some(e) = fatal {
+            // The clean-up drops the database on a fresh connection.
+            return Ok((runs, outcomes, Some(e.into())));
+        }
         // Dropped as soon as the set is done (also at the end, if this fails).
         remote::drop_database(admin, &database, st.major).await?;
         st.databases.retain(|d| d != &database);
     }
-    Ok((runs, outcomes))
+    Ok((runs, outcomes, None))
 }
 
 /// Replays each set into a database of its own (`names[i]`), created here (built-in server).
@@ -575,15 +707,19 @@ async fn replay_into(
         )
         .await?
         .map_err(|e| PgError::Other(format!("cannot create database {database}: {e}")))?;
-        let (run, outcome) =
+        let (mut run, outcome) =
             replay_one(cfg, major, loaded, &database, opts, || async { Ok(()) }).await?;
+        let fatal = run.fatal.take();
         outcomes.push(SetOutcome {
             elapsed: began.elapsed(),
             ..outcome
         });
         runs.push(run);
+        if let Some(e) = fatal {
+            return Ok((runs, outcomes, Some(e.into())));
+        }
     }
-    Ok((runs, outcomes))
+    Ok((runs, outcomes, None))
 }
 
 /// The statement deadline: `statement_timeout` on the server, and the client-side deadline
@@ -629,7 +765,7 @@ where
         })??;
     }
     let run = exec::run_set(&client, loaded, major, limit).await?;
-    let verify = if run.stopped_at.is_none() {
+    let verify = if run.stopped_at.is_none() && run.fatal.is_none() {
         let mut exp = expect::from_replayed_set(loaded);
         // The tool's own history table is not the user's: it needs no RLS.
         if let Some(h) = tool.history() {
@@ -655,6 +791,7 @@ where
         files: run.files,
         applied: run.applied,
         stopped_at: run.stopped_at.clone(),
+        stop: run.stop.clone(),
         verify,
         elapsed: began.elapsed(),
     };
