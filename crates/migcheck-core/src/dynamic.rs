@@ -158,6 +158,24 @@ fn fill_format(fmt: &str, args: &[(bool, String)]) -> Option<String> {
             out.push(c);
             continue;
         }
+        // `%[position$][flags][width]type` (PostgreSQL's `text_format`, varlena.c): a
+        // position `%2$s` names the argument (1-based); the next plain `%s` takes the one
+        // after it. The `-` flag and a width only pad the value: a name stays that name.
+        let mut spec = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() || d == '-' || d == '$' {
+                spec.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if let Some((pos, _)) = spec.split_once('$') {
+            match pos.parse::<usize>() {
+                Ok(n) if n >= 1 => next = n - 1,
+                _ => return None,
+            }
+        }
         let Some(k) = chars.next() else {
             out.push('%');
             break;
@@ -256,13 +274,25 @@ pub fn fill_templates(sql: &str) -> Option<String> {
                 let Some(close) = sql[i + 2..].find("}}").map(|p| i + 2 + p) else {
                     break;
                 };
+                // The action's own string arguments (`{{ index .Options "Namespace" }}`, the
+                // form supabase/auth's migrations use: `internal/storage` renders them with
+                // `text/template` and `.Options` before pop runs them) become `'` inside the
+                // stand-in name, so that the name stays one quoted identifier. Pipes
+                // (`{{ .S | quote }}`) and trim markers (`{{- .S -}}`) are part of the name.
+                // An action whose text holds a `'` or a line break is left alone: it is not
+                // a name (`{{ printf '%s' }}` would also hide a string from the splitter).
                 let inner = &sql[i + 2..close];
-                if inner.contains(['"', '\n', '\'']) {
+                if inner.contains(['\n', '\r', '\'']) {
                     i = close + 2;
                     continue;
                 }
                 out[i] = b'"';
                 out[close + 1] = b'"';
+                for k in i + 2..close {
+                    if out[k] == b'"' {
+                        out[k] = b'\'';
+                    }
+                }
                 changed = true;
                 i = close + 2;
             }
@@ -308,6 +338,18 @@ mod tests {
             Some("create policy \"it's\" on t using (true)")
         );
         assert!(executed_sql("execute 'drop table ' || quote_ident(t)").is_none());
+        // Issue 28 item 13: positional arguments (`%1$s`, `%2$I`), as PostgreSQL's
+        // `format` reads them (varlena.c `text_format`).
+        assert_eq!(
+            executed_sql("execute format('alter table %1$s rename to %2$I', 'public.a', 'b')")
+                .as_deref(),
+            Some("alter table public.a rename to \"b\"")
+        );
+        assert_eq!(
+            executed_sql("execute format('create index %2$I on %1$I (%2$I)', 't', 'c')").as_deref(),
+            Some("create index \"c\" on \"t\" (\"c\")")
+        );
+        assert!(executed_sql("execute format('drop table %1$s', tbl)").is_none());
         // Issue 31 item 5: dollar-quoted and `E''` constants, and constants joined by `||`,
         // are read as plain ones are.
         assert_eq!(
@@ -344,6 +386,22 @@ mod tests {
         );
         assert!(fill_templates("select '${NOT_A_NAME}'").is_none());
         assert!(fill_templates("select 1").is_none());
+        // Issue 28 item 10: quoted arguments, pipes and trim markers (supabase/auth's
+        // `{{ index .Options "Namespace" }}`) are read as one name too.
+        assert_eq!(
+            fill_templates(r#"alter table {{ index .Options "Namespace" }}.users drop column x"#)
+                .as_deref(),
+            Some(r#"alter table "{ index .Options 'Namespace' }".users drop column x"#)
+        );
+        assert_eq!(
+            fill_templates("drop table {{- .S | printf -}}.t").as_deref(),
+            Some("drop table \"{- .S | printf -}\".t")
+        );
+        assert_eq!(
+            fill_templates(r#"select '{{ index .Options "N" }}'"#),
+            None,
+            "inside a string: left alone"
+        );
         // Issue 31 item 2: a lone CR ends the comment; the template after it is filled.
         assert_eq!(
             fill_templates("-- x\rdrop table {{ .S }}.t").as_deref(),
