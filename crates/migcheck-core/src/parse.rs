@@ -475,6 +475,10 @@ fn calls_by_name_of(
 /// A statement a `DO` block runs with `EXECUTE` of a constant: parsed from the constant's text,
 /// reported at the `EXECUTE` (its span in the file).
 fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
+    // Go template actions in the constant (`execute 'drop index {{ .Schema }}.i'`) were
+    // rendered into it before the file ran: read as names, as in plain statements.
+    let filled = crate::dynamic::fill_templates(sql);
+    let sql = filled.as_deref().unwrap_or(sql);
     let (ast, unparsed) = match parse_one(sql) {
         Ok(ast) => (Some(ast), None),
         Err(e) => (None, Some(e)),
