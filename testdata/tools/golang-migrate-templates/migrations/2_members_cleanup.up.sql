@@ -11,3 +11,4 @@ end $$;
 alter table {{index .Options "Namespace" }}.members alter column joined type timestamptz using joined::timestamptz;
 alter table {{- index .Options "Namespace" -}}.members alter column handle set not null;
 alter table {{ index .Options "Namespace" }}.members drop column referrer;
+alter table {{ index .Options "Namespace" }}.members enable row level security;
