@@ -158,6 +158,24 @@ fn fill_format(fmt: &str, args: &[(bool, String)]) -> Option<String> {
             out.push(c);
             continue;
         }
+        // `%[position$][flags][width]type` (PostgreSQL's `text_format`, varlena.c): a
+        // position `%2$s` names the argument (1-based); the next plain `%s` takes the one
+        // after it. The `-` flag and a width only pad the value: a name stays that name.
+        let mut spec = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() || d == '-' || d == '$' {
+                spec.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        if let Some((pos, _)) = spec.split_once('$') {
+            match pos.parse::<usize>() {
+                Ok(n) if n >= 1 => next = n - 1,
+                _ => return None,
+            }
+        }
         let Some(k) = chars.next() else {
             out.push('%');
             break;
@@ -205,6 +223,37 @@ pub fn fill_templates(sql: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
+            b'"' if sql[i + 1..].starts_with("{{") => {
+                // A quoted name holding template actions (supabase/auth writes
+                // `"{{ index .Options "Namespace" }}"."users"`): the action's own quotes would
+                // end the name early. A name that is one whole action becomes the same name as
+                // the bare action (`"{{ .S }}"` is read as `"{ .S }"  `, the name of
+                // `{{ .S }}`), so that both spellings are one schema.
+                let start = i;
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    if b[i] == b'{' && b.get(i + 1) == Some(&b'{') {
+                        let Some(close) = sql[i + 2..].find("}}").map(|p| i + 2 + p) else {
+                            break;
+                        };
+                        for c in &mut out[i + 2..close] {
+                            if *c == b'"' {
+                                *c = b'\'';
+                                changed = true;
+                            }
+                        }
+                        let whole = b.get(close + 2) == Some(&b'"') && i == start + 1;
+                        if whole && !sql[i + 2..close].contains(['\n', '\r']) {
+                            place(&mut out, start, start, close + 3, &sql[i + 2..close]);
+                            changed = true;
+                        }
+                        i = close + 2;
+                    } else {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
             q @ (b'\'' | b'"') => {
                 i += 1;
                 while i < b.len() && b[i] != q {
@@ -256,13 +305,27 @@ pub fn fill_templates(sql: &str) -> Option<String> {
                 let Some(close) = sql[i + 2..].find("}}").map(|p| i + 2 + p) else {
                     break;
                 };
+                // The action's own string arguments (`{{ index .Options "Namespace" }}`, the
+                // form supabase/auth's migrations use: `internal/storage` renders them with
+                // `text/template` and `.Options` before pop runs them), pipes (`{{ .S | quote
+                // }}`) and trim markers (`{{- .S -}}`) are part of the stand-in name, written
+                // one way whatever the spacing ([`stand_in`]). An action whose text holds a
+                // `'` or a line break is left alone: it is not a name (`{{ printf '%s' }}`
+                // would also hide a string from the splitter).
                 let inner = &sql[i + 2..close];
-                if inner.contains(['"', '\n', '\'']) {
+                if inner.contains(['\n', '\r', '\'']) {
                     i = close + 2;
                     continue;
                 }
-                out[i] = b'"';
-                out[close + 1] = b'"';
+                // Spaces or tabs just before it may be used when the name is longer.
+                let mut start = i;
+                while start > 0
+                    && matches!(b[start - 1], b' ' | b'\t')
+                    && out[start - 1] == b[start - 1]
+                {
+                    start -= 1;
+                }
+                place(&mut out, start, i, close + 2, inner);
                 changed = true;
                 i = close + 2;
             }
@@ -271,6 +334,40 @@ pub fn fill_templates(sql: &str) -> Option<String> {
     }
     // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
     changed.then(|| String::from_utf8(out).unwrap_or_else(|_| sql.to_string()))
+}
+
+/// The stand-in name of a template action's text: `{ ` + its words joined by one space, trim
+/// markers dropped and `"` turned into `'` + ` }`, as a quoted identifier. `{{ .S }}`,
+/// `{{.S}}`, `{{- .S -}}` and `"{{ .S }}"` are one name, `"{ .S }"`, as they are one schema
+/// once rendered (supabase/auth spells its schema both `{{ index .Options "Namespace" }}` and
+/// `{{index .Options "Namespace" }}`).
+fn stand_in(inner: &str) -> String {
+    let inner = inner.trim();
+    let inner = inner.strip_prefix('-').unwrap_or(inner);
+    let inner = inner.strip_suffix('-').unwrap_or(inner);
+    let words: Vec<&str> = inner.split_whitespace().collect();
+    format!("\"{{ {} }}\"", words.join(" ").replace('"', "'"))
+}
+
+/// Writes the stand-in name of `inner` over `out[at..end]` (the action, from `{{` or from the
+/// quote around it) padded with spaces after it, so that the statement keeps its length and
+/// its lines. When the name is longer than the action, the spaces or tabs in `start..at`
+/// before it are used too; when it is still longer, the name without its inner spaces
+/// (`"{.S}"`), which always fits.
+fn place(out: &mut [u8], start: usize, at: usize, end: usize, inner: &str) {
+    let mut name = stand_in(inner);
+    let mut from = at;
+    if name.len() > end - at {
+        from = start;
+    }
+    if name.len() > end - from {
+        name = format!("\"{{{}}}\"", &name[3..name.len() - 3]);
+        from = at;
+    }
+    out[from..from + name.len()].copy_from_slice(name.as_bytes());
+    for c in &mut out[from + name.len()..end] {
+        *c = b' ';
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +405,18 @@ mod tests {
             Some("create policy \"it's\" on t using (true)")
         );
         assert!(executed_sql("execute 'drop table ' || quote_ident(t)").is_none());
+        // Issue 28 item 13: positional arguments (`%1$s`, `%2$I`), as PostgreSQL's
+        // `format` reads them (varlena.c `text_format`).
+        assert_eq!(
+            executed_sql("execute format('alter table %1$s rename to %2$I', 'public.a', 'b')")
+                .as_deref(),
+            Some("alter table public.a rename to \"b\"")
+        );
+        assert_eq!(
+            executed_sql("execute format('create index %2$I on %1$I (%2$I)', 't', 'c')").as_deref(),
+            Some("create index \"c\" on \"t\" (\"c\")")
+        );
+        assert!(executed_sql("execute format('drop table %1$s', tbl)").is_none());
         // Issue 31 item 5: dollar-quoted and `E''` constants, and constants joined by `||`,
         // are read as plain ones are.
         assert_eq!(
@@ -344,6 +453,51 @@ mod tests {
         );
         assert!(fill_templates("select '${NOT_A_NAME}'").is_none());
         assert!(fill_templates("select 1").is_none());
+        // Issue 28 item 10: quoted arguments, pipes and trim markers (supabase/auth's
+        // `{{ index .Options "Namespace" }}`) are read as one name too.
+        assert_eq!(
+            fill_templates(r#"alter table {{ index .Options "Namespace" }}.users drop column x"#)
+                .as_deref(),
+            Some(r#"alter table "{ index .Options 'Namespace' }".users drop column x"#)
+        );
+        assert_eq!(
+            fill_templates("drop table {{- .S | printf -}}.t").as_deref(),
+            Some("drop table \"{ .S | printf }\"  .t")
+        );
+        // Spellings of one action are one name (supabase/auth writes both).
+        assert_eq!(
+            fill_templates(r#"alter table {{index .Options "Namespace" }}.users drop column x"#)
+                .as_deref(),
+            Some(r#"alter table"{ index .Options 'Namespace' }".users drop column x"#)
+        );
+        assert_eq!(
+            fill_templates("drop table x.{{.S}}").as_deref(),
+            Some("drop table x.\"{.S}\""),
+            "no room for the spaces: the short spelling"
+        );
+        assert_eq!(
+            fill_templates(r#"select '{{ index .Options "N" }}'"#),
+            None,
+            "inside a string: left alone"
+        );
+        // ... and inside a quoted name, supabase/auth's `"{{ index .Options "Namespace" }}"`:
+        // the same name as the bare action.
+        assert_eq!(
+            fill_templates(
+                r#"ALTER TABLE "{{ index .Options "Namespace" }}"."users" RENAME COLUMN a TO b"#
+            )
+            .as_deref(),
+            Some(r#"ALTER TABLE "{ index .Options 'Namespace' }"  ."users" RENAME COLUMN a TO b"#)
+        );
+        assert_eq!(
+            fill_templates(r#"drop table "{{ .P }}_users""#).as_deref(),
+            None,
+            "part of a name: stays that name"
+        );
+        assert_eq!(
+            fill_templates(r#"drop table "{{ index .O "P" }}_users""#).as_deref(),
+            Some(r#"drop table "{{ index .O 'P' }}_users""#)
+        );
         // Issue 31 item 2: a lone CR ends the comment; the template after it is filled.
         assert_eq!(
             fill_templates("-- x\rdrop table {{ .S }}.t").as_deref(),

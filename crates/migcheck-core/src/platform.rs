@@ -176,6 +176,14 @@ pub fn evidence<'a>(
                 if PLATFORM_SCHEMAS.contains(&schema.as_str()) {
                     continue;
                 }
+                // A schema named by a template (`{{ index .Options "Namespace" }}`, read as
+                // the stand-in `{ index .Options 'Namespace' }`; goose's `${SCHEMA}`, read as
+                // `$SCHEMA`) is chosen when the service deploys: supabase/auth enables RLS on
+                // every table of its namespace, which Supabase does not serve. Not evidence
+                // that clients reach it (issue 28 item 10).
+                if (schema.starts_with('{') && schema.ends_with('}')) || schema.starts_with('$') {
+                    continue;
+                }
                 if first.is_none() {
                     let line = source.line_col(st.span.start).line;
                     first = Some(format!(

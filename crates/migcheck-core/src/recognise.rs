@@ -135,6 +135,42 @@ const ALTER_TABLE_EXTRA: &[&[&str]] = &[
     &["OWNER", "TO"],
     &["RESET"],
     &["SET", "("],
+    // `ALTER [COLUMN] c SET STATISTICS n` (SHARE UPDATE EXCLUSIVE, no rewrite).
+    &["SET", "STATISTICS"],
+    // `ADD GENERATED ... AS IDENTITY (SEQUENCE NAME s ...)`: sqlparser reads the action but
+    // not its sequence options (pg_dump writes them; Cap-go's base migration has eight).
+    &["IDENTITY", "(", "SEQUENCE"],
+    &["IDENTITY", "(", "START"],
+    &["IDENTITY", "(", "INCREMENT"],
+];
+
+/// Options of `CREATE ROLE` / `CREATE USER` / `CREATE GROUP` (gram.y `CreateOptRoleElem` and
+/// `AlterOptRoleElem`): the first word after the name (and an optional `WITH`) must be one.
+const ROLE_OPTIONS: &[&str] = &[
+    "SUPERUSER",
+    "NOSUPERUSER",
+    "CREATEDB",
+    "NOCREATEDB",
+    "CREATEROLE",
+    "NOCREATEROLE",
+    "INHERIT",
+    "NOINHERIT",
+    "LOGIN",
+    "NOLOGIN",
+    "REPLICATION",
+    "NOREPLICATION",
+    "BYPASSRLS",
+    "NOBYPASSRLS",
+    "CONNECTION",
+    "PASSWORD",
+    "ENCRYPTED",
+    "UNENCRYPTED",
+    "VALID",
+    "IN",
+    "ROLE",
+    "ADMIN",
+    "USER",
+    "SYSID",
 ];
 
 /// Reads a statement sqlparser rejected. `None`: not a family we know; it stays unread.
@@ -239,6 +275,25 @@ pub fn read(sql: &str) -> Option<Reading> {
             }
             _ => return None,
         },
+        // `CREATE ROLE r [WITH] NOINHERIT CREATEROLE ...`: sqlparser 0.64 reads some option
+        // lists (`WITH LOGIN PASSWORD 'x'`) but not others (`NOINHERIT CREATEROLE`). A role
+        // changes no table: nothing for the model or the locking rules.
+        "CREATE"
+            if matches!(w.get(1), Some(&"ROLE" | &"USER" | &"GROUP"))
+                && w.get(2).is_some_and(|n| !n.is_empty())
+                && {
+                    let at = if w.get(3) == Some(&"WITH") { 4 } else { 3 };
+                    w.get(at).is_some_and(|o| ROLE_OPTIONS.contains(o))
+                } =>
+        {
+            "CREATE ROLE"
+        }
+        // `CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON ONLY t ...`: an index on the
+        // partitioned parent only, not recursing to its partitions (PostgreSQL docs, CREATE
+        // INDEX, "ONLY"). The parent holds no rows: nothing is scanned, and the SHARE lock is
+        // on the parent alone, so it is not the long lock `require-concurrent-index` is about.
+        // Its creation comes from [`extra_effects`].
+        "CREATE" if index_on_only(&toks).is_some() => "CREATE INDEX ON ONLY",
         "CREATE" => {
             let mut i = 1;
             if starts(&w[1..], &["OR", "REPLACE"]) {
@@ -285,11 +340,63 @@ pub fn read(sql: &str) -> Option<Reading> {
         "INSERT" if w.get(1) == Some(&"INTO") => "INSERT",
         "SELECT" | "WITH" | "INSERT" | "DELETE" => return None,
         "NOTIFY" | "LISTEN" | "DISCARD" | "CHECKPOINT" | "LOAD" | "RESET" => "session command",
+        // `SET CONSTRAINTS {ALL | names} {DEFERRED | IMMEDIATE}` (Django emits `SET
+        // CONSTRAINTS "fk" IMMEDIATE` after each foreign key it adds): only when this
+        // transaction checks its deferred constraints.
+        "SET"
+            if w.get(1) == Some(&"CONSTRAINTS")
+                && matches!(
+                    w.iter().rev().find(|x| !x.is_empty()),
+                    Some(&"IMMEDIATE" | &"DEFERRED")
+                ) =>
+        {
+            "SET CONSTRAINTS"
+        }
+        // `GRANT` / `REVOKE ... ON TYPE | DOMAIN`, which sqlparser 0.64 does not read: the
+        // security rules judge privileges on tables, functions, sequences and schemas
+        // (`revoke-from-client-role` ignores the other kinds), so nothing is lost by reading
+        // them here.
+        "GRANT" | "REVOKE"
+            if w.windows(2)
+                .any(|p| p[0] == "ON" && matches!(p[1], "TYPE" | "DOMAIN"))
+                && (has(&w, "TO") || has(&w, "FROM")) =>
+        {
+            "GRANT ON TYPE"
+        }
         // GRANT / REVOKE and ALTER DEFAULT PRIVILEGES are left unread on purpose: the security
         // rules need their parsed form, so a human reviews the ones sqlparser cannot read.
         _ => return None,
     };
     Some(Reading::Valid(family))
+}
+
+/// For `CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON ONLY table`: the index's name (when
+/// given) and the table.
+fn index_on_only(toks: &[Tok]) -> Option<(Option<QualName>, QualName)> {
+    let w = words(toks);
+    let mut i = 1;
+    if w.get(i) == Some(&"UNIQUE") {
+        i += 1;
+    }
+    if w.get(i) != Some(&"INDEX") {
+        return None;
+    }
+    i += 1;
+    if starts(&w[i.min(w.len())..], &["IF", "NOT", "EXISTS"]) {
+        i += 3;
+    }
+    let name = if w.get(i) == Some(&"ON") {
+        None
+    } else {
+        let (n, next) = name_at(toks, i)?;
+        i = next;
+        Some(n)
+    };
+    if !(w.get(i) == Some(&"ON") && w.get(i + 1) == Some(&"ONLY")) {
+        return None;
+    }
+    let (table, _) = name_at(toks, i + 2)?;
+    Some((name, table))
 }
 
 /// Statements PostgreSQL's grammar rejects, which real projects have shipped.
@@ -327,6 +434,21 @@ pub fn extra_effects(sql: &str, reading: Reading) -> Vec<Effect> {
         return Vec::new();
     };
     let kind = match family {
+        "CREATE INDEX ON ONLY" => {
+            // An index lives in its table's schema; an unnamed one is named by the server.
+            let toks = tokens(sql);
+            return match index_on_only(&toks) {
+                Some((Some(mut name), table)) => {
+                    name.schema = name.schema.or_else(|| table.schema.clone());
+                    vec![Effect::CreateObject {
+                        kind: ObjectKind::Index,
+                        name,
+                        on: Some(table),
+                    }]
+                }
+                _ => Vec::new(),
+            };
+        }
         "CREATE PROCEDURE" => ObjectKind::Procedure,
         "CREATE DOMAIN" => ObjectKind::Domain,
         _ => return Vec::new(),
@@ -569,7 +691,64 @@ mod tests {
         assert_eq!(valid("UPDATE t SET a[1] = 1"), "UPDATE");
         assert_eq!(valid("ALTER TABLE t SET TABLESPACE fast"), "ALTER TABLE");
         assert_eq!(read("ALTER TABLE t FROBNICATE"), None);
+        // Issue 28 item 13.
+        assert_eq!(
+            valid("CREATE USER supabase_admin NOINHERIT CREATEROLE LOGIN"),
+            "CREATE ROLE"
+        );
+        assert_eq!(
+            valid("create role app with noinherit password 'x'"),
+            "CREATE ROLE"
+        );
+        assert_eq!(read("CREATE ROLE app FROBNICATE"), None);
+        assert_eq!(
+            valid(r#"SET CONSTRAINTS "a_b_fk" IMMEDIATE"#),
+            "SET CONSTRAINTS"
+        );
+        assert_eq!(valid("set constraints all deferred;"), "SET CONSTRAINTS");
+        assert_eq!(
+            valid("CREATE INDEX orders_status_idx ON ONLY public.orders (status)"),
+            "CREATE INDEX ON ONLY"
+        );
+        assert_eq!(
+            valid("create unique index if not exists i on only t using btree (a)"),
+            "CREATE INDEX ON ONLY"
+        );
+        assert_eq!(
+            valid("ALTER TABLE t ALTER COLUMN c SET STATISTICS 500"),
+            "ALTER TABLE"
+        );
+        assert_eq!(
+            valid("ALTER TABLE t ALTER COLUMN id ADD GENERATED BY DEFAULT AS IDENTITY (SEQUENCE NAME public.t_id_seq START WITH 1)"),
+            "ALTER TABLE"
+        );
+        assert_eq!(
+            valid("REVOKE USAGE ON TYPE public.mood FROM anon"),
+            "GRANT ON TYPE"
+        );
+        assert_eq!(
+            valid("grant usage on domain d to authenticated"),
+            "GRANT ON TYPE"
+        );
+        assert_eq!(read("REVOKE ALL ON weird t FROM anon"), None);
         assert_eq!(read("FROB t"), None);
+    }
+
+    #[test]
+    fn index_on_only_creates_the_index_on_that_table() {
+        let sql = "CREATE INDEX orders_status_idx ON ONLY public.orders (status)";
+        assert_eq!(
+            extra_effects(sql, read(sql).unwrap()),
+            [Effect::CreateObject {
+                kind: ObjectKind::Index,
+                name: QualName::new(Some("public"), "orders_status_idx"),
+                on: Some(QualName::new(Some("public"), "orders")),
+            }]
+        );
+        let sql = "CREATE INDEX ON ONLY t (a)";
+        assert!(extra_effects(sql, read(sql).unwrap()).is_empty());
+        // Not a hazard the locking rules name: only the parent, which holds no rows.
+        assert_eq!(command_lock(sql), None);
     }
 
     #[test]

@@ -350,3 +350,34 @@ fn goose_statement_blocks_are_one_statement() {
     );
     insta::assert_snapshot!(out);
 }
+
+/// Issue 28 item 10: supabase/auth renders its migrations with Go's `text/template` and
+/// `.Options` (`internal/storage`, `{{ index .Options "Namespace" }}`) before they run. Every
+/// spelling of the action (bare, inside a quoted name, without spaces, with `{{- -}}` trims,
+/// inside an `EXECUTE` string) is read as one stand-in schema name, so the statements parse
+/// and their changes are reported by their own rules, as `rules/unparsed-statement.md` says.
+#[test]
+fn go_templates_with_quoted_arguments_are_read() {
+    let (out, rules) = checked("golang-migrate-templates");
+    assert!(!rules.contains(&"unparsed-statement"), "{out}");
+    for rule in [
+        "rename-column",
+        "column-type-change",
+        "set-not-null",
+        "drop-column",
+        "require-concurrent-index-drop",
+    ] {
+        assert!(rules.contains(&rule), "{rule} missing: {out}");
+    }
+    // One schema, whatever the spelling: the table the first file created is the one the
+    // second alters (the column facts follow it).
+    assert!(
+        out.contains("`\"{ index .Options 'Namespace' }\".members`"),
+        "{out}"
+    );
+    assert!(!out.contains("`\"{index"), "{out}");
+    assert!(!out.contains("`\"{-"), "{out}");
+    // RLS enabled on a table of the templated schema says nothing of clients reaching it:
+    // the schema is chosen at deploy time (supabase/auth's is not served by the Data API).
+    assert!(out.contains("no schema exposed"), "{out}");
+}
