@@ -229,6 +229,32 @@ fn toml_node(text: &str, v: &toml::Spanned<toml::de::DeValue<'_>>, depth: usize)
 // ---------------------------------------------------------------------------------------------
 // YAML
 
+/// Byte offsets of yaml-rust2's markers, which count characters: a character index and its
+/// byte offset, moved forward as the markers mostly are, so a file is walked once (an earlier
+/// marker is found from its line and column instead). Shared by both YAML loaders.
+#[derive(Debug, Default)]
+pub(super) struct MarkerCursor {
+    chars: usize,
+    bytes: usize,
+}
+
+impl MarkerCursor {
+    pub(super) fn offset(&mut self, file: &SourceFile, m: &Marker) -> usize {
+        let text = &file.text;
+        if m.index() < self.chars {
+            return file.lines.offset(text, m.line(), m.col() + 1);
+        }
+        for c in text[self.bytes..].chars() {
+            if self.chars == m.index() {
+                break;
+            }
+            self.chars += 1;
+            self.bytes += c.len_utf8();
+        }
+        self.bytes
+    }
+}
+
 /// Parses a YAML file (its first document).
 pub(crate) fn yaml(file: &SourceFile) -> Result<Node, DeployError> {
     let mut loader = Loader {
@@ -236,7 +262,7 @@ pub(crate) fn yaml(file: &SourceFile) -> Result<Node, DeployError> {
         stack: Vec::new(),
         skipping: 0,
         root: None,
-        cursor: (0, 0),
+        cursor: MarkerCursor::default(),
     };
     Parser::new_from_str(&file.text)
         .load(&mut loader, false)
@@ -262,28 +288,13 @@ struct Loader<'a> {
     /// Depth of containers being skipped because they are too deep.
     skipping: usize,
     root: Option<Node>,
-    /// A character index and its byte offset.
-    cursor: (usize, usize),
+    cursor: MarkerCursor,
 }
 
 impl Loader<'_> {
-    /// The byte offset of a marker (yaml-rust2 counts characters). Markers mostly move forward,
-    /// so a cursor keeps this linear.
+    /// The byte offset of a marker ([`MarkerCursor`]).
     fn offset(&mut self, m: &Marker) -> usize {
-        let text = &self.file.text;
-        let (mut chars, mut bytes) = self.cursor;
-        if m.index() < chars {
-            return self.file.lines.offset(text, m.line(), m.col() + 1);
-        }
-        for c in text[bytes..].chars() {
-            if chars == m.index() {
-                break;
-            }
-            chars += 1;
-            bytes += c.len_utf8();
-        }
-        self.cursor = (chars, bytes);
-        bytes
+        self.cursor.offset(self.file, m)
     }
 
     fn add(&mut self, node: Node, at: usize) {

@@ -8,6 +8,7 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 use super::located::{yaml_scalar, YamlStyle};
+use super::tree::MarkerCursor;
 use super::{error_line, Ctx, DeployError, Hit, Place};
 
 /// Containers nested deeper than this are not kept (a workflow's steps are at depth 5).
@@ -72,28 +73,13 @@ struct Loader<'a> {
     skipping: usize,
     anchors: HashMap<usize, Rc<Node>>,
     root: Option<Rc<Node>>,
-    /// A character index and its byte offset.
-    cursor: (usize, usize),
+    cursor: MarkerCursor,
 }
 
 impl Loader<'_> {
-    /// The byte offset of a marker (yaml-rust2 counts characters). Markers mostly move forward,
-    /// so a cursor keeps this linear.
+    /// The byte offset of a marker ([`MarkerCursor`]).
     fn offset(&mut self, m: &Marker) -> usize {
-        let text = &self.file.text;
-        let (mut chars, mut bytes) = self.cursor;
-        if m.index() < chars {
-            return self.file.lines.offset(text, m.line(), m.col() + 1);
-        }
-        for c in text[bytes..].chars() {
-            if chars == m.index() {
-                break;
-            }
-            chars += 1;
-            bytes += c.len_utf8();
-        }
-        self.cursor = (chars, bytes);
-        bytes
+        self.cursor.offset(self.file, m)
     }
 
     fn add(&mut self, node: Rc<Node>, anchor: usize) {
@@ -214,7 +200,7 @@ pub(crate) fn check(ctx: &mut Ctx<'_>, out: &mut Vec<Hit>) -> Result<(), DeployE
         skipping: 0,
         anchors: HashMap::new(),
         root: None,
-        cursor: (0, 0),
+        cursor: MarkerCursor::default(),
     };
     read_events(file, &mut loader)?;
     let Some(root) = loader.root.take() else {
