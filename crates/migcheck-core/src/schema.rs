@@ -117,6 +117,13 @@ impl ColumnMap {
         }
     }
 
+    fn values_mut(&mut self) -> Box<dyn Iterator<Item = &mut Column> + '_> {
+        match self {
+            ColumnMap::Few(v) => Box::new(v.iter_mut().map(|(_, c)| c)),
+            ColumnMap::Many(m) => Box::new(m.values_mut()),
+        }
+    }
+
     fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Column)> + '_> {
         match self {
             ColumnMap::Few(v) => Box::new(v.iter().map(|(n, c)| (&**n, c))),
@@ -348,6 +355,39 @@ impl Columns {
             c.written_is_ty = false;
         }
         c.ty = Some(ty.into_boxed_str());
+    }
+
+    /// Follows `ALTER TYPE from RENAME TO to` into the columns of that type: their type is the
+    /// same object under its new name (an enum swap renames `t_new` to `t`, and the next swap of
+    /// the same enum moves the columns from `t` to a new `t_new` again).
+    fn rename_type(&mut self, from: &str, to: &str) {
+        for c in self.at.values_mut() {
+            if c.ty.as_deref() != Some(from) {
+                continue;
+            }
+            let written = if c.written_is_ty {
+                c.ty.as_deref()
+            } else {
+                c.written.as_deref()
+            };
+            let arrays = written.map_or(0, |w| {
+                let mut w = w.trim_end();
+                let mut n = 0;
+                while let Some(r) = w.strip_suffix("[]") {
+                    w = r.trim_end();
+                    n += 1;
+                }
+                n
+            });
+            let renamed = format!(
+                "{}{}",
+                crate::effect::quote_ident(to).to_lowercase(),
+                "[]".repeat(arrays)
+            );
+            c.ty = Some(to.into());
+            c.written_is_ty = renamed == to;
+            c.written = (!c.written_is_ty).then(|| renamed.into_boxed_str());
+        }
     }
 
     /// Records the type of `name` as written (`facts.rs`).
@@ -719,6 +759,21 @@ impl SchemaState {
                 if let Some(t) = self.tables.get_mut(&self.resolve_table(table)) {
                     t.columns
                         .change_type(column, crate::effect::type_key(to_type));
+                }
+            }
+            // Any other object renamed: the set knows it under its new name from here on (a
+            // second enum swap creates `t_new` again; `ALTER INDEX i RENAME` then `DROP INDEX`
+            // of the new name drops what the set created).
+            Effect::RenameObject { kind, name, to, .. } if *kind != ObjectKind::Policy => {
+                if let Some(key) = self.resolve_object(*kind, name) {
+                    if let Some(file) = self.objects.remove(&key) {
+                        self.objects.insert((key.0, key.1, to.clone()), file);
+                    }
+                }
+                if *kind == ObjectKind::Type {
+                    for t in self.tables.values_mut() {
+                        t.columns.rename_type(&name.name, to);
+                    }
                 }
             }
             Effect::Truncate { .. }
