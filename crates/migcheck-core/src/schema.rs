@@ -457,6 +457,18 @@ pub struct SchemaState {
     /// times.
     object_schemas: crate::intern::Numbered<String>,
     schema_created: HashMap<String, usize>,
+    /// Indexes the set created on a table it knows → that table: they go with it.
+    index_table: HashMap<ObjectKey, TableKey>,
+    /// The other way: a table → the indexes made on it (checked against `index_table` when
+    /// used: an index dropped and made again elsewhere left its old entry here).
+    table_indexes: HashMap<TableKey, Vec<ObjectKey>>,
+    /// Objects the set provably removed: dropped by name, or an index dropped with its table
+    /// or its constraint (`<table>_pkey`, `<table>_<column>_key`, a constraint's own name).
+    /// Created again, they leave this set.
+    gone: std::collections::HashSet<ObjectKey>,
+    /// Some statement so far changed a table that no migration of the set created: the set does
+    /// not describe the database from its start (a partial history).
+    pub saw_table_from_before: bool,
     /// Column and function facts the locking rules need (`facts.rs`).
     pub facts: crate::facts::Facts,
 }
@@ -468,6 +480,10 @@ impl Default for SchemaState {
             tables: BTreeMap::new(),
             schemas: ["public".to_string()].into(),
             objects: HashMap::new(),
+            index_table: HashMap::new(),
+            table_indexes: HashMap::new(),
+            gone: Default::default(),
+            saw_table_from_before: false,
             object_schemas: Default::default(),
             schema_created: HashMap::new(),
             facts: Default::default(),
@@ -608,6 +624,13 @@ impl SchemaState {
         }
     }
 
+    /// True when the set provably removed the object before this point: dropped by name,
+    /// renamed away, or an index dropped with its table or its constraint.
+    pub fn known_gone(&self, kind: ObjectKind, name: &QualName) -> bool {
+        self.resolve_object(kind, name)
+            .is_some_and(|k| self.gone.contains(&k))
+    }
+
     pub fn schema_created_in(&self, schema: &str, file: usize) -> bool {
         self.schema_created.get(schema) == Some(&file)
     }
@@ -638,13 +661,51 @@ impl SchemaState {
                     columns.declare_type(column, ty);
                 }
             }
-            Effect::CreateObject { kind, name, .. } => {
+            Effect::CreateObject { kind, name, on } => {
                 let key = self.resolve_object_to_create(*kind, name);
+                self.gone.remove(&key);
+                if *kind == ObjectKind::Index {
+                    if let Some(t) = on {
+                        let t = self.resolve_table(t);
+                        self.table_indexes
+                            .entry(t.clone())
+                            .or_default()
+                            .push(key.clone());
+                        self.index_table.insert(key.clone(), t);
+                    }
+                }
                 self.objects.entry(key).or_insert(origin.file as u32);
             }
             Effect::DropTable { table } => {
                 let key = self.resolve_table(table);
-                self.tables.remove(&key);
+                if let Some(t) = self.tables.remove(&key) {
+                    // Its indexes go with it: those the set created on it, and those of its
+                    // keys, by PostgreSQL's default names.
+                    let mut names = vec![crate::effect::truncate_identifier(format!(
+                        "{}_pkey",
+                        key.1
+                    ))];
+                    names.extend(
+                        t.columns
+                            .to_vec()
+                            .into_iter()
+                            .filter(|c| t.columns.is_unique(c))
+                            .map(|c| {
+                                crate::effect::truncate_identifier(format!("{}_{c}_key", key.1))
+                            }),
+                    );
+                    let schema = self.object_schemas.number(key.0.clone());
+                    for n in names {
+                        self.gone.insert((ObjectKind::Index, schema, n));
+                    }
+                    for i in self.table_indexes.remove(&key).unwrap_or_default() {
+                        if self.index_table.get(&i) == Some(&key) {
+                            self.index_table.remove(&i);
+                            self.objects.remove(&i);
+                            self.gone.insert(i);
+                        }
+                    }
+                }
             }
             Effect::DropSchema { name } => {
                 self.schemas.remove(name);
@@ -665,13 +726,40 @@ impl SchemaState {
                 } else {
                     if let Some(key) = self.resolve_object(*kind, name) {
                         self.objects.remove(&key);
+                        self.index_table.remove(&key);
+                        self.gone.insert(key);
+                    }
+                    // A primary key's or unique constraint's index has the constraint's name
+                    // and goes with it.
+                    if *kind == ObjectKind::Constraint {
+                        if let Some(t) = on {
+                            let schema = self.resolve_table(t).0;
+                            let q = QualName::new(Some(&schema), &name.name);
+                            if let Some(key) = self.resolve_object(ObjectKind::Index, &q) {
+                                self.objects.remove(&key);
+                                self.index_table.remove(&key);
+                                self.gone.insert(key);
+                            } else {
+                                let n = self.object_schemas.number(schema);
+                                self.gone.insert((ObjectKind::Index, n, name.name.clone()));
+                            }
+                        }
                     }
                 }
             }
             Effect::RenameTable { table, to } => {
                 let key = self.resolve_table(table);
                 if let Some(t) = self.tables.remove(&key) {
-                    self.tables.insert((key.0, to.clone()), t);
+                    let new = (key.0.clone(), to.clone());
+                    if let Some(indexes) = self.table_indexes.remove(&key) {
+                        for i in &indexes {
+                            if self.index_table.get(i) == Some(&key) {
+                                self.index_table.insert(i.clone(), new.clone());
+                            }
+                        }
+                        self.table_indexes.insert(new.clone(), indexes);
+                    }
+                    self.tables.insert(new, t);
                 }
             }
             Effect::RenameColumn { table, from, to } => {
@@ -767,7 +855,17 @@ impl SchemaState {
             Effect::RenameObject { kind, name, to, .. } if *kind != ObjectKind::Policy => {
                 if let Some(key) = self.resolve_object(*kind, name) {
                     if let Some(file) = self.objects.remove(&key) {
-                        self.objects.insert((key.0, key.1, to.clone()), file);
+                        let new = (key.0, key.1, to.clone());
+                        if let Some(t) = self.index_table.remove(&key) {
+                            self.table_indexes
+                                .entry(t.clone())
+                                .or_default()
+                                .push(new.clone());
+                            self.index_table.insert(new.clone(), t);
+                        }
+                        self.gone.remove(&new);
+                        self.gone.insert(key);
+                        self.objects.insert(new, file);
                     }
                 }
                 if *kind == ObjectKind::Type {
@@ -806,6 +904,7 @@ impl SchemaState {
     /// a statement changes); its name is copied only then.
     pub(crate) fn table_entry(&mut self, key: &TableKey) -> &mut TableInfo {
         if !self.tables.contains_key(key) {
+            self.saw_table_from_before = true;
             self.tables.insert(key.clone(), Box::default());
         }
         self.tables.get_mut(key).expect("just inserted")
