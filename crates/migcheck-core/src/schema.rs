@@ -464,8 +464,10 @@ pub struct SchemaState {
     table_indexes: HashMap<TableKey, Vec<ObjectKey>>,
     /// Objects the set provably removed: dropped by name, or an index dropped with its table
     /// or its constraint (`<table>_pkey`, `<table>_<column>_key`, a constraint's own name).
-    /// Created again, they leave this set.
-    gone: std::collections::HashSet<ObjectKey>,
+    /// Created again, they leave this map. Each with where it went (file, byte offset of the
+    /// statement): a rule that reads the schema at the end of a file asks whether an object
+    /// was gone before a given statement of it.
+    gone: HashMap<ObjectKey, (u32, usize)>,
     /// Some statement so far changed a table that no migration of the set created: the set does
     /// not describe the database from its start (a partial history).
     pub saw_table_from_before: bool,
@@ -624,11 +626,13 @@ impl SchemaState {
         }
     }
 
-    /// True when the set provably removed the object before this point: dropped by name,
-    /// renamed away, or an index dropped with its table or its constraint.
-    pub fn known_gone(&self, kind: ObjectKind, name: &QualName) -> bool {
+    /// Where the set last removed the object, as (file, byte offset of the statement): dropped
+    /// by name, renamed away, or an index dropped with its table or its constraint. `None`
+    /// when the set never removed it (or made it again since).
+    pub fn gone_at(&self, kind: ObjectKind, name: &QualName) -> Option<(usize, usize)> {
         self.resolve_object(kind, name)
-            .is_some_and(|k| self.gone.contains(&k))
+            .and_then(|k| self.gone.get(&k))
+            .map(|&(f, s)| (f as usize, s))
     }
 
     pub fn schema_created_in(&self, schema: &str, file: usize) -> bool {
@@ -637,6 +641,7 @@ impl SchemaState {
 
     /// Applies one effect of the statement at `origin`.
     pub fn apply(&mut self, effect: &Effect, origin: &Origin) {
+        let at = (origin.file as u32, origin.span.start);
         match effect {
             Effect::CreateSchema { name } => {
                 if self.schemas.insert(name.clone()) {
@@ -646,13 +651,25 @@ impl SchemaState {
             Effect::CreateTable { table, columns } => {
                 let key = self.resolve_table_for_create(table);
                 self.schemas.insert(key.0.clone());
-                self.tables.entry(key).or_insert_with(|| {
+                self.tables.entry(key.clone()).or_insert_with(|| {
                     Box::new(TableInfo {
                         columns: columns.iter().collect(),
                         created: Some(origin.clone()),
                         ..TableInfo::default()
                     })
                 });
+                // A table made again under a dropped one's name: its keys' indexes may be back
+                // (only their names are looked up: no pass over every removed object).
+                if !self.gone.is_empty() {
+                    if let Some(n) = self.object_schemas.find(&key.0) {
+                        let mut names = vec![format!("{}_pkey", key.1)];
+                        names.extend(columns.iter().map(|c| format!("{}_{c}_key", key.1)));
+                        for name in names {
+                            let name = crate::effect::truncate_identifier(name);
+                            self.gone.remove(&(ObjectKind::Index, n, name));
+                        }
+                    }
+                }
             }
             Effect::AddColumn { table, column, ty } => {
                 let columns = &mut self.table_mut(table).columns;
@@ -696,13 +713,15 @@ impl SchemaState {
                     );
                     let schema = self.object_schemas.number(key.0.clone());
                     for n in names {
-                        self.gone.insert((ObjectKind::Index, schema, n));
+                        self.gone
+                            .entry((ObjectKind::Index, schema, n))
+                            .or_insert(at);
                     }
                     for i in self.table_indexes.remove(&key).unwrap_or_default() {
                         if self.index_table.get(&i) == Some(&key) {
                             self.index_table.remove(&i);
                             self.objects.remove(&i);
-                            self.gone.insert(i);
+                            self.gone.entry(i).or_insert(at);
                         }
                     }
                 }
@@ -724,10 +743,13 @@ impl SchemaState {
                         }
                     }
                 } else {
+                    // Only what was there goes (a `DROP ... IF EXISTS` of what never was is
+                    // not where it went).
                     if let Some(key) = self.resolve_object(*kind, name) {
-                        self.objects.remove(&key);
-                        self.index_table.remove(&key);
-                        self.gone.insert(key);
+                        if self.objects.remove(&key).is_some() {
+                            self.index_table.remove(&key);
+                            self.gone.entry(key).or_insert(at);
+                        }
                     }
                     // A primary key's or unique constraint's index has the constraint's name
                     // and goes with it.
@@ -738,10 +760,12 @@ impl SchemaState {
                             if let Some(key) = self.resolve_object(ObjectKind::Index, &q) {
                                 self.objects.remove(&key);
                                 self.index_table.remove(&key);
-                                self.gone.insert(key);
+                                self.gone.entry(key).or_insert(at);
                             } else {
                                 let n = self.object_schemas.number(schema);
-                                self.gone.insert((ObjectKind::Index, n, name.name.clone()));
+                                self.gone
+                                    .entry((ObjectKind::Index, n, name.name.clone()))
+                                    .or_insert(at);
                             }
                         }
                     }
@@ -864,7 +888,7 @@ impl SchemaState {
                             self.index_table.insert(new.clone(), t);
                         }
                         self.gone.remove(&new);
-                        self.gone.insert(key);
+                        self.gone.entry(key).or_insert(at);
                         self.objects.insert(new, file);
                     }
                 }

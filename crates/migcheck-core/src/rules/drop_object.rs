@@ -87,10 +87,18 @@ pub(super) fn defensive_drop(
 /// earlier (dropped by name, renamed away, an index gone with its table or constraint), or the
 /// set never created it and provably starts from an empty database ([`set_starts_empty`]).
 /// Otherwise an object the set never created may well exist (a partial history, an index
-/// made by an ORM's push or by hand) and the drop's lock is real.
+/// made by an ORM's push or by hand) and the drop's lock is real. Also right with the schema
+/// at the end of the file (the file-level lock scan): what went by this statement or a later
+/// one does not count, and an object that exists at the end is not absent.
 pub(super) fn provably_absent(cx: &StatementCx<'_>, kind: ObjectKind, name: &QualName) -> bool {
-    !cx.state.object_exists(kind, name, None)
-        && (cx.state.known_gone(kind, name) || set_starts_empty(cx))
+    if cx.state.object_exists(kind, name, None) {
+        return false;
+    }
+    match cx.state.gone_at(kind, name) {
+        // Removed before this statement; removed by it or later: it was there.
+        Some(at) => at < (cx.unit.index, cx.stmt.span.start),
+        None => set_starts_empty(cx),
+    }
 }
 
 /// True when the set provably starts from an empty database, so that what no migration of it
