@@ -387,6 +387,7 @@ registry! {
     refresh_matview_without_concurrently => RefreshMatviewWithoutConcurrently,
     concurrent_index_on_partitioned_table => ConcurrentIndexOnPartitionedTable,
     unique_added_to_existing_table => UniqueAddedToExistingTable,
+    attach_partition_without_check => AttachPartitionWithoutCheck,
     // Non-additive: changes that break clients still deployed.
     drop_not_null_or_default => DropNotNullOrDefault,
     revoke_from_client_role => RevokeFromClientRole,
