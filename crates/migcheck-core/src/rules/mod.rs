@@ -392,6 +392,7 @@ registry! {
     drop_not_null_or_default => DropNotNullOrDefault,
     revoke_from_client_role => RevokeFromClientRole,
     // Security: static versions of Supabase's database lints.
+    materialized_view_or_foreign_table_in_api => MaterializedViewOrForeignTableInApi,
     policy_without_rls => PolicyWithoutRls,
     permissive_policy_always_true => PermissivePolicyAlwaysTrue,
     security_definer_search_path => SecurityDefinerSearchPath,
