@@ -108,8 +108,8 @@ pub(super) fn provably_absent(cx: &StatementCx<'_>, kind: ObjectKind, name: &Qua
 ///   starts later shows itself by altering tables it never made), and
 /// - its tool refuses a non-empty database without a baseline: Prisma Migrate
 ///   (`prisma migrate deploy` stops with P3005 "The database schema is not empty" unless the
-///   first migration is marked applied, that is, the first migration is the baseline that
-///   created everything; prisma-engines, `schema-engine` `apply_migrations`), or the set's first
+///   database is baselined: its first migration, written `--from-empty`, marked applied as
+///   what created everything; Prisma's docs, "Baselining a database"), or the set's first
 ///   file says it is that baseline: its name (or, for a tool with one folder per migration, its
 ///   folder's name) holds the word `init`, `initial` or `baseline`, or is `supabase db pull`'s
 ///   `remote_schema` (a dump of the whole remote schema; supabase/cli `internal/db/pull`).
