@@ -112,7 +112,8 @@ pub(super) fn provably_absent(cx: &StatementCx<'_>, kind: ObjectKind, name: &Qua
 ///   what created everything; Prisma's docs, "Baselining a database"), or the set's first
 ///   file says it is that baseline: its name (or, for a tool with one folder per migration, its
 ///   folder's name) holds the word `init`, `initial` or `baseline`, or is `supabase db pull`'s
-///   `remote_schema` (a dump of the whole remote schema; supabase/cli `internal/db/pull`).
+///   `remote_schema` (the name `supabase db pull` gives its file; as the first file of a set it is the
+///   dump of the whole remote schema, not a diff).
 pub(super) fn set_starts_empty(cx: &StatementCx<'_>) -> bool {
     if cx.state.saw_table_from_before || !cx.set.ordered {
         return false;
