@@ -117,6 +117,13 @@ impl ColumnMap {
         }
     }
 
+    fn values_mut(&mut self) -> Box<dyn Iterator<Item = &mut Column> + '_> {
+        match self {
+            ColumnMap::Few(v) => Box::new(v.iter_mut().map(|(_, c)| c)),
+            ColumnMap::Many(m) => Box::new(m.values_mut()),
+        }
+    }
+
     fn iter(&self) -> Box<dyn Iterator<Item = (&str, &Column)> + '_> {
         match self {
             ColumnMap::Few(v) => Box::new(v.iter().map(|(n, c)| (&**n, c))),
@@ -370,6 +377,39 @@ impl Columns {
         c.ty = Some(ty.into_boxed_str());
     }
 
+    /// Follows `ALTER TYPE from RENAME TO to` into the columns of that type: their type is the
+    /// same object under its new name (an enum swap renames `t_new` to `t`, and the next swap of
+    /// the same enum moves the columns from `t` to a new `t_new` again).
+    fn rename_type(&mut self, from: &str, to: &str) {
+        for c in self.at.values_mut() {
+            if c.ty.as_deref() != Some(from) {
+                continue;
+            }
+            let written = if c.written_is_ty {
+                c.ty.as_deref()
+            } else {
+                c.written.as_deref()
+            };
+            let arrays = written.map_or(0, |w| {
+                let mut w = w.trim_end();
+                let mut n = 0;
+                while let Some(r) = w.strip_suffix("[]") {
+                    w = r.trim_end();
+                    n += 1;
+                }
+                n
+            });
+            let renamed = format!(
+                "{}{}",
+                crate::effect::quote_ident(to).to_lowercase(),
+                "[]".repeat(arrays)
+            );
+            c.ty = Some(to.into());
+            c.written_is_ty = renamed == to;
+            c.written = (!c.written_is_ty).then(|| renamed.into_boxed_str());
+        }
+    }
+
     /// Records the type of `name` as written (`facts.rs`).
     pub(crate) fn set_written_type(&mut self, name: &str, ty: String) {
         let c = self.entry(name);
@@ -437,6 +477,20 @@ pub struct SchemaState {
     /// times.
     object_schemas: crate::intern::Numbered<String>,
     schema_created: HashMap<String, usize>,
+    /// Indexes the set created on a table it knows → that table: they go with it.
+    index_table: HashMap<ObjectKey, TableKey>,
+    /// The other way: a table → the indexes made on it (checked against `index_table` when
+    /// used: an index dropped and made again elsewhere left its old entry here).
+    table_indexes: HashMap<TableKey, Vec<ObjectKey>>,
+    /// Objects the set provably removed: dropped by name, or an index dropped with its table
+    /// or its constraint (`<table>_pkey`, `<table>_<column>_key`, a constraint's own name).
+    /// Created again, they leave this map. Each with where it went (file, byte offset of the
+    /// statement): a rule that reads the schema at the end of a file asks whether an object
+    /// was gone before a given statement of it.
+    gone: HashMap<ObjectKey, (u32, usize)>,
+    /// Some statement so far changed a table that no migration of the set created: the set does
+    /// not describe the database from its start (a partial history).
+    pub saw_table_from_before: bool,
     /// Column and function facts the locking rules need (`facts.rs`).
     pub facts: crate::facts::Facts,
 }
@@ -448,6 +502,10 @@ impl Default for SchemaState {
             tables: BTreeMap::new(),
             schemas: ["public".to_string()].into(),
             objects: HashMap::new(),
+            index_table: HashMap::new(),
+            table_indexes: HashMap::new(),
+            gone: Default::default(),
+            saw_table_from_before: false,
             object_schemas: Default::default(),
             schema_created: HashMap::new(),
             facts: Default::default(),
@@ -588,12 +646,22 @@ impl SchemaState {
         }
     }
 
+    /// Where the set last removed the object, as (file, byte offset of the statement): dropped
+    /// by name, renamed away, or an index dropped with its table or its constraint. `None`
+    /// when the set never removed it (or made it again since).
+    pub fn gone_at(&self, kind: ObjectKind, name: &QualName) -> Option<(usize, usize)> {
+        self.resolve_object(kind, name)
+            .and_then(|k| self.gone.get(&k))
+            .map(|&(f, s)| (f as usize, s))
+    }
+
     pub fn schema_created_in(&self, schema: &str, file: usize) -> bool {
         self.schema_created.get(schema) == Some(&file)
     }
 
     /// Applies one effect of the statement at `origin`.
     pub fn apply(&mut self, effect: &Effect, origin: &Origin) {
+        let at = (origin.file as u32, origin.span.start);
         match effect {
             Effect::CreateSchema { name } => {
                 if self.schemas.insert(name.clone()) {
@@ -603,13 +671,25 @@ impl SchemaState {
             Effect::CreateTable { table, columns } => {
                 let key = self.resolve_table_for_create(table);
                 self.schemas.insert(key.0.clone());
-                self.tables.entry(key).or_insert_with(|| {
+                self.tables.entry(key.clone()).or_insert_with(|| {
                     Box::new(TableInfo {
                         columns: columns.iter().collect(),
                         created: Some(origin.clone()),
                         ..TableInfo::default()
                     })
                 });
+                // A table made again under a dropped one's name: its keys' indexes may be back
+                // (only their names are looked up: no pass over every removed object).
+                if !self.gone.is_empty() {
+                    if let Some(n) = self.object_schemas.find(&key.0) {
+                        let mut names = vec![format!("{}_pkey", key.1)];
+                        names.extend(columns.iter().map(|c| format!("{}_{c}_key", key.1)));
+                        for name in names {
+                            let name = crate::effect::truncate_identifier(name);
+                            self.gone.remove(&(ObjectKind::Index, n, name));
+                        }
+                    }
+                }
             }
             Effect::AddColumn { table, column, ty } => {
                 let columns = &mut self.table_mut(table).columns;
@@ -618,13 +698,53 @@ impl SchemaState {
                     columns.declare_type(column, ty);
                 }
             }
-            Effect::CreateObject { kind, name, .. } => {
+            Effect::CreateObject { kind, name, on } => {
                 let key = self.resolve_object_to_create(*kind, name);
+                self.gone.remove(&key);
+                if *kind == ObjectKind::Index {
+                    if let Some(t) = on {
+                        let t = self.resolve_table(t);
+                        self.table_indexes
+                            .entry(t.clone())
+                            .or_default()
+                            .push(key.clone());
+                        self.index_table.insert(key.clone(), t);
+                    }
+                }
                 self.objects.entry(key).or_insert(origin.file as u32);
             }
             Effect::DropTable { table } => {
                 let key = self.resolve_table(table);
-                self.tables.remove(&key);
+                if let Some(t) = self.tables.remove(&key) {
+                    // Its indexes go with it: those the set created on it, and those of its
+                    // keys, by PostgreSQL's default names.
+                    let mut names = vec![crate::effect::truncate_identifier(format!(
+                        "{}_pkey",
+                        key.1
+                    ))];
+                    names.extend(
+                        t.columns
+                            .to_vec()
+                            .into_iter()
+                            .filter(|c| t.columns.is_unique(c))
+                            .map(|c| {
+                                crate::effect::truncate_identifier(format!("{}_{c}_key", key.1))
+                            }),
+                    );
+                    let schema = self.object_schemas.number(key.0.clone());
+                    for n in names {
+                        self.gone
+                            .entry((ObjectKind::Index, schema, n))
+                            .or_insert(at);
+                    }
+                    for i in self.table_indexes.remove(&key).unwrap_or_default() {
+                        if self.index_table.get(&i) == Some(&key) {
+                            self.index_table.remove(&i);
+                            self.objects.remove(&i);
+                            self.gone.entry(i).or_insert(at);
+                        }
+                    }
+                }
             }
             Effect::DropSchema { name } => {
                 self.schemas.remove(name);
@@ -643,15 +763,47 @@ impl SchemaState {
                         }
                     }
                 } else {
+                    // Only what was there goes (a `DROP ... IF EXISTS` of what never was is
+                    // not where it went).
                     if let Some(key) = self.resolve_object(*kind, name) {
-                        self.objects.remove(&key);
+                        if self.objects.remove(&key).is_some() {
+                            self.index_table.remove(&key);
+                            self.gone.entry(key).or_insert(at);
+                        }
+                    }
+                    // A primary key's or unique constraint's index has the constraint's name
+                    // and goes with it.
+                    if *kind == ObjectKind::Constraint {
+                        if let Some(t) = on {
+                            let schema = self.resolve_table(t).0;
+                            let q = QualName::new(Some(&schema), &name.name);
+                            if let Some(key) = self.resolve_object(ObjectKind::Index, &q) {
+                                self.objects.remove(&key);
+                                self.index_table.remove(&key);
+                                self.gone.entry(key).or_insert(at);
+                            } else {
+                                let n = self.object_schemas.number(schema);
+                                self.gone
+                                    .entry((ObjectKind::Index, n, name.name.clone()))
+                                    .or_insert(at);
+                            }
+                        }
                     }
                 }
             }
             Effect::RenameTable { table, to } => {
                 let key = self.resolve_table(table);
                 if let Some(t) = self.tables.remove(&key) {
-                    self.tables.insert((key.0, to.clone()), t);
+                    let new = (key.0.clone(), to.clone());
+                    if let Some(indexes) = self.table_indexes.remove(&key) {
+                        for i in &indexes {
+                            if self.index_table.get(i) == Some(&key) {
+                                self.index_table.insert(i.clone(), new.clone());
+                            }
+                        }
+                        self.table_indexes.insert(new.clone(), indexes);
+                    }
+                    self.tables.insert(new, t);
                 }
             }
             Effect::RenameColumn { table, from, to } => {
@@ -741,6 +893,31 @@ impl SchemaState {
                         .change_type(column, crate::effect::type_key(to_type));
                 }
             }
+            // Any other object renamed: the set knows it under its new name from here on (a
+            // second enum swap creates `t_new` again; `ALTER INDEX i RENAME` then `DROP INDEX`
+            // of the new name drops what the set created).
+            Effect::RenameObject { kind, name, to, .. } if *kind != ObjectKind::Policy => {
+                if let Some(key) = self.resolve_object(*kind, name) {
+                    if let Some(file) = self.objects.remove(&key) {
+                        let new = (key.0, key.1, to.clone());
+                        if let Some(t) = self.index_table.remove(&key) {
+                            self.table_indexes
+                                .entry(t.clone())
+                                .or_default()
+                                .push(new.clone());
+                            self.index_table.insert(new.clone(), t);
+                        }
+                        self.gone.remove(&new);
+                        self.gone.entry(key).or_insert(at);
+                        self.objects.insert(new, file);
+                    }
+                }
+                if *kind == ObjectKind::Type {
+                    for t in self.tables.values_mut() {
+                        t.columns.rename_type(&name.name, to);
+                    }
+                }
+            }
             Effect::Truncate { .. }
             | Effect::DeleteAllRows { .. }
             | Effect::RenameObject { .. }
@@ -771,6 +948,7 @@ impl SchemaState {
     /// a statement changes); its name is copied only then.
     pub(crate) fn table_entry(&mut self, key: &TableKey) -> &mut TableInfo {
         if !self.tables.contains_key(key) {
+            self.saw_table_from_before = true;
             self.tables.insert(key.clone(), Box::default());
         }
         self.tables.get_mut(key).expect("just inserted")

@@ -1,6 +1,9 @@
 //! Our translation of other linters' cases (`testdata/peers/<peer>/{unsafe,safe}/*.sql`): the
-//! cases squawk 2.70's rules, eugene 0.8.3's hints and strong_migrations' list of dangerous
-//! operations exist for, written as the SQL they run (our own SQL, not theirs).
+//! cases squawk 2.70's rules, eugene 0.8.3's hints, strong_migrations' list of dangerous
+//! operations, django-pg-zero-downtime-migrations' table of operations (README, "Django migrations
+//! hacks": unsafe ones and their safe alternatives) and safe-pg-migrations' feature list (README,
+//! "Feature set": what it runs instead) exist for, written as the SQL they run (our own SQL, not
+//! theirs).
 //!
 //! Each file is one migration of its own (a plain directory: no tool transaction). Its header
 //! says which peer check it translates (`-- peer:`), and for an unsafe case either the migcheck

@@ -41,3 +41,10 @@ select 'alter table orders drop column x';
 
 -- migcheck:allow drop-column reason: moved to order_items in release 12; no reader since
 alter table orders drop column items_json;
+
+-- IF EXISTS of a column that a table created in this file never had: PostgreSQL skips it
+-- (issue 28 item 2).
+create table wishlists (id int primary key, owner uuid);
+alter table wishlists enable row level security;
+create policy "own wishlists" on wishlists for all to authenticated using (true);
+alter table wishlists drop column if exists note;

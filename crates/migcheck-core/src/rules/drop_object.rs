@@ -82,6 +82,60 @@ pub(super) fn defensive_drop(
     DEFENSIVE.contains(&kind) && has_if_exists(cx) && !cx.state.object_exists(kind, name, on)
 }
 
+/// True when the object is provably absent at this statement, so that a `DROP ... IF EXISTS`
+/// of it does nothing anywhere and takes no lock (issue 28 items 2 and 9): the set removed it
+/// earlier (dropped by name, renamed away, an index gone with its table or constraint), or the
+/// set never created it and provably starts from an empty database ([`set_starts_empty`]).
+/// Otherwise an object the set never created may well exist (a partial history, an index
+/// made by an ORM's push or by hand) and the drop's lock is real. Also right with the schema
+/// at the end of the file (the file-level lock scan): what went by this statement or a later
+/// one does not count, and an object that exists at the end is not absent.
+pub(super) fn provably_absent(cx: &StatementCx<'_>, kind: ObjectKind, name: &QualName) -> bool {
+    if cx.state.object_exists(kind, name, None) {
+        return false;
+    }
+    match cx.state.gone_at(kind, name) {
+        // Removed before this statement; removed by it or later: it was there.
+        Some(at) => at < (cx.unit.index, cx.stmt.span.start),
+        None => set_starts_empty(cx),
+    }
+}
+
+/// True when the set provably starts from an empty database, so that what no migration of it
+/// created does not exist in a database built from it:
+///
+/// - the set's statements so far changed no table that the set did not create (a history that
+///   starts later shows itself by altering tables it never made), and
+/// - its tool refuses a non-empty database without a baseline: Prisma Migrate
+///   (`prisma migrate deploy` stops with P3005 "The database schema is not empty" unless the
+///   database is baselined: its first migration, written `--from-empty`, marked applied as
+///   what created everything; Prisma's docs, "Baselining a database"), or the set's first
+///   file says it is that baseline: its name (or, for a tool with one folder per migration, its
+///   folder's name) holds the word `init`, `initial` or `baseline`, or is `supabase db pull`'s
+///   `remote_schema` (the name `supabase db pull` gives its file; as the first file of a set it is the
+///   dump of the whole remote schema, not a diff).
+pub(super) fn set_starts_empty(cx: &StatementCx<'_>) -> bool {
+    if cx.state.saw_table_from_before || !cx.set.ordered {
+        return false;
+    }
+    if cx.set.tool.id() == "prisma" {
+        return true;
+    }
+    let Some(first) = cx.set.files.first() else {
+        return false;
+    };
+    let mut names = vec![first.path.file_stem()];
+    if first.path.file_stem().is_some_and(|s| s == "migration" || s == "up") {
+        names.push(first.path.parent().and_then(|p| p.file_name()));
+    }
+    names.into_iter().flatten().any(|n| {
+        let n = n.to_string_lossy().to_ascii_lowercase();
+        n.contains("remote_schema")
+            || n.split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| matches!(w, "init" | "initial" | "baseline"))
+    })
+}
+
 /// `ALTER INDEX / POLICY / TRIGGER / FUNCTION ... IF EXISTS ... RENAME` of an object that no
 /// migration of the set created (or that is already gone): a no-op in a database built from
 /// the migrations, real only on an object made out of band. `drop-object-if-exists` reports it

@@ -123,13 +123,19 @@ pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
         Some(Ast::Drop {
             object_type: ast::ObjectType::Index,
             names,
+            if_exists,
             ..
         }) => {
             for n in names {
                 let q = qual(n);
-                if !cx
-                    .state
-                    .object_created_in(ObjectKind::Index, &q, None, cx.unit.index)
+                // `IF EXISTS` of an index provably absent (gone with its table, or a set that
+                // starts empty never made it): PostgreSQL skips it and locks nothing.
+                let skipped =
+                    *if_exists && super::drop_object::provably_absent(cx, ObjectKind::Index, &q);
+                if !skipped
+                    && !cx
+                        .state
+                        .object_created_in(ObjectKind::Index, &q, None, cx.unit.index)
                 {
                     out.push(TableLock {
                         label: format!("the table of index `{q}`"),

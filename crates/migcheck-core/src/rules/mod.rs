@@ -387,10 +387,12 @@ registry! {
     refresh_matview_without_concurrently => RefreshMatviewWithoutConcurrently,
     concurrent_index_on_partitioned_table => ConcurrentIndexOnPartitionedTable,
     unique_added_to_existing_table => UniqueAddedToExistingTable,
+    attach_partition_without_check => AttachPartitionWithoutCheck,
     // Non-additive: changes that break clients still deployed.
     drop_not_null_or_default => DropNotNullOrDefault,
     revoke_from_client_role => RevokeFromClientRole,
     // Security: static versions of Supabase's database lints.
+    materialized_view_or_foreign_table_in_api => MaterializedViewOrForeignTableInApi,
     policy_without_rls => PolicyWithoutRls,
     permissive_policy_always_true => PermissivePolicyAlwaysTrue,
     security_definer_search_path => SecurityDefinerSearchPath,

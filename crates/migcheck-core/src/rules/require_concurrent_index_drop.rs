@@ -80,12 +80,15 @@ impl Rule for RequireConcurrentIndexDrop {
             None => {}
         }
         for q in dropped {
-            // `DROP INDEX IF EXISTS` of an index no migration created: a no-op for the set,
-            // reported by `drop-object-if-exists` as a warning.
+            // `DROP INDEX IF EXISTS` of an index provably absent (the set dropped it, with its
+            // table or constraint too, or never created it and starts from an empty database):
+            // a no-op, reported by `drop-object-if-exists` as a warning. An index the set never
+            // created may exist when the set does not start empty: its lock is real.
             // An index dropped just before its table, in the same file: the table drop (an
             // ACCESS EXCLUSIVE lock anyway) is what `drop-table` reports.
             if is_new(&q)
-                || super::drop_object::defensive_drop(cx, ObjectKind::Index, &q, None)
+                || (super::drop_object::defensive_drop(cx, ObjectKind::Index, &q, None)
+                    && super::drop_object::provably_absent(cx, ObjectKind::Index, &q))
                 || super::drop_object::table_dropped_later(cx, ObjectKind::Index, &q, None)
             {
                 continue;

@@ -1,0 +1,6 @@
+-- peer: django-pg-zero-downtime-migrations ALTER COLUMN TYPE: varchar(ANY) to text (the column's type is written first)
+create table public.profiles (id bigint primary key, name varchar(100), balance numeric(10, 2));
+alter table public.profiles enable row level security;
+create index profiles_name_idx on public.profiles (name);
+set lock_timeout = '2s';
+alter table public.profiles alter column name type text;

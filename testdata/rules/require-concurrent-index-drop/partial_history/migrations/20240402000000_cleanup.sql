@@ -1,0 +1,2 @@
+-- expect: require-concurrent-index-drop
+drop index if exists public.payments_due_idx;
