@@ -396,6 +396,7 @@ registry! {
     policy_without_rls => PolicyWithoutRls,
     permissive_policy_always_true => PermissivePolicyAlwaysTrue,
     security_definer_search_path => SecurityDefinerSearchPath,
+    function_search_path_mutable => FunctionSearchPathMutable,
     security_definer_exposed => SecurityDefinerExposed,
     view_without_security_invoker => ViewWithoutSecurityInvoker,
     view_over_auth_users => ViewOverAuthUsers,

@@ -89,24 +89,37 @@ impl Touch {
     }
 }
 
-fn touches(ast: &Ast) -> Vec<Touch> {
+/// Which functions a rule watches for a `search_path` left to the caller.
+#[derive(Clone, Copy)]
+pub(super) enum Watch<'a> {
+    /// SECURITY DEFINER functions (`security-definer-search-path`), in any schema.
+    Definer,
+    /// Other functions created in a schema `exposed` accepts (`function-search-path-mutable`);
+    /// one made SECURITY DEFINER later is the other rule's, so that ALTER replaces it here.
+    Invoker { exposed: &'a dyn Fn(&str) -> bool },
+}
+
+fn touches(ast: &Ast, watch: Watch<'_>) -> Vec<Touch> {
     match ast {
         Ast::DropFunction(d) => d
             .func_desc
             .iter()
             .map(|f| Touch::Replaces(Signature::new(&f.name, f.args.as_ref())))
             .collect(),
-        _ => touch(ast).into_iter().collect(),
+        _ => touch(ast, watch).into_iter().collect(),
     }
 }
 
-fn touch(ast: &Ast) -> Option<Touch> {
+fn touch(ast: &Ast, watch: Watch<'_>) -> Option<Touch> {
     match ast {
         Ast::CreateFunction(f) => {
             let sig = Signature::new(&f.name, f.args.as_ref());
-            if f.security == Some(FunctionSecurity::Definer)
-                && !f.set_params.iter().any(|p| sets_search_path(&p.name))
-            {
+            let definer = f.security == Some(FunctionSecurity::Definer);
+            let watched = match watch {
+                Watch::Definer => definer,
+                Watch::Invoker { exposed } => !definer && exposed(&sig.schema),
+            };
+            if watched && !f.set_params.iter().any(|p| sets_search_path(&p.name)) {
                 Some(Touch::Unsafe(sig, qual(&f.name).to_string()))
             } else {
                 Some(Touch::Replaces(sig))
@@ -126,7 +139,12 @@ fn touch(ast: &Ast) -> Option<Touch> {
             if path {
                 Some(Touch::Replaces(sig))
             } else if definer {
-                Some(Touch::Unsafe(sig, qual(&f.function.name).to_string()))
+                match watch {
+                    Watch::Definer => {
+                        Some(Touch::Unsafe(sig, qual(&f.function.name).to_string()))
+                    }
+                    Watch::Invoker { .. } => Some(Touch::Replaces(sig)),
+                }
             } else {
                 None
             }
@@ -143,7 +161,7 @@ impl Rule for SecurityDefinerSearchPath {
     /// Files of an unordered (plain) set are independent: each is judged on its own.
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         if !cx.set.ordered {
-            report(std::slice::from_ref(cx.unit), out);
+            report(std::slice::from_ref(cx.unit), Watch::Definer, out, definer_hit);
         }
     }
 
@@ -154,13 +172,16 @@ impl Rule for SecurityDefinerSearchPath {
     /// only then does it ship together (as `missing-rls` does for RLS enabled later).
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if cx.set.ordered {
-            report(cx.units, out);
+            report(cx.units, Watch::Definer, out, definer_hit);
         }
     }
 }
 
-fn forward(unit: &FileUnit) -> impl Iterator<Item = (&Statement, Touch)> {
-    unit.parsed.statements.iter().filter_map(|s| {
+fn forward<'u>(
+    unit: &'u FileUnit,
+    watch: Watch<'u>,
+) -> impl Iterator<Item = (&'u Statement, Touch)> + 'u {
+    unit.parsed.statements.iter().filter_map(move |s| {
         if s.rollback {
             return None;
         }
@@ -170,18 +191,25 @@ fn forward(unit: &FileUnit) -> impl Iterator<Item = (&Statement, Touch)> {
             return None;
         }
         let ast = s.tree(&unit.source.text)?;
-        Some(touches(&ast).into_iter().map(move |t| (s, t)))
+        Some(touches(&ast, watch).into_iter().map(move |t| (s, t)))
     })
     .flatten()
 }
 
-fn report(units: &[FileUnit], out: &mut Hits<'_>) {
+/// Reports, through `hit`, each function `watch` finds unsafe that no later statement of `units`
+/// (shipping with it) redefines, fixes or drops.
+pub(super) fn report(
+    units: &[FileUnit],
+    watch: Watch<'_>,
+    out: &mut Hits<'_>,
+    hit: fn(&FileUnit, &Statement, &str) -> Hit,
+) {
     // Every touch in set order: (unit position, statement position, touch).
     let touches: Vec<(usize, usize, &Statement, Touch)> = units
         .iter()
         .enumerate()
         .flat_map(|(u, unit)| {
-            forward(unit)
+            forward(unit, watch)
                 .enumerate()
                 .map(move |(i, (s, t))| (u, i, s, t))
         })
@@ -209,16 +237,20 @@ fn report(units: &[FileUnit], out: &mut Hits<'_>) {
         if replaced {
             continue;
         }
-        out.push(Hit {
-            fix: fix(unit, stmt).map(Box::new),
-            suggestion: None,
-            file: unit.source.clone(),
-            span: stmt.span.clone(),
-            message: format!(
-                "Function `{name}` runs with its owner's privileges (SECURITY DEFINER) but resolves names through the caller's `search_path`: a caller who can create objects in a schema on that path can make it run their own tables, functions or operators as the owner"
-            ),
-            help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".into(),
-        });
+        out.push(hit(unit, stmt, name));
+    }
+}
+
+fn definer_hit(unit: &FileUnit, stmt: &Statement, name: &str) -> Hit {
+    Hit {
+        fix: fix(unit, stmt).map(Box::new),
+        suggestion: None,
+        file: unit.source.clone(),
+        span: stmt.span.clone(),
+        message: format!(
+            "Function `{name}` runs with its owner's privileges (SECURITY DEFINER) but resolves names through the caller's `search_path`: a caller who can create objects in a schema on that path can make it run their own tables, functions or operators as the owner"
+        ),
+        help: "Add `set search_path = ''` to the function and schema-qualify every name in its body (or set it to a fixed list of trusted schemas).".into(),
     }
 }
 
