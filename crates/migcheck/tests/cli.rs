@@ -144,12 +144,71 @@ fn config_with_unknown_key_exits_2_naming_file_and_line() {
     ]);
     let r = run(p.path(), &["check"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // Issue 30: on stderr, first, and the run stops: no finding made with the defaults.
     assert!(
-        r.stdout
-            .contains("error: migcheck.toml:2: unknown field `exposd_schemas`"),
+        r.stderr
+            .starts_with("error: migcheck.toml:2: unknown field `exposd_schemas`"),
         "{}",
-        r.stdout
+        r.stderr
     );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+/// A nested migcheck.toml (found only while walking) stops the run too, before any finding of
+/// the other sets is shown; a malformed `allow_scripts` entry is an error naming the key.
+#[test]
+fn a_nested_config_error_stops_the_run_before_any_finding() {
+    let p = project(&[
+        (
+            "api/migcheck.toml",
+            b"pg_version = 15\n[deploy]\nallow_scripts = [\"db:migrate\"]\n",
+        ),
+        (
+            "api/supabase/migrations/20240101000000_notes.sql",
+            CLEAN_TABLE,
+        ),
+        (
+            "web/supabase/migrations/20240102000000_drop.sql",
+            b"drop table public.legacy;\n",
+        ),
+    ]);
+    for format in ["human", "json"] {
+        let r = run(p.path(), &["check", "--format", format]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{format}: {}", r.stdout);
+        assert!(
+            r.stderr.starts_with(
+                "error: api/migcheck.toml:3: key `allow_scripts` in `[deploy]`: `db:migrate` is not `FILE:SCRIPT`"
+            ),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("migcheck stopped"), "{}", r.stderr);
+        assert!(!r.stderr.contains("drop-table"), "{}", r.stderr);
+    }
+}
+
+/// Issue 30: `init`, `--write-baseline`, then `baseline = "…"` appended to the written file as
+/// the hint says: the key is top-level and the baseline accepts the old findings (exit 0).
+#[test]
+fn init_then_an_appended_baseline_key_works() {
+    let p = project(&[(
+        "supabase/migrations/20240102000000_drop.sql",
+        b"drop table public.legacy;\n",
+    )]);
+    assert_eq!(run(p.path(), &["init"]).code, 0);
+    let w = run(
+        p.path(),
+        &["check", "--write-baseline", "migcheck-baseline.json"],
+    );
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert!(w.stderr.contains("as a top-level key"), "{}", w.stderr);
+    let cfg = p.path().join("migcheck.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("baseline = \"migcheck-baseline.json\"\n");
+    std::fs::write(&cfg, text).unwrap();
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
 #[test]
