@@ -41,6 +41,7 @@ struct RawConfig {
     deploy: Option<RawDeploy>,
     baseline: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<String>>,
+    encoding: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -59,6 +60,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "pg_version",
     "baseline",
     "lock_timeout",
+    "encoding",
 ];
 
 /// The key written on line `line` (1-based) of `text`, or the table header there.
@@ -137,6 +139,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// The `lock_timeout` the `lock-timeout-missing` fix sets (`5s` unless configured).
     pub lock_timeout: String,
+    /// The client encoding migrations are applied with (`encoding = "latin1"`; UTF-8 unless set).
+    pub encoding: crate::source::SourceEncoding,
 }
 
 impl Default for Config {
@@ -154,6 +158,7 @@ impl Default for Config {
             allowed_scripts: Vec::new(),
             baseline: None,
             lock_timeout: "5s".into(),
+            encoding: Default::default(),
         }
     }
 }
@@ -256,6 +261,16 @@ impl Config {
                 ));
             }
             cfg.lock_timeout = t;
+        }
+        if let Some(e) = raw.encoding {
+            let line = line_of(e.span().start);
+            let label = e.into_inner();
+            cfg.encoding = crate::source::SourceEncoding::for_label(&label).ok_or_else(|| {
+                err(
+                    line,
+                    format!("key `encoding`: `{label}` is not an encoding migcheck knows (such as `utf8`, `latin1`, `win1252`, `sjis`, `euc_kr`)"),
+                )
+            })?;
         }
         if let Some(b) = raw.baseline {
             if let Some(e) = blank("baseline", &b) {

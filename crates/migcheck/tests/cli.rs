@@ -110,10 +110,14 @@ fn missing_path_exits_2_and_names_it() {
     assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
 }
 
+/// Issue 30: one Latin-1 migration no longer blocks its set. It is an error finding
+/// (`undecodable-file`) at the bad byte's offset, the rest of the file and of the set are
+/// checked, a baseline accepts it, and `encoding = "latin1"` reads it as the server would.
 #[test]
-fn non_utf8_file_exits_2_naming_file_and_line_and_others_are_still_linted() {
+fn non_utf8_file_is_a_finding_at_its_byte_and_the_set_is_still_checked() {
     let mut latin1 = b"-- line 1\ncreate table public.t (id int);\n-- caf".to_vec();
-    latin1.extend_from_slice(&[0xe9, b'\n']); // 'é' in Latin-1, on line 3
+    latin1.extend_from_slice(&[0xe9, b'\n']); // 'é' in Latin-1, on line 3, byte 48 (10 + 32 + 6)
+    latin1.extend_from_slice(b"drop table public.old;\n");
     let p = project(&[
         ("supabase/migrations/20240101000000_latin1.sql", &latin1),
         (
@@ -121,15 +125,42 @@ fn non_utf8_file_exits_2_naming_file_and_line_and_others_are_still_linted() {
             b"drop table public.legacy;\n",
         ),
     ]);
-    let r = run(p.path(), &["check"]);
-    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["diagnostics"].as_array().unwrap();
+    let undecodable: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "undecodable-file")
+        .collect();
+    assert_eq!(undecodable.len(), 1, "{}", r.stdout);
+    let f = undecodable[0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["line"], 3, "{f}");
     assert!(
-        r.stdout.contains(
-            "error: supabase/migrations/20240101000000_latin1.sql:3: file is not valid UTF-8"
-        ),
-        "{}",
-        r.stdout
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not valid UTF-8 at byte 48"),
+        "{f}"
     );
+    // The rest of the file (after the bad byte) and the other file are checked.
+    let drops = findings
+        .iter()
+        .filter(|f| f["rule"] == "drop-table")
+        .count();
+    assert_eq!(drops, 2, "{}", r.stdout);
+
+    // A baseline accepts it like any other finding.
+    let w = run(p.path(), &["check", "--write-baseline", "b.json"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let r = run(p.path(), &["check", "--baseline", "b.json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    // Read as the Latin-1 client encoding the tool applies it with: no finding for it.
+    std::fs::write(p.path().join("migcheck.toml"), "encoding = \"latin1\"\n").unwrap();
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert!(!r.stdout.contains("undecodable-file"), "{}", r.stdout);
     assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
 }
 
