@@ -42,6 +42,8 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Named paths go through the default scope too (`--force-exclude`).
     pub force_exclude: bool,
+    /// Walk what `.gitignore` and `.ignore` exclude too (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
 /// Everything a `check` run found.
@@ -253,6 +255,7 @@ pub fn discover_scoped(paths: &[PathBuf], opts: &CheckOptions) -> Discovery {
             is_deploy_file: &crate::deploy_files::is_deploy_file,
             user_scope: &user_scope,
             force_exclude: opts.force_exclude,
+            no_ignore: opts.no_ignore,
         },
     )
 }
@@ -815,6 +818,7 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         only: None,
         added: opts.added.clone(),
         force_exclude: false,
+        no_ignore: opts.no_ignore,
     };
     let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {

@@ -242,6 +242,7 @@ pub fn run(args: CheckArgs) -> u8 {
         added,
         config: args.config.clone(),
         force_exclude: args.force_exclude,
+        no_ignore: args.no_ignore,
     };
     // The configuration governing the first path, read before walking: an invalid one stops
     // the run at once (issue 30: it used to come last, after every finding).

@@ -164,6 +164,42 @@ fn non_utf8_file_is_a_finding_at_its_byte_and_the_set_is_still_checked() {
     assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
 }
 
+/// Issue 30 item 5: what `.gitignore` or `.ignore` excludes is not walked (ripgrep's `ignore`
+/// crate), in and outside a git repository; `--no-ignore` walks it; a named file is checked
+/// whatever ignores it.
+#[test]
+fn gitignored_files_are_not_walked_unless_no_ignore() {
+    let p = project(&[
+        (".gitignore", b"/supabase/migrations/*_scratch.sql\n"),
+        ("apps/.ignore", b"legacy/\n"),
+        ("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE),
+        (
+            "supabase/migrations/20240102000000_scratch.sql",
+            b"drop table public.scratch;\n",
+        ),
+        (
+            "apps/legacy/supabase/migrations/20240101000000_old.sql",
+            b"drop table public.old;\n",
+        ),
+    ]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("drop-table"), "{}", r.stdout);
+    let r = run(p.path(), &["check", "--no-ignore", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("20240102000000_scratch.sql"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("20240101000000_old.sql"), "{}", r.stdout);
+    let r = run(
+        p.path(),
+        &["check", "supabase/migrations/20240102000000_scratch.sql"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
 #[test]
 fn config_with_unknown_key_exits_2_naming_file_and_line() {
     let p = project(&[
