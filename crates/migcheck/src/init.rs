@@ -227,6 +227,9 @@ pub fn snippets() -> String {
     format!(
         "
 Run it before every commit: add to .pre-commit-config.yaml
+(until the first release there is no v{VERSION} tag: use `rev: <commit SHA>` with
+`id: migcheck-source`, which compiles; the Action likewise needs `@<commit SHA>` and
+`version: source`)
 
 repos:
   - repo: https://github.com/migcheck/migcheck

@@ -200,6 +200,38 @@ fn gitignored_files_are_not_walked_unless_no_ignore() {
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
 }
 
+/// Issue 30 item 8: the README's JSON example said `"warnings": 6` when the run said 5. Its
+/// summary, first diagnostic and sets are compared with the real run in the example.
+#[test]
+fn readme_json_example_is_the_real_output() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let start = readme
+        .find("```json\n{\"version\": 1,")
+        .expect("the JSON example");
+    let block = &readme[start..start + readme[start..].find("\n```\n").unwrap()];
+    let r = run(
+        &workspace().join("testdata/examples/hotdash"),
+        &["check", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let s = &v["summary"];
+    let summary = format!(
+        "\"summary\": {{\"files\": {}, \"statements\": {}, \"errors\": {}, \"warnings\": {}}}",
+        s["files"], s["statements"], s["errors"], s["warnings"]
+    );
+    assert!(block.contains(&summary), "README should say {summary}");
+    let d = &v["diagnostics"][0];
+    let first = format!(
+        "\"rule\": {}, \"severity\": {}, \"path\": {},",
+        d["rule"], d["severity"], d["path"]
+    );
+    assert!(block.contains(&first), "README should say {first}");
+    for set in v["scope"]["sets"].as_array().unwrap() {
+        let shown = format!("\"dir\": {}, \"files\": {}", set["dir"], set["files"]);
+        assert!(block.contains(&shown), "README should say {shown}");
+    }
+}
+
 #[test]
 fn config_with_unknown_key_exits_2_naming_file_and_line() {
     let p = project(&[
