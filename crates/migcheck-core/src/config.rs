@@ -32,21 +32,80 @@ pub const FILE_NAME: &str = "migcheck.toml";
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    exposed_schemas: Option<Vec<String>>,
-    allow_without_rls: Option<Vec<String>>,
+    exposed_schemas: Option<Vec<Spanned<String>>>,
+    allow_without_rls: Option<Vec<Spanned<String>>>,
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     pg_version: Option<Spanned<u32>>,
     rules: Option<BTreeMap<Spanned<String>, Severity>>,
     deploy: Option<RawDeploy>,
-    baseline: Option<String>,
+    baseline: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<String>>,
+    encoding: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawDeploy {
-    allow_scripts: Option<Vec<String>>,
+    allow_scripts: Option<Vec<Spanned<String>>>,
+}
+
+/// The top-level keys: written after a `[table]` header they belong to that table, which is
+/// the usual mistake when a key is appended to the end of the file.
+const TOP_LEVEL_KEYS: &[&str] = &[
+    "exposed_schemas",
+    "allow_without_rls",
+    "include",
+    "exclude",
+    "pg_version",
+    "baseline",
+    "lock_timeout",
+    "encoding",
+];
+
+/// The key written on line `line` (1-based) of `text`, or the table header there.
+fn key_on_line(text: &str, line: usize) -> Option<String> {
+    let l = text.lines().nth(line.checked_sub(1)?)?.trim();
+    if l.starts_with('[') {
+        return Some(l.trim_matches(['[', ']', ' ']).to_string());
+    }
+    let (k, _) = l.split_once('=')?;
+    let k = k.trim().trim_matches('"');
+    (!k.is_empty()).then(|| k.to_string())
+}
+
+/// The `[table]` whose body holds line `line`, if any.
+fn table_at(text: &str, line: usize) -> Option<String> {
+    text.lines()
+        .take(line.saturating_sub(1))
+        .filter_map(|l| {
+            let l = l.trim();
+            (l.starts_with('[') && !l.starts_with("[["))
+                .then(|| l.trim_matches(['[', ']', ' ']).to_string())
+        })
+        .last()
+}
+
+/// The TOML parser's message made to name the key and, for a top-level key written under a
+/// table, where it goes instead.
+fn explain_toml_error(text: &str, line: usize, message: &str) -> String {
+    let key = key_on_line(text, line);
+    let unknown = message
+        .strip_prefix("unknown field `")
+        .and_then(|m| m.split('`').next());
+    if let (Some(field), Some(table)) = (unknown, table_at(text, line)) {
+        if TOP_LEVEL_KEYS.contains(&field) {
+            return format!(
+                "`{field}` is a top-level key but is written under `[{table}]`, where it is unknown: \
+                 move the line above the first `[table]` header (keys after `[{table}]` belong to it)"
+            );
+        }
+        return format!("key `{field}` in `[{table}]`: {message}");
+    }
+    match key {
+        Some(k) if !message.contains(&format!("`{k}`")) => format!("key `{k}`: {message}"),
+        _ => message.to_string(),
+    }
 }
 
 /// An invalid configuration file.
@@ -80,6 +139,8 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// The `lock_timeout` the `lock-timeout-missing` fix sets (`5s` unless configured).
     pub lock_timeout: String,
+    /// The client encoding migrations are applied with (`encoding = "latin1"`; UTF-8 unless set).
+    pub encoding: crate::source::SourceEncoding,
 }
 
 impl Default for Config {
@@ -97,6 +158,7 @@ impl Default for Config {
             allowed_scripts: Vec::new(),
             baseline: None,
             lock_timeout: "5s".into(),
+            encoding: Default::default(),
         }
     }
 }
@@ -117,19 +179,44 @@ impl Config {
         };
         let raw: RawConfig = toml::from_str(text).map_err(|e| {
             let line = e.span().map_or(1, |s| line_of(s.start));
-            err(line, e.message().trim().to_string())
+            err(line, explain_toml_error(text, line, e.message().trim()))
         })?;
         let mut cfg = Config {
             path: Some(path.to_path_buf()),
             base: path.parent().unwrap_or(Path::new(".")).to_path_buf(),
             ..Config::default()
         };
+        // Every value is checked: an entry that can never match would silently do nothing.
+        let blank = |key: &str, v: &Spanned<String>| {
+            v.get_ref().trim().is_empty().then(|| {
+                err(
+                    line_of(v.span().start),
+                    format!("key `{key}`: an empty entry names nothing"),
+                )
+            })
+        };
         if let Some(s) = raw.exposed_schemas {
-            cfg.exposed_schemas = s;
+            for v in &s {
+                if let Some(e) = blank("exposed_schemas", v) {
+                    return Err(e);
+                }
+            }
+            cfg.exposed_schemas = s.into_iter().map(Spanned::into_inner).collect();
             cfg.exposed_schemas_configured = true;
         }
         for entry in raw.allow_without_rls.unwrap_or_default() {
+            if let Some(e) = blank("allow_without_rls", &entry) {
+                return Err(e);
+            }
+            let line = line_of(entry.span().start);
+            let entry = entry.into_inner();
             let (schema, table) = entry.split_once('.').unwrap_or(("public", entry.as_str()));
+            if schema.is_empty() || table.is_empty() {
+                return Err(err(
+                    line,
+                    format!("key `allow_without_rls`: `{entry}` is not `schema.table` or `table`"),
+                ));
+            }
             cfg.allow_without_rls.push((
                 schema.trim_matches('"').into(),
                 table.trim_matches('"').into(),
@@ -175,8 +262,36 @@ impl Config {
             }
             cfg.lock_timeout = t;
         }
-        cfg.baseline = raw.baseline.map(|b| cfg.base.join(b));
-        cfg.allowed_scripts = raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default();
+        if let Some(e) = raw.encoding {
+            let line = line_of(e.span().start);
+            let label = e.into_inner();
+            cfg.encoding = crate::source::SourceEncoding::for_label(&label).ok_or_else(|| {
+                err(
+                    line,
+                    format!("key `encoding`: `{label}` is not an encoding migcheck knows (such as `utf8`, `latin1`, `win1252`, `sjis`, `euc_kr`)"),
+                )
+            })?;
+        }
+        if let Some(b) = raw.baseline {
+            if let Some(e) = blank("baseline", &b) {
+                return Err(e);
+            }
+            cfg.baseline = Some(cfg.base.join(b.into_inner()));
+        }
+        for entry in raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default() {
+            let line = line_of(entry.span().start);
+            let entry = entry.into_inner();
+            if !is_script_entry(&entry) {
+                return Err(err(
+                    line,
+                    format!(
+                        "key `allow_scripts` in `[deploy]`: `{entry}` is not `FILE:SCRIPT` with FILE a package.json \
+                         (such as `package.json:db:migrate` or `apps/api/package.json:migrate`), so it would allow nothing"
+                    ),
+                ));
+            }
+            cfg.allowed_scripts.push(entry);
+        }
         Ok(cfg)
     }
 
@@ -247,6 +362,17 @@ fn globs_of(
     }
     b.build()
         .map_err(|e| err(1, format!("invalid {key} patterns: {e}")))
+}
+
+/// `package.json:SCRIPT` or `DIR/package.json:SCRIPT`, SCRIPT not empty: the form
+/// `deploy::allow::script_allowed` matches.
+fn is_script_entry(entry: &str) -> bool {
+    const MARK: &str = "package.json:";
+    let Some(at) = entry.find(MARK) else {
+        return false;
+    };
+    let (dir, script) = (&entry[..at], &entry[at + MARK.len()..]);
+    (dir.is_empty() || dir.ends_with('/')) && !script.trim().is_empty() && script.trim() == script
 }
 
 /// A positive whole number with an optional time unit PostgreSQL accepts for `lock_timeout`
@@ -321,5 +447,65 @@ mod tests {
         assert!(c.allowed_without_rls("public", "_prisma_migrations"));
         assert_eq!(c.severity("drop-table", Severity::Error), Severity::Warning);
         assert!(c.is_excluded(Path::new("x/seed.sql")));
+    }
+
+    /// Issue 30: `baseline = "…"` appended to a file that ends with `[deploy]` belongs to
+    /// `[deploy]`; the error says so and where the key goes.
+    #[test]
+    fn a_top_level_key_under_a_table_says_where_it_goes() {
+        let e = parse("pg_version = 15\n[deploy]\nallow_scripts = []\nbaseline = \"b.json\"\n")
+            .unwrap_err();
+        assert_eq!(e.line, 4, "{e}");
+        assert!(
+            e.message
+                .contains("`baseline` is a top-level key but is written under `[deploy]`")
+                && e.message.contains("above the first `[table]`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let e = parse("pg_version = \"15\"\n").unwrap_err();
+        assert!(e.message.starts_with("key `pg_version`: "), "{e}");
+    }
+
+    #[test]
+    fn every_value_is_checked() {
+        for (text, line, says) in [
+            (
+                "[deploy]\nallow_scripts = [\"db:migrate\"]\n",
+                2,
+                "`db:migrate` is not `FILE:SCRIPT`",
+            ),
+            (
+                "[deploy]\nallow_scripts = [\"package.json\"]\n",
+                2,
+                "allow_scripts",
+            ),
+            (
+                "[deploy]\nallow_scripts = [\n  \"package.json:ok\",\n  \"package.json:\",\n]\n",
+                4,
+                "allow_scripts",
+            ),
+            (
+                "[deploy]\nallow_scripts = [\"xpackage.json:a\"]\n",
+                2,
+                "allow_scripts",
+            ),
+            ("exposed_schemas = [\"\"]\n", 1, "key `exposed_schemas`"),
+            (
+                "allow_without_rls = [\"public.\"]\n",
+                1,
+                "key `allow_without_rls`",
+            ),
+            ("baseline = \"\"\n", 1, "key `baseline`"),
+        ] {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.line, line, "{text}: {e}");
+            assert!(e.message.contains(says), "{text}: {e}");
+        }
+        let c = parse("[deploy]\nallow_scripts = [\"package.json:db:migrate\", \"apps/api/package.json:migrate\"]\n").unwrap();
+        assert_eq!(c.allowed_scripts.len(), 2);
     }
 }

@@ -9,8 +9,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::platform::Platform;
 use crate::scope::{self, SkipReason, Skipped, Why};
 pub use crate::tool::compare_versions;
@@ -99,6 +97,8 @@ pub struct DiscoverOptions<'a> {
     /// Named paths go through the default scope too (`--force-exclude`, for hooks that pass
     /// every staged file).
     pub force_exclude: bool,
+    /// Walk past `.gitignore`, `.ignore` and git's exclude files (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
 /// Directories never walked into.
@@ -116,6 +116,7 @@ pub fn discover(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool) -> Di
             is_deploy_file,
             user_scope: &|_| UserScope::Default,
             force_exclude: false,
+            no_ignore: false,
         },
     )
 }
@@ -185,25 +186,37 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
         // open them (supabase/cli `pkg/migration/list.go` `ListLocalMigrations` lists
         // `supabase/migrations` with `fs.ReadDir` and keeps every entry whose name matches,
         // whatever its type; the file is then opened by that path). A file is reported under
-        // its path in the walk (the link's), not its target's. walkdir stops at a link to one
+        // its path in the walk (the link's), not its target's. The walk stops at a link to one
         // of its own ancestors (a loop) with an error that names it: nothing is lost there,
         // the folder is being walked already.
-        let walker = WalkDir::new(p)
+        //
+        // What git ignores is not walked, as ripgrep and ruff do (ripgrep's `ignore` crate):
+        // `.gitignore` files (in the folder and its parents, also outside a git repository),
+        // `.ignore`, `.git/info/exclude` and git's global excludes; `--no-ignore` walks
+        // everything. A named path is walked whatever ignores it; only what is below it is
+        // filtered. Hidden entries are the scope's business (`skipped_dir`), not the walk's.
+        let walker = ignore::WalkBuilder::new(p)
             .follow_links(true)
-            .sort_by_file_name()
-            .into_iter()
+            .standard_filters(!opts.no_ignore)
+            .hidden(false)
+            .require_git(false)
+            .sort_by_file_name(|a, b| a.cmp(b))
             .filter_entry(|e| {
                 e.depth() == 0
-                    || !(e.file_type().is_dir() && skipped_dir(&e.file_name().to_string_lossy()))
-            });
+                    || !(e.file_type().is_some_and(|t| t.is_dir())
+                        && skipped_dir(&e.file_name().to_string_lossy()))
+            })
+            .build();
         for entry in walker {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    if e.loop_ancestor().is_some() {
+                    if is_loop(&e) {
                         continue;
                     }
-                    let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| p.clone());
+                    let path = error_path(&e)
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| p.clone());
                     // A dangling link counts only where it stands for a migration.
                     let dangling = std::fs::symlink_metadata(&path)
                         .is_ok_and(|m| m.file_type().is_symlink())
@@ -215,7 +228,9 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
                     continue;
                 }
             };
-            let ft = entry.file_type();
+            let Some(ft) = entry.file_type() else {
+                continue;
+            };
             if ft.is_dir() {
                 continue;
             }
@@ -279,6 +294,28 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
     deploy.sort();
     d.deploy_files = deploy;
     d
+}
+
+/// True for the walk's error on a link back to one of its own ancestors.
+fn is_loop(e: &ignore::Error) -> bool {
+    match e {
+        ignore::Error::Loop { .. } => true,
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        _ => false,
+    }
+}
+
+/// The path an error of the walk is about.
+fn error_path(e: &ignore::Error) -> Option<&Path> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        _ => None,
+    }
 }
 
 /// The groups with one left per folder on disk: a folder reached twice in the walk (itself and

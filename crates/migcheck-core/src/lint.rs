@@ -42,6 +42,8 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// Named paths go through the default scope too (`--force-exclude`).
     pub force_exclude: bool,
+    /// Walk what `.gitignore` and `.ignore` exclude too (`--no-ignore`).
+    pub no_ignore: bool,
 }
 
 /// Everything a `check` run found.
@@ -119,30 +121,30 @@ pub fn load_config(file: Option<&Path>) -> Result<Arc<Config>, InputError> {
         })
 }
 
-/// Reads a file as UTF-8, naming it (and the line of the first bad byte) when it is not.
+/// Reads a file as UTF-8. Bytes that are not UTF-8 do not stop the read: they are replaced
+/// and noted in [`SourceFile::undecodable`], which the `undecodable-file` rule reports (issue
+/// 30: one Latin-1 migration used to block its whole set).
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, InputError> {
+    read_source_as(path, crate::source::SourceEncoding::Utf8)
+}
+
+/// Reads a file in `encoding` (`encoding` in migcheck.toml).
+pub fn read_source_as(
+    path: &Path,
+    encoding: crate::source::SourceEncoding,
+) -> Result<Arc<SourceFile>, InputError> {
     let display = display_path(path);
     let bytes = crate::fsio::read(path).map_err(|e| InputError {
         path: display.clone(),
         line: None,
         message: format!("cannot read file: {e}"),
     })?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(path.to_path_buf(), display, text)),
-        Err(e) => {
-            let bad = e.utf8_error().valid_up_to();
-            // Lines end as everywhere else (a lone CR ends one: `source::LineIndex`).
-            let valid = std::str::from_utf8(&e.as_bytes()[..bad]).unwrap_or_default();
-            let line = crate::source::LineIndex::new(valid)
-                .line_col(valid, bad)
-                .line;
-            Err(InputError {
-                path: display,
-                line: Some(line),
-                message: "file is not valid UTF-8; migcheck reads UTF-8 SQL only".into(),
-            })
-        }
-    }
+    Ok(SourceFile::decode(
+        path.to_path_buf(),
+        display,
+        bytes,
+        encoding,
+    ))
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -253,6 +255,7 @@ pub fn discover_scoped(paths: &[PathBuf], opts: &CheckOptions) -> Discovery {
             is_deploy_file: &crate::deploy_files::is_deploy_file,
             user_scope: &user_scope,
             force_exclude: opts.force_exclude,
+            no_ignore: opts.no_ignore,
         },
     )
 }
@@ -332,7 +335,15 @@ fn load_found(
     let loaded: Vec<(LoadedSet, Vec<InputError>)> = spread.map(prepared, |(mut set, config)| {
         let mut errs = Vec::new();
         let read: Vec<_> = spread.map(set.files.iter().collect(), |m| {
-            read(&m.path).map(|s| (m.clone(), s))
+            read(&m.path)
+                .and_then(|s| match config.encoding {
+                    // Read again in the configured encoding: only files that are not UTF-8
+                    // (an editor's buffer never reaches here, it is UTF-8 text already).
+                    crate::source::SourceEncoding::Utf8 => Ok(s),
+                    _ if s.undecodable.is_none() => Ok(s),
+                    enc => read_source_as(&m.path, enc),
+                })
+                .map(|s| (m.clone(), s))
         });
         let mut units = Vec::new();
         for r in read {
@@ -807,6 +818,7 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         only: None,
         added: opts.added.clone(),
         force_exclude: false,
+        no_ignore: opts.no_ignore,
     };
     let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {

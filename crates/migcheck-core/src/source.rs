@@ -127,6 +127,112 @@ pub struct SourceFile {
     pub display: String,
     pub text: String,
     pub lines: LineIndex,
+    /// Set when the file's bytes are not valid in its encoding (UTF-8 unless `encoding` in
+    /// migcheck.toml says otherwise): `text` is then read lossily, the bad bytes replaced by
+    /// U+FFFD, and the `undecodable-file` rule reports it.
+    pub undecodable: Option<Undecodable>,
+}
+
+/// Where a file stopped being valid in its encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undecodable {
+    /// Byte offset of the first bad byte in the file as stored.
+    pub byte: usize,
+    /// Offset of its replacement character in [`SourceFile::text`].
+    pub at: usize,
+    /// The encoding the file was read as (`UTF-8`, `windows-1252`, ...).
+    pub encoding: &'static str,
+}
+
+/// The encoding migration files are read in: UTF-8 unless `encoding` in migcheck.toml names the
+/// client encoding the tool applies them with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SourceEncoding {
+    #[default]
+    Utf8,
+    /// ISO-8859-1, PostgreSQL's `LATIN1`: every byte is the code point of the same value
+    /// (`encoding_rs::mem::decode_latin1`; WHATWG's `latin1` label means windows-1252 instead).
+    Latin1,
+    /// Any other encoding `encoding_rs` knows by its WHATWG label.
+    Other(&'static encoding_rs::Encoding),
+}
+
+impl SourceEncoding {
+    /// The encoding named `label` (`latin1`, `iso-8859-1`, `win1252`, `windows-1252`,
+    /// `shift_jis`, `euc-kr`, ...), PostgreSQL's names included where they differ.
+    pub fn for_label(label: &str) -> Option<Self> {
+        let l = label.trim().to_ascii_lowercase().replace('_', "-");
+        match l.as_str() {
+            "utf8" | "utf-8" | "unicode" => Some(Self::Utf8),
+            "latin1" | "latin-1" | "iso-8859-1" | "iso8859-1" | "iso88591" => Some(Self::Latin1),
+            // PostgreSQL's WINnnnn names.
+            w if w.starts_with("win") && w[3..].bytes().all(|b| b.is_ascii_digit()) => {
+                encoding_rs::Encoding::for_label(format!("windows-{}", &w[3..]).as_bytes())
+                    .map(Self::Other)
+            }
+            "sjis" => Some(Self::Other(encoding_rs::SHIFT_JIS)),
+            "euc-jp" | "eucjp" => Some(Self::Other(encoding_rs::EUC_JP)),
+            "euc-kr" | "euckr" => Some(Self::Other(encoding_rs::EUC_KR)),
+            _ => encoding_rs::Encoding::for_label(l.as_bytes()).map(|e| {
+                if e == encoding_rs::UTF_8 {
+                    Self::Utf8
+                } else {
+                    Self::Other(e)
+                }
+            }),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Utf8 => "UTF-8",
+            Self::Latin1 => "ISO-8859-1 (latin1)",
+            Self::Other(e) => e.name(),
+        }
+    }
+
+    /// The text of `bytes`, and where it first was not valid in this encoding.
+    fn decode(self, bytes: Vec<u8>) -> (String, Option<(usize, usize)>) {
+        match self {
+            Self::Utf8 => match String::from_utf8(bytes) {
+                Ok(t) => (t, None),
+                Err(e) => {
+                    let bad = e.utf8_error().valid_up_to();
+                    // The valid prefix is copied as is, so the first U+FFFD is at `bad` too.
+                    (
+                        String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                        Some((bad, bad)),
+                    )
+                }
+            },
+            Self::Latin1 => (encoding_rs::mem::decode_latin1(&bytes).into_owned(), None),
+            Self::Other(enc) => {
+                let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
+                let text = text.into_owned();
+                let first = had_errors.then(|| {
+                    let at = text.find('\u{FFFD}').unwrap_or(0);
+                    // The byte offset: the length of the longest prefix that decodes to the text
+                    // before the replacement character.
+                    let byte = first_bad_byte(enc, &bytes).unwrap_or(at);
+                    (byte, at)
+                });
+                (text, first)
+            }
+        }
+    }
+}
+
+/// The offset of the first byte that `enc` cannot decode.
+fn first_bad_byte(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Option<usize> {
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut out =
+        String::with_capacity(decoder.max_utf8_buffer_length_without_replacement(bytes.len())?);
+    match decoder.decode_to_string_without_replacement(bytes, &mut out, true) {
+        (encoding_rs::DecoderResult::Malformed(len, extra), read) => {
+            Some(read - len as usize - extra as usize)
+        }
+        _ => None,
+    }
 }
 
 impl SourceFile {
@@ -139,6 +245,31 @@ impl SourceFile {
             display,
             text,
             lines,
+            undecodable: None,
+        })
+    }
+
+    /// A file read from its bytes in `encoding`: bytes that are not valid in it are replaced
+    /// by U+FFFD and the first one is noted in [`SourceFile::undecodable`], so that the rest of
+    /// the file and of its set is still checked.
+    pub fn decode(
+        path: PathBuf,
+        display: String,
+        bytes: Vec<u8>,
+        encoding: SourceEncoding,
+    ) -> Arc<Self> {
+        let (text, bad) = encoding.decode(bytes);
+        let lines = LineIndex::new(&text);
+        Arc::new(Self {
+            path,
+            display,
+            text,
+            lines,
+            undecodable: bad.map(|(byte, at)| Undecodable {
+                byte,
+                at,
+                encoding: encoding.name(),
+            }),
         })
     }
 
@@ -163,6 +294,48 @@ pub fn display_path(path: &Path) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn undecodable_bytes_are_replaced_and_the_first_one_noted() {
+        let f = SourceFile::decode(
+            "a.sql".into(),
+            "a.sql".into(),
+            b"-- caf\xe9\nselect 1;\n".to_vec(),
+            SourceEncoding::Utf8,
+        );
+        let u = f.undecodable.clone().unwrap();
+        assert_eq!((u.byte, u.at, u.encoding), (6, 6, "UTF-8"));
+        assert_eq!(f.text, "-- caf\u{FFFD}\nselect 1;\n");
+
+        let latin1 = SourceEncoding::for_label("LATIN1").unwrap();
+        assert_eq!(latin1, SourceEncoding::Latin1);
+        let f = SourceFile::decode(
+            "a.sql".into(),
+            "a.sql".into(),
+            b"-- caf\xe9\x80".to_vec(),
+            latin1,
+        );
+        assert!(f.undecodable.is_none());
+        assert_eq!(f.text, "-- caf\u{e9}\u{80}");
+
+        // Shift_JIS: 0x82 0xA0 is `あ`; a lead byte followed by a newline is malformed.
+        let sjis = SourceEncoding::for_label("SJIS").unwrap();
+        let f = SourceFile::decode(
+            "a.sql".into(),
+            "a.sql".into(),
+            b"-- \x82\xa0 \x82\n".to_vec(),
+            sjis,
+        );
+        let u = f.undecodable.clone().unwrap();
+        assert_eq!(u.byte, 6, "{u:?} {}", f.text);
+        assert_eq!(&f.text[u.at..u.at + 3], "\u{FFFD}");
+        assert_eq!(
+            SourceEncoding::for_label("win1252"),
+            Some(SourceEncoding::Other(encoding_rs::WINDOWS_1252))
+        );
+        assert_eq!(SourceEncoding::for_label("klingon"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -117,8 +117,8 @@ fn write_baseline(report: &lint::Report, file: &Path) -> u8 {
         eprintln!("error: {e}");
     }
     eprintln!(
-        "Wrote {} to {}; check with `--baseline {}` (or `baseline = \"{}\"` in migcheck.toml) \
-         and only new findings fail.",
+        "Wrote {} to {}; check with `--baseline {}` (or `baseline = \"{}\"` in migcheck.toml, \
+         as a top-level key: above any `[table]` header, or it belongs to that table) and only new findings fail.",
         render::plural(report.findings.len(), "finding"),
         file.display(),
         file.display(),
@@ -196,6 +196,31 @@ pub(crate) fn show_files(scope: &Scope) -> String {
     out
 }
 
+/// True when `e` is about a configuration file (`migcheck.toml`, or the `--config` file):
+/// migrations and deployment files never have that name.
+fn is_config_error(e: &lint::InputError, forced: Option<&Path>) -> bool {
+    Path::new(&e.path).file_name() == Some(std::ffi::OsStr::new(migcheck_core::config::FILE_NAME))
+        || forced.is_some_and(|f| display_path(f) == e.path)
+}
+
+/// Configuration errors stop the run before any finding is shown: findings made with the
+/// default configuration instead of the one the team wrote would mislead. On stderr, first.
+fn config_errors_stop(errors: &[&lint::InputError]) -> u8 {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "migcheck stopped: {} must be fixed before checking (no finding is reported with a \
+         configuration it could not read; see docs/configuration.md).",
+        if errors.len() == 1 {
+            "this configuration error".to_string()
+        } else {
+            format!("these {} configuration errors", errors.len())
+        }
+    );
+    TROUBLE
+}
+
 pub fn run(args: CheckArgs) -> u8 {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
@@ -217,7 +242,15 @@ pub fn run(args: CheckArgs) -> u8 {
         added,
         config: args.config.clone(),
         force_exclude: args.force_exclude,
+        no_ignore: args.no_ignore,
     };
+    // The configuration governing the first path, read before walking: an invalid one stops
+    // the run at once (issue 30: it used to come last, after every finding).
+    if let Err(e) = baseline_file(&args, &paths, &opts) {
+        if is_config_error(&e, opts.config.as_deref()) {
+            return config_errors_stop(&[&e]);
+        }
+    }
     if args.show_files {
         emit(&show_files(&lint::scope(&paths, &opts)));
         return CLEAN;
@@ -268,6 +301,15 @@ pub fn run(args: CheckArgs) -> u8 {
     } else {
         lint::check(&paths, &opts)
     };
+    // Configurations of other sets (a nested migcheck.toml) are only found while walking.
+    let bad_config: Vec<&lint::InputError> = report
+        .errors
+        .iter()
+        .filter(|e| is_config_error(e, opts.config.as_deref()))
+        .collect();
+    if !bad_config.is_empty() {
+        return config_errors_stop(&bad_config);
+    }
     if let Some(file) = &args.write_baseline {
         return write_baseline(&report, file);
     }

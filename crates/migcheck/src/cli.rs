@@ -125,6 +125,10 @@ pub struct CheckArgs {
     /// too (hooks that pass every staged `.sql` file: pgTAP tests, seeds and dumps are skipped).
     #[arg(long)]
     pub force_exclude: bool,
+    /// Also check files and folders that `.gitignore`, `.ignore` or git's exclude files
+    /// ignore (by default they are not walked, as ripgrep and ruff do).
+    #[arg(long)]
+    pub no_ignore: bool,
 }
 
 #[derive(Debug, Args)]

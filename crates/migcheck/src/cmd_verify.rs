@@ -111,6 +111,30 @@ fn trouble(format: VerifyFormat, kind: &str, message: &str) -> u8 {
     TROUBLE
 }
 
+/// Why `verify` connects where it does, in the order `ConnectionConfig::resolve` takes them
+/// (issue 30: with nothing set it silently tried localhost).
+pub(crate) fn connection_source(url: Option<&str>, env: &dyn Fn(&str) -> Option<String>) -> String {
+    let set = |k: &str| env(k).filter(|v| !v.is_empty());
+    if url.is_some() {
+        return "from --database-url".into();
+    }
+    if set("DATABASE_URL").is_some() {
+        return "from DATABASE_URL".into();
+    }
+    let libpq: Vec<&str> = ["PGHOST", "PGPORT", "PGUSER", "PGDATABASE"]
+        .into_iter()
+        .filter(|k| set(k).is_some())
+        .collect();
+    if libpq.is_empty() {
+        "no --database-url, DATABASE_URL or PGHOST was set, so libpq's defaults: localhost, port 5432, your user name; pass --database-url or set DATABASE_URL to check another database".into()
+    } else {
+        format!(
+            "no --database-url or DATABASE_URL: from the libpq variables {}, libpq's defaults for the rest",
+            libpq.join(", ")
+        )
+    }
+}
+
 pub fn run(args: VerifyArgs) -> u8 {
     let format = args.format;
     let mut extra = Vec::new();
@@ -146,6 +170,8 @@ pub fn run(args: VerifyArgs) -> u8 {
     if let Some(secs) = args.connect_timeout {
         conn.set_connect_timeout(Duration::from_secs(secs));
     }
+    let source = connection_source(args.database_url.as_deref(), &|k| std::env::var(k).ok());
+    eprintln!("note: connecting to {} ({source})", conn.display());
     for w in &conn.warnings {
         eprintln!("WARNING: {w}");
     }
@@ -164,7 +190,7 @@ pub fn run(args: VerifyArgs) -> u8 {
             return trouble(
                 format,
                 "connection",
-                &format!("cannot verify {}: {e}", conn.display()),
+                &format!("cannot verify {} ({source}): {e}", conn.display()),
             )
         }
     };
@@ -183,6 +209,22 @@ pub fn run(args: VerifyArgs) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::parse_table;
+
+    #[test]
+    fn the_connection_source_is_named() {
+        let none = |_: &str| None;
+        assert_eq!(
+            super::connection_source(Some("postgres://x"), &none),
+            "from --database-url"
+        );
+        let url = |k: &str| (k == "DATABASE_URL").then(|| "postgres://x".to_string());
+        assert_eq!(super::connection_source(None, &url), "from DATABASE_URL");
+        let host = |k: &str| (k == "PGHOST").then(|| "db".to_string());
+        assert!(super::connection_source(None, &host).contains("libpq variables PGHOST"));
+        assert!(super::connection_source(None, &none).starts_with(
+            "no --database-url, DATABASE_URL or PGHOST was set, so libpq's defaults: localhost"
+        ));
+    }
 
     #[test]
     fn table_names_fold_like_postgres() {

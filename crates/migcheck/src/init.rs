@@ -207,11 +207,16 @@ pub fn config_text(sets: &[FoundSet], skipped: &[SkippedDir], here: &Platform) -
         "  # \"**/fixtures/**\",\n]\n\n\
          # The PostgreSQL major version the migrations run on (locks and rewrites depend on it).\n\
          pg_version = 15\n\n\
-         [rules]\n\
+         # Findings accepted once (`migcheck check --write-baseline migcheck-baseline.json`):\n\
+         # only findings not in that file fail.\n\
+         # baseline = \"migcheck-baseline.json\"\n\n\
+         # Top-level keys go above this line. The tables below are commented out so that a key\n\
+         # appended at the end of the file stays top-level; uncomment a table's header with its keys.\n\n\
+         # [rules]\n\
          # Change a rule's severity: \"error\", \"warning\" or \"off\". `migcheck rules` lists them.\n\
          # rls-without-policy = \"error\"\n\n\
-         [deploy]\n\
-         # Deploy scripts that may apply migrations (a reviewed release step), as \"file:script\".\n\
+         # [deploy]\n\
+         # Deploy scripts that may apply migrations (a reviewed release step), as \"package.json:script\".\n\
          # allow_scripts = [\"package.json:db:migrate\"]\n",
     );
     s
@@ -222,6 +227,9 @@ pub fn snippets() -> String {
     format!(
         "
 Run it before every commit: add to .pre-commit-config.yaml
+(until the first release there is no v{VERSION} tag: use `rev: <commit SHA>` with
+`id: migcheck-source`, which compiles; the Action likewise needs `@<commit SHA>` and
+`version: source`)
 
 repos:
   - repo: https://github.com/migcheck/migcheck
@@ -272,6 +280,28 @@ mod tests {
             migcheck_core::rules::by_id(id).is_some()
         })
         .unwrap_or_else(|e| panic!("{e}\n{text}"))
+    }
+
+    /// Issue 30: appending `baseline = "…"` to the written file, as the docs and the
+    /// `--write-baseline` hint say, must give a top-level key, not one under `[deploy]`.
+    #[test]
+    fn a_key_appended_to_the_written_config_stays_top_level() {
+        let text = config_text(
+            &[found("prisma", "prisma/migrations", Platform::default())],
+            &[],
+            &Platform::default(),
+        );
+        let appended = format!("{text}baseline = \"migcheck-baseline.json\"\n");
+        let cfg = parse(&appended);
+        assert_eq!(
+            cfg.baseline.as_deref(),
+            Some(Path::new("migcheck-baseline.json")),
+            "{appended}"
+        );
+        let baseline_at = text
+            .find("# baseline = ")
+            .expect("a commented baseline key");
+        assert!(baseline_at < text.find("[rules]").unwrap(), "{text}");
     }
 
     #[test]

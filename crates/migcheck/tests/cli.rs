@@ -110,10 +110,14 @@ fn missing_path_exits_2_and_names_it() {
     assert!(r.stderr.contains("no/such/dir"), "{}", r.stderr);
 }
 
+/// Issue 30: one Latin-1 migration no longer blocks its set. It is an error finding
+/// (`undecodable-file`) at the bad byte's offset, the rest of the file and of the set are
+/// checked, a baseline accepts it, and `encoding = "latin1"` reads it as the server would.
 #[test]
-fn non_utf8_file_exits_2_naming_file_and_line_and_others_are_still_linted() {
+fn non_utf8_file_is_a_finding_at_its_byte_and_the_set_is_still_checked() {
     let mut latin1 = b"-- line 1\ncreate table public.t (id int);\n-- caf".to_vec();
-    latin1.extend_from_slice(&[0xe9, b'\n']); // 'é' in Latin-1, on line 3
+    latin1.extend_from_slice(&[0xe9, b'\n']); // 'é' in Latin-1, on line 3, byte 48 (10 + 32 + 6)
+    latin1.extend_from_slice(b"drop table public.old;\n");
     let p = project(&[
         ("supabase/migrations/20240101000000_latin1.sql", &latin1),
         (
@@ -121,16 +125,111 @@ fn non_utf8_file_exits_2_naming_file_and_line_and_others_are_still_linted() {
             b"drop table public.legacy;\n",
         ),
     ]);
-    let r = run(p.path(), &["check"]);
-    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let findings = v["diagnostics"].as_array().unwrap();
+    let undecodable: Vec<_> = findings
+        .iter()
+        .filter(|f| f["rule"] == "undecodable-file")
+        .collect();
+    assert_eq!(undecodable.len(), 1, "{}", r.stdout);
+    let f = undecodable[0];
+    assert_eq!(f["severity"], "error");
+    assert_eq!(f["line"], 3, "{f}");
     assert!(
-        r.stdout.contains(
-            "error: supabase/migrations/20240101000000_latin1.sql:3: file is not valid UTF-8"
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not valid UTF-8 at byte 48"),
+        "{f}"
+    );
+    // The rest of the file (after the bad byte) and the other file are checked.
+    let drops = findings
+        .iter()
+        .filter(|f| f["rule"] == "drop-table")
+        .count();
+    assert_eq!(drops, 2, "{}", r.stdout);
+
+    // A baseline accepts it like any other finding.
+    let w = run(p.path(), &["check", "--write-baseline", "b.json"]);
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    let r = run(p.path(), &["check", "--baseline", "b.json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+
+    // Read as the Latin-1 client encoding the tool applies it with: no finding for it.
+    std::fs::write(p.path().join("migcheck.toml"), "encoding = \"latin1\"\n").unwrap();
+    let r = run(p.path(), &["check", "--format", "json"]);
+    assert!(!r.stdout.contains("undecodable-file"), "{}", r.stdout);
+    assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
+}
+
+/// Issue 30 item 5: what `.gitignore` or `.ignore` excludes is not walked (ripgrep's `ignore`
+/// crate), in and outside a git repository; `--no-ignore` walks it; a named file is checked
+/// whatever ignores it.
+#[test]
+fn gitignored_files_are_not_walked_unless_no_ignore() {
+    let p = project(&[
+        (".gitignore", b"/supabase/migrations/*_scratch.sql\n"),
+        ("apps/.ignore", b"legacy/\n"),
+        ("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE),
+        (
+            "supabase/migrations/20240102000000_scratch.sql",
+            b"drop table public.scratch;\n",
         ),
+        (
+            "apps/legacy/supabase/migrations/20240101000000_old.sql",
+            b"drop table public.old;\n",
+        ),
+    ]);
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("drop-table"), "{}", r.stdout);
+    let r = run(p.path(), &["check", "--no-ignore", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("20240102000000_scratch.sql"),
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("drop-table"), "{}", r.stdout);
+    assert!(r.stdout.contains("20240101000000_old.sql"), "{}", r.stdout);
+    let r = run(
+        p.path(),
+        &["check", "supabase/migrations/20240102000000_scratch.sql"],
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+}
+
+/// Issue 30 item 8: the README's JSON example said `"warnings": 6` when the run said 5. Its
+/// summary, first diagnostic and sets are compared with the real run in the example.
+#[test]
+fn readme_json_example_is_the_real_output() {
+    let readme = std::fs::read_to_string(workspace().join("README.md")).unwrap();
+    let start = readme
+        .find("```json\n{\"version\": 1,")
+        .expect("the JSON example");
+    let block = &readme[start..start + readme[start..].find("\n```\n").unwrap()];
+    let r = run(
+        &workspace().join("testdata/examples/hotdash"),
+        &["check", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let s = &v["summary"];
+    let summary = format!(
+        "\"summary\": {{\"files\": {}, \"statements\": {}, \"errors\": {}, \"warnings\": {}}}",
+        s["files"], s["statements"], s["errors"], s["warnings"]
+    );
+    assert!(block.contains(&summary), "README should say {summary}");
+    let d = &v["diagnostics"][0];
+    let first = format!(
+        "\"rule\": {}, \"severity\": {}, \"path\": {},",
+        d["rule"], d["severity"], d["path"]
+    );
+    assert!(block.contains(&first), "README should say {first}");
+    for set in v["scope"]["sets"].as_array().unwrap() {
+        let shown = format!("\"dir\": {}, \"files\": {}", set["dir"], set["files"]);
+        assert!(block.contains(&shown), "README should say {shown}");
+    }
 }
 
 #[test]
@@ -144,12 +243,71 @@ fn config_with_unknown_key_exits_2_naming_file_and_line() {
     ]);
     let r = run(p.path(), &["check"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    // Issue 30: on stderr, first, and the run stops: no finding made with the defaults.
     assert!(
-        r.stdout
-            .contains("error: migcheck.toml:2: unknown field `exposd_schemas`"),
+        r.stderr
+            .starts_with("error: migcheck.toml:2: unknown field `exposd_schemas`"),
         "{}",
-        r.stdout
+        r.stderr
     );
+    assert!(r.stdout.is_empty(), "{}", r.stdout);
+}
+
+/// A nested migcheck.toml (found only while walking) stops the run too, before any finding of
+/// the other sets is shown; a malformed `allow_scripts` entry is an error naming the key.
+#[test]
+fn a_nested_config_error_stops_the_run_before_any_finding() {
+    let p = project(&[
+        (
+            "api/migcheck.toml",
+            b"pg_version = 15\n[deploy]\nallow_scripts = [\"db:migrate\"]\n",
+        ),
+        (
+            "api/supabase/migrations/20240101000000_notes.sql",
+            CLEAN_TABLE,
+        ),
+        (
+            "web/supabase/migrations/20240102000000_drop.sql",
+            b"drop table public.legacy;\n",
+        ),
+    ]);
+    for format in ["human", "json"] {
+        let r = run(p.path(), &["check", "--format", format]);
+        assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{format}: {}", r.stdout);
+        assert!(
+            r.stderr.starts_with(
+                "error: api/migcheck.toml:3: key `allow_scripts` in `[deploy]`: `db:migrate` is not `FILE:SCRIPT`"
+            ),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("migcheck stopped"), "{}", r.stderr);
+        assert!(!r.stderr.contains("drop-table"), "{}", r.stderr);
+    }
+}
+
+/// Issue 30: `init`, `--write-baseline`, then `baseline = "…"` appended to the written file as
+/// the hint says: the key is top-level and the baseline accepts the old findings (exit 0).
+#[test]
+fn init_then_an_appended_baseline_key_works() {
+    let p = project(&[(
+        "supabase/migrations/20240102000000_drop.sql",
+        b"drop table public.legacy;\n",
+    )]);
+    assert_eq!(run(p.path(), &["init"]).code, 0);
+    let w = run(
+        p.path(),
+        &["check", "--write-baseline", "migcheck-baseline.json"],
+    );
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert!(w.stderr.contains("as a top-level key"), "{}", w.stderr);
+    let cfg = p.path().join("migcheck.toml");
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("baseline = \"migcheck-baseline.json\"\n");
+    std::fs::write(&cfg, text).unwrap();
+    let r = run(p.path(), &["check"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
 #[test]

@@ -57,7 +57,7 @@ fn python_hook_pins_the_wheel_of_this_version() {
     assert_eq!(py["project"]["version"].as_str(), Some(version.as_str()));
     assert_eq!(
         py["project"]["dependencies"].as_array().unwrap(),
-        &vec![toml::Value::String(format!("migcheck=={version}"))]
+        &vec![toml::Value::String(format!("migcheck-cli=={version}"))]
     );
     assert_eq!(
         py["build-system"]["build-backend"].as_str(),

@@ -21,7 +21,7 @@ function binaryPath() {
       `migcheck: no prebuilt binary for ${process.platform}-${process.arch}: the package ` +
         `${platformPackage} is not installed.\n` +
         "If npm skipped optional dependencies (--no-optional, --omit=optional), install again " +
-        "with them; on other platforms use `pip install migcheck` or `cargo install migcheck`.\n",
+        "with them; on other platforms use `pip install migcheck-cli` or `cargo install migcheck`.\n",
     );
     process.exit(2);
   }

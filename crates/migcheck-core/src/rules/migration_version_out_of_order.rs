@@ -94,6 +94,7 @@ mod tests {
                 added: Some(changed),
                 config: None,
                 force_exclude: false,
+                no_ignore: false,
             }
         };
         let rule = "migration-version-out-of-order";

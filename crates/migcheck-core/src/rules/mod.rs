@@ -422,6 +422,8 @@ registry! {
     replay_table_rewrite => ReplayTableRewrite,
     // Non-additive, at most a warning: defensive drops of objects the set never created.
     drop_object_if_exists => DropObjectIfExists,
+    // Input: a file whose bytes are not valid in its encoding (last: SARIF rule indexes stay).
+    undecodable_file => UndecodableFile,
 }
 
 // Questions several rules ask (not rules themselves).
