@@ -7,7 +7,9 @@
 //! 2. Lints `../shared/corpus` too when it exists (real migrations; never copied).
 //! 3. Runs the release `migcheck` binary (`MIGCHECK_BIN`, else `target/release/migcheck`) and
 //!    `squawk` (`pip install squawk-cli`) as processes on the same files, in alternating pairs
-//!    after a warm-up, and prints the median wall times and the median of the pair ratios.
+//!    after a warm-up, with the same kind of output on both sides (JSON against squawk's JSON
+//!    reporter, then both default human outputs), and prints the medians of wall time, CPU time
+//!    and peak memory, and the median of the per-pair ratios.
 //! 4. Times a pre-commit style run on one file (the corpus's median-sized file in a Supabase
 //!    project) against `migcheck --version`, the process start-up floor, the same way.
 //!
@@ -20,7 +22,7 @@ use std::time::{Duration, Instant};
 use migcheck_core::lint::{check, CheckOptions};
 
 mod common;
-use common::{median, migcheck_bin, run_quiet};
+use common::{median, migcheck_bin, run_measured, run_quiet, Cost};
 
 /// A small deterministic generator (xorshift), so the corpus needs no dependency.
 struct Rng(u64);
@@ -246,36 +248,100 @@ fn has_squawk() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Times the migcheck binary (`check --format json`) and squawk on the same files, side by side.
+/// Medians of paired, alternating runs of two commands: wall and CPU time, peak memory, and the
+/// median of the per-pair ratios.
+struct Compared {
+    a: [f64; 3],
+    b: [f64; 3],
+    wall_ratio: f64,
+    cpu_ratio: f64,
+}
+
+fn compared(
+    pairs: usize,
+    mut a: impl FnMut() -> Command,
+    mut b: impl FnMut() -> Command,
+) -> Compared {
+    run_measured(&mut a());
+    run_measured(&mut b());
+    let (mut ca, mut cb) = (Vec::new(), Vec::new());
+    for _ in 0..pairs {
+        ca.push(run_measured(&mut a()));
+        cb.push(run_measured(&mut b()));
+    }
+    let med = |xs: &[Cost], f: fn(&Cost) -> f64| median(xs.iter().map(f).collect());
+    let triple = |xs: &[Cost]| {
+        [
+            med(xs, |c| c.wall),
+            med(xs, |c| c.cpu),
+            med(xs, |c| c.peak_mb),
+        ]
+    };
+    Compared {
+        a: triple(&ca),
+        b: triple(&cb),
+        wall_ratio: median(ca.iter().zip(&cb).map(|(x, y)| x.wall / y.wall).collect()),
+        cpu_ratio: median(ca.iter().zip(&cb).map(|(x, y)| x.cpu / y.cpu).collect()),
+    }
+}
+
+/// Times the migcheck binary and squawk on the same files, side by side, with the same kind of
+/// output on both sides: JSON (`check --format json` against `--reporter json`), then each
+/// tool's default human-readable output. squawk's human reporter costs it about three times its
+/// JSON one, so comparing our JSON with its human output would flatter us (issue 33).
 fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
     let files = sql_files(root);
     let size = mb(&files);
-    let mig = || {
-        let mut c = Command::new(migcheck);
-        c.args(["check", "--format", "json"]).args(&files);
-        c
-    };
     if !has_squawk() {
-        let (t, _, _) = paired(PAIRS, mig, mig);
+        let mut runs = Vec::new();
+        for _ in 0..PAIRS {
+            let mut c = Command::new(migcheck);
+            c.args(["check", "--format", "json"]).args(&files);
+            runs.push(run_measured(&mut c));
+        }
+        let wall = median(runs.iter().map(|c| c.wall).collect());
         println!(
-            "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s; squawk not installed (pip install squawk-cli)",
-            t * 1e3,
-            size / t
+            "{name:<22} migcheck json wall {:>7.1} ms {:>7.2} MB/s peak {:>6.1} MB; squawk not installed (pip install squawk-cli)",
+            wall * 1e3,
+            size / wall,
+            median(runs.iter().map(|c| c.peak_mb).collect()),
         );
         return;
     }
-    let (t_mig, t_sq, ratio) = paired(PAIRS, mig, || {
-        let mut c = Command::new("squawk");
-        c.args(&files);
-        c
-    });
-    println!(
-        "{name:<22} migcheck {:>8.1} ms {:>7.2} MB/s | squawk {:>8.1} ms {:>7.2} MB/s | wall migcheck/squawk = {ratio:.2} (goal <= 0.5)",
-        t_mig * 1e3,
-        size / t_mig,
-        t_sq * 1e3,
-        size / t_sq,
-    );
+    for (kind, ours, theirs) in [
+        (
+            "json",
+            &["check", "--format", "json"][..],
+            &["--reporter", "json"][..],
+        ),
+        ("human", &["check"][..], &[][..]),
+    ] {
+        let c = compared(
+            PAIRS,
+            || {
+                let mut c = Command::new(migcheck);
+                c.args(ours).args(&files);
+                c
+            },
+            || {
+                let mut c = Command::new("squawk");
+                c.args(theirs).args(&files);
+                c
+            },
+        );
+        println!(
+            "{name:<22} {kind:<5} | migcheck wall {:>7.1} ms cpu {:>7.1} ms peak {:>6.1} MB | squawk wall {:>7.1} ms cpu {:>7.1} ms peak {:>6.1} MB | migcheck/squawk wall {:.2} cpu {:.2} peak {:.2}",
+            c.a[0] * 1e3,
+            c.a[1] * 1e3,
+            c.a[2],
+            c.b[0] * 1e3,
+            c.b[1] * 1e3,
+            c.b[2],
+            c.wall_ratio,
+            c.cpu_ratio,
+            c.a[2] / c.b[2],
+        );
+    }
 }
 
 /// One file of a Supabase project, as a pre-commit hook runs it, against the process start-up
