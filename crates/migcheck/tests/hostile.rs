@@ -529,10 +529,11 @@ fn memory_stays_proportional_to_a_ddl_file() {
 }
 
 /// Defect 6, findings: a file whose every short statement earns three findings, two with fixes,
-/// keeps them compact (`findings::Findings`) and hands each on as a rule makes it
-/// (`rules::Hits`), and the schema model holds each table's columns, types and facts once. 2 MB
-/// here (debug build): 55 MB; 114 MB after session 8, and before it the findings alone held
-/// 2.4 KB per 73-byte statement (the 10 MB release figures are in the docs).
+/// hands each on as a rule makes it (`rules::Hits`), and the schema model holds each table's
+/// columns, types and facts once. The findings are a plain list since session 13 (issue 33 item
+/// 3): the compressed store it replaced saved nothing on real files, and this shape, the worst
+/// measured, stays under 50 times its size (docs/limits.md, "Findings kept plain"). 2 MB here
+/// (debug build); before session 8 the findings alone held 2.4 KB per 73-byte statement.
 #[test]
 fn memory_stays_proportional_when_every_statement_has_findings() {
     let (p, sql, i) = tables_without_rls(2 << 20);
@@ -551,7 +552,7 @@ fn memory_stays_proportional_when_every_statement_has_findings() {
         rules.len()
     );
     assert!(
-        (kib as usize) * 1024 < 20 * sql.len() + (24 << 20),
+        (kib as usize) * 1024 < 50 * sql.len() + (24 << 20),
         "peak {kib} KiB for {} bytes",
         sql.len()
     );
