@@ -120,3 +120,46 @@ fn editor_setups_start_migcheck_lsp() {
     assert_eq!(pkg["version"], version);
     assert!(doc.contains(&format!("migcheck-{version}.vsix")));
 }
+
+/// The commands of "Familiar options" in docs/getting-started.md run as written in
+/// testdata/examples/hotdash (with the built binary first on `PATH`): none is a usage error,
+/// and each prints something.
+#[test]
+fn familiar_options_commands_run_as_written() {
+    let doc = std::fs::read_to_string(root().join("docs/getting-started.md")).unwrap();
+    let section = doc
+        .split("## Familiar options\n")
+        .nth(1)
+        .expect("docs/getting-started.md has a Familiar options section");
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("\n```")
+        .next()
+        .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_migcheck")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let commands: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(commands.len() >= 6, "{block}");
+    for command in commands {
+        let out = std::process::Command::new("sh")
+            .args(["-c", command])
+            .current_dir(root().join("testdata/examples/hotdash"))
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap();
+        assert!(
+            code == 0 || code == 1,
+            "`{command}` exited {code}: {}",
+            support::stderr(&out)
+        );
+        assert!(!out.stdout.is_empty(), "`{command}` printed nothing");
+    }
+}
