@@ -192,7 +192,7 @@ fn every_format_reports_only_new_findings() {
     assert_eq!(run(dir, &["check", "--write-baseline", "b.json"]).code, 0);
     write(dir, M3, "truncate public.notes;\n");
     for format in [
-        "human", "json", "sarif", "github", "markdown", "gitlab", "junit",
+        "human", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit",
     ] {
         let r = run(dir, &["check", "--baseline", "b.json", "--format", format]);
         assert_eq!(r.code, 1, "{format}: {}{}", r.stdout, r.stderr);
