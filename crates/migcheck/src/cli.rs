@@ -108,7 +108,7 @@ pub struct CheckArgs {
     /// repository, then check with `--baseline FILE` so that only new findings fail. FILE is
     /// new or a migcheck baseline; a symbolic link, a `.sql` or checked file, or any other
     /// existing file is refused (exit 2, untouched).
-    #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["changed_since", "select", "ignore"])]
     pub write_baseline: Option<PathBuf>,
     /// Exit 0 when the paths hold no migration or deployment file (by default that is exit 2:
     /// a mistyped path must not pass).
@@ -143,7 +143,8 @@ pub struct CheckArgs {
     pub no_ignore: bool,
     /// Report only these rules (comma-separated or repeated, e.g. `--select
     /// drop-table,drop-column`): every other rule is off. Wins over `[rules]` in
-    /// migcheck.toml: a rule selected here is on even where the file turns it off.
+    /// migcheck.toml: a rule selected here is on even where the file turns it off. Baseline
+    /// entries of rules not run are not called stale.
     #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_id)]
     pub select: Vec<String>,
     /// Never report these rules (comma-separated or repeated); wins over `--select` and
