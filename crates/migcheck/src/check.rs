@@ -235,14 +235,20 @@ impl StdinInput {
     fn read(args: &CheckArgs) -> Result<Option<Self>, String> {
         let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
         if dash && args.paths.len() > 1 {
-            return Err("`-` (a migration on standard input) cannot be combined with other paths;                         check them in a run of their own"
-                .into());
+            return Err(
+                "`-` (a migration on standard input) cannot be combined with other paths; \
+                 check them in a run of their own"
+                    .into(),
+            );
         }
         let implied = args.paths.is_empty() && args.stdin_filename.is_some();
         if !dash && !implied {
             if args.stdin_filename.is_some() {
-                return Err("--stdin-filename names the migration read from standard input:                             pass `-` as the only path"
-                    .into());
+                return Err(
+                    "--stdin-filename names the migration read from standard input: \
+                 pass `-` as the only path"
+                        .into(),
+                );
             }
             return Ok(None);
         }
@@ -263,7 +269,8 @@ impl StdinInput {
             .map_err(|e| format!("cannot read standard input: {e}"))?;
         let text = String::from_utf8(bytes).map_err(|e| {
             format!(
-                "standard input is not UTF-8 (byte {}); check the file itself, whose                  `encoding` migcheck.toml may set",
+                "standard input is not UTF-8 (byte {}); check the file itself, whose \
+                 `encoding` migcheck.toml may set",
                 e.utf8_error().valid_up_to()
             )
         })?;
@@ -320,7 +327,8 @@ fn expand_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
         let found = migcheck_core::path_glob::expand(&text, args.no_ignore)?;
         if found.is_empty() {
             return Err(format!(
-                "no file or folder matches `{text}` (migcheck expands quoted globs itself;                  what git ignores is not matched unless --no-ignore)"
+                "no file or folder matches `{text}` (migcheck expands quoted globs itself; \
+                 what git ignores is not matched unless --no-ignore)"
             ));
         }
         out.extend(found);
