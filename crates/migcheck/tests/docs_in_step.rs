@@ -121,20 +121,20 @@ fn editor_setups_start_migcheck_lsp() {
     assert!(doc.contains(&format!("migcheck-{version}.vsix")));
 }
 
-/// The commands of "Familiar options" in docs/getting-started.md run as written in
+/// The commands of the first ```sh block under `## heading` in `doc`, run as written in
 /// testdata/examples/hotdash (with the built binary first on `PATH`): none is a usage error,
 /// and each prints something.
-#[test]
-fn familiar_options_commands_run_as_written() {
-    let doc = std::fs::read_to_string(root().join("docs/getting-started.md")).unwrap();
-    let section = doc
-        .split("## Familiar options\n")
+fn section_commands_run_as_written(doc: &str, heading: &str) {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap();
+    let section = text
+        .split(&format!("## {heading}\n"))
         .nth(1)
-        .expect("docs/getting-started.md has a Familiar options section");
+        .unwrap_or_else(|| panic!("{doc} has no section `{heading}`"));
+    let section = section.split("\n## ").next().unwrap();
     let block = section
         .split("```sh\n")
         .nth(1)
-        .unwrap()
+        .unwrap_or_else(|| panic!("{doc} `{heading}` has no sh block"))
         .split("\n```")
         .next()
         .unwrap();
@@ -144,9 +144,7 @@ fn familiar_options_commands_run_as_written() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let commands: Vec<&str> = block.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert!(commands.len() >= 6, "{block}");
-    for command in commands {
+    for command in block.lines().filter(|l| !l.trim().is_empty()) {
         let out = std::process::Command::new("sh")
             .args(["-c", command])
             .current_dir(root().join("testdata/examples/hotdash"))
@@ -157,9 +155,22 @@ fn familiar_options_commands_run_as_written() {
         let code = out.status.code().unwrap();
         assert!(
             code == 0 || code == 1,
-            "`{command}` exited {code}: {}",
+            "{doc}: `{command}` exited {code}: {}",
             support::stderr(&out)
         );
-        assert!(!out.stdout.is_empty(), "`{command}` printed nothing");
+        assert!(!out.stdout.is_empty(), "{doc}: `{command}` printed nothing");
     }
+}
+
+#[test]
+fn familiar_options_commands_run_as_written() {
+    section_commands_run_as_written("docs/getting-started.md", "Familiar options");
+}
+
+#[test]
+fn buffer_linting_command_runs_as_written() {
+    section_commands_run_as_written(
+        "docs/editors.md",
+        "Without a language server: lint the buffer",
+    );
 }
