@@ -76,8 +76,8 @@ pub struct CheckArgs {
     /// that matches nothing is exit 2. `-` reads one migration from standard input (see
     /// `--stdin-filename`).
     pub paths: Vec<PathBuf>,
-    /// With `-`: the path of the migration read from standard input, as editors and hooks
-    /// know it. Its migration set, tool and migcheck.toml are found from that path and its
+    /// With `-` (or no path): the path of the migration read from standard input, as editors
+    /// and hooks know it. Its migration set, tool and migcheck.toml are found from that path and its
     /// other files read from disk, the input taking the file's place. Without it, the input
     /// is a plain SQL file of its own, shown as `<stdin>`.
     #[arg(long, value_name = "PATH")]
