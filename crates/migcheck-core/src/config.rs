@@ -117,6 +117,25 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// What the command line says over every `migcheck.toml` (`--select`, `--ignore`,
+/// `--pg-version`): the command line wins, file by file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Report only these rules (`--select`): every other rule is off. A rule the file turns
+    /// `off` is on again, at its default severity; a severity the file sets otherwise stays.
+    pub select: Option<Vec<String>>,
+    /// Never report these rules (`--ignore`), whatever the file or `--select` says.
+    pub ignore: Vec<String>,
+    /// The PostgreSQL major version the migrations run on (`--pg-version`), over `pg_version`.
+    pub pg_version: Option<u32>,
+}
+
+impl Overrides {
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+}
+
 /// The configuration that governs a migration set.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -134,6 +153,10 @@ pub struct Config {
     base: PathBuf,
     pub pg_version: u32,
     severities: HashMap<String, Severity>,
+    /// `--select`: only these rules are on.
+    select: Option<Vec<String>>,
+    /// `--ignore`: these rules are off.
+    ignore: Vec<String>,
     pub allowed_scripts: Vec<String>,
     /// `baseline = "FILE"`, relative to the config file's directory.
     pub baseline: Option<PathBuf>,
@@ -155,6 +178,8 @@ impl Default for Config {
             base: PathBuf::from("."),
             pg_version: 15,
             severities: HashMap::new(),
+            select: None,
+            ignore: Vec::new(),
             allowed_scripts: Vec::new(),
             baseline: None,
             lock_timeout: "5s".into(),
@@ -295,9 +320,30 @@ impl Config {
         Ok(cfg)
     }
 
-    /// The severity of `rule` under this config.
+    /// The severity of `rule` under this config (and the command line's [`Overrides`]).
     pub fn severity(&self, rule: &str, default: Severity) -> Severity {
-        self.severities.get(rule).copied().unwrap_or(default)
+        if self.ignore.iter().any(|r| r == rule) {
+            return Severity::Off;
+        }
+        let configured = self.severities.get(rule).copied();
+        match &self.select {
+            Some(select) if !select.iter().any(|r| r == rule) => Severity::Off,
+            // Selected by name: on, even where the file turns it off.
+            Some(_) if configured == Some(Severity::Off) => default,
+            _ => configured.unwrap_or(default),
+        }
+    }
+
+    /// This config with the command line's choices over it.
+    pub fn with_overrides(mut self, o: &Overrides) -> Self {
+        if o.select.is_some() {
+            self.select = o.select.clone();
+        }
+        self.ignore.extend(o.ignore.iter().cloned());
+        if let Some(v) = o.pg_version {
+            self.pg_version = v;
+        }
+        self
     }
 
     /// True when `path` matches an `exclude` pattern (relative to the config's directory).
@@ -404,6 +450,47 @@ pub fn find_config_file(dir: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn command_line_overrides_win_over_the_file() {
+        let file = Config::parse(
+            Path::new("x/migcheck.toml"),
+            "migcheck.toml",
+            "pg_version = 11\n[rules]\ndrop-table = \"off\"\ntruncate-table = \"warning\"\n",
+            &|_| true,
+        )
+        .unwrap();
+        let o = Overrides {
+            select: Some(vec!["drop-table".into(), "truncate-table".into()]),
+            ignore: vec!["truncate-table".into()],
+            pg_version: Some(16),
+        };
+        let c = file.clone().with_overrides(&o);
+        assert_eq!(c.pg_version, 16);
+        // Selected: on again at its default, though the file turns it off.
+        assert_eq!(c.severity("drop-table", Severity::Error), Severity::Error);
+        // Ignored wins over selected.
+        assert_eq!(c.severity("truncate-table", Severity::Error), Severity::Off);
+        // Not selected: off.
+        assert_eq!(c.severity("drop-column", Severity::Error), Severity::Off);
+        // Without overrides the file rules.
+        assert_eq!(file.pg_version, 11);
+        assert_eq!(file.severity("drop-table", Severity::Error), Severity::Off);
+        assert_eq!(
+            file.severity("truncate-table", Severity::Error),
+            Severity::Warning
+        );
+        // A selected rule keeps the severity the file gives it.
+        let only = Overrides {
+            select: Some(vec!["truncate-table".into()]),
+            ..Overrides::default()
+        };
+        assert_eq!(
+            file.with_overrides(&only)
+                .severity("truncate-table", Severity::Error),
+            Severity::Warning
+        );
+    }
 
     fn parse(text: &str) -> Result<Config, ConfigError> {
         Config::parse(Path::new("x/migcheck.toml"), "migcheck.toml", text, &|id| {

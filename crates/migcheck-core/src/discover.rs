@@ -102,7 +102,7 @@ pub struct DiscoverOptions<'a> {
 }
 
 /// Directories never walked into.
-fn skipped_dir(name: &str) -> bool {
+pub(crate) fn skipped_dir(name: &str) -> bool {
     matches!(name, "target" | "node_modules" | ".git")
         || (name.starts_with('.') && name != ".github" && name != "." && name != "..")
 }
@@ -585,7 +585,7 @@ pub fn discover_named(paths: &[PathBuf], is_deploy_file: &dyn Fn(&Path) -> bool)
     let mut d = Discovery::default();
     let mut groups: BTreeMap<PathBuf, HashSet<PathBuf>> = BTreeMap::new();
     for p in paths {
-        if is_sql(p) {
+        if is_sql(p) || p == Path::new(crate::source::STDIN_NAME) {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy())

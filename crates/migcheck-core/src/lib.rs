@@ -21,6 +21,7 @@ pub mod fsio;
 pub mod intern;
 pub mod lint;
 pub mod parse;
+pub mod path_glob;
 pub mod platform;
 pub mod recognise;
 pub mod render;

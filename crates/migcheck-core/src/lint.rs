@@ -44,6 +44,8 @@ pub struct CheckOptions {
     pub force_exclude: bool,
     /// Walk what `.gitignore` and `.ignore` exclude too (`--no-ignore`).
     pub no_ignore: bool,
+    /// The command line's `--select`, `--ignore` and `--pg-version`, over every config.
+    pub overrides: crate::config::Overrides,
 }
 
 /// Everything a `check` run found.
@@ -77,6 +79,8 @@ pub struct ConfigCache {
     by_file: HashMap<Option<PathBuf>, Result<Arc<Config>, InputError>>,
     /// Files are in memory: do not look for a `migcheck.toml` next to them on disk.
     in_memory: bool,
+    /// Applied over every config loaded (the command line wins).
+    pub overrides: crate::config::Overrides,
 }
 
 impl ConfigCache {
@@ -85,6 +89,7 @@ impl ConfigCache {
             forced,
             by_file: HashMap::new(),
             in_memory: false,
+            overrides: Default::default(),
         }
     }
 
@@ -94,9 +99,17 @@ impl ConfigCache {
             .forced
             .clone()
             .or_else(|| (!self.in_memory).then(|| find_config_file(dir)).flatten());
+        let overrides = &self.overrides;
         self.by_file
             .entry(file.clone())
-            .or_insert_with(|| load_config(file.as_deref()))
+            .or_insert_with(|| {
+                let c = load_config(file.as_deref())?;
+                Ok(if overrides.is_empty() {
+                    c
+                } else {
+                    Arc::new((*c).clone().with_overrides(overrides))
+                })
+            })
             .clone()
     }
 }
@@ -819,6 +832,7 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         added: opts.added.clone(),
         force_exclude: false,
         no_ignore: opts.no_ignore,
+        overrides: opts.overrides.clone(),
     };
     let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {
@@ -840,6 +854,7 @@ fn check_found(
     };
     let mut configs = ConfigCache::new(opts.config.clone());
     configs.in_memory = in_memory;
+    configs.overrides = opts.overrides.clone();
     let (mut sets, deploy_files) =
         load_found(found, &mut configs, &mut report.errors, read, spread);
     resolve_scope(&mut report.scope, &sets);

@@ -8,6 +8,10 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+/// The name of a migration read from standard input without a file name (`migcheck check -`):
+/// a plain SQL file on its own, shown as `<stdin>`.
+pub const STDIN_NAME: &str = "<stdin>";
+
 /// A 1-based line and column (the column counts characters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct LineCol {

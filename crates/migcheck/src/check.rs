@@ -22,6 +22,7 @@ pub(crate) fn color_wanted() -> bool {
 fn format(f: CheckFormat) -> Format {
     match f {
         CheckFormat::Human => Format::Human,
+        CheckFormat::Concise => Format::Concise,
         CheckFormat::Json => Format::Json,
         CheckFormat::Sarif => Format::Sarif,
         CheckFormat::Github => Format::Github,
@@ -221,11 +222,137 @@ fn config_errors_stop(errors: &[&lint::InputError]) -> u8 {
     TROUBLE
 }
 
+/// One migration read from standard input (`migcheck check -`).
+struct StdinInput {
+    /// `--stdin-filename`: where the migration lives (or will).
+    name: Option<PathBuf>,
+    text: String,
+}
+
+impl StdinInput {
+    /// Reads standard input when the arguments ask for it (`-`, or `--stdin-filename` with no
+    /// path); `Ok(None)` otherwise. Combinations that cannot work are usage errors.
+    fn read(args: &CheckArgs) -> Result<Option<Self>, String> {
+        let dash = args.paths.iter().any(|p| p.as_os_str() == "-");
+        if dash && args.paths.len() > 1 {
+            return Err(
+                "`-` (a migration on standard input) cannot be combined with other paths; \
+                 check them in a run of their own"
+                    .into(),
+            );
+        }
+        let implied = args.paths.is_empty() && args.stdin_filename.is_some();
+        if !dash && !implied {
+            if args.stdin_filename.is_some() {
+                return Err(
+                    "--stdin-filename names the migration read from standard input: \
+                 pass `-` as the only path"
+                        .into(),
+                );
+            }
+            return Ok(None);
+        }
+        let refused = [
+            (args.fix, "--fix"),
+            (args.diff, "--diff"),
+            (args.write_baseline.is_some(), "--write-baseline"),
+            (args.changed_since.is_some(), "--changed-since"),
+            (args.show_files, "--show-files"),
+        ];
+        if let Some((_, flag)) = refused.iter().find(|(on, _)| *on) {
+            return Err(format!(
+                "{flag} works on files, not on a migration read from standard input"
+            ));
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| format!("cannot read standard input: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            format!(
+                "standard input is not UTF-8 (byte {}); check the file itself, whose \
+                 `encoding` migcheck.toml may set",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+        Ok(Some(Self {
+            name: args.stdin_filename.clone(),
+            text,
+        }))
+    }
+
+    /// The path configuration and baseline are looked up from.
+    fn path(&self) -> PathBuf {
+        self.name.clone().unwrap_or_else(|| PathBuf::from("."))
+    }
+
+    /// Checks the input: in place of the file `--stdin-filename` names when it exists (its set
+    /// read from disk around it), else on its own, with `--config` or the migcheck.toml
+    /// nearest to where it would be.
+    fn check(&self, opts: &CheckOptions) -> lint::Report {
+        if let Some(name) = self.name.as_ref().filter(|n| n.is_file()) {
+            let canonical = std::fs::canonicalize(name).unwrap_or_else(|_| name.clone());
+            let overlay = std::collections::HashMap::from([(canonical, self.text.clone())]);
+            return lint::check_overlay(std::slice::from_ref(name), opts, &overlay);
+        }
+        let name = self
+            .name
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(migcheck_core::source::STDIN_NAME));
+        let mut opts = opts.clone();
+        if opts.config.is_none() {
+            let dir = match &self.name {
+                Some(n) => n.parent().filter(|p| !p.as_os_str().is_empty()),
+                None => None,
+            };
+            opts.config = find_config_file(dir.unwrap_or(Path::new(".")));
+        }
+        lint::check_sources(&[(name, self.text.clone())], &opts)
+    }
+}
+
+/// The paths to check: the current directory when none is given, globs expanded. A glob that
+/// matches nothing, or is not one, is a usage error.
+fn expand_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
+    if args.paths.is_empty() {
+        return Ok(vec![PathBuf::from(".")]);
+    }
+    let mut out = Vec::new();
+    for p in &args.paths {
+        let text = p.to_string_lossy();
+        // A file whose name really holds `*` or `[` is taken as named.
+        if p.exists() || !migcheck_core::path_glob::is_glob(&text) {
+            out.push(p.clone());
+            continue;
+        }
+        let found = migcheck_core::path_glob::expand(&text, args.no_ignore)?;
+        if found.is_empty() {
+            return Err(format!(
+                "no file or folder matches `{text}` (migcheck expands quoted globs itself; \
+                 what git ignores is not matched unless --no-ignore)"
+            ));
+        }
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 pub fn run(args: CheckArgs) -> u8 {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
+    let stdin = match StdinInput::read(&args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return TROUBLE;
+        }
+    };
+    let paths = match &stdin {
+        Some(input) => vec![input.path()],
+        None => match expand_paths(&args) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return TROUBLE;
+            }
+        },
     };
     let (only, added) = match &args.changed_since {
         None => (None, None),
@@ -243,6 +370,11 @@ pub fn run(args: CheckArgs) -> u8 {
         config: args.config.clone(),
         force_exclude: args.force_exclude,
         no_ignore: args.no_ignore,
+        overrides: migcheck_core::config::Overrides {
+            select: (!args.select.is_empty()).then(|| args.select.clone()),
+            ignore: args.ignore.clone(),
+            pg_version: args.pg_version,
+        },
     };
     // The configuration governing the first path, read before walking: an invalid one stops
     // the run at once (issue 30: it used to come last, after every finding).
@@ -255,7 +387,9 @@ pub fn run(args: CheckArgs) -> u8 {
         emit(&show_files(&lint::scope(&paths, &opts)));
         return CLEAN;
     }
-    let mut report = if args.fix || args.diff {
+    let mut report = if let Some(input) = &stdin {
+        input.check(&opts)
+    } else if args.fix || args.diff {
         let eligible = fix::Eligible::new(&paths, &opts, args.fix_applied);
         let outcome = fix::fix(&paths, &opts, &eligible);
         for note in &outcome.left {
@@ -339,7 +473,17 @@ pub fn run(args: CheckArgs) -> u8 {
         Ok(Some(file)) => {
             let display = display_path(&file);
             match Baseline::read(&file, &display) {
-                Ok(b) => report.baseline = Some(b.apply(&mut report, &file, &display)),
+                Ok(b) => {
+                    let mut outcome = b.apply(&mut report, &file, &display);
+                    // Entries of rules `--select`/`--ignore` did not run matched nothing
+                    // because they were not looked for, not because they were fixed.
+                    let o = &opts.overrides;
+                    outcome.stale.retain(|e| {
+                        !o.ignore.contains(&e.rule)
+                            && o.select.as_ref().is_none_or(|s| s.contains(&e.rule))
+                    });
+                    report.baseline = Some(outcome);
+                }
                 Err(e) => report.errors.push(lint::InputError {
                     path: e.path,
                     line: None,
@@ -363,6 +507,10 @@ pub fn run(args: CheckArgs) -> u8 {
         for e in &report.errors {
             eprintln!("error: {e}");
         }
+    }
+    // Concise output is findings only; the outcome goes where people still see it.
+    if format == Format::Concise {
+        eprintln!("{}", render::outcome(&report));
     }
     if args.statistics {
         let table = statistics::render(&report);

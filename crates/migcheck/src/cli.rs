@@ -51,6 +51,9 @@ pub enum Command {
 pub enum CheckFormat {
     /// Code frames for a terminal.
     Human,
+    /// One line per finding, `path:line:column: severity rule: message`, nothing else on
+    /// stdout (the outcome and unreadable inputs go to stderr).
+    Concise,
     /// migcheck's versioned JSON document.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
@@ -68,8 +71,17 @@ pub enum CheckFormat {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files and directories to check (default: the current directory). Named files are
-    /// reported; the rest of their migration set is loaded as context.
+    /// reported; the rest of their migration set is loaded as context. A quoted glob
+    /// (`'supabase/migrations/2024*.sql'`, `**` crosses folders) is expanded by migcheck; one
+    /// that matches nothing is exit 2. `-` reads one migration from standard input (see
+    /// `--stdin-filename`).
     pub paths: Vec<PathBuf>,
+    /// With `-` (or no path): the path of the migration read from standard input, as editors
+    /// and hooks know it. Its migration set, tool and migcheck.toml are found from that path and its
+    /// other files read from disk, the input taking the file's place. Without it, the input
+    /// is a plain SQL file of its own, shown as `<stdin>`.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
@@ -96,7 +108,7 @@ pub struct CheckArgs {
     /// repository, then check with `--baseline FILE` so that only new findings fail. FILE is
     /// new or a migcheck baseline; a symbolic link, a `.sql` or checked file, or any other
     /// existing file is refused (exit 2, untouched).
-    #[arg(long, value_name = "FILE", conflicts_with = "changed_since")]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["changed_since", "select", "ignore"])]
     pub write_baseline: Option<PathBuf>,
     /// Exit 0 when the paths hold no migration or deployment file (by default that is exit 2:
     /// a mistyped path must not pass).
@@ -129,6 +141,30 @@ pub struct CheckArgs {
     /// ignore (by default they are not walked, as ripgrep and ruff do).
     #[arg(long)]
     pub no_ignore: bool,
+    /// Report only these rules (comma-separated or repeated, e.g. `--select
+    /// drop-table,drop-column`): every other rule is off. Wins over `[rules]` in
+    /// migcheck.toml: a rule selected here is on even where the file turns it off. Baseline
+    /// entries of rules not run are not called stale.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_id)]
+    pub select: Vec<String>,
+    /// Never report these rules (comma-separated or repeated); wins over `--select` and
+    /// migcheck.toml.
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = rule_id)]
+    pub ignore: Vec<String>,
+    /// The PostgreSQL major version the migrations run on (e.g. 15); wins over `pg_version`
+    /// in migcheck.toml (default 15). Rules whose advice depends on the version read it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(9..=30))]
+    pub pg_version: Option<u32>,
+}
+
+/// A rule id `migcheck rules` lists; anything else is a usage error (exit 2) naming it.
+fn rule_id(s: &str) -> Result<String, String> {
+    let id = s.trim();
+    if migcheck_core::rules::by_id(id).is_some() {
+        Ok(id.to_string())
+    } else {
+        Err(format!("unknown rule `{id}` (`migcheck rules` lists them)"))
+    }
 }
 
 #[derive(Debug, Args)]

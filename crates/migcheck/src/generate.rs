@@ -38,8 +38,22 @@ pub fn man() -> u8 {
             );
         }
         out.extend_from_slice(
-            b".PP\nEach command's options: \\fBmigcheck\\fR \\fIcommand\\fR \\fB--help\\fR.\n",
+            b".PP\nEach command's options follow, one section per command (also \\fBmigcheck\\fR \\fIcommand\\fR \\fB--help\\fR).\n",
         );
+        // Every option of every command, as `--help` shows it: one section per command,
+        // rendered by clap_mangen from the same definitions and retitled.
+        for sub in cmd
+            .get_subcommands()
+            .filter(|s| !s.is_hide_set() && s.get_arguments().next().is_some())
+        {
+            let mut section = Vec::new();
+            clap_mangen::Man::new(sub.clone()).render_options_section(&mut section)?;
+            let section = String::from_utf8_lossy(&section).replace(
+                "\n.SH OPTIONS\n",
+                &format!("\n.SH \"{} OPTIONS\"\n", sub.get_name().to_uppercase()),
+            );
+            out.extend_from_slice(section.as_bytes());
+        }
         page.render_version_section(&mut out)?;
         Ok(())
     })();

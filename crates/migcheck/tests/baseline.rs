@@ -192,7 +192,7 @@ fn every_format_reports_only_new_findings() {
     assert_eq!(run(dir, &["check", "--write-baseline", "b.json"]).code, 0);
     write(dir, M3, "truncate public.notes;\n");
     for format in [
-        "human", "json", "sarif", "github", "markdown", "gitlab", "junit",
+        "human", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit",
     ] {
         let r = run(dir, &["check", "--baseline", "b.json", "--format", format]);
         assert_eq!(r.code, 1, "{format}: {}{}", r.stdout, r.stderr);
@@ -292,6 +292,56 @@ fn changed_since_does_not_call_unchecked_entries_stale() {
         "{}",
         r.stdout
     );
+}
+
+/// `--select`/`--ignore` run some rules only: the entries of the others are not stale (a
+/// rewrite would drop them), and a baseline of such a partial run is refused.
+#[test]
+fn select_and_ignore_do_not_call_other_rules_entries_stale() {
+    let repo = old_repo();
+    let dir = repo.path();
+    assert_eq!(run(dir, &["check", "--write-baseline", "b.json"]).code, 0);
+    for args in [
+        &["--select", "drop-table"][..],
+        &["--ignore", "drop-column"][..],
+    ] {
+        let mut all = vec!["check", "--baseline", "b.json"];
+        all.extend_from_slice(args);
+        let r = run(dir, &all);
+        assert_eq!(r.code, 0, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(
+            summary(&r).contains("1 finding in the baseline"),
+            "{}",
+            r.stdout
+        );
+        assert!(!summary(&r).contains("no longer"), "{args:?}: {}", r.stdout);
+    }
+    // Without the filter, a fixed finding's entry is stale as before.
+    write(
+        dir,
+        M2,
+        "set lock_timeout = '5s';
+",
+    );
+    let r = run(dir, &["check", "--baseline", "b.json"]);
+    assert!(
+        summary(&r).contains("1 entry of b.json no longer matches"),
+        "{}",
+        r.stdout
+    );
+    let r = run(
+        dir,
+        &[
+            "check",
+            "--select",
+            "drop-table",
+            "--write-baseline",
+            "c.json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("--select"), "{}", r.stderr);
+    assert!(!dir.join("c.json").exists());
 }
 
 #[test]

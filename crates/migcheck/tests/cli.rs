@@ -92,6 +92,48 @@ fn human_output_on_the_hotdash_example() {
     insta::assert_snapshot!("human_output_hotdash", r.stdout);
 }
 
+/// `--format concise`: one line per finding (`path:line:col: severity rule: message`), nothing
+/// else on stdout; the outcome on stderr.
+#[test]
+fn concise_output_on_the_hotdash_example() {
+    let r = run(
+        &workspace(),
+        &["check", "--format", "concise", "testdata/examples/hotdash"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    for line in r.stdout.lines() {
+        let mut parts = line.splitn(4, ':');
+        let path = parts.next().unwrap();
+        assert!(path.starts_with("testdata/examples/hotdash/"), "{line}");
+        assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+        assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+        let rest = parts.next().unwrap();
+        assert!(
+            rest.starts_with(" error ") || rest.starts_with(" warning "),
+            "{line}"
+        );
+    }
+    let json = run(
+        &workspace(),
+        &["check", "--format", "json", "testdata/examples/hotdash"],
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let findings = doc["diagnostics"].as_array().unwrap().len();
+    assert_eq!(r.stdout.lines().count(), findings);
+    assert!(r.stderr.starts_with("Found "), "{}", r.stderr);
+    insta::assert_snapshot!("concise_output_hotdash", r.stdout);
+}
+
+/// A clean run writes nothing on stdout in the concise format, and says so on stderr.
+#[test]
+fn concise_output_is_empty_when_clean() {
+    let p = project(&[("supabase/migrations/20240101000000_notes.sql", CLEAN_TABLE)]);
+    let r = run(p.path(), &["check", "--format", "concise"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(r.stderr, "No problems in 1 file (3 statements).\n");
+}
+
 #[test]
 fn missing_path_exits_2_and_names_it() {
     let p = project(&[]);
@@ -677,4 +719,328 @@ fn psql_scripts_hide_nothing_after_meta_commands_copy_data_and_nul() {
             );
         }
     }
+}
+
+/// `check ARGS` with `input` on standard input.
+fn run_with_stdin(dir: &std::path::Path, args: &[&str], input: &str) -> support::Run {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("migcheck runs");
+    let mut stdin = child.stdin.take().unwrap();
+    // A run refused before it reads its input closes the pipe: not a failure of the test.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    support::Run {
+        code: out.status.code().expect("exited, not killed"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The rule ids of a concise run's lines, in order.
+fn concise_rules(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .map(|l| {
+            let rest = l.splitn(4, ':').nth(3).unwrap();
+            rest.split_whitespace()
+                .nth(1)
+                .unwrap()
+                .trim_end_matches(':')
+                .to_string()
+        })
+        .collect()
+}
+
+const DROP: &[u8] = b"set lock_timeout = '5s';\ndrop table public.legacy;\n";
+const TRUNCATE: &[u8] = b"set lock_timeout = '5s';\ntruncate public.notes;\n";
+
+#[test]
+fn select_and_ignore_choose_rules_and_win_over_the_config() {
+    let p = project(&[
+        ("supabase/migrations/20240101000000_drop.sql", DROP),
+        ("supabase/migrations/20240102000000_truncate.sql", TRUNCATE),
+        (
+            "migcheck.toml",
+            b"[rules]\ndrop-table = \"off\"\n".as_slice(),
+        ),
+    ]);
+    let rules = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        let r = run(p.path(), &all);
+        (r.code, concise_rules(&r.stdout))
+    };
+    // The file turns drop-table off.
+    assert_eq!(rules(&[]), (1, vec!["truncate-table".to_string()]));
+    // Selected by name, it is on again; the others are off.
+    assert_eq!(
+        rules(&["--select", "drop-table"]),
+        (1, vec!["drop-table".to_string()])
+    );
+    // Comma-separated and repeated are the same.
+    let both = rules(&["--select", "drop-table,truncate-table"]);
+    assert_eq!(both.1, ["drop-table", "truncate-table"]);
+    assert_eq!(
+        rules(&["--select", "drop-table", "--select", "truncate-table"]),
+        both
+    );
+    // --ignore wins over --select and the file.
+    assert_eq!(
+        rules(&[
+            "--select",
+            "drop-table,truncate-table",
+            "--ignore",
+            "truncate-table"
+        ])
+        .1,
+        ["drop-table"]
+    );
+    assert_eq!(rules(&["--ignore", "truncate-table"]), (0, vec![]));
+}
+
+#[test]
+fn an_unknown_rule_in_select_or_ignore_is_a_usage_error_naming_it() {
+    let p = project(&[("supabase/migrations/20240101000000_drop.sql", DROP)]);
+    for flag in ["--select", "--ignore"] {
+        let r = run(p.path(), &["check", flag, "drop-table,drop-tabel"]);
+        assert_eq!(r.code, 2, "{flag}: {}{}", r.stdout, r.stderr);
+        assert!(r.stdout.is_empty(), "{}", r.stdout);
+        assert!(
+            r.stderr.contains("unknown rule `drop-tabel`"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn pg_version_on_the_command_line_wins_over_the_config() {
+    // `security_invoker` exists from PostgreSQL 15: before, the rule has nothing to ask for.
+    let p = project(&[
+        (
+            "supabase/migrations/20240101000000_view.sql",
+            b"create view public.totals as select 1 as n;\n".as_slice(),
+        ),
+        ("migcheck.toml", b"pg_version = 14\n".as_slice()),
+    ]);
+    let rule = "view-without-security-invoker";
+    let found = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "concise"];
+        all.extend_from_slice(args);
+        let r = run(p.path(), &all);
+        assert!(r.code < 2, "{}", r.stderr);
+        concise_rules(&r.stdout).contains(&rule.to_string())
+    };
+    assert!(!found(&[]));
+    assert!(found(&["--pg-version", "15"]));
+    assert!(!found(&["--pg-version", "14"]));
+    let r = run(p.path(), &["check", "--pg-version", "99"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--pg-version"), "{}", r.stderr);
+}
+
+#[test]
+fn stdin_alone_is_a_plain_file_named_stdin() {
+    let p = project(&[]);
+    let r = run_with_stdin(
+        p.path(),
+        &["check", "--format", "concise", "-"],
+        "select 1;\ndrop table public.legacy;\n",
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.starts_with("<stdin>:2:1: error drop-table: "),
+        "{}",
+        r.stdout
+    );
+    let r = run_with_stdin(p.path(), &["check", "-"], "select 1;\n");
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("No problems in 1 file"), "{}", r.stdout);
+}
+
+/// `--stdin-filename`: the input takes the place of that file in its set, read from disk
+/// around it (an editor's unsaved buffer, a hook's staged version).
+#[test]
+fn stdin_filename_checks_the_input_in_place_of_that_file() {
+    let created = b"create table public.notes (id bigint primary key, body text);\n\
+alter table public.notes enable row level security;\n\
+create policy own on public.notes for select to authenticated using (true);\n";
+    let p = project(&[
+        (
+            "supabase/migrations/20240101000000_notes.sql",
+            created.as_slice(),
+        ),
+        (
+            "supabase/migrations/20240102000000_next.sql",
+            b"select 1;\n".as_slice(),
+        ),
+    ]);
+    let name = "supabase/migrations/20240102000000_next.sql";
+    let r = run_with_stdin(
+        p.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "--stdin-filename",
+            name,
+            "-",
+        ],
+        "set lock_timeout = '5s';\nalter table public.notes drop column body;\n",
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    // Reported under its name; the earlier file (context) is not reported.
+    assert_eq!(concise_rules(&r.stdout), ["drop-column"]);
+    assert!(
+        r.stdout.starts_with(&format!("{name}:2:1: ")),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stderr.contains("in 1 file"), "{}", r.stderr);
+    // The disk copy is untouched and clean.
+    let r = run(p.path(), &["check", "--format", "concise", name]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    // A file not on disk yet is checked alone, its tool known from its path.
+    let r = run_with_stdin(
+        p.path(),
+        &[
+            "check",
+            "--stdin-filename",
+            "supabase/migrations/20240103000000_new.sql",
+            "--format",
+            "json",
+        ],
+        "drop table public.notes;\n",
+    );
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let doc: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["scope"]["sets"][0]["tool"], "supabase", "{}", r.stdout);
+    assert_eq!(doc["diagnostics"][0]["rule"], "drop-table", "{}", r.stdout);
+}
+
+#[test]
+fn stdin_cannot_be_mixed_with_paths_or_fixes() {
+    let p = project(&[("supabase/migrations/20240101000000_drop.sql", DROP)]);
+    for (args, says) in [
+        (&["check", "-", "supabase"][..], "cannot be combined"),
+        (
+            &["check", "--stdin-filename", "a.sql", "supabase"][..],
+            "pass `-`",
+        ),
+        (&["check", "--fix", "-"][..], "--fix works on files"),
+        (&["check", "--diff", "-"][..], "--diff works on files"),
+    ] {
+        let r = run_with_stdin(p.path(), args, "select 1;\n");
+        assert_eq!(r.code, 2, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn quoted_globs_are_expanded_and_one_matching_nothing_is_exit_2() {
+    let p = project(&[
+        (
+            "supabase/migrations/20240101000000_drop.sql",
+            b"drop table public.a;\n".as_slice(),
+        ),
+        (
+            "supabase/migrations/20240102000000_more.sql",
+            b"drop table public.b;\n".as_slice(),
+        ),
+        (
+            "supabase/migrations/20250101000000_later.sql",
+            b"drop table public.c;\n".as_slice(),
+        ),
+    ]);
+    let r = run(
+        p.path(),
+        &[
+            "check",
+            "--format",
+            "concise",
+            "supabase/migrations/2024*.sql",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let mut files: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split(':').next().unwrap())
+        .collect();
+    files.dedup();
+    assert_eq!(
+        files,
+        [
+            "supabase/migrations/20240101000000_drop.sql",
+            "supabase/migrations/20240102000000_more.sql"
+        ]
+    );
+    let r = run(p.path(), &["check", "--format", "concise", "**/2025*.sql"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("supabase/migrations/20250101000000_later.sql:1:1: "),
+        "{}",
+        r.stdout
+    );
+    let r = run(p.path(), &["check", "supabase/migrations/2023*.sql"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("no file or folder matches `supabase/migrations/2023*.sql`"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Every option of `check` is in its `--help`, the man page's synopsis of commands and the
+/// completion scripts (all generated from the same clap definitions).
+#[test]
+fn new_check_options_are_in_help_and_completions() {
+    let dir = workspace();
+    let help = run(&dir, &["check", "--help"]).stdout;
+    for shell in ["bash", "zsh", "fish"] {
+        let script = run(&dir, &["completions", shell]).stdout;
+        for option in [
+            "--select",
+            "--ignore",
+            "--pg-version",
+            "--stdin-filename",
+            "--diff",
+        ] {
+            assert!(help.contains(option), "--help lacks {option}");
+            let bare = option.trim_start_matches('-');
+            assert!(script.contains(bare), "{shell} completions lack {option}");
+        }
+        assert!(
+            script.contains("concise"),
+            "{shell} completions lack concise"
+        );
+    }
+    assert!(help.contains("concise"));
+    let man = run(&dir, &["man"]).stdout;
+    for option in [
+        "select",
+        "ignore",
+        "pg\\-version",
+        "stdin\\-filename",
+        "diff",
+        "format",
+    ] {
+        assert!(
+            man.contains(&format!("\\fB\\-\\-{option}\\fR")),
+            "the man page lacks --{option}"
+        );
+    }
+    assert!(man.contains(".SH \"CHECK OPTIONS\""), "{man}");
 }

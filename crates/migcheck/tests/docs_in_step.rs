@@ -120,3 +120,57 @@ fn editor_setups_start_migcheck_lsp() {
     assert_eq!(pkg["version"], version);
     assert!(doc.contains(&format!("migcheck-{version}.vsix")));
 }
+
+/// The commands of the first ```sh block under `## heading` in `doc`, run as written in
+/// testdata/examples/hotdash (with the built binary first on `PATH`): none is a usage error,
+/// and each prints something.
+fn section_commands_run_as_written(doc: &str, heading: &str) {
+    let text = std::fs::read_to_string(root().join(doc)).unwrap();
+    let section = text
+        .split(&format!("## {heading}\n"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{doc} has no section `{heading}`"));
+    let section = section.split("\n## ").next().unwrap();
+    let block = section
+        .split("```sh\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{doc} `{heading}` has no sh block"))
+        .split("\n```")
+        .next()
+        .unwrap();
+    let bin = Path::new(env!("CARGO_BIN_EXE_migcheck")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    for command in block.lines().filter(|l| !l.trim().is_empty()) {
+        let out = std::process::Command::new("sh")
+            .args(["-c", command])
+            .current_dir(root().join("testdata/examples/hotdash"))
+            .env("PATH", &path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let code = out.status.code().unwrap();
+        assert!(
+            code == 0 || code == 1,
+            "{doc}: `{command}` exited {code}: {}",
+            support::stderr(&out)
+        );
+        assert!(!out.stdout.is_empty(), "{doc}: `{command}` printed nothing");
+    }
+}
+
+#[test]
+fn familiar_options_commands_run_as_written() {
+    section_commands_run_as_written("docs/getting-started.md", "Familiar options");
+}
+
+#[test]
+fn buffer_linting_command_runs_as_written() {
+    section_commands_run_as_written(
+        "docs/editors.md",
+        "Without a language server: lint the buffer",
+    );
+}

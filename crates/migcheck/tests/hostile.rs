@@ -625,7 +625,7 @@ fn tables_without_rls(size: usize) -> (tempfile::TempDir, String, usize) {
 #[test]
 fn every_format_is_written_as_it_is_rendered() {
     let (p, sql, i) = tables_without_rls(512 << 10);
-    for format in ["human", "sarif", "github", "gitlab", "junit"] {
+    for format in ["human", "concise", "sarif", "github", "gitlab", "junit"] {
         let r = run(p.path(), &["check", "--format", format]);
         assert_eq!(r.code, Some(1), "{format}: {}", r.stderr);
         assert!(r.stdout.matches("prefer-jsonb").count() >= i, "{format}");
@@ -692,7 +692,7 @@ fn quoted_text_is_cut_in_every_format() {
     let p = project(&[("migrations/001_a.sql", huge.as_bytes())]);
     let q = project(&[("migrations/001_a.sql", small.as_bytes())]);
     for format in [
-        "human", "json", "sarif", "github", "markdown", "gitlab", "junit",
+        "human", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit",
     ] {
         let r = run(p.path(), &["check", "--format", format]);
         assert_eq!(r.code, Some(1), "{format}: {}", r.stderr);

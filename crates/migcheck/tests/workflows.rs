@@ -21,7 +21,7 @@ fn cargo_subcommand_runs_migcheck() {
 #[test]
 fn every_format_renders_the_example() {
     for format in [
-        "human", "json", "sarif", "github", "markdown", "gitlab", "junit",
+        "human", "concise", "json", "sarif", "github", "markdown", "gitlab", "junit",
     ] {
         let out = migcheck(
             &workspace(),
@@ -99,6 +99,71 @@ fn completions_and_man_page_are_generated() {
     let out = migcheck(&workspace(), &["man"]);
     assert!(out.status.success());
     assert!(stdout(&out).contains(".TH migcheck 1"));
+}
+
+/// Every long option each command's `--help` lists is in the man page (in that command's
+/// section) and in every completion script: all three come from the same clap definitions,
+/// and this keeps the man page from listing the top-level options only.
+#[test]
+fn every_option_of_every_command_is_in_the_man_page_and_completions() {
+    let man = stdout(&migcheck(&workspace(), &["man"]));
+    let scripts: Vec<(&str, String)> = ["bash", "zsh", "fish"]
+        .into_iter()
+        .map(|shell| {
+            (
+                shell,
+                stdout(&migcheck(&workspace(), &["completions", shell])),
+            )
+        })
+        .collect();
+    let mut seen = 0;
+    for command in [
+        "check",
+        "verify",
+        "replay",
+        "rules",
+        "explain",
+        "init",
+        "completions",
+    ] {
+        let help = stdout(&migcheck(&workspace(), &[command, "--help"]));
+        let section = man
+            .split(&format!(".SH \"{} OPTIONS\"\n", command.to_uppercase()))
+            .nth(1)
+            .unwrap_or_else(|| panic!("the man page has no section for {command}"));
+        let section = section.split("\n.SH ").next().unwrap();
+        for line in help.lines() {
+            let line = line.trim_start();
+            let line =
+                line.split_once(", ").map_or(
+                    line,
+                    |(short, long)| {
+                        if short.len() == 2 {
+                            long
+                        } else {
+                            line
+                        }
+                    },
+                );
+            let Some(option) = line.strip_prefix("--") else {
+                continue;
+            };
+            let name: String = option
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if name == "help" {
+                continue;
+            }
+            seen += 1;
+            let roff = format!("\\fB\\-\\-{}\\fR", name.replace('-', "\\-"));
+            assert!(section.contains(&roff), "man: {command} --{name}");
+            for (shell, script) in &scripts {
+                assert!(script.contains(&name), "{shell}: {command} --{name}");
+            }
+        }
+    }
+    assert!(seen > 30, "only {seen} options found in the --help texts");
 }
 
 #[test]

@@ -8,6 +8,7 @@ use crate::finding::{Finding, Severity};
 use crate::lint::Report;
 use crate::scope::{Scope, ScopeSet};
 
+pub mod concise;
 pub mod github;
 pub mod gitlab;
 pub mod human;
@@ -33,6 +34,8 @@ pub fn rule_url(id: &str) -> String {
 pub enum Format {
     /// Code frames for people at a terminal.
     Human,
+    /// One line per finding: `path:line:column: severity rule: message`.
+    Concise,
     /// migcheck's own versioned JSON document.
     Json,
     /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
@@ -72,6 +75,7 @@ pub fn write(
 ) -> std::io::Result<()> {
     match format {
         Format::Human => human::write(report, opts, out),
+        Format::Concise => concise::write(report, out),
         Format::Json => json::write(report, out),
         Format::Sarif => sarif::write(report, out),
         Format::Github => github::write(report, out),
@@ -84,6 +88,7 @@ pub fn write(
 pub fn render(format: Format, report: &Report, opts: RenderOptions) -> String {
     match format {
         Format::Human => human::render(report, opts),
+        Format::Concise => concise::render(report),
         Format::Json => json::render(report),
         Format::Sarif => sarif::render(report),
         Format::Github => github::render(report),
@@ -99,7 +104,7 @@ pub fn plural(n: usize, noun: &str) -> String {
 }
 
 /// The one-line outcome shared by the text formats (without the trailing newline).
-pub(crate) fn outcome(report: &Report) -> String {
+pub fn outcome(report: &Report) -> String {
     let (e, w) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),

@@ -95,6 +95,7 @@ mod tests {
                 config: None,
                 force_exclude: false,
                 no_ignore: false,
+                overrides: Default::default(),
             }
         };
         let rule = "migration-version-out-of-order";
