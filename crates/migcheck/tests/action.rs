@@ -210,3 +210,30 @@ fn explicit_base_ref_paths_and_bad_inputs() {
     assert_eq!(r.out.status.code(), Some(2));
     assert!(r.outputs.contains("exit-code=2\n"), "{}", r.outputs);
 }
+
+/// Issue 30 item 8: a mistyped path fails the step and the job summary says so first; it read
+/// "❌ No problems in 0 files" before.
+#[test]
+fn a_mistyped_path_is_an_error_in_the_summary() {
+    let repo = repo();
+    let r = action(repo.path(), &[("MIGCHECK_PATHS", "supabse/migrations")]);
+    assert_eq!(r.out.status.code(), Some(2), "{}", stdout(&r));
+    assert!(r.outputs.contains("exit-code=2\n"), "{}", r.outputs);
+    let first = r
+        .summary
+        .lines()
+        .find(|l| l.starts_with('❌') || l.starts_with('✅'))
+        .unwrap_or_default();
+    assert_eq!(
+        first, "❌ **1 input could not be checked, and nothing else was checked.**",
+        "{}",
+        r.summary
+    );
+    assert!(!r.summary.contains("No problems"), "{}", r.summary);
+    assert!(
+        r.summary
+            .contains("supabse/migrations: No such file or directory"),
+        "{}",
+        r.summary
+    );
+}

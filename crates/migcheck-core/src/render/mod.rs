@@ -111,7 +111,12 @@ pub fn outcome(report: &Report) -> String {
     );
     let files = plural(report.files, "file");
     let statements = plural(report.statements, "statement");
-    let mut s = if e + w == 0 {
+    // An input that could not be checked comes first: a mistyped path must not read as a
+    // clean run ("No problems in 0 files") in a summary or a pull-request comment.
+    let unchecked = plural(report.errors.len(), "input");
+    let mut s = if !report.errors.is_empty() && report.files == 0 && e + w == 0 {
+        format!("{unchecked} could not be checked, and nothing else was checked.")
+    } else if e + w == 0 {
         format!("No problems in {files} ({statements}).")
     } else {
         format!(
@@ -142,11 +147,8 @@ pub fn outcome(report: &Report) -> String {
             ));
         }
     }
-    if !report.errors.is_empty() {
-        s.push_str(&format!(
-            " {} could not be checked.",
-            plural(report.errors.len(), "input")
-        ));
+    if !report.errors.is_empty() && !s.starts_with(&unchecked) {
+        s.push_str(&format!(" {unchecked} could not be checked."));
     }
     s
 }
