@@ -1,0 +1,473 @@
+//! An index that repeats one its table already has: same columns and expressions in the same
+//! order, with the same sort options, operator classes and collations, same access method,
+//! same `INCLUDE` columns and `NULLS [NOT] DISTINCT`, and the same predicate. PostgreSQL
+//! builds and maintains both, and the planner uses one of them. Supabase's advisor reports the
+//! result as `duplicate_index` (lint 0009 of supabase/splinter, which groups a table's
+//! indexes by their definition without the name).
+//!
+//! Followed in set order, statement by statement, from the indexes, primary keys and unique
+//! constraints the set itself creates (those of a table made elsewhere are unknown): a drop of
+//! the index, of its constraint, of one of its columns or of its table forgets it; renames
+//! of tables, columns and indexes are followed. A plain index that repeats a unique one (a
+//! primary key's or unique constraint's index included) is a duplicate: the unique index
+//! serves every lookup the plain one would. A unique index that repeats a plain one is not
+//! (it adds a constraint). An index made while another one is there and then dropped in the
+//! same file (`CREATE INDEX CONCURRENTLY new ...; DROP INDEX CONCURRENTLY old;`, the way to
+//! rebuild an index without a long lock) is a replacement, not a duplicate.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use sqlparser::ast::{
+    AlterTableOperation, ColumnDef, ColumnOption, CreateIndex, Expr, Ident, IndexColumn,
+    IndexType, NullsDistinctOption, Statement as Ast, TableConstraint,
+};
+
+use super::{Hit, Hits, Rule, RuleMeta, SetCx};
+use crate::discover::Role;
+use crate::effect::{Effect, ObjectKind, QualName};
+use crate::extract::{fold, qual};
+
+pub struct DuplicateIndex;
+
+static META: RuleMeta = rule_meta!(
+    "duplicate-index",
+    Warning,
+    Hygiene,
+    "An index with the same definition as an index or key its table already has"
+);
+
+type Key = (String, String);
+
+fn key(q: &QualName) -> Key {
+    (
+        q.schema.clone().unwrap_or_else(|| "public".into()),
+        q.name.clone(),
+    )
+}
+
+/// One index column: a plain column (folded name) or an expression (as the parser prints it),
+/// with its sort options and operator class.
+#[derive(Clone, PartialEq, Eq, Debug)]
+enum Part {
+    Column(String, String),
+    Other(String),
+}
+
+/// What makes two indexes the same (everything but the name and storage parameters).
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct Shape {
+    method: String,
+    parts: Vec<Part>,
+    include: Vec<String>,
+    nulls_not_distinct: bool,
+    predicate: Option<String>,
+}
+
+struct Index {
+    /// The index's name (a key's index is named after its constraint), when known.
+    name: Option<String>,
+    /// "primary key", "unique constraint", "unique index" or "index", for the message.
+    what: &'static str,
+    unique: bool,
+    shape: Shape,
+}
+
+fn part(c: &IndexColumn) -> Part {
+    let options = c.column.options.to_string();
+    let opclass = c
+        .operator_class
+        .as_ref()
+        .map(|o| o.to_string().to_lowercase())
+        .unwrap_or_default();
+    match &c.column.expr {
+        Expr::Identifier(id) => Part::Column(fold(id), format!("{options} {opclass}")),
+        e => Part::Other(format!("{e} {options} {opclass}")),
+    }
+}
+
+fn method(t: &Option<IndexType>) -> String {
+    t.as_ref()
+        .map_or("btree".into(), |t| t.to_string().to_lowercase())
+}
+
+fn shape_of(ci: &CreateIndex) -> Shape {
+    Shape {
+        method: method(&ci.using),
+        parts: ci.columns.iter().map(part).collect(),
+        include: ci.include.iter().map(fold).collect(),
+        nulls_not_distinct: ci.nulls_distinct == Some(false),
+        predicate: ci.predicate.as_ref().map(|p| p.to_string()),
+    }
+}
+
+fn key_shape(columns: &[IndexColumn], include: &[Ident], not_distinct: bool) -> Shape {
+    Shape {
+        method: "btree".into(),
+        parts: columns.iter().map(part).collect(),
+        include: include.iter().map(fold).collect(),
+        nulls_not_distinct: not_distinct,
+        predicate: None,
+    }
+}
+
+/// The index of a column's own `PRIMARY KEY` or `UNIQUE` (`col` already folded).
+fn column_key(col: &str) -> Shape {
+    let mut s = key_shape(&[IndexColumn::from(Ident::new(col))], &[], false);
+    if let Some(Part::Column(n, _)) = s.parts.first_mut() {
+        *n = col.to_string();
+    }
+    s
+}
+
+/// PostgreSQL's name for a key's index when the constraint has none: `<table>_pkey`,
+/// `<table>_<columns>_key`.
+fn default_key_name(table: &str, columns: &[String], primary: bool) -> String {
+    if primary {
+        format!("{table}_pkey")
+    } else {
+        format!("{table}_{}_key", columns.join("_"))
+    }
+}
+
+fn uses_column(s: &Shape, column: &str) -> bool {
+    let in_expr = |text: &str| {
+        text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|w| w.eq_ignore_ascii_case(column))
+    };
+    s.parts.iter().any(|p| match p {
+        Part::Column(c, _) => c == column,
+        Part::Other(e) => in_expr(e),
+    }) || s.include.iter().any(|c| c == column)
+        || s.predicate.as_deref().is_some_and(in_expr)
+}
+
+#[derive(Default)]
+struct Tables {
+    by_table: HashMap<Key, Vec<Index>>,
+}
+
+impl Tables {
+    fn add(&mut self, table: &Key, index: Index) {
+        self.by_table.entry(table.clone()).or_default().push(index);
+    }
+
+    fn column(&mut self, table: &Key, c: &ColumnDef) {
+        let col = fold(&c.name);
+        for o in &c.options {
+            let primary = matches!(o.option, ColumnOption::PrimaryKey(_));
+            if !(primary || matches!(o.option, ColumnOption::Unique(_))) {
+                continue;
+            }
+            let name = o.name.as_ref().map(fold).unwrap_or_else(|| {
+                default_key_name(&table.1, std::slice::from_ref(&col), primary)
+            });
+            self.add(
+                table,
+                Index {
+                    name: Some(name),
+                    what: if primary { "primary key" } else { "unique constraint" },
+                    unique: true,
+                    shape: column_key(&col),
+                },
+            );
+        }
+    }
+
+    fn constraint(&mut self, table: &Key, tc: &TableConstraint) {
+        let (name, columns, include, primary, not_distinct) = match tc {
+            TableConstraint::PrimaryKey(p) => (&p.name, &p.columns, &p.include, true, false),
+            TableConstraint::Unique(u) => (
+                &u.name,
+                &u.columns,
+                &u.include,
+                false,
+                u.nulls_distinct == NullsDistinctOption::NotDistinct,
+            ),
+            TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
+                // The index becomes the constraint's, renamed after it.
+                if let (Some(n), Some(list)) = (&u.name, self.by_table.get_mut(table)) {
+                    let from = fold(&u.index_name);
+                    for i in list.iter_mut().filter(|i| i.name.as_deref() == Some(&from)) {
+                        i.name = Some(fold(n));
+                    }
+                }
+                return;
+            }
+            _ => return,
+        };
+        let shape = key_shape(columns, include, not_distinct);
+        let cols: Vec<String> = shape
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Column(c, _) => Some(c.clone()),
+                Part::Other(_) => None,
+            })
+            .collect();
+        let name = name
+            .as_ref()
+            .map(fold)
+            .unwrap_or_else(|| default_key_name(&table.1, &cols, primary));
+        self.add(
+            table,
+            Index {
+                name: Some(name),
+                what: if primary { "primary key" } else { "unique constraint" },
+                unique: true,
+                shape,
+            },
+        );
+    }
+
+    fn drop_named(&mut self, name: &str, on: Option<&Key>) {
+        for (k, list) in self.by_table.iter_mut() {
+            if on.is_none_or(|t| t == k) {
+                list.retain(|i| i.name.as_deref() != Some(name));
+            }
+        }
+    }
+
+    fn rename_named(&mut self, from: &str, to: &str) {
+        for list in self.by_table.values_mut() {
+            for i in list.iter_mut().filter(|i| i.name.as_deref() == Some(from)) {
+                i.name = Some(to.to_string());
+            }
+        }
+    }
+}
+
+/// A duplicate seen, kept until its file ends: a drop of either index later in the same file
+/// makes it a replacement.
+struct Pending {
+    unit: usize,
+    span: Range<usize>,
+    table: Key,
+    new: Option<String>,
+    new_what: &'static str,
+    old: Option<String>,
+    old_what: &'static str,
+}
+
+impl Rule for DuplicateIndex {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
+        let mut tables = Tables::default();
+        for u in cx.units {
+            if matches!(u.migration.role, Role::Unapplied | Role::Down) {
+                continue;
+            }
+            let text = &u.source.text;
+            let mut pending: Vec<Pending> = Vec::new();
+            for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
+                for e in s.effects.iter() {
+                    match e {
+                        Effect::DropTable { table } => {
+                            tables.by_table.remove(&key(table));
+                        }
+                        // A materialized view dropped or made again takes its indexes along.
+                        Effect::DropObject {
+                            kind: ObjectKind::MaterializedView,
+                            name,
+                            ..
+                        }
+                        | Effect::CreateObject {
+                            kind: ObjectKind::MaterializedView,
+                            name,
+                            ..
+                        } => {
+                            tables.by_table.remove(&key(name));
+                        }
+                        Effect::RenameTable { table, to } => {
+                            if let Some(t) = tables.by_table.remove(&key(table)) {
+                                tables.by_table.insert((key(table).0, to.clone()), t);
+                            }
+                        }
+                        Effect::DropColumn { table, column } => {
+                            if let Some(list) = tables.by_table.get_mut(&key(table)) {
+                                list.retain(|i| !uses_column(&i.shape, column));
+                            }
+                        }
+                        Effect::RenameColumn { table, from, to } => {
+                            if let Some(list) = tables.by_table.get_mut(&key(table)) {
+                                for i in list.iter_mut() {
+                                    // An expression that names the column is forgotten
+                                    // rather than rewritten.
+                                    for p in i.shape.parts.iter_mut() {
+                                        if let Part::Column(c, _) = p {
+                                            if c == from {
+                                                *c = to.clone();
+                                            }
+                                        }
+                                    }
+                                    for c in i.shape.include.iter_mut() {
+                                        if c == from {
+                                            *c = to.clone();
+                                        }
+                                    }
+                                }
+                                list.retain(|i| !uses_column(&i.shape, from));
+                            }
+                        }
+                        Effect::DropObject {
+                            kind: kind @ (ObjectKind::Index | ObjectKind::Constraint),
+                            name,
+                            on,
+                        } => {
+                            let on = on.as_ref().map(key);
+                            if *kind == ObjectKind::Index {
+                                tables.drop_named(&name.name, None);
+                            } else {
+                                tables.drop_named(&name.name, on.as_ref());
+                            }
+                            pending.retain(|p| {
+                                p.old.as_deref() != Some(&name.name)
+                                    && p.new.as_deref() != Some(&name.name)
+                            });
+                        }
+                        Effect::RenameObject {
+                            kind: ObjectKind::Index | ObjectKind::Constraint,
+                            name,
+                            to,
+                            ..
+                        } => {
+                            tables.rename_named(&name.name, to);
+                            for p in pending.iter_mut() {
+                                for n in [&mut p.old, &mut p.new] {
+                                    if n.as_deref() == Some(&name.name) {
+                                        *n = Some(to.clone());
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let heads = [
+                    "CREATE TABLE",
+                    "CREATE UNLOGGED",
+                    "ALTER TABLE",
+                    "CREATE INDEX",
+                    "CREATE UNIQUE",
+                ];
+                let key_words = s.head.starts_with("ALTER TABLE") && {
+                    let sql = text.get(s.span.clone()).unwrap_or("").to_ascii_lowercase();
+                    sql.contains("primary") || sql.contains("unique")
+                };
+                if s.head.starts_with("ALTER TABLE") && !key_words {
+                    continue;
+                }
+                let Some(tree) = s.tree_if_head(text, &heads) else {
+                    continue;
+                };
+                match &*tree {
+                    Ast::CreateTable(ct) if !ct.temporary => {
+                        let k = key(&qual(&ct.name));
+                        if ct.if_not_exists && tables.by_table.contains_key(&k) {
+                            continue;
+                        }
+                        tables.by_table.remove(&k);
+                        for c in &ct.columns {
+                            tables.column(&k, c);
+                        }
+                        for tc in &ct.constraints {
+                            tables.constraint(&k, tc);
+                        }
+                    }
+                    Ast::AlterTable(alter) => {
+                        let k = key(&qual(&alter.name));
+                        for op in &alter.operations {
+                            match op {
+                                AlterTableOperation::AddColumn { column_def, .. } => {
+                                    tables.column(&k, column_def)
+                                }
+                                AlterTableOperation::AddConstraint { constraint, .. } => {
+                                    tables.constraint(&k, constraint)
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    Ast::CreateIndex(ci) => {
+                        let k = key(&qual(&ci.table_name));
+                        let name = ci.name.as_ref().map(|n| qual(n).name);
+                        let list = tables.by_table.entry(k.clone()).or_default();
+                        // `IF NOT EXISTS` of a name already there does nothing.
+                        if ci.if_not_exists
+                            && name.is_some()
+                            && list.iter().any(|i| i.name == name)
+                        {
+                            continue;
+                        }
+                        // An index of the same name cannot be there any more (PostgreSQL
+                        // would refuse the statement): it went in a way not followed here.
+                        if name.is_some() {
+                            list.retain(|i| i.name != name);
+                        }
+                        let shape = shape_of(ci);
+                        let what = if ci.unique { "unique index" } else { "index" };
+                        if let Some(old) = list
+                            .iter()
+                            .find(|i| i.shape == shape && (i.unique || !ci.unique))
+                        {
+                            pending.push(Pending {
+                                unit: u.index,
+                                span: s.span.clone(),
+                                table: k.clone(),
+                                new: name.clone(),
+                                new_what: what,
+                                old: old.name.clone(),
+                                old_what: old.what,
+                            });
+                        }
+                        list.push(Index {
+                            name,
+                            what,
+                            unique: ci.unique,
+                            shape,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            for p in pending {
+                let Some(unit) = super::unit_at(cx.units, p.unit) else {
+                    continue;
+                };
+                let table = QualName::new(Some(&p.table.0), &p.table.1);
+                let new = p
+                    .new
+                    .as_ref()
+                    .map_or(format!("This {}", p.new_what), |n| {
+                        format!("The {} `{n}`", p.new_what)
+                    });
+                let old = p
+                    .old
+                    .as_ref()
+                    .map_or(format!("an earlier {}", p.old_what), |n| {
+                        format!("the {} `{n}`", p.old_what)
+                    });
+                let drop = p
+                    .new
+                    .as_ref()
+                    .map_or("this index".to_string(), |n| format!("`{n}`"));
+                out.push(Hit {
+                    file: unit.source.clone(),
+                    span: p.span,
+                    message: format!(
+                        "{new} on `{table}` has the same definition as {old}: PostgreSQL builds and updates both on every write and keeps both on disk, and queries use only one"
+                    ),
+                    help: format!(
+                        "Remove this statement, or, if it replaces the other index, drop the other one in the same migration; once applied, drop {drop} with `DROP INDEX CONCURRENTLY`."
+                    )
+                    .into(),
+                    fix: None,
+                    suggestion: None,
+                });
+            }
+        }
+    }
+}
