@@ -15,7 +15,7 @@
 //! same file (`CREATE INDEX CONCURRENTLY new ...; DROP INDEX CONCURRENTLY old;`, the way to
 //! rebuild an index without a long lock) is a replacement, not a duplicate.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use sqlparser::ast::{
@@ -48,14 +48,14 @@ fn key(q: &QualName) -> Key {
 
 /// One index column: a plain column (folded name) or an expression (as the parser prints it),
 /// with its sort options and operator class.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 enum Part {
     Column(String, String),
     Other(String),
 }
 
 /// What makes two indexes the same (everything but the name and storage parameters).
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
 struct Shape {
     method: String,
     parts: Vec<Part>,
@@ -142,14 +142,90 @@ fn uses_column(s: &Shape, column: &str) -> bool {
         || s.predicate.as_deref().is_some_and(in_expr)
 }
 
+/// The indexes of one table. Slots are never reused: a dropped index leaves `None`, so the
+/// maps below can point into the list without being rebuilt (a file of 100,000 indexes on one
+/// table costs a lookup per index, not a scan).
+#[derive(Default)]
+struct Table {
+    slots: Vec<Option<Index>>,
+    /// (shape, unique) → slots, oldest first; dropped ones are trimmed from the front when met.
+    by_shape: HashMap<(Shape, bool), VecDeque<usize>>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Table {
+    fn live(&self) -> impl Iterator<Item = &Index> {
+        self.slots.iter().flatten()
+    }
+
+    /// The index an index of `shape` would repeat (`unique`: the new one is unique, so only a
+    /// unique one counts). The oldest live one, found without scanning the others.
+    fn twin(&mut self, shape: &Shape, unique: bool) -> Option<&Index> {
+        let kinds: &[bool] = if unique { &[true] } else { &[true, false] };
+        for &u in kinds {
+            let Some(q) = self.by_shape.get_mut(&(shape.clone(), u)) else {
+                continue;
+            };
+            while let Some(&i) = q.front() {
+                if self.slots[i].is_some() {
+                    return self.slots[i].as_ref();
+                }
+                q.pop_front();
+            }
+        }
+        None
+    }
+
+    fn push(&mut self, index: Index) {
+        let slot = self.slots.len();
+        if let Some(n) = &index.name {
+            self.by_name.insert(n.clone(), slot);
+        }
+        self.by_shape
+            .entry((index.shape.clone(), index.unique))
+            .or_default()
+            .push_back(slot);
+        self.slots.push(Some(index));
+    }
+
+    /// After the shapes of some indexes changed (a renamed column).
+    fn reshape(&mut self) {
+        self.by_shape.clear();
+        for (n, i) in self.slots.iter().enumerate() {
+            if let Some(i) = i {
+                self.by_shape
+                    .entry((i.shape.clone(), i.unique))
+                    .or_default()
+                    .push_back(n);
+            }
+        }
+    }
+}
+
 #[derive(Default)]
 struct Tables {
-    by_table: HashMap<Key, Vec<Index>>,
+    by_table: HashMap<Key, Table>,
+    /// Index name → its table (index names are unique in a schema, whatever the table).
+    /// Checked against the table's own names when used: a dropped table leaves its entries.
+    names: HashMap<String, Key>,
 }
 
 impl Tables {
     fn add(&mut self, table: &Key, index: Index) {
+        if let Some(n) = &index.name {
+            // One of the same name cannot be there any more (PostgreSQL would refuse the
+            // statement): it went in a way not followed here.
+            self.drop_named(&n.clone(), None);
+            self.names.insert(n.clone(), table.clone());
+        }
         self.by_table.entry(table.clone()).or_default().push(index);
+    }
+
+    fn has_name(&self, name: &str) -> bool {
+        self.names
+            .get(name)
+            .and_then(|k| self.by_table.get(k))
+            .is_some_and(|t| t.by_name.contains_key(name))
     }
 
     fn column(&mut self, table: &Key, c: &ColumnDef) {
@@ -186,11 +262,8 @@ impl Tables {
             ),
             TableConstraint::PrimaryKeyUsingIndex(u) | TableConstraint::UniqueUsingIndex(u) => {
                 // The index becomes the constraint's, renamed after it.
-                if let (Some(n), Some(list)) = (&u.name, self.by_table.get_mut(table)) {
-                    let from = fold(&u.index_name);
-                    for i in list.iter_mut().filter(|i| i.name.as_deref() == Some(&from)) {
-                        i.name = Some(fold(n));
-                    }
+                if let Some(n) = &u.name {
+                    self.rename_named(&fold(&u.index_name), &fold(n));
                 }
                 return;
             }
@@ -220,20 +293,86 @@ impl Tables {
         );
     }
 
+    /// Forgets the index (or key) `name`, of table `on` when given.
     fn drop_named(&mut self, name: &str, on: Option<&Key>) {
-        for (k, list) in self.by_table.iter_mut() {
-            if on.is_none_or(|t| t == k) {
-                list.retain(|i| i.name.as_deref() != Some(name));
+        let Some(k) = on.or_else(|| self.names.get(name)).cloned() else {
+            return;
+        };
+        if let Some(t) = self.by_table.get_mut(&k) {
+            if let Some(slot) = t.by_name.remove(name) {
+                t.slots[slot] = None;
+                self.names.remove(name);
             }
         }
     }
 
     fn rename_named(&mut self, from: &str, to: &str) {
-        for list in self.by_table.values_mut() {
-            for i in list.iter_mut().filter(|i| i.name.as_deref() == Some(from)) {
-                i.name = Some(to.to_string());
+        let Some(k) = self.names.get(from).cloned() else {
+            return;
+        };
+        let Some(t) = self.by_table.get_mut(&k) else {
+            return;
+        };
+        let Some(slot) = t.by_name.remove(from) else {
+            return;
+        };
+        if let Some(i) = t.slots[slot].as_mut() {
+            i.name = Some(to.to_string());
+        }
+        t.by_name.insert(to.to_string(), slot);
+        self.names.remove(from);
+        self.names.insert(to.to_string(), k);
+    }
+
+    fn drop_table(&mut self, k: &Key) {
+        self.by_table.remove(k);
+    }
+
+    fn rename_table(&mut self, from: &Key, to: Key) {
+        if let Some(t) = self.by_table.remove(from) {
+            for n in t.by_name.keys() {
+                self.names.insert(n.clone(), to.clone());
+            }
+            self.by_table.insert(to, t);
+        }
+    }
+
+    fn drop_column(&mut self, k: &Key, column: &str) {
+        if let Some(t) = self.by_table.get_mut(k) {
+            for slot in t.slots.iter_mut() {
+                if slot.as_ref().is_some_and(|i| uses_column(&i.shape, column)) {
+                    if let Some(n) = slot.take().and_then(|i| i.name) {
+                        t.by_name.remove(&n);
+                    }
+                }
             }
         }
+    }
+
+    fn rename_column(&mut self, k: &Key, from: &str, to: &str) {
+        let Some(t) = self.by_table.get_mut(k) else {
+            return;
+        };
+        if !t.live().any(|i| uses_column(&i.shape, from)) {
+            return;
+        }
+        for i in t.slots.iter_mut().flatten() {
+            for p in i.shape.parts.iter_mut() {
+                if let Part::Column(c, _) = p {
+                    if c == from {
+                        *c = to.to_string();
+                    }
+                }
+            }
+            for c in i.shape.include.iter_mut() {
+                if c == from {
+                    *c = to.to_string();
+                }
+            }
+        }
+        // An expression or predicate that names the column is forgotten rather than rewritten.
+        t.reshape();
+        self.drop_column(k, from);
     }
 }
 
@@ -247,6 +386,8 @@ struct Pending {
     new_what: &'static str,
     old: Option<String>,
     old_what: &'static str,
+    /// One of the two was dropped later in the file.
+    replaced: bool,
 }
 
 impl Rule for DuplicateIndex {
@@ -262,12 +403,12 @@ impl Rule for DuplicateIndex {
             }
             let text = &u.source.text;
             let mut pending: Vec<Pending> = Vec::new();
+            // Index name → the duplicates of this file that name it (as the new or the old one).
+            let mut pending_by_name: HashMap<String, Vec<usize>> = HashMap::new();
             for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
                 for e in s.effects.iter() {
                     match e {
-                        Effect::DropTable { table } => {
-                            tables.by_table.remove(&key(table));
-                        }
+                        Effect::DropTable { table } => tables.drop_table(&key(table)),
                         // A materialized view dropped or made again takes its indexes along.
                         Effect::DropObject {
                             kind: ObjectKind::MaterializedView,
@@ -278,39 +419,15 @@ impl Rule for DuplicateIndex {
                             kind: ObjectKind::MaterializedView,
                             name,
                             ..
-                        } => {
-                            tables.by_table.remove(&key(name));
-                        }
+                        } => tables.drop_table(&key(name)),
                         Effect::RenameTable { table, to } => {
-                            if let Some(t) = tables.by_table.remove(&key(table)) {
-                                tables.by_table.insert((key(table).0, to.clone()), t);
-                            }
+                            tables.rename_table(&key(table), (key(table).0, to.clone()))
                         }
                         Effect::DropColumn { table, column } => {
-                            if let Some(list) = tables.by_table.get_mut(&key(table)) {
-                                list.retain(|i| !uses_column(&i.shape, column));
-                            }
+                            tables.drop_column(&key(table), column)
                         }
                         Effect::RenameColumn { table, from, to } => {
-                            if let Some(list) = tables.by_table.get_mut(&key(table)) {
-                                for i in list.iter_mut() {
-                                    // An expression that names the column is forgotten
-                                    // rather than rewritten.
-                                    for p in i.shape.parts.iter_mut() {
-                                        if let Part::Column(c, _) = p {
-                                            if c == from {
-                                                *c = to.clone();
-                                            }
-                                        }
-                                    }
-                                    for c in i.shape.include.iter_mut() {
-                                        if c == from {
-                                            *c = to.clone();
-                                        }
-                                    }
-                                }
-                                list.retain(|i| !uses_column(&i.shape, from));
-                            }
+                            tables.rename_column(&key(table), from, to)
                         }
                         Effect::DropObject {
                             kind: kind @ (ObjectKind::Index | ObjectKind::Constraint),
@@ -323,10 +440,9 @@ impl Rule for DuplicateIndex {
                             } else {
                                 tables.drop_named(&name.name, on.as_ref());
                             }
-                            pending.retain(|p| {
-                                p.old.as_deref() != Some(&name.name)
-                                    && p.new.as_deref() != Some(&name.name)
-                            });
+                            for n in pending_by_name.remove(&name.name).unwrap_or_default() {
+                                pending[n].replaced = true;
+                            }
                         }
                         Effect::RenameObject {
                             kind: ObjectKind::Index | ObjectKind::Constraint,
@@ -335,12 +451,8 @@ impl Rule for DuplicateIndex {
                             ..
                         } => {
                             tables.rename_named(&name.name, to);
-                            for p in pending.iter_mut() {
-                                for n in [&mut p.old, &mut p.new] {
-                                    if n.as_deref() == Some(&name.name) {
-                                        *n = Some(to.clone());
-                                    }
-                                }
+                            if let Some(ids) = pending_by_name.remove(&name.name) {
+                                pending_by_name.entry(to.clone()).or_default().extend(ids);
                             }
                         }
                         _ => {}
@@ -369,7 +481,7 @@ impl Rule for DuplicateIndex {
                         if ct.if_not_exists && tables.by_table.contains_key(&k) {
                             continue;
                         }
-                        tables.by_table.remove(&k);
+                        tables.drop_table(&k);
                         for c in &ct.columns {
                             tables.column(&k, c);
                         }
@@ -394,26 +506,25 @@ impl Rule for DuplicateIndex {
                     Ast::CreateIndex(ci) => {
                         let k = key(&qual(&ci.table_name));
                         let name = ci.name.as_ref().map(|n| qual(n).name);
-                        let list = tables.by_table.entry(k.clone()).or_default();
                         // `IF NOT EXISTS` of a name already there does nothing.
-                        if ci.if_not_exists
-                            && name.is_some()
-                            && list.iter().any(|i| i.name == name)
-                        {
+                        if ci.if_not_exists && name.as_deref().is_some_and(|n| tables.has_name(n)) {
                             continue;
                         }
-                        // An index of the same name cannot be there any more (PostgreSQL
-                        // would refuse the statement): it went in a way not followed here.
-                        if name.is_some() {
-                            list.retain(|i| i.name != name);
+                        if let Some(n) = &name {
+                            tables.drop_named(n, None);
                         }
                         let shape = shape_of(ci);
                         let what = if ci.unique { "unique index" } else { "index" };
-                        if let Some(old) = list
-                            .iter()
-                            .find(|i| i.shape == shape && (i.unique || !ci.unique))
-                        {
+                        let twin = tables
+                            .by_table
+                            .get_mut(&k)
+                            .and_then(|t| t.twin(&shape, ci.unique));
+                        if let Some(old) = twin {
+                            for n in name.iter().chain(old.name.iter()) {
+                                pending_by_name.entry(n.clone()).or_default().push(pending.len());
+                            }
                             pending.push(Pending {
+                                replaced: false,
                                 unit: u.index,
                                 span: s.span.clone(),
                                 table: k.clone(),
@@ -423,17 +534,20 @@ impl Rule for DuplicateIndex {
                                 old_what: old.what,
                             });
                         }
-                        list.push(Index {
-                            name,
-                            what,
-                            unique: ci.unique,
-                            shape,
-                        });
+                        tables.add(
+                            &k,
+                            Index {
+                                name,
+                                what,
+                                unique: ci.unique,
+                                shape,
+                            },
+                        );
                     }
                     _ => {}
                 }
             }
-            for p in pending {
+            for p in pending.into_iter().filter(|p| !p.replaced) {
                 let Some(unit) = super::unit_at(cx.units, p.unit) else {
                     continue;
                 };

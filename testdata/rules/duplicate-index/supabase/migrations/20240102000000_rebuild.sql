@@ -29,11 +29,6 @@ alter table public.carts add constraint carts_user_key unique (user_id);
 -- expect: duplicate-index
 create index carts_user_id_idx on public.carts (user_id);
 
--- OK: after the constraint is dropped only the first index remains, on another table name.
-alter table public.carts drop constraint carts_user_key;
-alter table public.carts rename to baskets;
-create index baskets_id_user_idx on public.baskets (id, user_id);
-
 -- OK: a materialized view made again gets its index again.
 create materialized view public.order_totals as select customer_id, count(*) as n from public.orders group by customer_id;
 create unique index order_totals_customer_idx on public.order_totals (customer_id);

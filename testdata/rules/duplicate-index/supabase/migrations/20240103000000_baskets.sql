@@ -1,0 +1,7 @@
+alter table public.carts drop constraint carts_user_key;
+alter table public.carts rename to baskets;
+-- OK: another column list.
+create index baskets_id_user_idx on public.baskets (id, user_id);
+-- The renamed table keeps its indexes.
+-- expect: duplicate-index
+create index baskets_user_idx on public.baskets (user_id);
