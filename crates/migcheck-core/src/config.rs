@@ -7,6 +7,7 @@
 //! exclude = ["supabase/seed.sql", "**/fixtures/**"]   # never linted
 //! pg_version = 15
 //! lock_timeout = "5s"                       # what the lock-timeout-missing fix sets
+//! statement_timeout = "30s"                 # lock-timeout-missing also requires it (off unless set)
 //!
 //! [rules]
 //! rls-without-policy = "error"   # error | warning | off
@@ -41,6 +42,7 @@ struct RawConfig {
     deploy: Option<RawDeploy>,
     baseline: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<String>>,
+    statement_timeout: Option<Spanned<String>>,
     encoding: Option<Spanned<String>>,
 }
 
@@ -60,6 +62,7 @@ const TOP_LEVEL_KEYS: &[&str] = &[
     "pg_version",
     "baseline",
     "lock_timeout",
+    "statement_timeout",
     "encoding",
 ];
 
@@ -162,6 +165,10 @@ pub struct Config {
     pub baseline: Option<PathBuf>,
     /// The `lock_timeout` the `lock-timeout-missing` fix sets (`5s` unless configured).
     pub lock_timeout: String,
+    /// `statement_timeout = "30s"`: `lock-timeout-missing` then also requires a
+    /// `statement_timeout` before the first locking statement, and its fix sets this value.
+    /// `None` (the default): not required.
+    pub statement_timeout: Option<String>,
     /// The client encoding migrations are applied with (`encoding = "latin1"`; UTF-8 unless set).
     pub encoding: crate::source::SourceEncoding,
 }
@@ -183,6 +190,7 @@ impl Default for Config {
             allowed_scripts: Vec::new(),
             baseline: None,
             lock_timeout: "5s".into(),
+            statement_timeout: None,
             encoding: Default::default(),
         }
     }
@@ -286,6 +294,17 @@ impl Config {
                 ));
             }
             cfg.lock_timeout = t;
+        }
+        if let Some(t) = raw.statement_timeout {
+            let line = line_of(t.span().start);
+            let t = t.into_inner();
+            if !is_duration(&t) {
+                return Err(err(
+                    line,
+                    format!("statement_timeout `{t}` is not a positive PostgreSQL duration such as `30s`, `500ms` or `1min`"),
+                ));
+            }
+            cfg.statement_timeout = Some(t);
         }
         if let Some(e) = raw.encoding {
             let line = line_of(e.span().start);
@@ -526,6 +545,18 @@ mod tests {
         assert_eq!(e.line, 3, "{e}");
         let e = parse("# baseline\nbaseline = 3\n").unwrap_err();
         assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn statement_timeout_is_off_unless_set_and_must_be_a_duration() {
+        assert_eq!(parse("").unwrap().statement_timeout, None);
+        let c = parse("statement_timeout = \"30s\"\n").unwrap();
+        assert_eq!(c.statement_timeout.as_deref(), Some("30s"));
+        let e = parse("lock_timeout = \"5s\"\nstatement_timeout = \"0\"\n").unwrap_err();
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.message.starts_with("statement_timeout `0` is not"), "{e}");
+        let e = parse("[deploy]\nstatement_timeout = \"30s\"\n").unwrap_err();
+        assert!(e.message.contains("top-level key"), "{e}");
     }
 
     #[test]

@@ -309,3 +309,42 @@ fn fix_never_puts_a_statement_above_a_leading_concurrently() {
         "{out}"
     );
 }
+
+#[test]
+fn fix_sets_statement_timeout_beside_lock_timeout_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("migcheck.toml"),
+        "statement_timeout = \"30s\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("sql")).unwrap();
+    let neither = "sql/1_neither.sql";
+    let lock_only = "sql/2_lock_only.sql";
+    std::fs::write(
+        dir.path().join(neither),
+        "alter table public.orders add column note text;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join(lock_only),
+        "set lock_timeout = '2s';\nalter table public.orders add column memo text;\n",
+    )
+    .unwrap();
+    let (_, _, err) = migcheck(dir.path(), &["check", neither, lock_only, "--fix"]);
+    assert!(err.contains("Fixed 2 findings in 2 files."), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(neither)).unwrap(),
+        "set lock_timeout = '5s';\n\
+         set statement_timeout = '30s';\n\
+         alter table public.orders add column note text;\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join(lock_only)).unwrap(),
+        "set statement_timeout = '30s';\n\
+         set lock_timeout = '2s';\n\
+         alter table public.orders add column memo text;\n"
+    );
+    let (_, out, _) = migcheck(dir.path(), &["check", "sql", "--format", "json"]);
+    assert!(!out.contains("lock-timeout-missing"), "{out}");
+}

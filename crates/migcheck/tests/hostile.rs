@@ -892,6 +892,22 @@ fn questions_about_renames_drops_and_revokes_take_linear_work() {
             2_000,
         ),
         (
+            "duplicate-index (many identical indexes on one table)",
+            |i| format!("create index d{i} on public.t0 (c);\n"),
+            1,
+            2_000,
+        ),
+        (
+            "duplicate-index (unique indexes after as many plain ones, each dropped)",
+            |i| {
+                format!(
+                    "create index p{i} on public.t1 (c);\ncreate unique index u{i} on public.t1 (c);\ndrop index public.u{i};\n"
+                )
+            },
+            1,
+            2_000,
+        ),
+        (
             "rename-object and drop-object (an enum swap?)",
             |i| format!("alter type public.y{i} rename to z{i};\ndrop type public.w{i};\n"),
             1,

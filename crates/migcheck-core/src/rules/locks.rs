@@ -225,6 +225,9 @@ pub struct FileLocks {
     /// The first statement that takes ACCESS EXCLUSIVE on an existing table with no
     /// `lock_timeout` set before it in the file.
     pub without_timeout: Option<(usize, TableLock)>,
+    /// The same for `statement_timeout` (read by `lock-timeout-missing` when `migcheck.toml`
+    /// says `statement_timeout`).
+    pub without_statement_timeout: Option<(usize, TableLock)>,
     /// The first statement that does work while an ACCESS EXCLUSIVE lock taken earlier in the
     /// same transaction is held: (statement, statement that took the lock, the lock, the work).
     pub after_exclusive: Option<(usize, usize, TableLock, String)>,
@@ -235,10 +238,21 @@ pub struct FileLocks {
 /// that merely ends in `lock_timeout` (`SET app.lock_timeout = ...`), `SET lock_timeout = 0`
 /// (no timeout) and `RESET lock_timeout` do not count.
 pub fn sets_lock_timeout(text: &str) -> bool {
+    sets_timeout(text, "lock_timeout")
+}
+
+/// As [`sets_lock_timeout`], for `statement_timeout`.
+pub fn sets_statement_timeout(text: &str) -> bool {
+    sets_timeout(text, "statement_timeout")
+}
+
+/// True when the statement sets the setting `name` (lower case) to a non-zero value.
+fn sets_timeout(text: &str, name: &str) -> bool {
     let lower = text.to_ascii_lowercase();
-    if !lower.contains("lock_timeout") {
+    if !lower.contains(name) {
         return false;
     }
+    let upper = name.to_ascii_uppercase();
     use super::sql::Tok;
     let toks = super::sql::tokens(text);
     let zero = |v: Option<&Tok>, raw: &str| -> bool {
@@ -248,19 +262,19 @@ pub fn sets_lock_timeout(text: &str) -> bool {
             _ => is_zero(raw),
         }
     };
-    // SET [SESSION | LOCAL] lock_timeout ...
+    // SET [SESSION | LOCAL] <name> ...
     if matches!(toks.first(), Some(Tok::Word(w, _)) if w == "SET") {
         let mut i = 1;
         if matches!(toks.get(i), Some(Tok::Word(w, _)) if w == "SESSION" || w == "LOCAL") {
             i += 1;
         }
-        if matches!(toks.get(i), Some(Tok::Word(w, _)) if w == "LOCK_TIMEOUT")
+        if matches!(toks.get(i), Some(Tok::Word(w, _)) if *w == upper)
             && toks.get(i + 1) != Some(&Tok::Dot)
         {
             // The value: after `=` (an Other token) or `TO`.
             let v = toks.get(i + 2);
             let raw = lower
-                .split_once("lock_timeout")
+                .split_once(name)
                 .map(|(_, r)| r.trim_start_matches(|c: char| c.is_whitespace() || c == '='))
                 .map(|r| r.trim_start_matches("to").trim())
                 .unwrap_or("");
@@ -268,11 +282,11 @@ pub fn sets_lock_timeout(text: &str) -> bool {
         }
         return false;
     }
-    // set_config('lock_timeout', '5s', ...)
+    // set_config('<name>', '5s', ...)
     toks.windows(5).any(|w| {
         matches!(&w[0], Tok::Word(f, _) if f == "SET_CONFIG")
             && w[1] == Tok::LParen
-            && matches!(&w[2], Tok::Str(s) if s.eq_ignore_ascii_case("lock_timeout"))
+            && matches!(&w[2], Tok::Str(s) if s.eq_ignore_ascii_case(name))
             && w[3] == Tok::Comma
             && !matches!(&w[4], Tok::Str(s) if is_zero(s))
     })
@@ -355,6 +369,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
     let one_txn = file_is_one_transaction(fcx.set, fcx.unit);
     let (mut explicit, mut ended) = (false, false);
     let mut timeout = false;
+    let mut statement_timeout = false;
     let mut held: Option<(usize, TableLock)> = None;
     let mut created_here: std::collections::HashSet<(String, String)> = Default::default();
     for (i, stmt) in fcx.unit.parsed.statements.iter().enumerate() {
@@ -379,6 +394,9 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
         let stmt: &crate::parse::Statement = &full;
         if sets_lock_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
             timeout = true;
+        }
+        if sets_statement_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
+            statement_timeout = true;
         }
         let cx = StatementCx {
             set: fcx.set,
@@ -410,6 +428,9 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
         };
         if !timeout && found.without_timeout.is_none() {
             found.without_timeout = Some((i, exclusive.clone()));
+        }
+        if !statement_timeout && found.without_statement_timeout.is_none() {
+            found.without_statement_timeout = Some((i, exclusive.clone()));
         }
         let in_txn = explicit || (one_txn && !ended);
         if in_txn && held.is_none() {

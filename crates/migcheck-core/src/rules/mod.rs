@@ -415,6 +415,7 @@ registry! {
     prefer_timestamptz => PreferTimestamptz,
     table_without_primary_key => TableWithoutPrimaryKey,
     foreign_key_without_index => ForeignKeyWithoutIndex,
+    duplicate_index => DuplicateIndex,
     migration_version_out_of_order => MigrationVersionOutOfOrder,
     // replay
     replay_failed => ReplayFailed,

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use sqlparser::ast::{
-    Action, AlterFunctionAction, AlterFunctionOperation, DataType, FunctionReturnType,
+    Action, AlterDefaultPrivilegesOperation, AlterFunctionAction, AlterFunctionOperation, DataType, DefaultPrivilegesObjectType, DefaultPrivilegesOption, FunctionReturnType,
     FunctionSecurity, GrantObjects, Privileges, Statement as Ast,
 };
 
@@ -18,7 +18,7 @@ static META: RuleMeta = rule_meta!(
     "security-definer-exposed",
     Warning,
     Security,
-    "SECURITY DEFINER function in an exposed schema that `anon` can execute"
+    "SECURITY DEFINER function in an exposed schema that `anon` or `authenticated` can execute"
 );
 
 struct Function {
@@ -27,6 +27,7 @@ struct Function {
     definer: bool,
     public: bool,
     anon: bool,
+    authenticated: bool,
 }
 
 fn executes(p: &Privileges) -> bool {
@@ -42,10 +43,13 @@ impl Rule for SecurityDefinerExposed {
     }
 
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
-        // On Supabase, default privileges grant EXECUTE on new functions to `anon` directly,
-        // besides PUBLIC; elsewhere only PUBLIC has it.
+        // On Supabase, default privileges grant EXECUTE on new functions to `anon` and
+        // `authenticated` directly (`alter default privileges in schema public grant all on
+        // functions to postgres, anon, authenticated, service_role`), besides PUBLIC; elsewhere
+        // only PUBLIC has it.
         let supabase = cx.set.platform.is_supabase();
-        let (mut default_public, mut default_anon) = (true, supabase);
+        let (mut default_public, mut default_anon, mut default_authenticated) =
+            (true, supabase, supabase);
         let mut fns: BTreeMap<(String, String), Function> = BTreeMap::new();
         let key = |q: &QualName| {
             (
@@ -89,6 +93,7 @@ impl Rule for SecurityDefinerExposed {
                             definer,
                             public: default_public,
                             anon: default_anon,
+                            authenticated: default_authenticated,
                         });
                         // CREATE OR REPLACE keeps the privileges.
                         e.unit = u.index;
@@ -133,9 +138,50 @@ impl Rule for SecurityDefinerExposed {
                                     match r.as_str() {
                                         "public" => e.public = grant,
                                         "anon" => e.anon = grant,
+                                        "authenticated" => e.authenticated = grant,
                                         _ => {}
                                     }
                                 }
+                            }
+                        }
+                    }
+                    Some(Ast::AlterDefaultPrivileges(d)) => {
+                        let (privileges, object_type, grantees, grant) = match &d.operation {
+                            AlterDefaultPrivilegesOperation::Grant {
+                                privileges,
+                                object_type,
+                                grantees,
+                                ..
+                            } => (privileges, object_type, grantees, true),
+                            AlterDefaultPrivilegesOperation::Revoke {
+                                privileges,
+                                object_type,
+                                grantees,
+                                ..
+                            } => (privileges, object_type, grantees, false),
+                        };
+                        if !executes(privileges)
+                            || !matches!(
+                                object_type,
+                                DefaultPrivilegesObjectType::Functions
+                                    | DefaultPrivilegesObjectType::Routines
+                            )
+                        {
+                            continue;
+                        }
+                        let in_schema = d
+                            .options
+                            .iter()
+                            .any(|o| matches!(o, DefaultPrivilegesOption::InSchema(_)));
+                        for r in grantee_roles(grantees) {
+                            let role = match r.as_str() {
+                                "public" => &mut default_public,
+                                "anon" => &mut default_anon,
+                                "authenticated" => &mut default_authenticated,
+                                _ => continue,
+                            };
+                            if grant || revokes_default(&r, in_schema, supabase) {
+                                *role = grant;
                             }
                         }
                     }
@@ -146,14 +192,21 @@ impl Rule for SecurityDefinerExposed {
                             continue;
                         }
                         let grant = !word("REVOKE");
+                        let in_schema = word("SCHEMA");
                         let after = toks
                             .iter()
                             .skip_while(|t| !matches!(t, Tok::Word(w, _) if w == "FROM" || w == "TO"));
                         for t in after {
-                            match t {
-                                Tok::Word(w, _) if w == "PUBLIC" => default_public = grant,
-                                Tok::Word(w, _) if w == "ANON" => default_anon = grant,
-                                _ => {}
+                            let (r, role) = match t {
+                                Tok::Word(w, _) if w == "PUBLIC" => ("public", &mut default_public),
+                                Tok::Word(w, _) if w == "ANON" => ("anon", &mut default_anon),
+                                Tok::Word(w, _) if w == "AUTHENTICATED" => {
+                                    ("authenticated", &mut default_authenticated)
+                                }
+                                _ => continue,
+                            };
+                            if grant || revokes_default(r, in_schema, supabase) {
+                                *role = grant;
                             }
                         }
                     }
@@ -173,26 +226,69 @@ impl Rule for SecurityDefinerExposed {
             }
         }
         for ((schema, name), f) in fns {
-            if !f.definer || !(f.public || f.anon) || !cx.config.is_exposed(&schema) {
+            if !f.definer || !(f.public || f.anon || f.authenticated) || !cx.config.is_exposed(&schema)
+            {
                 continue;
             }
             let Some(unit) = super::unit_at(cx.units, f.unit) else {
                 continue;
             };
-            let via = if f.anon { "`anon`" } else { "PUBLIC (which includes `anon`)" };
             let q = QualName::new(Some(&schema), &name);
+            let message = message(&q, &schema, &name, &f);
             out.push(Hit {
                 fix: None,
                 suggestion: None,
                 file: unit.source.clone(),
                 span: f.span,
-                message: format!(
-                    "Function `{q}` runs with its owner's privileges (SECURITY DEFINER, bypassing row level security) and sits in the exposed schema `{schema}`, where {via} can execute it: anyone with the public API key can call it through `/rpc/{name}`"
-                ),
+                message,
                 help: format!(
-                    "Move it to a schema that is not exposed, or `revoke execute on function {q} from public, anon;` and grant it only to the roles that need it."
+                    "Revoke what PUBLIC and the client roles hold: `revoke execute on function {q} from public, anon, authenticated;` then grant it only to the roles that need it (such as `service_role`); or make it `security invoker` so row level security applies to the caller; or move it to a schema that is not exposed."
                 ).into(),
             });
         }
     }
+}
+
+/// Whether `ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE ON FUNCTIONS FROM <role>` takes away a
+/// default grant. PostgreSQL adds per-schema defaults to the global ones and a per-schema
+/// `REVOKE` removes only what was granted per schema (checked on PostgreSQL 15): PUBLIC's
+/// built-in EXECUTE goes only with a global revoke (no `IN SCHEMA`), and on Supabase the
+/// client roles' grants, made `IN SCHEMA public`, go only with a per-schema one.
+fn revokes_default(role: &str, in_schema: bool, supabase: bool) -> bool {
+    match role {
+        "public" => !in_schema,
+        _ => in_schema || !supabase,
+    }
+}
+
+/// Names the client roles that can execute `f` (and how), and who can therefore call it.
+fn message(q: &QualName, schema: &str, name: &str, f: &Function) -> String {
+    let anon = f.anon || f.public;
+    let authenticated = f.authenticated || f.public;
+    let direct: Vec<&str> = [("`anon`", f.anon), ("`authenticated`", f.authenticated)]
+        .into_iter()
+        .filter(|&(_, d)| d)
+        .map(|(r, _)| r)
+        .collect();
+    let through_public: Vec<&str> = [("`anon`", anon && !f.anon), ("`authenticated`", authenticated && !f.authenticated)]
+        .into_iter()
+        .filter(|&(_, t)| t)
+        .map(|(r, _)| r)
+        .collect();
+    let mut who = direct.join(" and ");
+    if !through_public.is_empty() {
+        if !who.is_empty() {
+            who.push_str(" and ");
+        }
+        who.push_str(&through_public.join(" and "));
+        who.push_str(" (through PUBLIC)");
+    }
+    let callers = if anon {
+        "anyone with the public API key"
+    } else {
+        "any signed-in user (with open sign-up, anyone with an email address)"
+    };
+    format!(
+        "Function `{q}` runs with its owner's privileges (SECURITY DEFINER, bypassing row level security) and sits in the exposed schema `{schema}`, where {who} can execute it: {callers} can call it through the Data API at `/rpc/{name}`"
+    )
 }

@@ -1,0 +1,2 @@
+-- expect: lock-timeout-missing
+alter table public.orders add column note text;
