@@ -90,7 +90,10 @@ step "release archive and the Action's install step"
 host="$(rustc -vV | sed -n 's/^host: //p')"
 releases="$work/releases"
 rm -rf "$releases"
-MIGCHECK_PREBUILT="$binary" scripts/release-build.sh "$host" "$releases/v$version" > /dev/null
+MIGCHECK_PREBUILT="$binary" scripts/release-build.sh "$host" "$releases/download/v$version" > /dev/null
+# GitHub serves the newest release's assets under releases/latest/download/ as well.
+mkdir -p "$releases/latest"
+cp -R "$releases/download/v$version" "$releases/latest/download"
 install_tmp="$work/action-install"
 rm -rf "$install_tmp"
 mkdir -p "$install_tmp"
@@ -98,14 +101,31 @@ mkdir -p "$install_tmp"
 env VERSION="$version" MIGCHECK_TARGET="$host" MIGCHECK_RELEASES="file://$releases" \
   RUNNER_TEMP="$install_tmp" GITHUB_PATH="$install_tmp/path" bash scripts/action-install.sh
 expect_findings "$(cat "$install_tmp/path")/migcheck" check "$example"
+# At a branch or commit (`uses: ./`, `@main`), the newest release, said so (issue 30 item 2).
+said="$(env VERSION= ACTION_REF=main MIGCHECK_TARGET="$host" MIGCHECK_RELEASES="file://$releases" \
+  RUNNER_TEMP="$install_tmp/b" GITHUB_PATH=/dev/null bash scripts/action-install.sh)"
+case "$said" in
+  *"installed migcheck $version, the newest release: the action is used at 'main'"*) ;;
+  *) fail "the Action at a branch did not install and name the newest release: $said" ;;
+esac
+# With no release published, the step fails and names the route that works (version: source).
+mkdir -p "$work/no-releases"
+if said="$(env VERSION= ACTION_REF=main MIGCHECK_TARGET="$host" MIGCHECK_RELEASES="file://$work/no-releases" \
+  RUNNER_TEMP="$install_tmp/n" GITHUB_PATH=/dev/null bash scripts/action-install.sh 2>&1)"; then
+  fail "the Action succeeded with no release to install"
+fi
+case "$said" in
+  *"::error title=migcheck::could not download"*"version: source"*) ;;
+  *) fail "no release: the Action's error does not name version: source: $said" ;;
+esac
 # A tampered archive is refused.
 cp -R "$releases" "$work/tampered"
-echo x >> "$work/tampered/v$version/migcheck-$host.tar.gz"
+echo x >> "$work/tampered/download/v$version/migcheck-$host.tar.gz"
 if env VERSION="$version" MIGCHECK_TARGET="$host" MIGCHECK_RELEASES="file://$work/tampered" \
   RUNNER_TEMP="$install_tmp/t" GITHUB_PATH=/dev/null bash scripts/action-install.sh > /dev/null 2>&1; then
   fail "the Action installed an archive whose SHA-256 does not match"
 fi
-rm -rf "$work/tampered"
+rm -rf "$work/tampered" "$work/no-releases"
 
 step "npm"
 npm_dir="$work/npm"
