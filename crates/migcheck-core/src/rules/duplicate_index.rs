@@ -25,6 +25,7 @@ use sqlparser::ast::{
     IndexType, NullsDistinctOption, Statement as Ast, TableConstraint,
 };
 
+use super::policies::{table_key as key, TableKey as Key};
 use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 use crate::effect::{Effect, ObjectKind, QualName};
@@ -39,14 +40,6 @@ static META: RuleMeta = rule_meta!(
     "An index with the same definition as an index or key its table already has"
 );
 
-type Key = (String, String);
-
-fn key(q: &QualName) -> Key {
-    (
-        q.schema.clone().unwrap_or_else(|| "public".into()),
-        q.name.clone(),
-    )
-}
 
 /// One index column: a plain column (folded name) or an expression (as the parser prints it),
 /// with its sort options and operator class.

@@ -19,6 +19,7 @@ use sqlparser::ast::{
     TableConstraint,
 };
 
+use super::policies::{table_key as key, TableKey as Key};
 use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
 use crate::effect::{quote_ident, Effect, ObjectKind, QualName};
@@ -33,14 +34,6 @@ static META: RuleMeta = rule_meta!(
     "A foreign key whose columns are not the leading columns of any index of its table (deletes on the referenced table scan it)"
 );
 
-type Key = (String, String);
-
-fn key(q: &QualName) -> Key {
-    (
-        q.schema.clone().unwrap_or_else(|| "public".into()),
-        q.name.clone(),
-    )
-}
 
 struct Fk {
     unit: usize,
