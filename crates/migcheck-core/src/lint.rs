@@ -356,13 +356,17 @@ fn load_found(
                     _ if s.undecodable.is_none() => Ok(s),
                     enc => read_source_as(&m.path, enc),
                 })
-                .map(|s| (m.clone(), s))
+                // Parsed here, on the check threads: a set's files parse independently, and
+                // one large set parsed file after file kept a run on one core (issue 33).
+                .map(|s| {
+                    let parsed = parse_as(set.tool, m.role, &s.text);
+                    (m.clone(), s, parsed)
+                })
         });
         let mut units = Vec::new();
         for r in read {
             match r {
-                Ok((migration, source)) => {
-                    let parsed = parse_as(set.tool, migration.role, &source.text);
+                Ok((migration, source, parsed)) => {
                     units.push(FileUnit {
                         index: units.len(),
                         source,
