@@ -317,6 +317,12 @@ fn first_hour_on_800_migrations() {
     assert_eq!(check.stderr, "");
     insta::assert_snapshot!("check_history", ends(&check.stdout, 40, 40));
 
+    // 2b. the same run, only the count per rule (docs/getting-started.md).
+    let stats = run(dir, &["check", "--format", "concise", "--statistics"]);
+    assert_eq!(stats.code, 1, "{}", both(&stats));
+    assert_eq!(stats.stdout.lines().count(), 72, "one line per finding");
+    insta::assert_snapshot!("check_history_statistics", stats.stderr);
+
     // 3. the baseline, written then set in migcheck.toml as docs/getting-started.md says.
     let write = run(
         dir,
@@ -324,12 +330,13 @@ fn first_hour_on_800_migrations() {
     );
     assert_eq!(write.code, 0, "{}", both(&write));
     insta::assert_snapshot!("write_baseline", both(&write));
-    let mut config = std::fs::OpenOptions::new()
-        .append(true)
-        .open(dir.join("migcheck.toml"))
-        .unwrap();
-    std::io::Write::write_all(&mut config, b"baseline = \"migcheck-baseline.json\"\n").unwrap();
-    drop(config);
+    // docs/getting-started.md: uncomment the line `init` wrote.
+    let path = dir.join("migcheck.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let commented = "\n# baseline = \"migcheck-baseline.json\"\n";
+    assert_eq!(text.matches(commented).count(), 1, "{text}");
+    let text = text.replace(commented, "\nbaseline = \"migcheck-baseline.json\"\n");
+    std::fs::write(&path, text).unwrap();
 
     // 4. check again: clean.
     let clean = run(dir, &["check"]);
