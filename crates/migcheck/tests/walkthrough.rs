@@ -138,11 +138,9 @@ fn migration(i: usize, created: &mut Vec<String>, made: &mut usize) -> (String, 
         }
         733 => {
             let t = &created[2];
-            writeln!(
-                sql,
-                "create index {t}_owner_id_idx on public.{t} (owner_id);"
-            )
-            .unwrap();
+            // Not `{t}_owner_id_idx`: PostgreSQL gave that name to the unnamed index on the
+            // same column when the table was created, and this migration would fail.
+            writeln!(sql, "create index idx_{t}_owner on public.{t} (owner_id);").unwrap();
             return ("index_comments_owner".into(), sql);
         }
         _ => {}
