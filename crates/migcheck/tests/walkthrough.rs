@@ -102,8 +102,12 @@ fn migration(i: usize, created: &mut Vec<String>, made: &mut usize) -> (String, 
         }
         211 => {
             let t = &created[1];
-            writeln!(sql, "alter table public.{t} rename column title to name;").unwrap();
-            return ("rename_task_title".into(), sql);
+            writeln!(
+                sql,
+                "alter table public.{t} rename column legacy_note to internal_note;"
+            )
+            .unwrap();
+            return ("rename_task_legacy_note".into(), sql);
         }
         305 => {
             let t = &created[4];
@@ -126,7 +130,7 @@ fn migration(i: usize, created: &mut Vec<String>, made: &mut usize) -> (String, 
         488 => {
             let t = created.remove(9);
             writeln!(sql, "-- Events moved to the analytics warehouse.").unwrap();
-            writeln!(sql, "drop table public.{t};").unwrap();
+            writeln!(sql, "drop table public.{t} cascade;").unwrap();
             return ("drop_events".into(), sql);
         }
         590 => {
