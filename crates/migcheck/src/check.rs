@@ -117,19 +117,35 @@ fn write_baseline(report: &lint::Report, file: &Path) -> u8 {
     for e in &report.errors {
         eprintln!("error: {e}");
     }
+    let shown = file.display();
+    let how = if init_left_the_key_commented(file) {
+        // The file `migcheck init` wrote has the line, commented out, where it belongs.
+        format!(
+            "uncomment `baseline = \"{shown}\"` in migcheck.toml (or check with `--baseline {shown}`)"
+        )
+    } else {
+        format!(
+            "check with `--baseline {shown}` (or `baseline = \"{shown}\"` in migcheck.toml, \
+             as a top-level key: above any `[table]` header, or it belongs to that table)"
+        )
+    };
     eprintln!(
-        "Wrote {} to {}; check with `--baseline {}` (or `baseline = \"{}\"` in migcheck.toml, \
-         as a top-level key: above any `[table]` header, or it belongs to that table) and only new findings fail.",
+        "Wrote {} to {shown}; {how} and only new findings fail.",
         render::plural(report.findings.len(), "finding"),
-        file.display(),
-        file.display(),
-        file.display(),
     );
     if report.errors.is_empty() {
         CLEAN
     } else {
         TROUBLE
     }
+}
+
+/// True when `./migcheck.toml` holds the line `# baseline = "FILE"` as `migcheck init` writes
+/// it (a top-level key, commented out) for the FILE just written.
+fn init_left_the_key_commented(file: &Path) -> bool {
+    let line = format!("# baseline = \"{}\"", file.display());
+    std::fs::read_to_string(migcheck_core::config::FILE_NAME)
+        .is_ok_and(|text| text.lines().any(|l| l.trim_end() == line))
 }
 
 /// `--baseline FILE`, else `baseline = "FILE"` of the configuration governing the first path

@@ -90,6 +90,13 @@ pub fn run(dir: &Path) -> u8 {
             let _ = writeln!(out, "  {:<19} {}", k.reason, k.path);
         }
     }
+    if sets.iter().any(|s| s.files > 0) {
+        out.push_str(
+            "\nNext: run `migcheck check`. Findings in migrations already applied? Accept them once\n\
+             with `migcheck check --write-baseline migcheck-baseline.json`, then uncomment\n\
+             `baseline = \"migcheck-baseline.json\"` in migcheck.toml: only new findings fail.\n",
+        );
+    }
     out.push_str(&snippets());
     emit(&out);
     CLEAN

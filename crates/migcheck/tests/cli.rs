@@ -329,6 +329,75 @@ fn a_nested_config_error_stops_the_run_before_any_finding() {
     }
 }
 
+/// Issue 30: what `init` says to do next works as written: `--write-baseline`, then the
+/// commented `baseline` line of the written file uncommented; the old findings are accepted.
+#[test]
+fn init_next_steps_work_as_written() {
+    let p = project(&[(
+        "supabase/migrations/20240102000000_drop.sql",
+        b"drop table public.legacy;\n",
+    )]);
+    let init = run(p.path(), &["init"]);
+    assert_eq!(init.code, 0, "{}", init.stderr);
+    assert!(
+        init.stdout
+            .contains("Next: run `migcheck check`. Findings in migrations already applied?"),
+        "{}",
+        init.stdout
+    );
+    assert_eq!(run(p.path(), &["check"]).code, 1);
+    let w = run(
+        p.path(),
+        &["check", "--write-baseline", "migcheck-baseline.json"],
+    );
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert_eq!(
+        w.stderr,
+        "Wrote 2 findings to migcheck-baseline.json; uncomment `baseline = \"migcheck-baseline.json\"` \
+         in migcheck.toml (or check with `--baseline migcheck-baseline.json`) and only new findings fail.\n"
+    );
+    let cfg = p.path().join("migcheck.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    let commented = "# baseline = \"migcheck-baseline.json\"\n";
+    assert_eq!(text.matches(commented).count(), 1, "{text}");
+    std::fs::write(
+        &cfg,
+        text.replace(commented, "baseline = \"migcheck-baseline.json\"\n"),
+    )
+    .unwrap();
+    let ok = run(p.path(), &["check"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(
+        ok.stdout
+            .contains("2 findings in the baseline migcheck-baseline.json"),
+        "{}",
+        ok.stdout
+    );
+}
+
+/// Without the line `migcheck init` writes, `--write-baseline` says where the key goes.
+#[test]
+fn write_baseline_without_init_says_where_the_key_goes() {
+    let p = project(&[
+        (
+            "supabase/migrations/20240102000000_drop.sql",
+            b"drop table public.legacy;\n",
+        ),
+        ("migcheck.toml", b"pg_version = 15\n"),
+    ]);
+    let w = run(
+        p.path(),
+        &["check", "--write-baseline", "migcheck-baseline.json"],
+    );
+    assert_eq!(w.code, 0, "{}", w.stderr);
+    assert_eq!(
+        w.stderr,
+        "Wrote 2 findings to migcheck-baseline.json; check with `--baseline migcheck-baseline.json` \
+         (or `baseline = \"migcheck-baseline.json\"` in migcheck.toml, as a top-level key: above \
+         any `[table]` header, or it belongs to that table) and only new findings fail.\n"
+    );
+}
+
 /// Issue 30: `init`, `--write-baseline`, then `baseline = "…"` appended to the written file as
 /// the hint says: the key is top-level and the baseline accepts the old findings (exit 0).
 #[test]
@@ -343,7 +412,12 @@ fn init_then_an_appended_baseline_key_works() {
         &["check", "--write-baseline", "migcheck-baseline.json"],
     );
     assert_eq!(w.code, 0, "{}", w.stderr);
-    assert!(w.stderr.contains("as a top-level key"), "{}", w.stderr);
+    assert!(
+        w.stderr
+            .contains("`baseline = \"migcheck-baseline.json\"` in migcheck.toml"),
+        "{}",
+        w.stderr
+    );
     let cfg = p.path().join("migcheck.toml");
     let mut text = std::fs::read_to_string(&cfg).unwrap();
     text.push_str("baseline = \"migcheck-baseline.json\"\n");
