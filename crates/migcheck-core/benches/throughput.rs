@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use migcheck_core::lint::{check, CheckOptions};
 
 mod common;
-use common::{median, migcheck_bin, run_measured, run_quiet, Cost};
+use common::{median, migcheck_bin, run_measured, Cost};
 
 /// A small deterministic generator (xorshift), so the corpus needs no dependency.
 struct Rng(u64);
@@ -221,24 +221,6 @@ const PAIRS: usize = 11;
 /// median of a ratio between two short runs.
 const SINGLE_PAIRS: usize = 41;
 
-fn paired(
-    pairs: usize,
-    mut a: impl FnMut() -> Command,
-    mut b: impl FnMut() -> Command,
-) -> (f64, f64, f64) {
-    run_quiet(&mut a());
-    run_quiet(&mut b());
-    let (mut ta, mut tb, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..pairs {
-        let x = run_quiet(&mut a()).as_secs_f64();
-        let y = run_quiet(&mut b()).as_secs_f64();
-        ta.push(x);
-        tb.push(y);
-        ratio.push(x / y);
-    }
-    (median(ta), median(tb), median(ratio))
-}
-
 fn has_squawk() -> bool {
     Command::new("squawk")
         .arg("--version")
@@ -358,7 +340,7 @@ fn single_file(migcheck: &Path, root: &Path) {
     };
     let file = dir.join("20240101000000_one.sql");
     std::fs::copy(pick, &file).unwrap();
-    let (t_one, t_floor, ratio) = paired(
+    let c = compared(
         SINGLE_PAIRS,
         || {
             let mut c = Command::new(migcheck);
@@ -374,8 +356,9 @@ fn single_file(migcheck: &Path, root: &Path) {
     println!(
         "single file ({} bytes, {SINGLE_PAIRS} pairs)  migcheck check {:>6.1} ms | migcheck --version {:>6.1} ms | ratio = {ratio:.2} (goal <= 1.5)",
         std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0),
-        t_one * 1e3,
-        t_floor * 1e3,
+        c.a[0] * 1e3,
+        c.b[0] * 1e3,
+        ratio = c.wall_ratio,
     );
 }
 

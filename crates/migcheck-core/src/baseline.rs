@@ -147,7 +147,7 @@ impl Baseline {
             .map(|f| Entry {
                 rule: f.rule.to_string(),
                 path: relative(&f.file.path, &base),
-                fingerprint: fingerprint(&f),
+                fingerprint: fingerprint(f),
                 line: f.start().line,
                 message: f.message.clone(),
             })

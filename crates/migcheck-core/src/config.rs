@@ -284,27 +284,24 @@ impl Config {
             }
             cfg.severities.insert(id, sev);
         }
-        if let Some(t) = raw.lock_timeout {
+        // The two timeouts the `lock-timeout-missing` fix writes into SQL.
+        let duration = |key: &str, t: toml::Spanned<String>| {
             let line = line_of(t.span().start);
             let t = t.into_inner();
-            if !is_duration(&t) {
-                return Err(err(
+            if is_duration(&t) {
+                Ok(t)
+            } else {
+                Err(err(
                     line,
-                    format!("lock_timeout `{t}` is not a positive PostgreSQL duration such as `5s`, `500ms` or `1min`"),
-                ));
+                    format!("{key} `{t}` is not a positive PostgreSQL duration such as `5s`, `500ms` or `1min`"),
+                ))
             }
-            cfg.lock_timeout = t;
+        };
+        if let Some(t) = raw.lock_timeout {
+            cfg.lock_timeout = duration("lock_timeout", t)?;
         }
         if let Some(t) = raw.statement_timeout {
-            let line = line_of(t.span().start);
-            let t = t.into_inner();
-            if !is_duration(&t) {
-                return Err(err(
-                    line,
-                    format!("statement_timeout `{t}` is not a positive PostgreSQL duration such as `30s`, `500ms` or `1min`"),
-                ));
-            }
-            cfg.statement_timeout = Some(t);
+            cfg.statement_timeout = Some(duration("statement_timeout", t)?);
         }
         if let Some(e) = raw.encoding {
             let line = line_of(e.span().start);

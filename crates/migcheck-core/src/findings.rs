@@ -115,13 +115,13 @@ impl Findings {
     }
 
     /// The findings in order.
-    pub fn iter(&self) -> Iter<'_> {
-        self.items.iter().cloned()
+    pub fn iter(&self) -> std::slice::Iter<'_, Finding> {
+        self.items.iter()
     }
 
     /// The finding at `index`.
-    pub fn get(&self, index: usize) -> Option<Finding> {
-        self.items.get(index).cloned()
+    pub fn get(&self, index: usize) -> Option<&Finding> {
+        self.items.get(index)
     }
 
     /// Every finding (for small reports and tests).
@@ -158,16 +158,13 @@ impl FromIterator<Finding> for Findings {
 }
 
 impl<'a> IntoIterator for &'a Findings {
-    type Item = Finding;
-    type IntoIter = Iter<'a>;
+    type Item = &'a Finding;
+    type IntoIter = std::slice::Iter<'a, Finding>;
 
-    fn into_iter(self) -> Iter<'a> {
+    fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }
 }
-
-/// The findings of a [`Findings`], each a copy.
-pub type Iter<'a> = std::iter::Cloned<std::slice::Iter<'a, Finding>>;
 
 #[cfg(test)]
 mod tests {
@@ -239,8 +236,8 @@ mod tests {
         let all: Vec<Finding> = (0..2_000).map(|i| finding(&a, i)).collect();
         let store: Findings = all.iter().cloned().collect();
         assert_eq!(store.len(), all.len());
-        assert!(store.iter().zip(&all).all(|(x, y)| same(&x, y)));
-        assert!(same(&store.get(1_234).unwrap(), &all[1_234]));
+        assert!(store.iter().zip(&all).all(|(x, y)| same(x, y)));
+        assert!(same(store.get(1_234).unwrap(), &all[1_234]));
         let errors = all.iter().filter(|f| f.severity == Severity::Error).count();
         assert_eq!(store.count(Severity::Error), errors);
         assert_eq!(store.count(Severity::Warning), all.len() - errors);
@@ -268,11 +265,11 @@ mod tests {
             .chain((0..9_000).map(|i| finding(&a, i)))
             .collect();
         want.sort_by(|x, y| x.sort_key().cmp(&y.sort_key()));
-        assert!(first.iter().zip(&want).all(|(x, y)| same(&x, y)));
+        assert!(first.iter().zip(&want).all(|(x, y)| same(x, y)));
         first.retain_meta(|m| m.rule == "drop-table");
         first.retain(|f| f.fix.is_some());
         want.retain(|f| f.rule == "drop-table" && f.fix.is_some());
         assert_eq!(first.len(), want.len());
-        assert!(first.iter().zip(&want).all(|(x, y)| same(&x, y)));
+        assert!(first.iter().zip(&want).all(|(x, y)| same(x, y)));
     }
 }

@@ -953,7 +953,7 @@ fn invalid_workflow_found_by_walking_is_a_warning() {
     let root = testdata().join("scope");
     let report = run(std::slice::from_ref(&root));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let found: Vec<Finding> = report.findings.iter().collect();
+    let found: Vec<Finding> = report.findings.to_vec();
     assert_eq!(found.len(), 1, "{}", render(&found));
     let f = &found[0];
     assert_eq!(f.severity, migcheck_core::Severity::Warning);
@@ -1192,7 +1192,7 @@ fn invalid_platform_file_found_by_walking_is_a_warning() {
     let root = testdata().join("platform-scope");
     let report = run(std::slice::from_ref(&root));
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    let found: Vec<Finding> = report.findings.iter().collect();
+    let found: Vec<Finding> = report.findings.to_vec();
     assert_eq!(found.len(), 1, "{}", render(&found));
     assert_eq!(found[0].severity, migcheck_core::Severity::Warning);
     assert!(found[0].file.path.ends_with("render.yaml"));

@@ -132,7 +132,7 @@ fn suggestions_carry_the_sql_of_each_migration() {
             .findings
             .iter()
             .filter(|f| f.rule == id)
-            .filter_map(|f| f.suggestion)
+            .filter_map(|f| f.suggestion.clone())
             .map(|s| format!("{}\n{}", s.title, s.steps.join("\n-- next migration\n")))
             .collect();
         assert!(

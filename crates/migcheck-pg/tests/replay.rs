@@ -24,7 +24,7 @@ fn hotdash_supabase_and_prisma() {
         &ReplayOptions::default(),
     )
     .expect("replay runs");
-    let failed: Vec<Finding> = o
+    let failed: Vec<&Finding> = o
         .report
         .findings
         .iter()
@@ -32,7 +32,7 @@ fn hotdash_supabase_and_prisma() {
         .collect();
     assert_eq!(failed.len(), 1, "{:#?}", o.report.findings);
     assert_eq!(
-        at(&failed[0]),
+        at(failed[0]),
         "replay-failed 20251022080000_tile_settings.sql:10:13"
     );
     assert!(
@@ -48,7 +48,7 @@ fn hotdash_supabase_and_prisma() {
         .iter()
         .find(|f| f.rule == "replay-lock" && f.message.contains("public.sales_pulse_actions"))
         .expect("lock on sales_pulse_actions");
-    assert_eq!(at(&lock), "replay-lock 20251021093000_tile_cleanup.sql:2:1");
+    assert_eq!(at(lock), "replay-lock 20251021093000_tile_cleanup.sql:2:1");
     assert!(
         lock.message.contains("ACCESS EXCLUSIVE"),
         "{}",
@@ -64,7 +64,7 @@ fn hotdash_supabase_and_prisma() {
         .findings
         .iter()
         .filter(|f| f.rule == "replay-table-rewrite")
-        .map(|f| at(&f))
+        .map(at)
         .collect();
     assert_eq!(
         rewrites,
@@ -101,7 +101,7 @@ fn hotdash_supabase_and_prisma() {
 fn fixtures_locks_rewrites_concurrently_plain() {
     let o = run_blocking(&[root().join("testdata/replay")], &ReplayOptions::default())
         .expect("replay runs");
-    let found: Vec<String> = o.report.findings.iter().map(|f| at(&f)).collect();
+    let found: Vec<String> = o.report.findings.iter().map(at).collect();
     assert_eq!(
         found,
         [
@@ -379,7 +379,7 @@ fn one_file_creating_2000_tables_replays() {
     std::fs::write(mig.join("20240101000000_many_tables.sql"), sql).unwrap();
     let o =
         run_blocking(&[dir.path().to_path_buf()], &ReplayOptions::default()).expect("replay runs");
-    let failed: Vec<Finding> = o
+    let failed: Vec<&Finding> = o
         .report
         .findings
         .iter()

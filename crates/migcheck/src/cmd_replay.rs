@@ -351,7 +351,7 @@ fn markdown(o: &ReplayOutcome) -> String {
     if !r.findings.is_empty() {
         // Errors first (within a severity, the report's order); rows stop at the first of
         // MAX_ROWS and half the comment's budget (issue 29 item 4).
-        let mut sorted: Vec<_> = r.findings.iter().collect();
+        let mut sorted: Vec<_> = r.findings.to_vec();
         sorted.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.push_str("| Severity | Rule | Location | Message |\n| --- | --- | --- | --- |\n");
         let mut shown = 0;

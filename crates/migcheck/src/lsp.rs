@@ -588,7 +588,7 @@ fn shown(report: &Report, path: &Path, text: &str) -> Vec<Shown> {
                 }
             }
         })
-        .map(|f| finding(&f, &lines))
+        .map(|f| finding(f, &lines))
         .collect();
     // Input errors (an invalid config, an unreadable file of the set) are shown on the file
     // being checked: on their line when they are about it, at the top otherwise.

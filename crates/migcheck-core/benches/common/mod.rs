@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// The release binary: `MIGCHECK_BIN`, else `target/release/migcheck` (honouring
 /// `CARGO_TARGET_DIR`).
@@ -15,14 +15,6 @@ pub fn migcheck_bin() -> Option<PathBuf> {
             .join("release/migcheck"),
     };
     bin.exists().then_some(bin)
-}
-
-/// Wall time of a run, its output thrown away.
-#[allow(dead_code)] // not every bench times this way
-pub fn run_quiet(cmd: &mut Command) -> Duration {
-    let t = Instant::now();
-    let _ = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status();
-    t.elapsed()
 }
 
 pub fn median(mut xs: Vec<f64>) -> f64 {

@@ -43,7 +43,7 @@ pub fn render(report: &Report) -> String {
 /// Writes what [`render`] returns to `out`, one finding at a time.
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {
-        out.write_all(line(&f).as_bytes())?;
+        out.write_all(line(f).as_bytes())?;
     }
     Ok(())
 }

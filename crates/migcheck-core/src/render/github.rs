@@ -70,7 +70,7 @@ pub fn render(report: &Report) -> String {
 /// Writes what [`render`] returns to `out`, one annotation at a time.
 pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {
-        out.write_all(annotation(&f).as_bytes())?;
+        out.write_all(annotation(f).as_bytes())?;
     }
     let mut tail = String::new();
     for e in &report.errors {

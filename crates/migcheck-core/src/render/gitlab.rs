@@ -95,7 +95,7 @@ impl Serialize for Issues<'_> {
                     "{:016x}",
                     fnv1a(&[f.rule, &f.file.display, &f.message, &occurrence])
                 ),
-                severity: severity(&f),
+                severity: severity(f),
                 location: Location {
                     path: f.file.display.clone(),
                     lines: Lines {

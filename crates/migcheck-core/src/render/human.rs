@@ -228,7 +228,7 @@ pub fn write(
             .or_insert_with(|| lone_crs_as_lf(&f.file.text))
             .clone();
         let diag = Diag {
-            finding: &f,
+            finding: f,
             src: Src(f.file.clone(), text),
         };
         frame.clear();

@@ -77,23 +77,23 @@ struct Summary {
     warnings: usize,
 }
 
-/// The findings, decoded and serialized one by one as they are written: neither a list of
+/// The findings, serialized one by one as they are written: neither a list of
 /// diagnostics nor the document is built whole in memory (a file with 240,000 findings writes
 /// ~150 MB of JSON).
 struct Diagnostics<'a>(&'a crate::findings::Findings);
 
 impl Serialize for Diagnostics<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(Decoded))
+        serializer.collect_seq(self.0.iter().map(AsDiagnostic))
     }
 }
 
 /// One finding as its diagnostic.
-struct Decoded(crate::finding::Finding);
+struct AsDiagnostic<'a>(&'a crate::finding::Finding);
 
-impl Serialize for Decoded {
+impl Serialize for AsDiagnostic<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let f = &self.0;
+        let f = self.0;
         let (s, e) = (f.start(), f.end());
         Diagnostic {
             rule: f.rule,

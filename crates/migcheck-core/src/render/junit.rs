@@ -138,7 +138,7 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             "  <testsuite name=\"{name}\" tests=\"{n}\" failures=\"{n}\" errors=\"0\">\n{props}"
         )?;
         while let Some(f) = findings.next_if(|f| f.file.display == path) {
-            out.write_all(testcase(path, &f).as_bytes())?;
+            out.write_all(testcase(path, f).as_bytes())?;
         }
         out.write_all(b"  </testsuite>\n")?;
     }

@@ -140,7 +140,7 @@ pub fn render(report: &Report) -> String {
         let mut shown = 0;
         for &(i, _) in sorted.iter().take(MAX_ROWS) {
             if let Some(f) = report.findings.get(i) {
-                let r = row(&f);
+                let r = row(f);
                 // Rows stop where the comment would grow past its budget.
                 if out.len() + r.len() > COMMENT_BUDGET * 3 / 4 {
                     break;

@@ -114,7 +114,8 @@ pub fn outcome(report: &Report) -> String {
     // An input that could not be checked comes first: a mistyped path must not read as a
     // clean run ("No problems in 0 files") in a summary or a pull-request comment.
     let unchecked = plural(report.errors.len(), "input");
-    let mut s = if !report.errors.is_empty() && report.files == 0 && e + w == 0 {
+    let only_unchecked = !report.errors.is_empty() && report.files == 0 && e + w == 0;
+    let mut s = if only_unchecked {
         format!("{unchecked} could not be checked, and nothing else was checked.")
     } else if e + w == 0 {
         format!("No problems in {files} ({statements}).")
@@ -147,7 +148,7 @@ pub fn outcome(report: &Report) -> String {
             ));
         }
     }
-    if !report.errors.is_empty() && !s.starts_with(&unchecked) {
+    if !report.errors.is_empty() && !only_unchecked {
         s.push_str(&format!(" {unchecked} could not be checked."));
     }
     s

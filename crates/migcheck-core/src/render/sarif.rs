@@ -160,7 +160,7 @@ struct Results<'a>(&'a Findings);
 
 impl Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(|f| result(&f)))
+        serializer.collect_seq(self.0.iter().map(result))
     }
 }
 

@@ -233,15 +233,7 @@ impl Tables {
             let name = o.name.as_ref().map(fold).unwrap_or_else(|| {
                 default_key_name(&table.1, std::slice::from_ref(&col), primary)
             });
-            self.add(
-                table,
-                Index {
-                    name: Some(name),
-                    what: if primary { "primary key" } else { "unique constraint" },
-                    unique: true,
-                    shape: column_key(&col),
-                },
-            );
+            self.add_key(table, name, primary, column_key(&col));
         }
     }
 
@@ -277,6 +269,11 @@ impl Tables {
             .as_ref()
             .map(fold)
             .unwrap_or_else(|| default_key_name(&table.1, &cols, primary));
+        self.add_key(table, name, primary, shape);
+    }
+
+    /// A primary key or unique constraint: the unique index PostgreSQL makes for it.
+    fn add_key(&mut self, table: &Key, name: String, primary: bool, shape: Shape) {
         self.add(
             table,
             Index {
