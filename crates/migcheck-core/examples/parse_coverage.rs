@@ -22,7 +22,7 @@ fn main() {
     let (mut files, mut total, mut parsed, mut ours, mut invalid, mut fallback, mut unread) =
         (0, 0, 0, 0, 0, 0, 0);
     let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
-    let mut families: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut families: BTreeMap<String, usize> = BTreeMap::new();
     let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
     for e in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         let Ok(e) = e else { continue };
@@ -39,12 +39,12 @@ fn main() {
                 continue;
             }
             total += 1;
-            let recognised = s.unparsed.as_ref().and_then(|u| u.recognised);
+            let recognised = s.unparsed.as_ref().and_then(|u| u.recognised.clone());
             match (s.unparsed.as_ref().map(|u| &u.reason), recognised) {
                 (None, _) => parsed += 1,
                 (Some(_), Some(Reading::Valid(f))) => {
                     ours += 1;
-                    *families.entry(f).or_default() += 1;
+                    *families.entry(f.into_owned()).or_default() += 1;
                 }
                 (Some(_), Some(Reading::Invalid(_))) => invalid += 1,
                 (Some(reason), None) => {

@@ -9,7 +9,9 @@ use std::fmt;
 
 /// A possibly schema-qualified name, folded the way PostgreSQL folds identifiers: unquoted names
 /// to lower case, quoted names exactly as written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct QualName {
     pub schema: Option<String>,
     pub name: String,
@@ -64,7 +66,7 @@ pub fn quote_ident(s: &str) -> String {
 }
 
 /// Kinds of objects for `drop-object` and `rename-object`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ObjectKind {
     View,
     MaterializedView,
@@ -85,6 +87,26 @@ pub enum ObjectKind {
 }
 
 impl ObjectKind {
+    /// Every kind, for reading a kind's name back ([`static_kind`]).
+    const ALL: [ObjectKind; 16] = [
+        ObjectKind::View,
+        ObjectKind::MaterializedView,
+        ObjectKind::Function,
+        ObjectKind::Procedure,
+        ObjectKind::Type,
+        ObjectKind::Sequence,
+        ObjectKind::Index,
+        ObjectKind::Trigger,
+        ObjectKind::Policy,
+        ObjectKind::Constraint,
+        ObjectKind::Domain,
+        ObjectKind::Extension,
+        ObjectKind::Schema,
+        ObjectKind::EnumValue,
+        ObjectKind::Rule,
+        ObjectKind::Other,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ObjectKind::View => "view",
@@ -134,7 +156,7 @@ impl fmt::Display for ObjectKind {
 }
 
 /// One thing a statement does.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Effect {
     CreateSchema {
         name: String,
@@ -203,7 +225,8 @@ pub enum Effect {
     },
     /// `ALTER <kind> name SET SCHEMA s`.
     SetSchema {
-        kind: &'static str,
+        #[serde(with = "static_kind")]
+        kind: KindName,
         name: QualName,
         schema: String,
     },
@@ -225,6 +248,29 @@ pub enum Effect {
     SetSearchPath {
         schemas: Vec<String>,
     },
+}
+
+/// A kind's name as messages show it. An alias, not `&'static str` written out: serde would take
+/// that for text borrowed from the input.
+pub type KindName = &'static str;
+
+/// The kind name of [`Effect::SetSchema`] in the parse cache (`crate::cache`): written as text,
+/// read back as the same `'static` name ("table" or an [`ObjectKind::as_str`]); any other text is
+/// an error, and the cache parses the file again.
+mod static_kind {
+    use super::ObjectKind;
+
+    pub fn serialize<S: serde::Serializer>(kind: &&'static str, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(kind)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<&'static str, D::Error> {
+        let text: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(d)?;
+        std::iter::once("table")
+            .chain(ObjectKind::ALL.iter().map(|k| k.as_str()))
+            .find(|k| *k == text)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown object kind {text:?}")))
+    }
 }
 
 /// The name of a declared type as the schema model keeps it: its last part folded, without

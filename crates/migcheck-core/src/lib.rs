@@ -4,6 +4,7 @@
 //! suppress → render. This crate knows nothing about PostgreSQL connections or the command line.
 
 pub mod baseline;
+pub mod cache;
 pub mod config;
 pub mod deploy;
 pub mod deploy_files;

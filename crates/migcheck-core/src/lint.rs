@@ -46,6 +46,9 @@ pub struct CheckOptions {
     pub no_ignore: bool,
     /// The command line's `--select`, `--ignore` and `--pg-version`, over every config.
     pub overrides: crate::config::Overrides,
+    /// Where parses of files read from disk are kept between runs ([`crate::cache`]); `None`:
+    /// every file is parsed.
+    pub cache: Option<Arc<crate::cache::ParseCache>>,
 }
 
 /// Everything a `check` run found.
@@ -286,6 +289,18 @@ fn migration_files(found: &crate::discover::Discovery) -> usize {
 /// Where `load` and `check` get a file's text: the file system, or the caller's memory.
 type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
 
+/// The parse cache a run uses, with whether a file's parse may be stored (not the text of an
+/// editor's unsaved buffer or of a fix not yet written: it would fill the cache with drafts).
+type Cached<'c> = Option<(
+    &'c crate::cache::ParseCache,
+    &'c (dyn Fn(&Path) -> bool + Sync),
+)>;
+
+/// Stores every file's parse.
+fn store_all(_: &Path) -> bool {
+    true
+}
+
 /// Discovers, reads and parses the migration sets under `paths`; also returns deploy files.
 /// A file parsed as `tool` applies it: the spans it sends whole, what splits it (psql for
 /// plain files), and its rollback sections marked (a down file is all rollback).
@@ -313,7 +328,7 @@ pub fn load(
     };
     let found = discover_scoped(paths, &scoped);
     on_check_threads(migration_files(&found), |spread| {
-        load_found(found, configs, errors, &read_source, spread)
+        load_found(found, configs, errors, &read_source, None, spread)
     })
 }
 
@@ -322,6 +337,7 @@ fn load_found(
     configs: &mut ConfigCache,
     errors: &mut Vec<InputError>,
     read: Reader<'_>,
+    cache: Cached<'_>,
     spread: Spread,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     for (p, why) in found.missing {
@@ -359,7 +375,13 @@ fn load_found(
                 // Parsed here, on the check threads: a set's files parse independently, and
                 // one large set parsed file after file kept a run on one core (issue 33).
                 .map(|s| {
-                    let parsed = parse_as(set.tool, m.role, &s.text);
+                    let parse = || parse_as(set.tool, m.role, &s.text);
+                    let parsed = match cache {
+                        Some((c, store)) => {
+                            c.parse(set.tool.id(), m.role, &s.text, store(&m.path), parse)
+                        }
+                        None => parse(),
+                    };
                     (m.clone(), s, parsed)
                 })
         });
@@ -446,7 +468,22 @@ pub enum ReplayEvent<'a> {
 }
 
 /// Replays a set through the schema model in order. Returns the final state.
-pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> SchemaState {
+pub fn replay(loaded: &LoadedSet, visit: impl FnMut(ReplayEvent<'_>)) -> SchemaState {
+    replay_visiting(loaded, |_| true, visit)
+}
+
+/// The first words of the statements whose syntax tree the schema model reads
+/// ([`SchemaState::note_facts`]: tables, their changes, indexes, policies and functions).
+const FACT_HEADS: &[&str] = &["CREATE", "ALTER"];
+
+/// [`replay`], telling `visit` about the statements of the files `visited` accepts only: the
+/// others change the schema and nothing else (no statement of theirs is parsed again for a
+/// visitor, only those whose tree the schema model reads).
+fn replay_visiting(
+    loaded: &LoadedSet,
+    visited: impl Fn(&FileUnit) -> bool,
+    mut visit: impl FnMut(ReplayEvent<'_>),
+) -> SchemaState {
     let mut state = SchemaState::default();
     for unit in &loaded.units {
         if unit.migration.role == Role::Unapplied {
@@ -456,12 +493,27 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             state = SchemaState::default();
         }
         state.start_file();
+        let visited = visited(unit);
         for (index, stmt) in unit.parsed.statements.iter().enumerate() {
             crate::work::add(1);
+            if !visited && (stmt.rollback || !FACT_HEADS.iter().any(|h| stmt.head.starts_with(h))) {
+                if !stmt.rollback {
+                    let origin = Origin {
+                        file: unit.index,
+                        span: stmt.span.clone(),
+                    };
+                    for e in &stmt.effects {
+                        state.apply(e, &origin);
+                    }
+                }
+                continue;
+            }
             // Rules see the statement with its syntax tree, parsed again here: trees are not
             // kept after parsing (memory), and this one is dropped after the rules ran.
             let full = stmt.with_tree(&unit.source.text);
-            visit(ReplayEvent::Statement(unit, &full, index, &state));
+            if visited {
+                visit(ReplayEvent::Statement(unit, &full, index, &state));
+            }
             if stmt.rollback {
                 continue;
             }
@@ -474,17 +526,25 @@ pub fn replay(loaded: &LoadedSet, mut visit: impl FnMut(ReplayEvent<'_>)) -> Sch
             }
             state.note_facts(&full);
         }
-        visit(ReplayEvent::FileEnd(unit, &state));
+        if visited {
+            visit(ReplayEvent::FileEnd(unit, &state));
+        }
     }
     state
 }
 
 /// Runs every rule over one loaded set, handing each hit to `sink` as it is made (a file with
 /// hundreds of thousands of findings never holds them twice: see docs/performance.md).
+///
+/// A file that is not reported (`MigrationFile::reported`: another file of the set was named,
+/// or `--changed-since` left it out) only shapes the schema: the statement and file rules never
+/// visit it. They could only report in the file they visit (their context holds no other file),
+/// so what they would find there is never shown; the set rules still see every file.
 fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
     let config = &*loaded.config;
     let set = &loaded.set;
-    let state = replay(loaded, |event| match event {
+    let reported = |unit: &FileUnit| unit.migration.reported;
+    let state = replay_visiting(loaded, reported, |event| match event {
         ReplayEvent::Statement(unit, stmt, index, state) => {
             if unit.migration.role == Role::Unapplied {
                 return;
@@ -776,8 +836,9 @@ pub fn apply_allows(
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover_scoped(paths, opts);
     let scope = crate::deploy_files::Scope::of(paths);
+    let cache: Cached<'_> = opts.cache.as_deref().map(|c| (c, &store_all as _));
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, opts, &read_source, false, &scope, spread)
+        check_found(found, opts, &read_source, cache, false, &scope, spread)
     })
 }
 
@@ -799,8 +860,10 @@ pub fn check_overlay(
         None => read_source(path),
     };
     let scope = crate::deploy_files::Scope::of(paths);
+    let saved = |path: &Path| !overlay.contains_key(&canonical(path));
+    let cache: Cached<'_> = opts.cache.as_deref().map(|c| (c, &saved as _));
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, opts, &read, false, &scope, spread)
+        check_found(found, opts, &read, cache, false, &scope, spread)
     })
 }
 
@@ -837,10 +900,11 @@ pub fn check_sources(files: &[(PathBuf, String)], opts: &CheckOptions) -> Report
         force_exclude: false,
         no_ignore: opts.no_ignore,
         overrides: opts.overrides.clone(),
+        cache: None,
     };
     let scope = crate::deploy_files::Scope::all_named();
     on_check_threads(migration_files(&found), |spread| {
-        check_found(found, &opts, &read, true, &scope, spread)
+        check_found(found, &opts, &read, None, true, &scope, spread)
     })
 }
 
@@ -848,6 +912,7 @@ fn check_found(
     found: crate::discover::Discovery,
     opts: &CheckOptions,
     read: Reader<'_>,
+    cache: Cached<'_>,
     in_memory: bool,
     scope: &crate::deploy_files::Scope,
     spread: Spread,
@@ -860,7 +925,7 @@ fn check_found(
     configs.in_memory = in_memory;
     configs.overrides = opts.overrides.clone();
     let (mut sets, deploy_files) =
-        load_found(found, &mut configs, &mut report.errors, read, spread);
+        load_found(found, &mut configs, &mut report.errors, read, cache, spread);
     resolve_scope(&mut report.scope, &sets);
     let only = opts.only.as_ref();
     // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)

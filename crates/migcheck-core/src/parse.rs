@@ -25,7 +25,7 @@ use crate::split::{split, split_for, Client, Comment, Split};
 const RECURSION_LIMIT: usize = 64;
 
 /// One statement of a migration file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     /// Byte range in the file.
     pub span: Range<usize>,
@@ -49,7 +49,7 @@ pub struct Statement {
 }
 
 /// A statement the parser could not read.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unparsed {
     /// Why.
     pub reason: String,
@@ -140,7 +140,7 @@ fn kept(a: ast::Statement) -> Option<ast::Statement> {
 }
 
 /// A parsed file: statements in order, plus the comments (for directives).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ParsedFile {
     pub statements: Vec<Statement>,
     pub comments: Vec<Comment>,
@@ -296,7 +296,7 @@ fn parse_statement(
         Some(a) => crate::extract::effects(a),
         None => {
             let mut e = crate::fallback::effects(sql);
-            if let Some(r) = recognised {
+            if let Some(r) = &recognised {
                 e.extend(crate::recognise::extra_effects(sql, r));
             }
             e

@@ -14,16 +14,20 @@
 //! A few statements are recognised as *not valid PostgreSQL* (the server will reject them), so
 //! that the finding can say so; see [`invalid`].
 
+use std::borrow::Cow;
+
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::fallback::{tokens, Tok};
 
 /// What our own reader made of a statement the parser could not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Its texts are `Cow`s so that the parse cache (`crate::cache`) can store and read them back;
+/// the reader itself only ever makes borrowed ones.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Reading {
     /// A valid statement of this family (e.g. "COMMENT ON", "REINDEX").
-    Valid(&'static str),
+    Valid(Cow<'static, str>),
     /// Not valid PostgreSQL: applying it fails. The text says why.
-    Invalid(&'static str),
+    Invalid(Cow<'static, str>),
 }
 
 /// The strongest lock a recognised maintenance command takes on a whole existing table, with
@@ -178,7 +182,7 @@ pub fn read(sql: &str) -> Option<Reading> {
     let toks = tokens(sql);
     let w = words(&toks);
     if let Some(why) = invalid(&w) {
-        return Some(Reading::Invalid(why));
+        return Some(Reading::Invalid(Cow::Borrowed(why)));
     }
     let first = *w.first()?;
     let family = match first {
@@ -367,7 +371,7 @@ pub fn read(sql: &str) -> Option<Reading> {
         // rules need their parsed form, so a human reviews the ones sqlparser cannot read.
         _ => return None,
     };
-    Some(Reading::Valid(family))
+    Some(Reading::Valid(Cow::Borrowed(family)))
 }
 
 /// For `CREATE [UNIQUE] INDEX [IF NOT EXISTS] [name] ON ONLY table`: the index's name (when
@@ -429,11 +433,11 @@ fn invalid(w: &[&str]) -> Option<&'static str> {
 /// Schema effects of recognised statements that the fallback does not produce (creations of
 /// procedures, domains, event triggers and publications, which `drop-object` and the model use
 /// to tell a replacement from a drop).
-pub fn extra_effects(sql: &str, reading: Reading) -> Vec<Effect> {
+pub fn extra_effects(sql: &str, reading: &Reading) -> Vec<Effect> {
     let Reading::Valid(family) = reading else {
         return Vec::new();
     };
-    let kind = match family {
+    let kind = match &**family {
         "CREATE INDEX ON ONLY" => {
             // An index lives in its table's schema; an unnamed one is named by the server.
             let toks = tokens(sql);
@@ -650,7 +654,7 @@ pub fn command_lock(sql: &str) -> Option<CommandLock> {
 mod tests {
     use super::*;
 
-    fn valid(sql: &str) -> &'static str {
+    fn valid(sql: &str) -> Cow<'static, str> {
         match read(sql) {
             Some(Reading::Valid(f)) => f,
             other => panic!("{sql}: {other:?}"),
@@ -738,7 +742,7 @@ mod tests {
     fn index_on_only_creates_the_index_on_that_table() {
         let sql = "CREATE INDEX orders_status_idx ON ONLY public.orders (status)";
         assert_eq!(
-            extra_effects(sql, read(sql).unwrap()),
+            extra_effects(sql, &read(sql).unwrap()),
             [Effect::CreateObject {
                 kind: ObjectKind::Index,
                 name: QualName::new(Some("public"), "orders_status_idx"),
@@ -746,7 +750,7 @@ mod tests {
             }]
         );
         let sql = "CREATE INDEX ON ONLY t (a)";
-        assert!(extra_effects(sql, read(sql).unwrap()).is_empty());
+        assert!(extra_effects(sql, &read(sql).unwrap()).is_empty());
         // Not a hazard the locking rules name: only the parent, which holds no rows.
         assert_eq!(command_lock(sql), None);
     }

@@ -22,7 +22,7 @@ pub struct RawStatement {
 }
 
 /// One comment, `--` or `/* */`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Comment {
     /// The whole comment, leader included.
     pub span: Range<usize>,

@@ -391,6 +391,7 @@ pub fn run(args: CheckArgs) -> u8 {
             ignore: args.ignore.clone(),
             pg_version: args.pg_version,
         },
+        cache: args.cache.open(),
     };
     // The configuration governing the first path, read before walking: an invalid one stops
     // the run at once (issue 30: it used to come last, after every finding).

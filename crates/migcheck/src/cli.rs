@@ -44,7 +44,7 @@ pub enum Command {
     Man,
     /// Run a language server on stdin/stdout for editors: findings as diagnostics while you
     /// type, rule pages on hover, fixes and allow directives as code actions (docs/editors.md).
-    Lsp,
+    Lsp(CacheArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -155,6 +155,36 @@ pub struct CheckArgs {
     /// in migcheck.toml (default 15). Rules whose advice depends on the version read it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(9..=30))]
     pub pg_version: Option<u32>,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+}
+
+/// Where parses are kept between runs (`migcheck_core::cache`): `check` and `lsp`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Keep each migration file's parse in DIR between runs, so that checking one file of a
+    /// large set does not parse the whole set again (default: `.migcheck_cache` in the current
+    /// directory; safe to delete at any time). A directory that cannot be written means no
+    /// cache, never a failed run.
+    #[arg(long, value_name = "DIR", env = "MIGCHECK_CACHE_DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Parse every file; read and write no cache.
+    #[arg(long, env = "MIGCHECK_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+}
+
+impl CacheArgs {
+    /// The cache these options ask for, open; `None` when off or not writable.
+    pub fn open(&self) -> Option<std::sync::Arc<migcheck_core::cache::ParseCache>> {
+        if self.no_cache {
+            return None;
+        }
+        let dir = self
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(migcheck_core::cache::DEFAULT_DIR));
+        migcheck_core::cache::ParseCache::open(&dir).map(std::sync::Arc::new)
+    }
 }
 
 /// A rule id `migcheck rules` lists; anything else is a usage error (exit 2) naming it.

@@ -28,6 +28,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
@@ -44,6 +45,7 @@ use lsp_types::{
     ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions, TextEdit, Uri, WorkspaceEdit,
 };
+use migcheck_core::cache::ParseCache;
 use migcheck_core::lint::{self, CheckOptions, Report};
 use migcheck_core::{render, rules, Finding, Severity};
 
@@ -54,9 +56,9 @@ const EXIT_WITHOUT_SHUTDOWN: u8 = 1;
 
 /// Runs the server until the client says `shutdown` then `exit` (exit code 0), or `exit`
 /// without `shutdown` (1, as the protocol asks), or the connection breaks (2).
-pub fn run() -> u8 {
+pub fn run(cache: Option<Arc<ParseCache>>) -> u8 {
     let (connection, io) = crate::lsp_transport::stdio();
-    let code = match serve(&connection) {
+    let code = match serve(&connection, cache) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("migcheck lsp: {e}");
@@ -90,7 +92,7 @@ fn capabilities() -> ServerCapabilities {
     }
 }
 
-fn serve(connection: &Connection) -> Result<u8, String> {
+fn serve(connection: &Connection, cache: Option<Arc<ParseCache>>) -> Result<u8, String> {
     let (id, _params) = connection.initialize_start().map_err(|e| e.to_string())?;
     let result = InitializeResult {
         capabilities: capabilities(),
@@ -104,6 +106,10 @@ fn serve(connection: &Connection) -> Result<u8, String> {
         .map_err(|e| e.to_string())?;
     let mut server = Server {
         connection,
+        opts: CheckOptions {
+            cache,
+            ..CheckOptions::default()
+        },
         docs: BTreeMap::new(),
         queue: VecDeque::new(),
     };
@@ -238,6 +244,9 @@ impl serde::Serialize for Publish<'_> {
 
 struct Server<'c> {
     connection: &'c Connection,
+    /// How every file is checked: the defaults, with the parse cache the command line gave
+    /// (shared with `migcheck check`: an edit re-parses only the file edited).
+    opts: CheckOptions,
     /// By URI text.
     docs: BTreeMap<String, Doc>,
     /// Documents to check, the next first: the one just edited, then the other open files
@@ -421,7 +430,7 @@ impl Server<'_> {
             let Some(path) = doc.path.clone().filter(|p| is_checked(p)) else {
                 return;
             };
-            let shown = match check_file(&path, &doc.text, &overlay) {
+            let shown = match check_file(&path, &doc.text, &overlay, &self.opts) {
                 Ok(report) => shown(&report, &path, &doc.text),
                 Err(why) => vec![problem(Position::default(), why)],
             };
@@ -552,15 +561,13 @@ fn check_file(
     path: &Path,
     text: &str,
     overlay: &HashMap<PathBuf, String>,
+    opts: &CheckOptions,
 ) -> Result<Report, String> {
     let run = || {
         if path.exists() {
-            lint::check_overlay(&[path.to_path_buf()], &CheckOptions::default(), overlay)
+            lint::check_overlay(&[path.to_path_buf()], opts, overlay)
         } else {
-            lint::check_sources(
-                &[(path.to_path_buf(), text.to_string())],
-                &CheckOptions::default(),
-            )
+            lint::check_sources(&[(path.to_path_buf(), text.to_string())], opts)
         }
     };
     std::panic::catch_unwind(run).map_err(|_| {

@@ -135,7 +135,7 @@ fn run(cli: Cli) -> u8 {
         Command::Init(args) => init::run(&args.dir),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man => generate::man(),
-        Command::Lsp => lsp::run(),
+        Command::Lsp(cache) => lsp::run(cache.open()),
     }
 }
 

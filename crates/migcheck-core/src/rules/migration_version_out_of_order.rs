@@ -96,6 +96,7 @@ mod tests {
                 force_exclude: false,
                 no_ignore: false,
                 overrides: Default::default(),
+                cache: None,
             }
         };
         let rule = "migration-version-out-of-order";

@@ -19,7 +19,7 @@ impl Rule for UnparsedStatement {
             return;
         };
         let reason = &unparsed.reason;
-        match unparsed.recognised {
+        match &unparsed.recognised {
             // Our own reader understood it: nothing to review.
             Some(crate::recognise::Reading::Valid(_)) => return,
             Some(crate::recognise::Reading::Invalid(why)) => {

@@ -1,0 +1,185 @@
+//! The parse cache (issue 30, item 7; `migcheck_core::cache`): a run reads the parses an earlier
+//! run stored instead of parsing the set again, and reports exactly what a run without a cache
+//! reports; a cache deleted, damaged or impossible to write changes nothing but the work done.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+/// How many migrations the generated set holds.
+const FILES: usize = 40;
+
+/// A Supabase set of [`FILES`] migrations: tables, indexes, policies and functions, a statement
+/// sqlparser cannot read but our own reader knows (`ALTER TABLE ... ALTER CONSTRAINT`), and a
+/// last file that drops a column of the first table and indexes another without CONCURRENTLY.
+fn project(dir: &Path) -> String {
+    for i in 0..FILES {
+        let name = format!("supabase/migrations/2024010100{i:04}_step_{i}.sql");
+        let text = if i + 1 == FILES {
+            "alter table public.t0 drop column note;\ncreate index t1_note on public.t1 (note);\n"
+                .to_string()
+        } else {
+            format!(
+                "create table public.t{i} (id bigint primary key, note text);\n\
+                 alter table public.t{i} enable row level security;\n\
+                 create policy \"own {i}\" on public.t{i} for select using (auth.uid() is not null);\n\
+                 create or replace function public.f{i}() returns int language sql as $$ select {i} $$;\n\
+                 comment on table public.t{i} is 'step {i}';\n\
+                 alter table public.t{i} alter constraint t{i}_pkey deferrable;\n"
+            )
+        };
+        support::write(&dir.join(&name), &text);
+        if i + 1 == FILES {
+            return name;
+        }
+    }
+    unreachable!()
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    /// `MIGCHECK_WORK_STATS=1`'s count of steps (bytes parsed among them).
+    steps: u64,
+}
+
+fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_migcheck"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("MIGCHECK_WORK_STATS", "1")
+        .env_remove("MIGCHECK_CACHE_DIR")
+        .env_remove("MIGCHECK_NO_CACHE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("migcheck runs");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let steps = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("work: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no work count in:\n{stderr}"));
+    Run {
+        code: out.status.code().expect("exited"),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        steps,
+    }
+}
+
+fn entries(cache: &Path) -> usize {
+    std::fs::read_dir(cache.join("parse-v1"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+#[test]
+fn a_second_run_reads_the_set_from_the_cache_and_reports_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = project(dir.path());
+    let args = |extra: &[&'static str]| {
+        let mut a = vec!["check", "--format", "json", last.as_str()];
+        a.extend_from_slice(extra);
+        a
+    };
+    let uncached = run(dir.path(), &args(&["--no-cache"]), &[]);
+    assert_eq!(uncached.code, 1, "{}", uncached.stdout);
+    assert!(uncached.stdout.contains("\"drop-column\""));
+    assert!(!dir.path().join(".migcheck_cache").exists(), "--no-cache");
+
+    // The default place: .migcheck_cache in the current directory, marked for backups and git.
+    let first = run(dir.path(), &args(&[]), &[]);
+    let cache = dir.path().join(".migcheck_cache");
+    assert_eq!(entries(&cache), FILES, "one entry per file of the set");
+    assert!(cache.join("CACHEDIR.TAG").is_file());
+    assert_eq!(
+        std::fs::read_to_string(cache.join(".gitignore")).unwrap(),
+        "# Made by migcheck.\n*\n"
+    );
+    let second = run(dir.path(), &args(&[]), &[]);
+    assert_eq!(
+        (first.code, &first.stdout),
+        (uncached.code, &uncached.stdout)
+    );
+    assert_eq!(
+        (second.code, &second.stdout),
+        (uncached.code, &uncached.stdout)
+    );
+    // Nothing of the set was parsed again: the count of a run that parses it is higher by at
+    // least the bytes of the other files' statements handed to the parser.
+    let parsed: u64 = std::fs::read_dir(dir.path().join("supabase/migrations"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert!(
+        second.steps + parsed / 2 < first.steps,
+        "cached {} steps, uncached {} steps, {parsed} bytes of SQL",
+        second.steps,
+        first.steps
+    );
+    assert_eq!(entries(&cache), FILES, "nothing new to store");
+
+    // Safe to delete or damage: entries removed and entries garbled are parsed again.
+    let mut all: Vec<_> = std::fs::read_dir(cache.join("parse-v1"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    all.sort();
+    for (i, entry) in all.iter().enumerate().take(10) {
+        if i % 2 == 0 {
+            std::fs::remove_file(entry).unwrap();
+        } else {
+            std::fs::write(entry, b"\x07garbage").unwrap();
+        }
+    }
+    let repaired = run(dir.path(), &args(&[]), &[]);
+    assert_eq!(
+        (repaired.code, &repaired.stdout),
+        (uncached.code, &uncached.stdout)
+    );
+    assert_eq!(entries(&cache), FILES);
+    std::fs::remove_dir_all(&cache).unwrap();
+    let again = run(dir.path(), &args(&[]), &[]);
+    assert_eq!(again.stdout, uncached.stdout);
+    assert_eq!(entries(&cache), FILES);
+}
+
+#[test]
+fn the_cache_goes_where_it_is_told_and_never_fails_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let last = project(dir.path());
+    let base = ["check", "--format", "json", last.as_str()];
+    let plain = run(dir.path(), &[&base[..], &["--no-cache"]].concat(), &[]);
+
+    let elsewhere = dir.path().join("elsewhere");
+    let by_env = run(
+        dir.path(),
+        &base,
+        &[("MIGCHECK_CACHE_DIR", elsewhere.to_str().unwrap())],
+    );
+    assert_eq!(by_env.stdout, plain.stdout);
+    assert_eq!(entries(&elsewhere), FILES);
+    let by_flag = run(
+        dir.path(),
+        &[&base[..], &["--cache-dir", "flagged"]].concat(),
+        &[],
+    );
+    assert_eq!(by_flag.stdout, plain.stdout);
+    assert_eq!(entries(&dir.path().join("flagged")), FILES);
+    let off = run(dir.path(), &base, &[("MIGCHECK_NO_CACHE", "1")]);
+    assert_eq!(off.stdout, plain.stdout);
+    assert!(!dir.path().join(".migcheck_cache").exists());
+
+    // A cache directory that cannot be made (a file is in the way): the run is not cached and
+    // says the same, with the same exit code.
+    support::write(&dir.path().join("blocked"), "a file, not a folder");
+    let blocked = run(
+        dir.path(),
+        &[&base[..], &["--cache-dir", "blocked"]].concat(),
+        &[],
+    );
+    assert_eq!((blocked.code, &blocked.stdout), (plain.code, &plain.stdout));
+}
