@@ -1,7 +1,8 @@
 //! Every shell command in README.md and docs/*.md (the ```sh, ```bash, ```shell and ```console
 //! blocks) is accounted for: either it is run here, as written, with the built binary first on
 //! `PATH`, or it is in [`NOT_RUN`] with the reason. A command that is neither fails the test,
-//! naming the file and the command, so a new command cannot land in the docs unchecked.
+//! naming the file and the command, so a new command cannot land in the docs unchecked; and
+//! every fenced block must name its language, so that no command hides in an untyped one.
 //!
 //! For every `migcheck ...` command, run or not, the options it uses must exist: the same
 //! arguments followed by `--help` must be accepted by the command-line parser. A command that is
@@ -149,6 +150,31 @@ const NOT_RUN: &[(&str, &str, &str, &str)] = &[
         "migcheck verify supabase/ --drift --format markdown",
         "needs a live database (DATABASE_URL)",
         "tests/verify.rs drift_in_markdown_and_json",
+    ),
+    // --- Replay into the Supabase CLI's local stack: Docker, the Supabase CLI, a server.
+    (
+        "docs/replay.md",
+        "supabase start",
+        "needs the Supabase CLI and Docker",
+        "",
+    ),
+    (
+        "docs/replay.md",
+        "export DATABASE_URL=postgresql://postgres@127.0.0.1:54322/postgres",
+        "names the database `supabase start` runs",
+        "",
+    ),
+    (
+        "docs/replay.md",
+        "echo '127.0.0.1:54322:*:postgres:postgres' >> ~/.pgpass && chmod 600 ~/.pgpass",
+        "writes the user's password file for that database",
+        "crates/migcheck-pg/src/pgpass.rs (how it is read)",
+    ),
+    (
+        "docs/replay.md",
+        "migcheck replay supabase --server-url --yes-this-is-disposable",
+        "needs a disposable server (the Supabase stack above)",
+        "tests/replay_server_url.rs (a bare `--server-url` with DATABASE_URL, on a throwaway server)",
     ),
     // --- The VS Code extension: npm packages from the network, and VS Code itself.
     (
@@ -337,6 +363,12 @@ fn commands_of(file: &str, text: &str) -> Vec<DocCommand> {
                 in_fence = true;
                 blocks += 1;
                 let lang = lang.trim();
+                assert!(
+                    !lang.is_empty(),
+                    "{file}:{}: a fenced block without a language: name it (```sh for commands, \
+                     ```text for output or a synopsis) so that no command hides in it",
+                    n + 1
+                );
                 block = ["sh", "bash", "shell", "console"]
                     .contains(&lang)
                     .then_some((lang == "console", blocks - 1));
@@ -623,6 +655,12 @@ fn the_extractor_reads_each_form() {
         as_run_here("cargo run -p migcheck -- check testdata/examples/hotdash"),
         "migcheck check testdata/examples/hotdash"
     );
+}
+
+#[test]
+#[should_panic(expected = "d.md:3: a fenced block without a language")]
+fn an_untyped_block_is_refused() {
+    commands_of("d.md", "# Top\n\n```\nmigcheck check\n```\n");
 }
 
 /// The heart of it: every command is run or excused, every `migcheck` command's options parse,
