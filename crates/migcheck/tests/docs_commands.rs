@@ -774,3 +774,52 @@ fn every_doc_command_is_run_or_excused() {
         used_not_run.len()
     );
 }
+
+/// The `migcheck` commands of the CI snippets (```yaml blocks: a GitLab `script:` item
+/// `- migcheck ...`, a GitHub step `run: migcheck ...`): not run (they need a CI runner and a
+/// base branch), but their options must exist, as for the shell blocks.
+#[test]
+fn migcheck_commands_in_ci_snippets_parse() {
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for file in docs() {
+        let text = std::fs::read_to_string(root().join(&file)).unwrap();
+        let mut yaml = false;
+        for (n, line) in text.lines().enumerate() {
+            let line = line.trim_start();
+            if let Some(lang) = line.strip_prefix("```") {
+                yaml = !yaml && lang.trim() == "yaml";
+                continue;
+            }
+            if !yaml {
+                continue;
+            }
+            let item = line.strip_prefix("- ").unwrap_or(line);
+            let item = item.strip_prefix("run: ").unwrap_or(item);
+            if !item.starts_with("migcheck ") {
+                continue;
+            }
+            let (command, _) = split_comment(item);
+            let mut args = migcheck_args(command).unwrap();
+            args.push("--help".into());
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let r = support::run(&root(), &args);
+            checked += 1;
+            if r.code != 0 || broken(&r.stderr).is_some() {
+                problems.push(format!(
+                    "{file}:{}: `{}`: the command-line parser rejects it (exit {}):\n{}",
+                    n + 1,
+                    command.trim(),
+                    r.code,
+                    r.stderr
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+    assert!(
+        checked > 0,
+        "no migcheck command in a yaml block: is the scan broken?"
+    );
+    eprintln!("{checked} migcheck commands in yaml blocks parse");
+}
