@@ -762,6 +762,10 @@ fn every_doc_command_is_run_or_excused() {
         }
     }
     assert!(
+        run > 0 && not_run > 0,
+        "{run} commands run, {not_run} not run: is the extraction broken?"
+    );
+    assert!(
         problems.is_empty(),
         "{} of {} doc commands have problems:\n\n{}",
         problems.len(),
