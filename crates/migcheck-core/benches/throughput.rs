@@ -270,7 +270,9 @@ fn compared(
 /// Times the migcheck binary and squawk on the same files, side by side, with the same kind of
 /// output on both sides: JSON (`check --format json` against `--reporter json`), then each
 /// tool's default human-readable output. squawk's human reporter costs it about three times its
-/// JSON one, so comparing our JSON with its human output would flatter us (issue 33).
+/// JSON one, so comparing our JSON with its human output would flatter us (issue 33). migcheck
+/// runs without its parse cache (`--no-cache`): squawk has none, and a warm cache would flatter
+/// us too.
 fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
     let files = sql_files(root);
     let size = mb(&files);
@@ -278,7 +280,8 @@ fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
         let mut runs = Vec::new();
         for _ in 0..PAIRS {
             let mut c = Command::new(migcheck);
-            c.args(["check", "--format", "json"]).args(&files);
+            c.args(["check", "--no-cache", "--format", "json"])
+                .args(&files);
             runs.push(run_measured(&mut c));
         }
         let wall = median(runs.iter().map(|c| c.wall).collect());
@@ -293,10 +296,10 @@ fn side_by_side(name: &str, migcheck: &Path, root: &Path) {
     for (kind, ours, theirs) in [
         (
             "json",
-            &["check", "--format", "json"][..],
+            &["check", "--no-cache", "--format", "json"][..],
             &["--reporter", "json"][..],
         ),
-        ("human", &["check"][..], &[][..]),
+        ("human", &["check", "--no-cache"][..], &[][..]),
     ] {
         let c = compared(
             PAIRS,
@@ -344,7 +347,7 @@ fn single_file(migcheck: &Path, root: &Path) {
         SINGLE_PAIRS,
         || {
             let mut c = Command::new(migcheck);
-            c.arg("check").arg(&file);
+            c.args(["check", "--no-cache"]).arg(&file);
             c
         },
         || {
@@ -359,6 +362,51 @@ fn single_file(migcheck: &Path, root: &Path) {
         c.a[0] * 1e3,
         c.b[0] * 1e3,
         ratio = c.wall_ratio,
+    );
+}
+
+/// The newest file of a large Supabase set (capgo's 350 migrations in ../shared/corpus), as a
+/// pre-commit hook checks it: without the parse cache against with a warm one, then the warm run
+/// against the start-up floor (issue 30, item 7).
+fn one_file_of_a_large_set(migcheck: &Path, root: &Path) {
+    let set = root.join("Cap-go__capgo/supabase/migrations");
+    let mut files = sql_files(&set);
+    files.sort();
+    let (Some(last), n) = (files.last(), files.len()) else {
+        return;
+    };
+    let cache = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench-cache");
+    let _ = std::fs::remove_dir_all(&cache);
+    let warm = || {
+        let mut c = Command::new(migcheck);
+        c.arg("check").arg("--cache-dir").arg(&cache).arg(last);
+        c
+    };
+    // The first run fills the cache.
+    run_measured(&mut warm());
+    let cold = compared(
+        SINGLE_PAIRS,
+        || {
+            let mut c = Command::new(migcheck);
+            c.args(["check", "--no-cache"]).arg(last);
+            c
+        },
+        warm,
+    );
+    let floor = compared(SINGLE_PAIRS, warm, || {
+        let mut c = Command::new(migcheck);
+        c.arg("--version");
+        c
+    });
+    println!(
+        "one file of a {n}-file set ({SINGLE_PAIRS} pairs)  no cache {:>6.1} ms | warm cache {:>6.1} ms (no cache / warm {:.2}) | --version {:>6.1} ms (warm / --version {:.2}); peak {:.1} MB no cache, {:.1} MB warm",
+        cold.a[0] * 1e3,
+        cold.b[0] * 1e3,
+        cold.wall_ratio,
+        floor.b[0] * 1e3,
+        floor.wall_ratio,
+        cold.a[2],
+        cold.b[2],
     );
 }
 
@@ -380,6 +428,7 @@ fn main() {
             if shared.is_dir() {
                 side_by_side("../shared/corpus", &migcheck, &shared);
                 single_file(&migcheck, &shared);
+                one_file_of_a_large_set(&migcheck, &shared);
             }
         }
         None => println!(
