@@ -95,13 +95,13 @@ impl ParseCache {
         tool: &str,
         role: Role,
         text: &str,
-        store: bool,
+        use_: Use,
         parse: impl FnOnce() -> ParsedFile,
     ) -> ParsedFile {
         let key = self.key(tool, role, text);
         let path = self.entries.join(&key);
         if let Ok(bytes) = std::fs::read(&path) {
-            match decode(&bytes, text) {
+            match decode(&bytes, text, use_.reported) {
                 Some(parsed) => {
                     HITS.fetch_add(1, Relaxed);
                     return parsed;
@@ -111,12 +111,37 @@ impl ParseCache {
                 }
             }
         }
-        let parsed = parse();
-        if store {
-            if let Ok(bytes) = postcard::to_stdvec(&(text.len() as u64, &parsed)) {
+        let mut parsed = parse();
+        if use_.store {
+            // Every tree as bytes: those the parse kept (`kept` lists them, and they are not
+            // held twice after this), and those of a large file, which keeps none
+            // (`parse::KEEP_TREES_UP_TO`) and whose rules would parse them again: those bytes
+            // stay, for this run too.
+            let mut kept = Vec::new();
+            for (i, s) in parsed.statements.iter_mut().enumerate() {
+                if let Some(a) = &s.ast {
+                    kept.push(i as u32);
+                    s.stored_tree = postcard::to_stdvec(&**a).ok().map(Vec::into_boxed_slice);
+                } else if s.may_have_tree() {
+                    s.stored_tree = s
+                        .tree(text)
+                        .and_then(|t| postcard::to_stdvec(&*t).ok())
+                        .map(Vec::into_boxed_slice);
+                }
+            }
+            let whole = kept
+                .iter()
+                .all(|&i| parsed.statements[i as usize].stored_tree.is_some());
+            if let (true, Ok(bytes)) = (
+                whole,
+                postcard::to_stdvec(&(text.len() as u64, &parsed, &kept)),
+            ) {
                 if write_entry(&path, &bytes).is_ok() {
                     STORED.fetch_add(1, Relaxed);
                 }
+            }
+            for &i in &kept {
+                parsed.statements[i as usize].stored_tree = None;
             }
         }
         parsed
@@ -160,9 +185,12 @@ fn build_id() -> Vec<u8> {
 
 /// An entry read back, when it is whole and fits `text`: its length recorded, and every span on
 /// a character boundary of the text (an entry damaged into other values must not slice the text
-/// out of bounds).
-fn decode(bytes: &[u8], text: &str) -> Option<ParsedFile> {
-    let (len, parsed): (u64, ParsedFile) = postcard::from_bytes(bytes).ok()?;
+/// out of bounds). For a `reported` file the trees the parse kept are read back into place, so
+/// that every rule sees the file as parsed; for the others they stay bytes, read only if a rule
+/// of the set asks for one ([`crate::parse::Statement::tree`]): such a file only shapes the
+/// schema, and most of its trees are never looked at.
+fn decode(bytes: &[u8], text: &str, reported: bool) -> Option<ParsedFile> {
+    let (len, mut parsed, kept): (u64, ParsedFile, Vec<u32>) = postcard::from_bytes(bytes).ok()?;
     let fits = |r: &std::ops::Range<usize>| {
         r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
     };
@@ -172,7 +200,26 @@ fn decode(bytes: &[u8], text: &str) -> Option<ParsedFile> {
             .comments
             .iter()
             .all(|c| fits(&c.span) && fits(&c.body));
-    whole.then_some(parsed)
+    if !whole {
+        return None;
+    }
+    if reported {
+        for i in kept {
+            let s = parsed.statements.get_mut(i as usize)?;
+            let tree = postcard::from_bytes(&s.stored_tree.take()?).ok()?;
+            s.ast = Some(Box::new(tree));
+        }
+    }
+    Some(parsed)
+}
+
+/// How a run uses the cache for one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Use {
+    /// Store the parse when the cache has none (not for text that is not saved).
+    pub store: bool,
+    /// The file is reported: its findings are shown (see `decode`).
+    pub reported: bool,
 }
 
 /// Writes an entry under a temporary name beside it, then renames it into place.
@@ -197,6 +244,53 @@ fn write_entry(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     }
 }
 
+/// Serde for [`crate::parse::Statement::stored_tree`]: the bytes as one block, not a sequence of
+/// numbers.
+pub(crate) mod bytes {
+    pub fn serialize<S: serde::Serializer>(b: &Option<Box<[u8]>>, s: S) -> Result<S::Ok, S::Error> {
+        match b {
+            Some(b) => s.serialize_some(&BytesRef(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Box<[u8]>>, D::Error> {
+        let b: Option<Bytes> = serde::Deserialize::deserialize(d)?;
+        Ok(b.map(|b| b.0.into_boxed_slice()))
+    }
+
+    struct BytesRef<'a>(&'a [u8]);
+
+    impl serde::Serialize for BytesRef<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_bytes(self.0)
+        }
+    }
+
+    struct Bytes(Vec<u8>);
+
+    impl<'de> serde::Deserialize<'de> for Bytes {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct Visit;
+            impl<'de> serde::de::Visitor<'de> for Visit {
+                type Value = Bytes;
+                fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str("bytes")
+                }
+                fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Bytes, E> {
+                    Ok(Bytes(v.to_vec()))
+                }
+                fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Bytes, E> {
+                    Ok(Bytes(v))
+                }
+            }
+            d.deserialize_byte_buf(Visit)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,19 +299,61 @@ mod tests {
         crate::parse::parse_file(text)
     }
 
+    const SHOWN: Use = Use {
+        store: true,
+        reported: true,
+    };
+    const UNSAVED: Use = Use {
+        store: false,
+        reported: true,
+    };
+
+    /// What a parse holds, trees included, as text to compare.
+    fn shown(p: &ParsedFile, text: &str) -> String {
+        p.statements
+            .iter()
+            .map(|s| {
+                format!(
+                    "{:?} {:?} {:?} {:?} {} {} {:?}\n",
+                    s.span,
+                    s.tree(text),
+                    s.unparsed,
+                    s.effects,
+                    s.in_do_block,
+                    s.rollback,
+                    s.head
+                )
+            })
+            .collect::<String>()
+            + &format!("{:?}", p.comments)
+    }
+
     #[test]
     fn an_entry_is_read_back_as_the_parse_it_was_made_from() {
         let dir = tempfile::tempdir().unwrap();
         let cache = ParseCache::open(dir.path()).unwrap();
         let text = "create table t (id int primary key);\n-- note\nalter table t drop column id;\n";
-        let made = cache.parse("supabase", Role::Up, text, true, || parse(text));
+        let made = cache.parse("supabase", Role::Up, text, SHOWN, || parse(text));
         let mut parsed_again = false;
-        let read = cache.parse("supabase", Role::Up, text, true, || {
+        let read = cache.parse("supabase", Role::Up, text, SHOWN, || {
             parsed_again = true;
             parse(text)
         });
         assert!(!parsed_again, "the second parse came from the cache");
         assert_eq!(format!("{made:?}"), format!("{read:?}"));
+        // A file that is not reported keeps its trees as bytes, and reads the same trees.
+        let lazy = cache.parse(
+            "supabase",
+            Role::Up,
+            text,
+            Use {
+                store: true,
+                reported: false,
+            },
+            || unreachable!("cached"),
+        );
+        assert!(lazy.statements.iter().all(|s| s.ast.is_none()));
+        assert_eq!(shown(&lazy, text), shown(&made, text));
         assert!(dir.path().join("CACHEDIR.TAG").is_file());
         assert_eq!(
             std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
@@ -248,12 +384,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = ParseCache::open(dir.path()).unwrap();
         let text = "alter table t add column a int;";
-        cache.parse("supabase", Role::Up, text, true, || parse(text));
+        cache.parse("supabase", Role::Up, text, SHOWN, || parse(text));
         let entry = cache.entries.join(cache.key("supabase", Role::Up, text));
         let whole = std::fs::read(&entry).unwrap();
         // Truncated, emptied, garbage, and an entry of a longer text (spans out of bounds).
         let other = "alter table t add column a int; alter table t add column b int;";
-        let foreign = postcard::to_stdvec(&(other.len() as u64, parse(other))).unwrap();
+        let foreign =
+            postcard::to_stdvec(&(other.len() as u64, parse(other), Vec::<u32>::new())).unwrap();
         let mut mislabelled = foreign.clone();
         mislabelled[0] = text.len() as u8;
         for damaged in [
@@ -265,11 +402,11 @@ mod tests {
         ] {
             std::fs::write(&entry, &damaged).unwrap();
             let mut parsed_again = false;
-            let p = cache.parse("supabase", Role::Up, text, true, || {
+            let p = cache.parse("supabase", Role::Up, text, SHOWN, || {
                 parsed_again = true;
                 parse(text)
             });
-            assert!(parsed_again);
+            assert!(parsed_again, "{damaged:?}");
             assert_eq!(p.statements.len(), 1);
             assert_eq!(std::fs::read(&entry).unwrap(), whole, "rewritten whole");
         }
@@ -280,7 +417,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = ParseCache::open(dir.path()).unwrap();
         let text = "select 1;";
-        cache.parse("supabase", Role::Up, text, false, || parse(text));
+        cache.parse("supabase", Role::Up, text, UNSAVED, || parse(text));
         assert!(!cache
             .entries
             .join(cache.key("supabase", Role::Up, text))
@@ -294,5 +431,34 @@ mod tests {
         std::fs::write(&file, b"a file where the cache would go").unwrap();
         assert!(ParseCache::open(&file).is_none());
         assert!(ParseCache::open(&file.join("below")).is_none());
+    }
+
+    #[test]
+    fn a_large_file_reads_its_trees_from_the_entry_not_the_parser() {
+        let text: String = (0..2_000)
+            .map(|i| format!("create index i{i} on t (c{i});\nselect {i};\n"))
+            .collect();
+        assert!(text.len() > crate::parse::KEEP_TREES_UP_TO);
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ParseCache::open(dir.path()).unwrap();
+        let made = cache.parse("supabase", Role::Up, &text, SHOWN, || parse(&text));
+        for reported in [true, false] {
+            let read = cache.parse(
+                "supabase",
+                Role::Up,
+                &text,
+                Use {
+                    store: true,
+                    reported,
+                },
+                || unreachable!("cached"),
+            );
+            // As parsed: no tree kept in the statements (the file is large), the same trees
+            // given when asked for, and each index statement has one.
+            assert!(read.statements.iter().all(|s| s.ast.is_none()));
+            assert_eq!(shown(&read, &text), shown(&made, &text));
+            let stored = read.statements.iter().filter(|s| s.stored_tree.is_some());
+            assert_eq!(stored.count(), 2_000);
+        }
     }
 }

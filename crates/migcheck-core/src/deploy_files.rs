@@ -130,7 +130,7 @@ fn unreadable(
     source: &std::sync::Arc<crate::source::SourceFile>,
     e: &deploy::DeployError,
 ) -> Finding {
-    let at = source.lines.offset(&source.text, e.line, 1);
+    let at = source.lines().offset(&source.text, e.line, 1);
     let end = source.text[at..]
         .find('\n')
         .map_or(source.text.len(), |n| at + n);

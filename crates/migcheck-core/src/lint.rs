@@ -290,11 +290,26 @@ fn migration_files(found: &crate::discover::Discovery) -> usize {
 type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
 
 /// The parse cache a run uses, with whether a file's parse may be stored (not the text of an
-/// editor's unsaved buffer or of a fix not yet written: it would fill the cache with drafts).
-type Cached<'c> = Option<(
-    &'c crate::cache::ParseCache,
-    &'c (dyn Fn(&Path) -> bool + Sync),
-)>;
+/// editor's unsaved buffer or of a fix not yet written: it would fill the cache with drafts) and
+/// whether a file is reported (the others' trees are read from the cache only when asked for).
+struct Cached<'c> {
+    cache: &'c crate::cache::ParseCache,
+    store: &'c (dyn Fn(&Path) -> bool + Sync),
+    only: Option<&'c HashSet<PathBuf>>,
+}
+
+impl Cached<'_> {
+    fn use_for(&self, m: &crate::discover::MigrationFile) -> crate::cache::Use {
+        crate::cache::Use {
+            store: (self.store)(&m.path),
+            // As `check_found` decides it.
+            reported: match self.only {
+                Some(only) => only.contains(&canonical(&m.path)),
+                None => m.reported,
+            },
+        }
+    }
+}
 
 /// Stores every file's parse.
 fn store_all(_: &Path) -> bool {
@@ -337,7 +352,7 @@ fn load_found(
     configs: &mut ConfigCache,
     errors: &mut Vec<InputError>,
     read: Reader<'_>,
-    cache: Cached<'_>,
+    cache: Option<Cached<'_>>,
     spread: Spread,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
     for (p, why) in found.missing {
@@ -376,9 +391,10 @@ fn load_found(
                 // one large set parsed file after file kept a run on one core (issue 33).
                 .map(|s| {
                     let parse = || parse_as(set.tool, m.role, &s.text);
-                    let parsed = match cache {
-                        Some((c, store)) => {
-                            c.parse(set.tool.id(), m.role, &s.text, store(&m.path), parse)
+                    let parsed = match &cache {
+                        Some(c) => {
+                            c.cache
+                                .parse(set.tool.id(), m.role, &s.text, c.use_for(m), parse)
                         }
                         None => parse(),
                     };
@@ -585,6 +601,7 @@ fn run_rules(loaded: &LoadedSet, mut sink: impl FnMut(&'static str, Hit)) {
         units: &loaded.units,
         state: &state,
         config,
+        policies: Default::default(),
     };
     for rule in rules::ALL {
         let id = rule.meta().id;
@@ -836,7 +853,11 @@ pub fn apply_allows(
 pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let found = discover_scoped(paths, opts);
     let scope = crate::deploy_files::Scope::of(paths);
-    let cache: Cached<'_> = opts.cache.as_deref().map(|c| (c, &store_all as _));
+    let cache = opts.cache.as_deref().map(|cache| Cached {
+        cache,
+        store: &store_all,
+        only: opts.only.as_ref(),
+    });
     on_check_threads(migration_files(&found), |spread| {
         check_found(found, opts, &read_source, cache, false, &scope, spread)
     })
@@ -861,7 +882,11 @@ pub fn check_overlay(
     };
     let scope = crate::deploy_files::Scope::of(paths);
     let saved = |path: &Path| !overlay.contains_key(&canonical(path));
-    let cache: Cached<'_> = opts.cache.as_deref().map(|c| (c, &saved as _));
+    let cache = opts.cache.as_deref().map(|cache| Cached {
+        cache,
+        store: &saved,
+        only: opts.only.as_ref(),
+    });
     on_check_threads(migration_files(&found), |spread| {
         check_found(found, opts, &read, cache, false, &scope, spread)
     })
@@ -912,7 +937,7 @@ fn check_found(
     found: crate::discover::Discovery,
     opts: &CheckOptions,
     read: Reader<'_>,
-    cache: Cached<'_>,
+    cache: Option<Cached<'_>>,
     in_memory: bool,
     scope: &crate::deploy_files::Scope,
     spread: Spread,

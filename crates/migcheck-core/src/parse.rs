@@ -33,7 +33,9 @@ pub struct Statement {
     /// and the rules (4–7 KB each: a 10 MB DDL file kept 1.8 GB of them): [`crate::lint::replay`]
     /// hands each statement to the rules with its tree parsed again, and code that looks at
     /// *other* statements of a file calls [`Statement::tree`]. Never kept for INSERT and
-    /// SELECT, which no rule inspects.
+    /// SELECT, which no rule inspects. Not in the parse cache's entries as such: they keep it as
+    /// [`Statement::stored_tree`].
+    #[serde(skip)]
     pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it, when it could not (boxed: rare, and a file of 250,000
     /// statements holds every statement for the whole run).
@@ -46,6 +48,12 @@ pub struct Statement {
     pub rollback: bool,
     /// Upper-cased leading keywords (up to three), for rules and reports.
     pub head: Box<str>,
+    /// The tree [`Statement::tree`] would otherwise parse again, from the parse cache
+    /// ([`crate::cache`]): read back from these bytes instead, only when asked for. Held for the
+    /// statements of a large file (which keeps no tree) and of a file that is not reported.
+    /// `None` outside the cache.
+    #[serde(with = "crate::cache::bytes")]
+    pub stored_tree: Option<Box<[u8]>>,
 }
 
 /// A statement the parser could not read.
@@ -89,6 +97,13 @@ impl Statement {
         if let Some(a) = &self.ast {
             return Some(std::borrow::Cow::Borrowed(&**a));
         }
+        if let Some(a) = self
+            .stored_tree
+            .as_deref()
+            .and_then(|b| postcard::from_bytes::<ast::Statement>(b).ok())
+        {
+            return Some(std::borrow::Cow::Owned(a));
+        }
         if !self.may_have_tree() {
             return None;
         }
@@ -102,15 +117,22 @@ impl Statement {
     /// This statement with its syntax tree attached (parsed again from `text` when needed).
     pub fn with_tree(&self, text: &str) -> std::borrow::Cow<'_, Statement> {
         match self.tree(text) {
+            // Not a clone of `self`: its stored tree is not needed once the tree is here.
             Some(std::borrow::Cow::Owned(a)) => std::borrow::Cow::Owned(Statement {
+                span: self.span.clone(),
                 ast: Some(Box::new(a)),
-                ..self.clone()
+                unparsed: self.unparsed.clone(),
+                effects: self.effects.clone(),
+                in_do_block: self.in_do_block,
+                rollback: self.rollback,
+                head: self.head.clone(),
+                stored_tree: None,
             }),
             _ => std::borrow::Cow::Borrowed(self),
         }
     }
 
-    fn may_have_tree(&self) -> bool {
+    pub(crate) fn may_have_tree(&self) -> bool {
         const DATA: &[&str] = &["INSERT", "SELECT", "VALUES", "TABLE", "DO"];
         let first = self.head.split(' ').next().unwrap_or("");
         self.unparsed.is_none() && !first.is_empty() && !DATA.contains(&first)
@@ -198,6 +220,7 @@ pub fn parse_file_for(text: &str, whole: &[Range<usize>], client: Client) -> Par
             in_do_block: false,
             rollback: false,
             head: Box::default(),
+            stored_tree: None,
         });
     }
     ParsedFile {
@@ -225,6 +248,7 @@ fn parse_statement(
                 in_do_block: false,
                 rollback: false,
                 head,
+                stored_tree: None,
             });
             let base = span.start + body.start;
             for (inner, dynamic) in split_plpgsql(&sql[body]) {
@@ -250,6 +274,7 @@ fn parse_statement(
             in_do_block,
             rollback: false,
             head,
+            stored_tree: None,
         });
         return;
     }
@@ -274,6 +299,7 @@ fn parse_statement(
                 in_do_block,
                 rollback: false,
                 head,
+                stored_tree: None,
             });
             return;
         }
@@ -321,6 +347,7 @@ fn parse_statement(
         in_do_block,
         rollback: false,
         head,
+        stored_tree: None,
     });
 }
 
@@ -500,6 +527,7 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
         in_do_block: true,
         rollback: false,
         head: head_words(sql).into(),
+        stored_tree: None,
     });
 }
 

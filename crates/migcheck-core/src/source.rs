@@ -130,7 +130,9 @@ pub struct SourceFile {
     /// The path shown to users: relative to the current directory where possible.
     pub display: String,
     pub text: String,
-    pub lines: LineIndex,
+    /// Where its lines start, made on first use ([`SourceFile::lines`]): a file that only
+    /// gives context to another (a one-file check reads its whole set) never needs it.
+    lines: std::sync::OnceLock<LineIndex>,
     /// Set when the file's bytes are not valid in its encoding (UTF-8 unless `encoding` in
     /// migcheck.toml says otherwise): `text` is then read lossily, the bad bytes replaced by
     /// U+FFFD, and the `undecodable-file` rule reports it.
@@ -240,15 +242,19 @@ fn first_bad_byte(enc: &'static encoding_rs::Encoding, bytes: &[u8]) -> Option<u
 }
 
 impl SourceFile {
+    /// Where its lines start.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     pub fn new(path: PathBuf, display: String, text: String) -> Arc<Self> {
         // A UTF-8 byte order mark is not part of the SQL; spans stay byte-exact because it is
         // replaced by nothing only in what the parser sees (see `split`), not here.
-        let lines = LineIndex::new(&text);
         Arc::new(Self {
             path,
             display,
             text,
-            lines,
+            lines: Default::default(),
             undecodable: None,
         })
     }
@@ -263,12 +269,11 @@ impl SourceFile {
         encoding: SourceEncoding,
     ) -> Arc<Self> {
         let (text, bad) = encoding.decode(bytes);
-        let lines = LineIndex::new(&text);
         Arc::new(Self {
             path,
             display,
             text,
-            lines,
+            lines: Default::default(),
             undecodable: bad.map(|(byte, at)| Undecodable {
                 byte,
                 at,
@@ -278,7 +283,7 @@ impl SourceFile {
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.lines.line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     pub fn slice(&self, span: &Range<usize>) -> &str {

@@ -504,7 +504,7 @@ pub(crate) fn error_line(
 ) -> DeployError {
     DeployError {
         path: file.display.clone(),
-        line: line.clamp(1, file.lines.line_count().max(1)),
+        line: line.clamp(1, file.lines().line_count().max(1)),
         message: message.into(),
     }
 }

@@ -242,7 +242,7 @@ impl MarkerCursor {
     pub(super) fn offset(&mut self, file: &SourceFile, m: &Marker) -> usize {
         let text = &file.text;
         if m.index() < self.chars {
-            return file.lines.offset(text, m.line(), m.col() + 1);
+            return file.lines().offset(text, m.line(), m.col() + 1);
         }
         for c in text[self.bytes..].chars() {
             if self.chars == m.index() {

@@ -66,10 +66,10 @@ impl SourceCode for Src {
         let line_of = |offset: usize| file.line_col(offset).line - 1;
         let (first_line, last_line) = (line_of(start), line_of(end));
         let from_line = first_line.saturating_sub(context_lines_before);
-        let to_line = (last_line + context_lines_after).min(file.lines.line_count() - 1);
-        let window_start = file.lines.offset(text, from_line + 1, 1);
-        let window_end = if to_line + 1 < file.lines.line_count() {
-            file.lines.offset(text, to_line + 2, 1)
+        let to_line = (last_line + context_lines_after).min(file.lines().line_count() - 1);
+        let window_start = file.lines().offset(text, from_line + 1, 1);
+        let window_end = if to_line + 1 < file.lines().line_count() {
+            file.lines().offset(text, to_line + 2, 1)
         } else {
             text.len()
         };
@@ -96,12 +96,12 @@ impl SourceCode for Src {
             )));
         }
         // One line, cut around the start of the span.
-        let line_start = file.lines.offset(text, first_line + 1, 1);
+        let line_start = file.lines().offset(text, first_line + 1, 1);
         // The end of the line from the file's line index: a search for the next line break
         // from the finding read the rest of the line per finding, quadratic in the findings
         // of one long line (40,000 on one line: 46 s; issue 31 item 13).
-        let line_end = if first_line + 1 < file.lines.line_count() {
-            file.lines.offset(text, first_line + 2, 1) - 1
+        let line_end = if first_line + 1 < file.lines().line_count() {
+            file.lines().offset(text, first_line + 2, 1) - 1
         } else {
             text.len()
         };
@@ -120,7 +120,7 @@ impl SourceCode for Src {
             &text.as_bytes()[a..b],
             SourceSpan::new(a.into(), b - a),
             first_line,
-            file.lines.chars_between(text, line_start, a),
+            file.lines().chars_between(text, line_start, a),
             1,
         )))
     }

@@ -330,6 +330,9 @@ pub struct SetCx<'a> {
     pub units: &'a [FileUnit],
     pub state: &'a SchemaState,
     pub config: &'a Config,
+    /// The policies in place at the end ([`policies::at_end`]), made on first use: one walk
+    /// for every rule that asks.
+    pub policies: std::sync::OnceLock<policies::AtEnd>,
 }
 
 pub trait Rule: Sync {

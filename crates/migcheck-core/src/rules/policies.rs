@@ -31,9 +31,17 @@ pub struct Policy {
     pub def: CreatePolicy,
 }
 
-/// Every policy in place at the end of the set, by table and name (folded).
-pub fn at_end(cx: &SetCx<'_>) -> BTreeMap<TableKey, BTreeMap<String, Policy>> {
-    let mut out: BTreeMap<TableKey, BTreeMap<String, Policy>> = BTreeMap::new();
+/// Policies by table and name (folded).
+pub type AtEnd = BTreeMap<TableKey, BTreeMap<String, Policy>>;
+
+/// Every policy in place at the end of the set, by table and name (folded): found once per set
+/// ([`SetCx::policies`]), for every rule that asks.
+pub fn at_end<'c>(cx: &'c SetCx<'_>) -> &'c AtEnd {
+    cx.policies.get_or_init(|| find(cx))
+}
+
+fn find(cx: &SetCx<'_>) -> AtEnd {
+    let mut out: AtEnd = BTreeMap::new();
     for u in cx.units {
         if matches!(u.migration.role, Role::Unapplied | Role::Down) {
             continue;
