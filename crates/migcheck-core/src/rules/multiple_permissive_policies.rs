@@ -118,7 +118,7 @@ impl Rule for MultiplePermissivePolicies {
                     span: last.span.clone(),
                     message: format!(
                         "Permissive policies {list} on `{}` apply to the same role and command ({cases}): PostgreSQL evaluates each of them for every row, so the table pays for every policy on each query",
-                        QualName::new(Some(&schema), &table)
+                        QualName::new(Some(schema), table)
                     ),
                     help: "Merge the policies of one role and command into one policy whose USING / WITH CHECK ORs their conditions, or narrow each to the roles (`TO authenticated`) and commands (`FOR SELECT`) it is meant for.".into(),
                     fix: None,

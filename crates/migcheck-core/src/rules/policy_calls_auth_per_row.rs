@@ -99,7 +99,7 @@ impl Rule for PolicyCallsAuthPerRow {
                     message: format!(
                         "Policy `{}` on `{}` calls {list} for every row it checks: PostgreSQL cannot treat the result as a constant of the query, so a scan of 100,000 rows makes 100,000 calls",
                         fold(&p.def.name),
-                        QualName::new(Some(&schema), &table)
+                        QualName::new(Some(schema), table)
                     ),
                     help: format!("Wrap each call in a scalar subquery, e.g. `(select {first})` instead of `{first}`: PostgreSQL then runs it once per statement (an InitPlan) and the policy can use an index.").into(),
                     fix: None,
