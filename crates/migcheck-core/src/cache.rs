@@ -40,6 +40,11 @@ pub const DEFAULT_DIR: &str = ".migcheck_cache";
 /// old one is simply never read again.
 const ENTRIES: &str = "parse-v1";
 
+/// Files larger than this are parsed on every run, never stored: storing writes every tree of
+/// the file at once, and a generated file of megabytes would raise the run's peak memory for an
+/// entry no real migration needs (the largest of ../shared/corpus's 1,805 files is 310 KB).
+pub const STORE_UP_TO: usize = 1 << 20;
+
 /// An open cache directory.
 #[derive(Debug)]
 pub struct ParseCache {
@@ -112,21 +117,21 @@ impl ParseCache {
             }
         }
         let mut parsed = parse();
-        if use_.store {
-            // Every tree as bytes: those the parse kept (`kept` lists them, and they are not
-            // held twice after this), and those of a large file, which keeps none
-            // (`parse::KEEP_TREES_UP_TO`) and whose rules would parse them again: those bytes
-            // stay, for this run too.
+        if use_.store && text.len() <= STORE_UP_TO {
+            // Every tree as bytes: those the parse kept (`kept` lists them), and those of a
+            // large file, which keeps none (`parse::KEEP_TREES_UP_TO`) and whose rules would
+            // parse them again. Written, then dropped: this run goes on as parsed (a large
+            // file's memory stays what it was without the cache; the next run reads them).
             let mut kept = Vec::new();
             for (i, s) in parsed.statements.iter_mut().enumerate() {
                 if let Some(a) = &s.ast {
                     kept.push(i as u32);
-                    s.stored_tree = postcard::to_stdvec(&**a).ok().map(Vec::into_boxed_slice);
+                    s.stored_tree = postcard::to_stdvec(&**a).ok().map(boxed);
                 } else if s.may_have_tree() {
                     s.stored_tree = s
                         .tree(text)
                         .and_then(|t| postcard::to_stdvec(&*t).ok())
-                        .map(Vec::into_boxed_slice);
+                        .map(boxed);
                 }
             }
             let whole = kept
@@ -140,8 +145,8 @@ impl ParseCache {
                     STORED.fetch_add(1, Relaxed);
                 }
             }
-            for &i in &kept {
-                parsed.statements[i as usize].stored_tree = None;
+            for s in &mut parsed.statements {
+                s.stored_tree = None;
             }
         }
         parsed
@@ -213,6 +218,11 @@ fn decode(bytes: &[u8], text: &str, reported: bool) -> Option<ParsedFile> {
     Some(parsed)
 }
 
+/// A stored tree's bytes as [`crate::parse::Statement::stored_tree`] holds them.
+fn boxed(bytes: Vec<u8>) -> crate::parse::StoredTree {
+    Box::new(bytes.into_boxed_slice())
+}
+
 /// How a run uses the cache for one file.
 #[derive(Debug, Clone, Copy)]
 pub struct Use {
@@ -247,7 +257,12 @@ fn write_entry(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Serde for [`crate::parse::Statement::stored_tree`]: the bytes as one block, not a sequence of
 /// numbers.
 pub(crate) mod bytes {
-    pub fn serialize<S: serde::Serializer>(b: &Option<Box<[u8]>>, s: S) -> Result<S::Ok, S::Error> {
+    use crate::parse::StoredTree;
+
+    pub fn serialize<S: serde::Serializer>(
+        b: &Option<StoredTree>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         match b {
             Some(b) => s.serialize_some(&BytesRef(b)),
             None => s.serialize_none(),
@@ -256,9 +271,9 @@ pub(crate) mod bytes {
 
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         d: D,
-    ) -> Result<Option<Box<[u8]>>, D::Error> {
+    ) -> Result<Option<StoredTree>, D::Error> {
         let b: Option<Bytes> = serde::Deserialize::deserialize(d)?;
-        Ok(b.map(|b| b.0.into_boxed_slice()))
+        Ok(b.map(|b| super::boxed(b.0)))
     }
 
     struct BytesRef<'a>(&'a [u8]);
@@ -431,6 +446,19 @@ mod tests {
         std::fs::write(&file, b"a file where the cache would go").unwrap();
         assert!(ParseCache::open(&file).is_none());
         assert!(ParseCache::open(&file.join("below")).is_none());
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_not_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = ParseCache::open(dir.path()).unwrap();
+        let text = "select 1;\n".repeat(STORE_UP_TO / 10 + 1);
+        cache.parse("supabase", Role::Up, &text, SHOWN, || parse(&text));
+        let at = |t: &str| cache.entries.join(cache.key("supabase", Role::Up, t));
+        assert!(!at(&text).exists());
+        let under = &text[..STORE_UP_TO];
+        cache.parse("supabase", Role::Up, under, SHOWN, || parse(under));
+        assert!(at(under).exists());
     }
 
     #[test]

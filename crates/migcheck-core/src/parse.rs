@@ -52,9 +52,13 @@ pub struct Statement {
     /// ([`crate::cache`]): read back from these bytes instead, only when asked for. Held for the
     /// statements of a large file (which keeps no tree) and of a file that is not reported.
     /// `None` outside the cache.
+    /// Boxed twice: one pointer, not two (every statement of a file is held for the run).
     #[serde(with = "crate::cache::bytes")]
-    pub stored_tree: Option<Box<[u8]>>,
+    pub stored_tree: Option<StoredTree>,
 }
+
+/// A syntax tree as the parse cache stores it: its bytes, behind one pointer.
+pub type StoredTree = Box<Box<[u8]>>;
 
 /// A statement the parser could not read.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -1063,9 +1067,10 @@ mod tests {
 
     /// Every statement of a file is held for the whole run (issue 16: a 10 MB file holds
     /// 250,000 of them); what is rare is boxed, effects and leading words are exact slices.
+    /// 72 bytes until the parse cache's stored tree (one pointer) in session 14.
     #[test]
-    fn a_statement_takes_72_bytes() {
-        assert_eq!(std::mem::size_of::<Statement>(), 72);
+    fn a_statement_takes_80_bytes() {
+        assert_eq!(std::mem::size_of::<Statement>(), 80);
     }
 
     #[test]
