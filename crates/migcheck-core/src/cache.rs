@@ -24,6 +24,7 @@
 //!
 //! See docs/performance.md ("The parse cache") for what it saves.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -51,21 +52,6 @@ pub struct ParseCache {
     entries: PathBuf,
     /// What the key holds of the program: version and executable.
     build: Vec<u8>,
-}
-
-/// Entries read, parses stored, and entries that could not be used (counted for tests and
-/// `MIGCHECK_WORK_STATS`).
-static HITS: AtomicU64 = AtomicU64::new(0);
-static STORED: AtomicU64 = AtomicU64::new(0);
-static REJECTED: AtomicU64 = AtomicU64::new(0);
-
-/// (entries used, parses stored, entries rejected) in this process so far.
-pub fn stats() -> (u64, u64, u64) {
-    (
-        HITS.load(Relaxed),
-        STORED.load(Relaxed),
-        REJECTED.load(Relaxed),
-    )
 }
 
 impl ParseCache {
@@ -106,14 +92,9 @@ impl ParseCache {
         let key = self.key(tool, role, text);
         let path = self.entries.join(&key);
         if let Ok(bytes) = std::fs::read(&path) {
-            match decode(&bytes, text, use_.reported) {
-                Some(parsed) => {
-                    HITS.fetch_add(1, Relaxed);
-                    return parsed;
-                }
-                None => {
-                    REJECTED.fetch_add(1, Relaxed);
-                }
+            // Damaged or of another text: parsed again and rewritten below.
+            if let Some(parsed) = decode(&bytes, text, use_.reported) {
+                return parsed;
             }
         }
         let mut parsed = parse();
@@ -141,9 +122,8 @@ impl ParseCache {
                 whole,
                 postcard::to_stdvec(&(text.len() as u64, &parsed, &kept)),
             ) {
-                if write_entry(&path, &bytes).is_ok() {
-                    STORED.fetch_add(1, Relaxed);
-                }
+                // A failed write leaves the run as it is: the next run parses the file again.
+                let _ = write_entry(&path, &bytes);
             }
             for s in &mut parsed.statements {
                 s.stored_tree = None;
@@ -165,8 +145,10 @@ impl ParseCache {
         h.update(text.as_bytes());
         h.finalize()
             .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+            .fold(String::with_capacity(64), |mut hex, b| {
+                let _ = write!(hex, "{b:02x}");
+                hex
+            })
     }
 }
 

@@ -210,6 +210,13 @@ fn not_null_columns(e: &Expr) -> Vec<String> {
 }
 
 impl SchemaState {
+    /// Whether [`SchemaState::note_facts`] reads this statement's tree: only `CREATE` (tables,
+    /// indexes, policies, functions) and `ALTER` (tables) statements; for any other it does
+    /// nothing, so a statement no rule looks at need not have its tree read.
+    pub fn reads_tree_of(stmt: &crate::parse::Statement) -> bool {
+        ["CREATE", "ALTER"].iter().any(|h| stmt.head.starts_with(h))
+    }
+
     /// Records what the parsed statement says about columns and functions. Call once per
     /// forward statement, after its effects are applied (a created table exists then, a
     /// renamed or dropped column has moved or gone with its facts).

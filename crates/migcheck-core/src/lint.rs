@@ -488,10 +488,6 @@ pub fn replay(loaded: &LoadedSet, visit: impl FnMut(ReplayEvent<'_>)) -> SchemaS
     replay_visiting(loaded, |_| true, visit)
 }
 
-/// The first words of the statements whose syntax tree the schema model reads
-/// ([`SchemaState::note_facts`]: tables, their changes, indexes, policies and functions).
-const FACT_HEADS: &[&str] = &["CREATE", "ALTER"];
-
 /// [`replay`], telling `visit` about the statements of the files `visited` accepts only: the
 /// others change the schema and nothing else (no statement of theirs is parsed again for a
 /// visitor, only those whose tree the schema model reads).
@@ -512,23 +508,13 @@ fn replay_visiting(
         let visited = visited(unit);
         for (index, stmt) in unit.parsed.statements.iter().enumerate() {
             crate::work::add(1);
-            if !visited && (stmt.rollback || !FACT_HEADS.iter().any(|h| stmt.head.starts_with(h))) {
-                if !stmt.rollback {
-                    let origin = Origin {
-                        file: unit.index,
-                        span: stmt.span.clone(),
-                    };
-                    for e in &stmt.effects {
-                        state.apply(e, &origin);
-                    }
-                }
-                continue;
-            }
             // Rules see the statement with its syntax tree, parsed again here: trees are not
-            // kept after parsing (memory), and this one is dropped after the rules ran.
-            let full = stmt.with_tree(&unit.source.text);
-            if visited {
-                visit(ReplayEvent::Statement(unit, &full, index, &state));
+            // kept after parsing (memory), and this one is dropped after the rules ran. A
+            // statement no rule visits needs it only when the schema model reads it.
+            let full = (visited || (!stmt.rollback && SchemaState::reads_tree_of(stmt)))
+                .then(|| stmt.with_tree(&unit.source.text));
+            if let (true, Some(full)) = (visited, &full) {
+                visit(ReplayEvent::Statement(unit, full, index, &state));
             }
             if stmt.rollback {
                 continue;
@@ -540,7 +526,9 @@ fn replay_visiting(
             for e in &stmt.effects {
                 state.apply(e, &origin);
             }
-            state.note_facts(&full);
+            if let Some(full) = &full {
+                state.note_facts(full);
+            }
         }
         if visited {
             visit(ReplayEvent::FileEnd(unit, &state));
