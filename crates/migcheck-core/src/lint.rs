@@ -552,7 +552,7 @@ fn run_rules(loaded: &LoadedSet, spread: Spread, mut sink: impl FnMut(&'static s
     let config = &*loaded.config;
     let set = &loaded.set;
     let reported = |unit: &FileUnit| unit.migration.reported;
-    let state = replay_visiting(loaded, reported, |event| match event {
+    let visit = |event: ReplayEvent<'_>| match event {
         ReplayEvent::Statement(unit, stmt, index, state) => {
             if unit.migration.role == Role::Unapplied {
                 return;
@@ -587,14 +587,21 @@ fn run_rules(loaded: &LoadedSet, spread: Spread, mut sink: impl FnMut(&'static s
                 rule.check_file(&cx, &mut Hits::new(&mut |h| sink(id, h)));
             }
         }
-    });
-    let cx = SetCx {
-        set,
-        units: &loaded.units,
-        state: &state,
-        config,
-        policies: Default::default(),
     };
+    // With a thread to spare, what the set rules read without the schema (its policies and
+    // functions) is read while the schema is replayed: the replay walks the files in order on
+    // one thread, and it was the longest step of a one-file check of a large set.
+    let (state, ahead) = match spread {
+        Spread::Serial => (replay_visiting(loaded, reported, visit), None),
+        Spread::Threads => {
+            let (state, ahead) = rayon::join(
+                || replay_visiting(loaded, reported, visit),
+                || rules::read_ahead(&loaded.units),
+            );
+            (state, Some(ahead))
+        }
+    };
+    let cx = SetCx::new(set, &loaded.units, &state, config, ahead);
     match spread {
         Spread::Serial => {
             for rule in rules::ALL {

@@ -101,11 +101,10 @@ impl Statement {
         if let Some(a) = &self.ast {
             return Some(std::borrow::Cow::Borrowed(&**a));
         }
-        if let Some(a) = self
-            .stored_tree
-            .as_deref()
-            .and_then(|b| postcard::from_bytes::<ast::Statement>(b).ok())
-        {
+        if let Some(a) = self.stored_tree.as_deref().and_then(|b| {
+            crate::work::add_tree_bytes(b.len());
+            postcard::from_bytes::<ast::Statement>(b).ok()
+        }) {
             return Some(std::borrow::Cow::Owned(a));
         }
         if !self.may_have_tree() {

@@ -53,6 +53,23 @@ pub fn total() -> u64 {
     TOTAL.load(Relaxed)
 }
 
+static TREE_BYTES: AtomicU64 = AtomicU64::new(0);
+
+/// Counts `bytes` of a syntax tree read back from the parse cache
+/// ([`crate::parse::Statement::tree`]), when counting is on. Kept apart from [`total`]: a tree
+/// read back is not a parse, and the tests that prove a warm run parses nothing compare steps.
+#[inline]
+pub fn add_tree_bytes(bytes: usize) {
+    if ON.load(Relaxed) {
+        TREE_BYTES.fetch_add(bytes as u64, Relaxed);
+    }
+}
+
+/// The bytes of stored trees read back so far (0 when counting is off).
+pub fn tree_bytes() -> u64 {
+    TREE_BYTES.load(Relaxed)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

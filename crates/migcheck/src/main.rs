@@ -96,9 +96,10 @@ fn main() -> ExitCode {
     let code = run(cli);
     if stats {
         eprintln!(
-            "work: {} steps, {} allocations",
+            "work: {} steps, {} allocations, {} bytes of cached trees read",
             migcheck_core::work::total(),
-            ALLOCATIONS.load(Relaxed)
+            ALLOCATIONS.load(Relaxed),
+            migcheck_core::work::tree_bytes()
         );
     }
     ExitCode::from(code)

@@ -42,6 +42,8 @@ struct Run {
     stdout: String,
     /// `MIGCHECK_WORK_STATS=1`'s count of steps (bytes parsed among them).
     steps: u64,
+    /// Its count of bytes of syntax trees read back from the cache.
+    tree_bytes: u64,
 }
 
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
@@ -57,16 +59,22 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
     let out = cmd.output().expect("migcheck runs");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    let steps = stderr
+    // `work: N steps, M allocations, T bytes of cached trees read`
+    let figures: Vec<u64> = stderr
         .lines()
         .find_map(|l| l.strip_prefix("work: "))
-        .and_then(|l| l.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no work count in:\n{stderr}"));
+        .unwrap_or_else(|| panic!("no work count in:\n{stderr}"))
+        .split(' ')
+        .filter_map(|w| w.trim_end_matches(',').parse().ok())
+        .collect();
+    let [steps, _, tree_bytes] = figures[..] else {
+        panic!("three figures in the work count:\n{stderr}")
+    };
     Run {
         code: out.status.code().expect("exited"),
         stdout: String::from_utf8(out.stdout).unwrap(),
         steps,
+        tree_bytes,
     }
 }
 
@@ -182,4 +190,45 @@ fn the_cache_goes_where_it_is_told_and_never_fails_a_run() {
         &[],
     );
     assert_eq!((blocked.code, &blocked.stdout), (plain.code, &plain.stdout));
+}
+
+/// The bytes of stored trees a warm one-file check reads back, in a two-file Supabase set whose
+/// first file creates a function with a body of `body` bytes (in a schema the Data API does not
+/// expose, so no rule reports it and nothing but the reading of its tree depends on its size).
+fn warm_tree_bytes_beside_a_function(body: usize) -> u64 {
+    let dir = tempfile::tempdir().unwrap();
+    let filler = "x".repeat(body);
+    support::write(
+        &dir.path()
+            .join("supabase/migrations/20240101000000_functions.sql"),
+        &format!(
+            "create function private.big() returns text language plpgsql set search_path = '' \
+             as $$ begin return '{filler}'; end $$;\n"
+        ),
+    );
+    let last = "supabase/migrations/20240101000001_table.sql";
+    support::write(
+        &dir.path().join(last),
+        "create table public.t (id bigint primary key);\nalter table public.t enable row level security;\n",
+    );
+    let args = ["check", "--format", "json", last];
+    let cold = run(dir.path(), &args, &[]);
+    let warm = run(dir.path(), &args, &[]);
+    assert_eq!((warm.code, &warm.stdout), (cold.code, &cold.stdout));
+    warm.tree_bytes
+}
+
+/// The three function rules (`security-definer-search-path`, `function-search-path-mutable`,
+/// `security-definer-exposed`) share one reading of each function's stored tree, and the schema
+/// model reads it once more: a warm check reads back about twice the tree of a 200 KB function,
+/// not once per rule and once more (four times before they shared it).
+#[test]
+fn a_stored_function_tree_is_read_once_for_the_rules_that_judge_functions() {
+    let body = 200_000;
+    let extra = warm_tree_bytes_beside_a_function(body) - warm_tree_bytes_beside_a_function(10);
+    let body = body as u64;
+    assert!(
+        extra > body + body / 2 && extra < 2 * body + body / 2,
+        "a {body}-byte function's tree is read back as {extra} bytes: read twice is 2x"
+    );
 }

@@ -23,7 +23,8 @@ struct Run {
     work: Option<Work>,
 }
 
-/// What `MIGCHECK_WORK_STATS=1` makes a run print at exit (`work: N steps, M allocations`).
+/// What `MIGCHECK_WORK_STATS=1` makes a run print at exit (`work: N steps, M allocations, T
+/// bytes of cached trees read`).
 #[derive(Debug, Clone, Copy)]
 struct Work {
     steps: u64,
@@ -105,7 +106,7 @@ fn run_with(dir: &Path, args: &[&str], count: bool) -> Run {
         if let Some(at) = stderr.rfind("work: ") {
             let line = stderr[at..].lines().next().unwrap_or_default();
             let n: Vec<u64> = line.split(' ').filter_map(|w| w.parse().ok()).collect();
-            if let [steps, allocations] = n[..] {
+            if let [steps, allocations, _trees] = n[..] {
                 work = Some(Work { steps, allocations });
             }
             stderr.truncate(at);

@@ -5,6 +5,7 @@
 //! `search_path=` entry). SECURITY DEFINER functions are `security-definer-search-path`'s (an
 //! error); the end of the set is judged as that rule judges it ([`super::security_definer_search_path::report`]).
 
+use super::functions;
 use super::security_definer_search_path::{report, Watch};
 use super::{FileCx, FileUnit, Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::config::Config;
@@ -37,7 +38,8 @@ impl Rule for FunctionSearchPathMutable {
         if !cx.set.ordered && judged(cx.set) {
             let exposed = watch(cx.config);
             let watch = Watch::Invoker { exposed: &exposed };
-            report(std::slice::from_ref(cx.unit), watch, out, hit);
+            let units = std::slice::from_ref(cx.unit);
+            report(units, &functions::read(units), watch, out, hit);
         }
     }
 
@@ -49,7 +51,7 @@ impl Rule for FunctionSearchPathMutable {
         if cx.set.ordered && judged(cx.set) {
             let exposed = watch(cx.config);
             let watch = Watch::Invoker { exposed: &exposed };
-            report(cx.units, watch, out, hit);
+            report(cx.units, functions::of_set(cx), watch, out, hit);
         }
     }
 }

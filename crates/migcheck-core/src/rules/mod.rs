@@ -333,6 +333,50 @@ pub struct SetCx<'a> {
     /// The policies in place at the end ([`policies::at_end`]), made on first use: one walk
     /// for every rule that asks.
     pub policies: std::sync::OnceLock<policies::AtEnd>,
+    /// The statements that create, alter or drop functions ([`functions::of_set`]), read on
+    /// first use: one reading of their trees for every rule that asks.
+    pub(crate) functions: std::sync::OnceLock<Vec<functions::FunctionStatement>>,
+}
+
+impl<'a> SetCx<'a> {
+    /// The end of `set`, with what [`read_ahead`] read while the schema was replayed, if it ran.
+    pub fn new(
+        set: &'a MigrationSet,
+        units: &'a [FileUnit],
+        state: &'a SchemaState,
+        config: &'a Config,
+        ahead: Option<ReadAhead>,
+    ) -> Self {
+        let (policies, functions) = match ahead {
+            Some(a) => (a.policies.into(), a.functions.into()),
+            None => Default::default(),
+        };
+        SetCx {
+            set,
+            units,
+            state,
+            config,
+            policies,
+            functions,
+        }
+    }
+}
+
+/// What several set rules read from a set's statements without asking the schema: the
+/// policies at the end ([`policies::at_end`]) and the function statements
+/// ([`functions::of_set`]).
+pub struct ReadAhead {
+    policies: policies::AtEnd,
+    functions: Vec<functions::FunctionStatement>,
+}
+
+/// Reads, from `units` (a set's files in order), what [`ReadAhead`] holds: a run with a thread
+/// to spare does it while the schema is replayed, which it does not need.
+pub fn read_ahead(units: &[FileUnit]) -> ReadAhead {
+    ReadAhead {
+        policies: policies::find(units),
+        functions: functions::read(units),
+    }
 }
 
 pub trait Rule: Sync {
@@ -431,6 +475,7 @@ registry! {
 }
 
 // Questions several rules ask (not rules themselves).
+mod functions;
 mod locks;
 mod mentions;
 mod policies;

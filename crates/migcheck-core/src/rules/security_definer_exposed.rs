@@ -2,10 +2,11 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use sqlparser::ast::{
-    Action, AlterDefaultPrivilegesOperation, AlterFunctionAction, AlterFunctionOperation, DataType, DefaultPrivilegesObjectType, DefaultPrivilegesOption, FunctionReturnType,
-    FunctionSecurity, GrantObjects, Privileges, Statement as Ast,
+    Action, AlterDefaultPrivilegesOperation, DefaultPrivilegesObjectType, DefaultPrivilegesOption,
+    GrantObjects, Privileges, Statement as Ast,
 };
 
+use super::functions::{self, Act};
 use super::sql::{grantee_roles, tokens, Tok};
 use super::{Hit, Hits, Rule, RuleMeta, SetCx};
 use crate::discover::Role;
@@ -57,60 +58,57 @@ impl Rule for SecurityDefinerExposed {
                 q.name.clone(),
             )
         };
-        for u in cx.units {
-            if u.migration.role == Role::Unapplied || u.migration.role == Role::Down {
-                continue;
-            }
-            for s in u.parsed.statements.iter().filter(|s| !s.rollback) {
-                // Only statements that can be one of those matched below are parsed again;
-                // the others are read by their effects.
-                let heads = [
-                    "CREATE FUNCTION",
-                    "CREATE OR REPLACE",
-                    "ALTER FUNCTION",
-                    "ALTER ROUTINE",
-                    "ALTER PROCEDURE",
-                    "GRANT",
-                    "REVOKE",
-                    "ALTER DEFAULT PRIVILEGES",
-                ];
-                let tree = s.tree_if_head(&u.source.text, &heads);
-                match tree.as_deref() {
-                    Some(Ast::CreateFunction(f)) => {
-                        let trigger = matches!(
-                            &f.return_type,
-                            Some(FunctionReturnType::DataType(DataType::Trigger))
-                        ) || matches!(&f.return_type, Some(FunctionReturnType::DataType(DataType::Custom(n, _))) if qual(n).name == "event_trigger");
-                        let k = key(&qual(&f.name));
-                        if trigger {
-                            fns.remove(&k);
-                            continue;
-                        }
-                        let definer = f.security == Some(FunctionSecurity::Definer);
-                        let e = fns.entry(k).or_insert(Function {
-                            unit: u.index,
-                            span: s.span.clone(),
-                            definer,
-                            public: default_public,
-                            anon: default_anon,
-                            authenticated: default_authenticated,
-                        });
-                        // CREATE OR REPLACE keeps the privileges.
-                        e.unit = u.index;
-                        e.span = s.span.clone();
-                        e.definer = definer;
-                    }
-                    Some(Ast::AlterFunction(f)) => {
-                        if let AlterFunctionOperation::Actions { actions, .. } = &f.operation {
-                            for a in actions {
-                                if let AlterFunctionAction::Security { security, .. } = a {
-                                    if let Some(e) = fns.get_mut(&key(&qual(&f.function.name))) {
-                                        e.definer = *security == FunctionSecurity::Definer;
-                                    }
+        // CREATE and ALTER FUNCTION as read once for the function rules, in set order.
+        let functions = functions::of_set(cx);
+        let mut next_function = functions.iter().peekable();
+        for (position, u) in cx.units.iter().enumerate() {
+            for (i, s) in u.parsed.statements.iter().enumerate() {
+                let read = next_function.next_if(|f| (f.unit, f.stmt) == (position, i));
+                if s.rollback
+                    || u.migration.role == Role::Unapplied
+                    || u.migration.role == Role::Down
+                {
+                    continue;
+                }
+                if let Some(f) = read {
+                    for t in &f.touches {
+                        let k = (t.sig.schema.clone(), t.sig.name.clone());
+                        match t.act {
+                            Act::Create { trigger: true, .. } => {
+                                fns.remove(&k);
+                            }
+                            Act::Create { definer, .. } => {
+                                let e = fns.entry(k).or_insert(Function {
+                                    unit: u.index,
+                                    span: s.span.clone(),
+                                    definer,
+                                    public: default_public,
+                                    anon: default_anon,
+                                    authenticated: default_authenticated,
+                                });
+                                // CREATE OR REPLACE keeps the privileges.
+                                e.unit = u.index;
+                                e.span = s.span.clone();
+                                e.definer = definer;
+                            }
+                            Act::Alter { last_security, .. } => {
+                                if let (Some(definer), Some(e)) = (last_security, fns.get_mut(&k)) {
+                                    e.definer = definer;
                                 }
                             }
+                            // Read by its effects below.
+                            Act::Drop => {}
                         }
                     }
+                    if !matches!(f.touches.first(), Some(functions::Touch { act: Act::Drop, .. })) {
+                        continue;
+                    }
+                }
+                // Only statements that can be one of those matched below are parsed again;
+                // the others are read by their effects.
+                let heads = ["GRANT", "REVOKE", "ALTER DEFAULT PRIVILEGES"];
+                let tree = s.tree_if_head(&u.source.text, &heads);
+                match tree.as_deref() {
                     Some(stmt @ (Ast::Grant(_) | Ast::Revoke(_))) => {
                         let (privileges, objects, grantees, grant) = match stmt {
                             Ast::Grant(g) => (&g.privileges, &g.objects, &g.grantees, true),

@@ -1,11 +1,5 @@
-use sqlparser::ast::{
-    AlterFunctionAction, AlterFunctionOperation, ArgMode, FunctionSecurity, OperateFunctionArg,
-    Statement as Ast,
-};
-
+use super::functions::{self, Act, FunctionStatement, Signature};
 use super::{FileCx, FileUnit, Hit, Hits, Rule, RuleMeta, SetCx};
-use crate::effect::QualName;
-use crate::extract::qual;
 use crate::parse::Statement;
 
 pub struct SecurityDefinerSearchPath;
@@ -18,71 +12,18 @@ static META: RuleMeta = rule_meta!(
     offers: Fix
 );
 
-fn sets_search_path(name: &sqlparser::ast::ObjectName) -> bool {
-    qual(name).name == "search_path"
-}
-
-/// A function as PostgreSQL identifies it: schema, name and the types of its input arguments
-/// (`None`: `ALTER FUNCTION f` without a list, which names the only function called `f`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Signature {
-    schema: String,
-    name: String,
-    args: Option<Vec<String>>,
-}
-
-impl Signature {
-    fn new(name: &sqlparser::ast::ObjectName, args: Option<&Vec<OperateFunctionArg>>) -> Self {
-        let QualName { schema, name } = qual(name);
-        Signature {
-            schema: schema.unwrap_or_else(|| "public".into()),
-            name,
-            args: args.map(|a| {
-                a.iter()
-                    .filter(|a| !matches!(a.mode, Some(ArgMode::Out)))
-                    .map(|a| type_key(&a.data_type.to_string()))
-                    .collect()
-            }),
-        }
-    }
-
-    fn same_function(&self, other: &Signature) -> bool {
-        self.schema == other.schema
-            && self.name == other.name
-            && match (&self.args, &other.args) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
-    }
-}
-
-/// The spellings of one type that PostgreSQL treats as the same argument type.
-fn type_key(t: &str) -> String {
-    let t = t.trim().to_ascii_lowercase();
-    match t.as_str() {
-        "int" | "int4" => "integer".into(),
-        "int8" => "bigint".into(),
-        "int2" => "smallint".into(),
-        "bool" => "boolean".into(),
-        "varchar" => "character varying".into(),
-        "timestamptz" => "timestamp with time zone".into(),
-        "float8" | "double precision" => "double precision".into(),
-        _ => t,
-    }
-}
-
 /// What a forward statement does to a function's `search_path`.
-enum Touch {
+enum Touch<'f> {
     /// Defines a SECURITY DEFINER function (or makes one so) without a fixed `search_path`.
-    Unsafe(Signature, String),
+    Unsafe(&'f Signature, &'f str),
     /// Defines, alters or drops the function in a way that leaves it safe, replaced or gone: a
     /// new definition (judged on its own), `ALTER FUNCTION ... SET search_path`, or `DROP
     /// FUNCTION` (the set ends without it).
-    Replaces(Signature),
+    Replaces(&'f Signature),
 }
 
-impl Touch {
-    fn signature(&self) -> &Signature {
+impl<'f> Touch<'f> {
+    fn signature(&self) -> &'f Signature {
         match self {
             Touch::Unsafe(s, _) | Touch::Replaces(s) => s,
         }
@@ -99,57 +40,41 @@ pub(super) enum Watch<'a> {
     Invoker { exposed: &'a dyn Fn(&str) -> bool },
 }
 
-fn touches(ast: &Ast, watch: Watch<'_>) -> Vec<Touch> {
-    match ast {
-        Ast::DropFunction(d) => d
-            .func_desc
-            .iter()
-            .map(|f| Touch::Replaces(Signature::new(&f.name, f.args.as_ref())))
-            .collect(),
-        _ => touch(ast, watch).into_iter().collect(),
-    }
-}
-
-fn touch(ast: &Ast, watch: Watch<'_>) -> Option<Touch> {
-    match ast {
-        Ast::CreateFunction(f) => {
-            let sig = Signature::new(&f.name, f.args.as_ref());
-            let definer = f.security == Some(FunctionSecurity::Definer);
+/// What `t` is to the functions `watch` watches (`None`: an `ALTER` that changes neither the
+/// security nor the `search_path`).
+fn touch<'f>(t: &'f functions::Touch, watch: Watch<'_>) -> Option<Touch<'f>> {
+    let sig = &t.sig;
+    match t.act {
+        Act::Drop => Some(Touch::Replaces(sig)),
+        Act::Create {
+            definer, sets_path, ..
+        } => {
             let watched = match watch {
                 Watch::Definer => definer,
                 Watch::Invoker { exposed } => !definer && exposed(&sig.schema),
             };
-            if watched && !f.set_params.iter().any(|p| sets_search_path(&p.name)) {
-                Some(Touch::Unsafe(sig, qual(&f.name).to_string()))
+            if watched && !sets_path {
+                Some(Touch::Unsafe(sig, &t.written))
             } else {
                 Some(Touch::Replaces(sig))
             }
         }
-        Ast::AlterFunction(f) => {
-            let AlterFunctionOperation::Actions { actions, .. } = &f.operation else {
-                return None;
-            };
-            let sig = Signature::new(&f.function.name, f.function.args.as_ref());
-            let definer = actions.iter().any(|a| {
-                matches!(a, AlterFunctionAction::Security { security: FunctionSecurity::Definer, .. })
-            });
-            let path = actions
-                .iter()
-                .any(|a| matches!(a, AlterFunctionAction::Set(p) if sets_search_path(&p.name)));
-            if path {
+        Act::Alter {
+            any_definer,
+            sets_path,
+            ..
+        } => {
+            if sets_path {
                 Some(Touch::Replaces(sig))
-            } else if definer {
+            } else if any_definer {
                 match watch {
-                    Watch::Definer => {
-                        Some(Touch::Unsafe(sig, qual(&f.function.name).to_string()))
-                    }
+                    Watch::Definer => Some(Touch::Unsafe(sig, &t.written)),
                     Watch::Invoker { .. } => Some(Touch::Replaces(sig)),
                 }
             } else {
                 None
             }
         }
-        _ => None,
     }
 }
 
@@ -161,7 +86,8 @@ impl Rule for SecurityDefinerSearchPath {
     /// Files of an unordered (plain) set are independent: each is judged on its own.
     fn check_file(&self, cx: &FileCx<'_>, out: &mut Hits<'_>) {
         if !cx.set.ordered {
-            report(std::slice::from_ref(cx.unit), Watch::Definer, out, definer_hit);
+            let units = std::slice::from_ref(cx.unit);
+            report(units, &functions::read(units), Watch::Definer, out, definer_hit);
         }
     }
 
@@ -172,63 +98,47 @@ impl Rule for SecurityDefinerSearchPath {
     /// only then does it ship together (as `missing-rls` does for RLS enabled later).
     fn check_set(&self, cx: &SetCx<'_>, out: &mut Hits<'_>) {
         if cx.set.ordered {
-            report(cx.units, Watch::Definer, out, definer_hit);
+            report(cx.units, functions::of_set(cx), Watch::Definer, out, definer_hit);
         }
     }
-}
-
-fn forward<'u>(
-    unit: &'u FileUnit,
-    watch: Watch<'u>,
-) -> impl Iterator<Item = (&'u Statement, Touch)> + 'u {
-    unit.parsed.statements.iter().filter_map(move |s| {
-        if s.rollback {
-            return None;
-        }
-        // Only statements that create, alter or drop a function are parsed again (`head` holds
-        // three words: `CREATE OR REPLACE` hides the fourth).
-        if !(s.head.contains("FUNCTION") || s.head.starts_with("CREATE OR REPLACE")) {
-            return None;
-        }
-        let ast = s.tree(&unit.source.text)?;
-        Some(touches(&ast, watch).into_iter().map(move |t| (s, t)))
-    })
-    .flatten()
 }
 
 /// Reports, through `hit`, each function `watch` finds unsafe that no later statement of `units`
 /// (shipping with it) redefines, fixes or drops.
 pub(super) fn report(
     units: &[FileUnit],
+    fns: &[FunctionStatement],
     watch: Watch<'_>,
     out: &mut Hits<'_>,
     hit: fn(&FileUnit, &Statement, &str) -> Hit,
 ) {
-    // Every touch in set order: (unit position, statement position, touch).
-    let touches: Vec<(usize, usize, &Statement, Touch)> = units
+    // Every touch in set order: (unit position, statement, touch).
+    let touches: Vec<(usize, &Statement, Touch)> = fns
         .iter()
-        .enumerate()
-        .flat_map(|(u, unit)| {
-            forward(unit, watch)
-                .enumerate()
-                .map(move |(i, (s, t))| (u, i, s, t))
+        .filter(|f| f.says_function)
+        .flat_map(|f| {
+            let stmt = &units[f.unit].parsed.statements[f.stmt];
+            f.touches
+                .iter()
+                .filter_map(move |t| touch(t, watch))
+                .map(move |t| (f.unit, stmt, t))
         })
         .collect();
     // The touches of each schema and name, in set order: a function is compared only with
     // later touches of the same name (a set of many functions is not a square of comparisons).
     let mut by_name: std::collections::HashMap<(&str, &str), Vec<usize>> = Default::default();
-    for (k, (_, _, _, t)) in touches.iter().enumerate() {
+    for (k, (_, _, t)) in touches.iter().enumerate() {
         let sig = t.signature();
         by_name.entry((&sig.schema, &sig.name)).or_default().push(k);
     }
-    for (k, (u, _, stmt, t)) in touches.iter().enumerate() {
+    for (k, (u, stmt, t)) in touches.iter().enumerate() {
         let Touch::Unsafe(sig, name) = t else {
             continue;
         };
         let unit = &units[*u];
         let same_name = &by_name[&(sig.schema.as_str(), sig.name.as_str())];
         let later_touches = &same_name[same_name.partition_point(|&j| j <= k)..];
-        let replaced = later_touches.iter().map(|&j| &touches[j]).any(|(lu, _, _, lt)| {
+        let replaced = later_touches.iter().map(|&j| &touches[j]).any(|(lu, _, lt)| {
             let later = lt.signature();
             // A later migration counts when it ships with this one.
             later.same_function(sig)
