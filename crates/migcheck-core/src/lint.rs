@@ -511,9 +511,8 @@ fn replay_visiting(
             // Rules see the statement with its syntax tree, parsed again here: trees are not
             // kept after parsing (memory), and this one is dropped after the rules ran. A
             // statement no rule visits needs it only when the schema model reads it.
-            let full = (visited || (!stmt.rollback && SchemaState::reads_tree_of(stmt)))
-                .then(|| stmt.with_tree(&unit.source.text));
-            if let (true, Some(full)) = (visited, &full) {
+            let full = visited.then(|| stmt.with_tree(&unit.source.text));
+            if let Some(full) = &full {
                 visit(ReplayEvent::Statement(unit, full, index, &state));
             }
             if stmt.rollback {
@@ -526,8 +525,15 @@ fn replay_visiting(
             for e in &stmt.effects {
                 state.apply(e, &origin);
             }
-            if let Some(full) = &full {
-                state.note_facts(full);
+            match &full {
+                Some(full) => state.note_facts(full),
+                // Only the tree, not a copy of the statement with it.
+                None if SchemaState::reads_tree_of(stmt) => {
+                    if let Some(tree) = stmt.tree(&unit.source.text) {
+                        state.note_facts_of(&tree);
+                    }
+                }
+                None => {}
             }
         }
         if visited {
