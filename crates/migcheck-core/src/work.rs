@@ -40,12 +40,18 @@ pub fn enabled() -> bool {
     ON.load(Relaxed)
 }
 
+/// Adds `n` to `counter` when counting is on.
+#[inline]
+fn count(counter: &AtomicU64, n: usize) {
+    if ON.load(Relaxed) {
+        counter.fetch_add(n as u64, Relaxed);
+    }
+}
+
 /// Counts `steps` steps of work, when counting is on.
 #[inline]
 pub fn add(steps: usize) {
-    if ON.load(Relaxed) {
-        TOTAL.fetch_add(steps as u64, Relaxed);
-    }
+    count(&TOTAL, steps);
 }
 
 /// The steps counted so far (0 when counting is off).
@@ -60,9 +66,7 @@ static TREE_BYTES: AtomicU64 = AtomicU64::new(0);
 /// read back is not a parse, and the tests that prove a warm run parses nothing compare steps.
 #[inline]
 pub fn add_tree_bytes(bytes: usize) {
-    if ON.load(Relaxed) {
-        TREE_BYTES.fetch_add(bytes as u64, Relaxed);
-    }
+    count(&TREE_BYTES, bytes);
 }
 
 /// The bytes of stored trees read back so far (0 when counting is off).

@@ -72,13 +72,13 @@ impl Rule for SecurityDefinerExposed {
                 }
                 if let Some(f) = read {
                     for t in &f.touches {
-                        let k = (t.sig.schema.clone(), t.sig.name.clone());
+                        let k = || (t.sig.schema.clone(), t.sig.name.clone());
                         match t.act {
                             Act::Create { trigger: true, .. } => {
-                                fns.remove(&k);
+                                fns.remove(&k());
                             }
                             Act::Create { definer, .. } => {
-                                let e = fns.entry(k).or_insert(Function {
+                                let e = fns.entry(k()).or_insert(Function {
                                     unit: u.index,
                                     span: s.span.clone(),
                                     definer,
@@ -92,7 +92,7 @@ impl Rule for SecurityDefinerExposed {
                                 e.definer = definer;
                             }
                             Act::Alter { last_security, .. } => {
-                                if let (Some(definer), Some(e)) = (last_security, fns.get_mut(&k)) {
+                                if let (Some(definer), Some(e)) = (last_security, fns.get_mut(&k())) {
                                     e.definer = definer;
                                 }
                             }
