@@ -51,6 +51,20 @@ if [ -n "$major" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; 
   fi
 fi
 
+# PgBouncer (Debian's package) for the pooler tests: `check --database-url` through it in
+# transaction mode, as Supabase's pooler on port 6543 (issue 32). Debian does not start it.
+if ! command -v pgbouncer >/dev/null 2>&1 && [ ! -x /usr/sbin/pgbouncer ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "scripts/test.sh: installing pgbouncer for the pooler tests" >&2
+    apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+    service pgbouncer stop >/dev/null 2>&1 || true
+  else
+    echo "Install PgBouncer (e.g. 'sudo apt-get install pgbouncer') and run again: the pooler tests need it." >&2
+    exit 2
+  fi
+fi
+
 # The runner: cargo-nextest when it is installed (it is on the CI machine), else `cargo test`.
 # nextest runs the tests of every test binary side by side (each in its own process), so the
 # binaries that start PostgreSQL servers no longer wait for the ones that do not, and the

@@ -40,10 +40,42 @@ struct RawConfig {
     pg_version: Option<Spanned<u32>>,
     rules: Option<BTreeMap<Spanned<String>, Severity>>,
     deploy: Option<RawDeploy>,
+    impact: Option<RawImpact>,
     baseline: Option<Spanned<String>>,
     lock_timeout: Option<Spanned<String>>,
     statement_timeout: Option<Spanned<String>>,
     encoding: Option<Spanned<String>>,
+}
+
+/// `[impact]` as written: sizes as text (`"10MB"`), the rest as numbers.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawImpact {
+    small_rows: Option<u64>,
+    small_size: Option<Spanned<String>>,
+    large_rows: Option<u64>,
+    large_size: Option<Spanned<String>>,
+    large_writes_per_second: Option<f64>,
+    large_seconds: Option<f64>,
+    stale_after_days: Option<u64>,
+    stats: Option<Spanned<String>>,
+}
+
+/// `1GB`, `10 MB`, `512kB`, `8192` (bytes; units of 1024 as PostgreSQL's).
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let digits = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..digits].parse().ok()?;
+    let unit = s[digits..].trim().to_ascii_lowercase();
+    let mul: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "kb" => 1 << 10,
+        "mb" => 1 << 20,
+        "gb" => 1 << 30,
+        "tb" => 1 << 40,
+        _ => return None,
+    };
+    n.checked_mul(mul)
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -139,6 +171,40 @@ impl Overrides {
     }
 }
 
+/// `[impact]` in migcheck.toml: where a finding's severity follows its table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thresholds {
+    /// At or below this many rows and [`Thresholds::small_bytes`]: a note.
+    pub small_rows: u64,
+    pub small_bytes: u64,
+    /// At or above this many rows, or bytes, or writes per second: an error.
+    pub large_rows: u64,
+    pub large_bytes: u64,
+    pub large_writes_per_second: f64,
+    /// An estimated duration at or above this many seconds: an error.
+    pub large_seconds: f64,
+    /// A snapshot older than this is warned about.
+    pub stale_after_days: u64,
+    /// `stats = "FILE"`: the snapshot `check` uses when neither `--database-url` nor
+    /// `--stats` is given (the editor, pre-commit), relative to the config file.
+    pub stats: Option<std::path::PathBuf>,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            small_rows: 10_000,
+            small_bytes: 10 << 20,
+            large_rows: 1_000_000,
+            large_bytes: 1 << 30,
+            large_writes_per_second: 100.0,
+            large_seconds: 5.0,
+            stale_after_days: 7,
+            stats: None,
+        }
+    }
+}
+
 /// The configuration that governs a migration set.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -171,6 +237,8 @@ pub struct Config {
     pub statement_timeout: Option<String>,
     /// The client encoding migrations are applied with (`encoding = "latin1"`; UTF-8 unless set).
     pub encoding: crate::source::SourceEncoding,
+    /// `[impact]`: where a finding's severity follows its live table ([`crate::impact`]).
+    pub impact: Thresholds,
 }
 
 impl Default for Config {
@@ -192,6 +260,7 @@ impl Default for Config {
             lock_timeout: "5s".into(),
             statement_timeout: None,
             encoding: Default::default(),
+            impact: Thresholds::default(),
         }
     }
 }
@@ -318,6 +387,40 @@ impl Config {
                 return Err(e);
             }
             cfg.baseline = Some(cfg.base.join(b.into_inner()));
+        }
+        if let Some(i) = raw.impact {
+            let t = &mut cfg.impact;
+            let size = |key: &str, v: Spanned<String>| {
+                let line = line_of(v.span().start);
+                parse_size(v.get_ref()).ok_or_else(|| {
+                    err(
+                        line,
+                        format!(
+                            "key `{key}` in `[impact]`: `{}` is not a size such as `10MB` or `1GB`",
+                            v.get_ref()
+                        ),
+                    )
+                })
+            };
+            if let Some(v) = i.small_size {
+                t.small_bytes = size("small_size", v)?;
+            }
+            if let Some(v) = i.large_size {
+                t.large_bytes = size("large_size", v)?;
+            }
+            t.small_rows = i.small_rows.unwrap_or(t.small_rows);
+            t.large_rows = i.large_rows.unwrap_or(t.large_rows);
+            t.large_writes_per_second = i
+                .large_writes_per_second
+                .unwrap_or(t.large_writes_per_second);
+            t.large_seconds = i.large_seconds.unwrap_or(t.large_seconds);
+            t.stale_after_days = i.stale_after_days.unwrap_or(t.stale_after_days);
+            if let Some(f) = i.stats {
+                if let Some(e) = blank("stats", &f) {
+                    return Err(e);
+                }
+                t.stats = Some(cfg.base.join(f.into_inner()));
+            }
         }
         for entry in raw.deploy.and_then(|d| d.allow_scripts).unwrap_or_default() {
             let line = line_of(entry.span().start);

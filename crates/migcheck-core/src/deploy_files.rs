@@ -135,6 +135,7 @@ fn unreadable(
         .find('\n')
         .map_or(source.text.len(), |n| at + n);
     Finding {
+        impact: None,
         rule: deploy::RULE_ID,
         severity: Severity::Warning,
         file: source.clone(),

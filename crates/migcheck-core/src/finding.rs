@@ -12,6 +12,10 @@ use crate::source::{LineCol, SourceFile};
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Off,
+    /// Shown, never fails a run: what a lock or rewrite hazard becomes on a table that is
+    /// empty, small or not yet created (`check --database-url` / `--stats`, see
+    /// [`crate::impact`]).
+    Note,
     Warning,
     Error,
 }
@@ -20,6 +24,7 @@ impl Severity {
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Off => "off",
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -50,6 +55,43 @@ pub struct Finding {
     pub fix: Option<Box<crate::fix::Fix>>,
     /// The exact SQL of a safe change that takes more than one migration.
     pub suggestion: Option<Box<crate::fix::Suggestion>>,
+    /// What the statement costs on the live table it hits (`check --database-url` or
+    /// `--stats`; see [`crate::impact`]). `None` otherwise.
+    pub impact: Option<Box<Impact>>,
+}
+
+/// What a lock or rewrite finding costs on the table it hits, from live figures. Plain data:
+/// [`crate::impact`] computes it, every renderer shows [`Impact::summary`], JSON the fields.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Impact {
+    /// `schema.table` as PostgreSQL would need it written.
+    pub table: String,
+    /// False when the live database has no such table (yet): nothing can be blocked.
+    pub exists: bool,
+    /// The planner's row estimate (`pg_class.reltuples`; 0 when never analyzed and empty).
+    pub rows: u64,
+    pub heap_bytes: u64,
+    pub index_bytes: u64,
+    pub toast_bytes: u64,
+    /// Rows inserted, updated and deleted per second, averaged since the statistics were reset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub writes_per_second: Option<f64>,
+    /// The table lock the statement takes (`ACCESS EXCLUSIVE`, …); `None` for row locks only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lock: Option<&'static str>,
+    /// What that lock blocks while it is held.
+    pub blocks: &'static str,
+    /// What the statement does to the table: `rewrite`, `scan`, `index build`,
+    /// `write every row` or `lock`.
+    pub work: &'static str,
+    /// Estimated seconds the work takes (the model of docs/impact.md); `None` for a lock alone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub estimate_seconds: Option<f64>,
+    /// Why the severity changed, when it did (thresholds of `[impact]`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// One line for people: table, size, lock, estimate.
+    pub summary: String,
 }
 
 impl Finding {

@@ -104,6 +104,11 @@ impl Findings {
         self.items.retain(keep);
     }
 
+    /// Calls `f` on every finding in order (message and help are not cut again).
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Finding)) {
+        self.items.iter_mut().for_each(f);
+    }
+
     /// Sorts by path, then position, then rule (stable). Costs nothing when they are sorted.
     pub fn sort(&mut self) {
         fn key(f: &Finding) -> (&String, usize, &'static str) {
@@ -178,6 +183,7 @@ mod tests {
 
     fn finding(file: &Arc<SourceFile>, i: usize) -> Finding {
         Finding {
+            impact: None,
             rule: if i.is_multiple_of(3) {
                 "drop-table"
             } else {

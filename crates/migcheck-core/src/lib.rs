@@ -19,6 +19,7 @@ pub mod finding;
 pub mod findings;
 pub mod fix;
 pub mod fsio;
+pub mod impact;
 pub mod intern;
 pub mod lint;
 pub mod parse;

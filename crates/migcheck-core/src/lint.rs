@@ -67,6 +67,9 @@ pub struct Report {
     pub baseline: Option<crate::baseline::Outcome>,
     /// Which sets were linted and why, and what was skipped (see [`crate::scope`]).
     pub scope: crate::scope::Scope,
+    /// Where the live figures of `--database-url` / `--stats` came from ([`crate::impact`]);
+    /// `None` without them.
+    pub impact: Option<crate::impact::Run>,
 }
 
 impl Report {
@@ -723,6 +726,7 @@ fn add_finding(
         return;
     };
     by_file.entry(index).or_default().push(Finding {
+        impact: None,
         fix: h.fix,
         suggestion: h.suggestion,
         rule,
@@ -779,6 +783,7 @@ pub fn apply_allows(
             a.used = true; // reported as invalid, not also as unused
             a.covers = 0..0;
             extra.push(Finding {
+                impact: None,
                 fix: None,
                 suggestion: None,
                 rule: "invalid-allow",
@@ -837,6 +842,7 @@ pub fn apply_allows(
     for a in &allows {
         if !a.used {
             extra.push(Finding {
+                impact: None,
                 fix: None,
                 suggestion: None,
                 rule: "unused-allow",

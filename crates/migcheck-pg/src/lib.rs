@@ -26,6 +26,7 @@ pub mod replay;
 pub mod report;
 #[cfg(unix)]
 pub mod server;
+pub mod stats;
 pub mod supabase;
 pub mod verify;
 

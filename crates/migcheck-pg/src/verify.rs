@@ -274,7 +274,7 @@ fn migration_object(m: &ExpectedMigration) -> String {
 }
 
 /// Splits the messages of a multi-statement simple query into one row list per statement.
-fn split_results(msgs: Vec<SimpleQueryMessage>) -> Vec<Vec<Vec<Option<String>>>> {
+pub(crate) fn split_results(msgs: Vec<SimpleQueryMessage>) -> Vec<Vec<Vec<Option<String>>>> {
     let mut out = Vec::new();
     let mut cur: Vec<Vec<Option<String>>> = Vec::new();
     for m in msgs {
@@ -289,7 +289,7 @@ fn split_results(msgs: Vec<SimpleQueryMessage>) -> Vec<Vec<Vec<Option<String>>>>
     out
 }
 
-fn query_error(e: &tokio_postgres::Error, doing: &str, timeout_ms: u64) -> PgError {
+pub(crate) fn query_error(e: &tokio_postgres::Error, doing: &str, timeout_ms: u64) -> PgError {
     if let Some(db) = e.as_db_error() {
         let message = db.message().replace(['\n', '\r'], " ");
         if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE {

@@ -158,6 +158,14 @@ fn baseline_file(
     if let Some(b) = &args.baseline {
         return Ok(Some(b.clone()));
     }
+    Ok(first_config(paths, opts)?.baseline.clone())
+}
+
+/// The configuration governing the first path: `--config`, or the nearest migcheck.toml.
+fn first_config(
+    paths: &[PathBuf],
+    opts: &CheckOptions,
+) -> Result<std::sync::Arc<migcheck_core::config::Config>, lint::InputError> {
     let first = &paths[0];
     let dir = if first.is_dir() {
         first.as_path()
@@ -170,7 +178,7 @@ fn baseline_file(
         dir
     };
     let file = opts.config.clone().or_else(|| find_config_file(dir));
-    Ok(lint::load_config(file.as_deref())?.baseline.clone())
+    lint::load_config(file.as_deref())
 }
 
 /// `--show-files`: what `check` would read, set by set, then what it skips and why.
@@ -514,6 +522,25 @@ pub fn run(args: CheckArgs) -> u8 {
             }
         }
     }
+    // Live figures (issue 32): `--database-url`, `--stats`, else `[impact] stats`.
+    let mut impact_failed = false;
+    if let Ok(config) = first_config(&paths, &opts) {
+        let source = match (&args.database_url, &args.stats) {
+            (Some(url), _) => Some(crate::impact::Source::Database {
+                url: url.clone(),
+                connect_timeout: args.connect_timeout,
+            }),
+            (None, Some(file)) => Some(crate::impact::Source::Snapshot(file.clone())),
+            (None, None) => config
+                .impact
+                .stats
+                .clone()
+                .map(crate::impact::Source::Snapshot),
+        };
+        if let Some(source) = source {
+            impact_failed = crate::impact::weigh(&mut report, &source, &config.impact).is_err();
+        }
+    }
     let format = format(args.format);
     // Streamed: the output of a file with many findings is many times its size.
     let opts = RenderOptions {
@@ -523,6 +550,9 @@ pub fn run(args: CheckArgs) -> u8 {
     if format != Format::Human {
         for e in &report.errors {
             eprintln!("error: {e}");
+        }
+        for w in report.impact.iter().flat_map(|r| &r.warnings) {
+            eprintln!("warning: {w}");
         }
     }
     // Concise output is findings only; the outcome goes where people still see it.
@@ -539,7 +569,7 @@ pub fn run(args: CheckArgs) -> u8 {
             eprint!("{table}");
         }
     }
-    if !report.errors.is_empty() {
+    if !report.errors.is_empty() || impact_failed {
         TROUBLE
     } else if report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0)

@@ -24,6 +24,9 @@ pub enum Command {
     Rules(RulesArgs),
     /// Check a live database against what the migrations promise (read-only).
     Verify(crate::cmd_verify::VerifyArgs),
+    /// Write a snapshot of the live database's table sizes (names, row estimates, bytes,
+    /// write rates; no data, no secrets) for `check --stats` in CI. Read-only.
+    Stats(StatsArgs),
     /// Apply the migrations to a throwaway PostgreSQL, trace locks and rewrites, then verify.
     Replay(crate::cmd_replay::ReplayArgs),
     /// Print the documentation of one rule.
@@ -155,8 +158,37 @@ pub struct CheckArgs {
     /// in migcheck.toml (default 15). Rules whose advice depends on the version read it.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(9..=30))]
     pub pg_version: Option<u32>,
+    /// Weigh each lock or rewrite finding by the live table it hits: read its size, rows and
+    /// write rate from this database (read-only, one round trip; the same URL forms, `PG*`
+    /// variables, `.pgpass` and TLS as `verify`). Small or absent tables become notes, large
+    /// or busy ones errors (`[impact]` in migcheck.toml). Exit 2 when the database cannot be
+    /// read; the findings are still printed, without impact.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["write_baseline", "fix", "diff"])]
+    pub database_url: Option<String>,
+    /// Weigh findings with a snapshot written by `migcheck stats` instead of a live database
+    /// (no credentials in CI); also `stats = "FILE"` under `[impact]` in migcheck.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "database_url")]
+    pub stats: Option<PathBuf>,
+    /// With `--database-url`: seconds each connection phase may take (default 10).
+    #[arg(long, value_name = "SECONDS", requires = "database_url")]
+    pub connect_timeout: Option<u64>,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// `migcheck stats`: a snapshot of live table sizes for `check --stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Where to connect (postgres:// or postgresql://). Default: DATABASE_URL, else the libpq
+    /// variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Write the snapshot here (JSON; default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Seconds each connection phase may take (default 10).
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<u64>,
 }
 
 /// Where parses are kept between runs (`migcheck_core::cache`): `check` and `lsp`.

@@ -170,7 +170,7 @@ struct Doc {
 /// item 13).
 struct Shown {
     range: lsp_types::Range,
-    error: bool,
+    severity: Severity,
     /// Empty for an input error.
     rule: &'static str,
     /// Message, help and the SQL of a suggested change, as the editor shows it.
@@ -183,10 +183,11 @@ impl Shown {
     fn diagnostic(&self) -> Diagnostic {
         Diagnostic {
             range: self.range,
-            severity: Some(if self.error {
-                DiagnosticSeverity::ERROR
-            } else {
-                DiagnosticSeverity::WARNING
+            severity: Some(match self.severity {
+                Severity::Error => DiagnosticSeverity::ERROR,
+                // A lock or rewrite hazard on a small or absent table (`[impact] stats`).
+                Severity::Note | Severity::Off => DiagnosticSeverity::INFORMATION,
+                Severity::Warning => DiagnosticSeverity::WARNING,
             }),
             code: (!self.rule.is_empty()).then(|| NumberOrString::String(self.rule.into())),
             code_description: (!self.rule.is_empty())
@@ -570,9 +571,42 @@ fn check_file(
             lint::check_sources(&[(path.to_path_buf(), text.to_string())], opts)
         }
     };
-    std::panic::catch_unwind(run).map_err(|_| {
+    let mut report = std::panic::catch_unwind(run).map_err(|_| {
         "migcheck failed on this file (a bug: please report it with the file)".to_string()
-    })
+    })?;
+    weigh_with_snapshot(&mut report, path, opts);
+    Ok(report)
+}
+
+/// `stats = "FILE"` under `[impact]` in the migcheck.toml governing `path`: the editor shows
+/// each lock or rewrite finding with its table's size from that snapshot (issue 32). It never
+/// connects to a database. A snapshot it cannot read is shown as a problem at the top.
+fn weigh_with_snapshot(report: &mut Report, path: &Path, opts: &CheckOptions) {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file = opts
+        .config
+        .clone()
+        .or_else(|| migcheck_core::config::find_config_file(dir));
+    let Ok(config) = lint::load_config(file.as_deref()) else {
+        return;
+    };
+    if let Some(stats) = config.impact.stats.clone() {
+        let source = crate::impact::Source::Snapshot(stats.clone());
+        if let Err(e) = crate::impact::weigh(report, &source, &config.impact) {
+            // The message names the file and line already.
+            let shown = migcheck_core::source::display_path(&stats);
+            let rest = e.strip_prefix(&format!("{shown}:")).unwrap_or(&e);
+            let (line, message) = match rest.split_once(": ") {
+                Some((l, m)) if l.parse::<usize>().is_ok() => (l.parse().ok(), m.to_string()),
+                _ => (None, rest.trim_start().to_string()),
+            };
+            report.errors.push(lint::InputError {
+                path: shown,
+                line,
+                message,
+            });
+        }
+    }
 }
 
 /// What a check found in the file at `path` (canonical), whose text is `text`, as diagnostics.
@@ -614,7 +648,7 @@ fn shown(report: &Report, path: &Path, text: &str) -> Vec<Shown> {
 fn problem(at: Position, message: String) -> Shown {
     Shown {
         range: lsp_types::Range::new(at, at),
-        error: true,
+        severity: Severity::Error,
         rule: "",
         message: message.into(),
         span: 0..0,
@@ -623,7 +657,7 @@ fn problem(at: Position, message: String) -> Shown {
 }
 
 fn finding(f: &Finding, lines: &Lines<'_>) -> Shown {
-    let mut message = format!("{}\n{}", f.message, f.help);
+    let mut message = format!("{}\n{}", render::message_with_impact(f), f.help);
     if f.fix.is_none() {
         // A suggested change (two migrations) has no code action: its SQL is shown here.
         message.push_str(&render::remedy_note(f));
@@ -638,7 +672,7 @@ fn finding(f: &Finding, lines: &Lines<'_>) -> Shown {
     });
     Shown {
         range: lines.range(&f.span),
-        error: f.severity == Severity::Error,
+        severity: f.severity,
         rule: f.rule,
         message: message.into(),
         span: f.span.clone(),

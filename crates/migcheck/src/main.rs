@@ -65,6 +65,7 @@ mod cmd_verify;
 mod fix;
 mod generate;
 mod git;
+mod impact;
 mod init;
 mod lsp;
 mod lsp_transport;
@@ -123,6 +124,7 @@ fn run(cli: Cli) -> u8 {
         Command::Rules(args) => list_rules(args.format),
         Command::Verify(args) => cmd_verify::run(args),
         Command::Replay(args) => cmd_replay::run(args),
+        Command::Stats(args) => impact::stats(args),
         Command::Explain { rule } => match rules::by_id(&rule) {
             Some(r) => {
                 emit(r.meta().doc);

@@ -732,3 +732,45 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out.sort();
     out
 }
+
+/// Issue 32: with `stats = "FILE"` under `[impact]`, the editor shows each lock or rewrite
+/// finding with its table's size from that snapshot, a small table's as information (3).
+#[test]
+fn a_snapshot_in_the_config_gives_findings_their_impact() {
+    let dir = tempfile::tempdir().unwrap();
+    support::write(
+        &dir.path().join("migcheck.toml"),
+        "[impact]\nstats = \"migcheck-stats.json\"\nstale_after_days = 100000\n",
+    );
+    support::write(
+        &dir.path().join("migcheck-stats.json"),
+        r#"{"kind": "migcheck-stats", "version": 1, "taken_at": "2026-12-01T09:30:00Z",
+ "taken_at_unix": 1796117400, "database": "postgresql://postgres@db.example.com/postgres",
+ "server_version": "15.8", "complete": true,
+ "tables": [
+  {"schema": "public", "name": "flags", "rows": 12, "heap_bytes": 8192, "index_bytes": 16384, "toast_bytes": 0},
+  {"schema": "public", "name": "orders", "rows": 12400000, "heap_bytes": 2684354560, "index_bytes": 536870912, "toast_bytes": 0}
+ ]}
+"#,
+    );
+    let file = "supabase/migrations/20240101000000_indexes.sql";
+    let text =
+        "CREATE INDEX flags_name ON flags (name);\nCREATE INDEX orders_ref ON orders (ref);\n";
+    support::write(&dir.path().join(file), text);
+    let mut s = Server::start(dir.path());
+    let diags = s.open(file, text);
+    insta::assert_snapshot!(summary(&diags).join("\n"), @r"
+    0:0-0:40 3 require-concurrent-index
+    1:0-1:40 1 require-concurrent-index
+    ");
+    let orders = diags
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 1 && d["code"] == "require-concurrent-index")
+        .unwrap();
+    let message = orders["message"].as_str().unwrap();
+    assert!(
+        message.contains("\nImpact: `public.orders`: 12.4 M rows, 3.0 GB."),
+        "{message}"
+    );
+    assert_eq!(s.stop(), 0);
+}

@@ -135,6 +135,7 @@ pub(crate) fn apply(
             continue;
         }
         out.push(Finding {
+            impact: None,
             fix: None,
             suggestion: None,
             rule: RULE_ID,
@@ -149,6 +150,7 @@ pub(crate) fn apply(
         let d = e.directive;
         if d.reason.is_none() {
             out.push(Finding {
+                impact: None,
                 fix: None,
                 suggestion: None,
                 rule: INVALID_ALLOW,
@@ -166,6 +168,7 @@ pub(crate) fn apply(
                 d.rules.join(", ")
             };
             out.push(Finding {
+                impact: None,
                 fix: None,
                 suggestion: None,
                 rule: UNUSED_ALLOW,

@@ -22,7 +22,7 @@ pub fn line(f: &Finding) -> String {
         at.column,
         f.severity.as_str(),
         f.rule,
-        one_line(&f.message)
+        one_line(&super::message_with_impact(f))
     )
 }
 

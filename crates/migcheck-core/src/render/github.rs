@@ -28,6 +28,7 @@ pub fn escape_property(s: &str) -> String {
 fn command(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
+        Severity::Note => "notice",
         _ => "warning",
     }
 }
@@ -48,7 +49,7 @@ fn annotation(f: &Finding) -> String {
     props.push(format!("title={}", escape_property(f.rule)));
     let message = format!(
         "{}\n\n{}{}\n{}",
-        f.message,
+        super::message_with_impact(f),
         f.help,
         super::remedy_note(f),
         rule_url(f.rule)

@@ -56,6 +56,7 @@ fn severity(f: &Finding) -> &'static str {
     match f.severity {
         Severity::Error if security => "critical",
         Severity::Error => "major",
+        Severity::Note => "info",
         _ => "minor",
     }
 }
@@ -89,7 +90,7 @@ impl Serialize for Issues<'_> {
             *n += 1;
             let occurrence = n.to_string();
             Issue {
-                description: format!("{} ({})", f.message, f.help),
+                description: format!("{} ({})", super::message_with_impact(f), f.help),
                 check_name: f.rule,
                 fingerprint: format!(
                     "{:016x}",

@@ -139,7 +139,7 @@ impl fmt::Debug for Diag<'_> {
 
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.finding.message)
+        f.write_str(&super::message_with_impact(self.finding))
     }
 }
 
@@ -153,6 +153,7 @@ impl Diagnostic for Diag<'_> {
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
+            Severity::Note => miette::Severity::Advice,
             _ => miette::Severity::Warning,
         })
     }
@@ -244,6 +245,7 @@ pub fn write(
     tail.push_str(&stale_baseline(report));
     tail.push_str(&by_rule(report));
     tail.push_str(&scope(report));
+    tail.push_str(&impact(report));
     tail.push_str(&summary(report));
     tail.push_str(&next_step(report));
     out.write_all(tail.as_bytes())
@@ -305,6 +307,37 @@ fn scope(report: &Report) -> String {
     }
     for note in &summary.notes {
         out.push_str(&format!("note: {note}\n"));
+    }
+    out.push('\n');
+    out
+}
+
+/// Where the live figures came from and the tables they weigh, largest first, then a blank
+/// line; empty without `--database-url` / `--stats`.
+fn impact(report: &Report) -> String {
+    use crate::impact::{bytes_text, rows_text, seconds_text};
+    let Some(run) = &report.impact else {
+        return String::new();
+    };
+    let mut out = format!("{}\n", run.describe());
+    for w in &run.warnings {
+        out.push_str(&format!("warning: {w}\n"));
+    }
+    for i in super::impacted_tables(report).iter().take(20) {
+        if !i.exists {
+            out.push_str(&format!("  {}  not in the database yet\n", i.table));
+            continue;
+        }
+        out.push_str(&format!(
+            "  {}  {} rows, {}  {}{}\n",
+            i.table,
+            rows_text(i.rows),
+            bytes_text(i.heap_bytes + i.index_bytes + i.toast_bytes),
+            i.lock.unwrap_or("row locks"),
+            i.estimate_seconds
+                .map(|e| format!(", {} {}", i.work, seconds_text(e)))
+                .unwrap_or_default()
+        ));
     }
     out.push('\n');
     out

@@ -16,6 +16,9 @@ struct Doc<'a> {
     /// What was checked (sets: tool, folder, files, transaction model, exposed schemas) and
     /// what was skipped, with a reason ([`super::ScopeDoc`]).
     scope: super::ScopeDoc<'a>,
+    /// Where the figures of `--database-url` / `--stats` came from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<&'a crate::impact::Run>,
 }
 
 /// Present when `--baseline` was used.
@@ -45,6 +48,9 @@ struct Diagnostic<'a> {
     /// The SQL of each migration of a safe change that takes more than one.
     #[serde(skip_serializing_if = "Option::is_none")]
     suggestion: Option<&'a crate::fix::Suggestion>,
+    /// The live table the statement hits (`--database-url` / `--stats`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<&'a crate::finding::Impact>,
 }
 
 #[derive(Serialize)]
@@ -75,6 +81,13 @@ struct Summary {
     statements: usize,
     errors: usize,
     warnings: usize,
+    /// Findings lowered to notes by the live figures (present only when there are some).
+    #[serde(skip_serializing_if = "is_zero")]
+    notes: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The findings, serialized one by one as they are written: neither a list of
@@ -119,6 +132,7 @@ impl Serialize for AsDiagnostic<'_> {
                     .collect(),
             }),
             suggestion: f.suggestion.as_deref(),
+            impact: f.impact.as_deref(),
         }
         .serialize(serializer)
     }
@@ -149,7 +163,9 @@ pub fn write(report: &Report, out: &mut impl std::io::Write) -> std::io::Result<
             statements: report.statements,
             errors: report.count(Severity::Error),
             warnings: report.count(Severity::Warning),
+            notes: report.count(Severity::Note),
         },
+        impact: report.impact.as_ref(),
         baseline: report.baseline.as_ref().map(|b| BaselineDoc {
             file: &b.file,
             matched: b.matched,

@@ -38,7 +38,7 @@ fn testcase(path: &str, f: &Finding) -> String {
         "{path}:{}:{}: {}\n{}\n{}",
         start.line,
         start.column,
-        f.message,
+        super::message_with_impact(f),
         f.help,
         rule_url(f.rule)
     );

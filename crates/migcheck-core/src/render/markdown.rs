@@ -92,6 +92,42 @@ fn status(report: &Report) -> &'static str {
     }
 }
 
+/// The tables the migrations lock, with their live sizes, first in the comment (issue 32).
+fn impact_section(report: &Report, run: &crate::impact::Run) -> String {
+    use crate::impact::{bytes_text, rows_text, seconds_text};
+    let mut out = format!("\n**{}**\n", escape_text(&run.describe()));
+    for w in &run.warnings {
+        out.push_str(&format!("\n> ⚠️ {}\n", escape_text(w)));
+    }
+    let tables = super::impacted_tables(report);
+    if !tables.is_empty() {
+        out.push_str(
+            "\n| Table | Rows | Size | Lock | Work | Estimate |\n| --- | ---: | ---: | --- | --- | ---: |\n",
+        );
+        for i in tables.iter().take(20) {
+            let (rows, size) = if i.exists {
+                (
+                    rows_text(i.rows),
+                    bytes_text(i.heap_bytes + i.index_bytes + i.toast_bytes),
+                )
+            } else {
+                ("not there yet".to_string(), "–".to_string())
+            };
+            out.push_str(&format!(
+                "| `{}` | {rows} | {size} | {} | {} | {} |\n",
+                escape_cell(&i.table).replace('`', "'"),
+                i.lock.unwrap_or("row locks"),
+                i.work,
+                i.estimate_seconds.map_or("–".to_string(), seconds_text),
+            ));
+        }
+        if tables.len() > 20 {
+            out.push_str(&format!("\n…and {} more tables.\n", tables.len() - 20));
+        }
+    }
+    out
+}
+
 fn row(f: &Finding) -> String {
     let start = f.start();
     format!(
@@ -101,13 +137,16 @@ fn row(f: &Finding) -> String {
         f.rule,
         rule_url(f.rule),
         f.severity,
-        escape_cell(&f.message)
+        escape_cell(&super::message_with_impact(f))
     )
 }
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("## migcheck\n\n");
     out.push_str(&format!("{} **{}**\n", status(report), outcome(report)));
+    if let Some(run) = &report.impact {
+        out.push_str(&impact_section(report, run));
+    }
     let scope = super::scope_summary(&report.scope, true);
     if !scope.is_empty() {
         out.push_str(&format!("\n**Scope:** {}\n", escape_text(&scope.checked)));

@@ -109,6 +109,7 @@ pub fn outcome(report: &Report) -> String {
         report.count(Severity::Error),
         report.count(Severity::Warning),
     );
+    let notes = report.count(Severity::Note);
     let files = plural(report.files, "file");
     let statements = plural(report.statements, "statement");
     // An input that could not be checked comes first: a mistyped path must not read as a
@@ -126,6 +127,12 @@ pub fn outcome(report: &Report) -> String {
             plural(w, "warning"),
         )
     };
+    if notes > 0 {
+        s.push_str(&format!(
+            " {} on tables the live figures show small or not there yet (not counted).",
+            plural(notes, "note")
+        ));
+    }
     if let Some(b) = &report.baseline {
         if b.matched > 0 {
             s.push_str(&format!(
@@ -400,6 +407,35 @@ pub(crate) fn doc_description(doc: &str) -> Option<String> {
 
 /// What human and GitHub output add after a finding's help: the fix it carries (by title), or
 /// the SQL of each migration of a suggested change. Empty when it has neither.
+/// The tables the findings' impacts name, each once (its heaviest work kept), largest first.
+pub fn impacted_tables(report: &Report) -> Vec<&crate::finding::Impact> {
+    let mut by_table: std::collections::HashMap<&str, &crate::finding::Impact> =
+        std::collections::HashMap::new();
+    for f in report.findings.iter() {
+        if let Some(i) = f.impact.as_deref() {
+            let e = by_table.entry(&i.table).or_insert(i);
+            if i.estimate_seconds.unwrap_or(0.0) > e.estimate_seconds.unwrap_or(0.0) {
+                *e = i;
+            }
+        }
+    }
+    let mut out: Vec<&crate::finding::Impact> = by_table.into_values().collect();
+    out.sort_by(|a, b| {
+        let size = |i: &crate::finding::Impact| i.heap_bytes + i.index_bytes + i.toast_bytes;
+        size(b).cmp(&size(a)).then_with(|| a.table.cmp(&b.table))
+    });
+    out
+}
+
+/// The finding's message, followed by its impact on the live table when it has one
+/// (`check --database-url` / `--stats`): every format but JSON shows this; JSON has the fields.
+pub fn message_with_impact(f: &Finding) -> std::borrow::Cow<'_, str> {
+    match &f.impact {
+        None => std::borrow::Cow::Borrowed(&f.message),
+        Some(i) => std::borrow::Cow::Owned(format!("{}\nImpact: {}", f.message, i.summary)),
+    }
+}
+
 pub fn remedy_note(f: &Finding) -> String {
     if let Some(fix) = &f.fix {
         return format!(

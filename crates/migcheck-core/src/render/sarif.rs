@@ -20,6 +20,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
         Severity::Off => "none",
     }
 }
@@ -93,7 +94,7 @@ fn result(f: &Finding) -> Value {
     let mut r = json!({
         "ruleId": f.rule,
         "level": level(f.severity),
-        "message": { "text": format!("{}\nHelp: {}", f.message, f.help) },
+        "message": { "text": format!("{}\nHelp: {}", super::message_with_impact(f), f.help) },
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": { "uri": path_uri(&f.file.display) },
@@ -108,6 +109,10 @@ fn result(f: &Finding) -> Value {
     });
     if let Some(i) = index {
         r["ruleIndex"] = json!(i);
+    }
+    // The live table's figures (`--database-url` / `--stats`), as JSON has them.
+    if let Some(impact) = &f.impact {
+        r["properties"] = json!({ "impact": impact });
     }
     // SARIF 2.1.0 §3.55 fix: replacements by byte region (§3.30.2 byteOffset / byteLength).
     if let Some(fix) = &f.fix {

@@ -41,7 +41,8 @@ pub struct TableLock {
     pub lock: Lock,
 }
 
-fn alter_op_lock(op: &AlterTableOperation) -> Lock {
+/// The lock one `ALTER TABLE` operation takes (also [`crate::impact`]'s).
+pub fn op_lock(op: &AlterTableOperation) -> Lock {
     use AlterTableOperation as Op;
     match op {
         Op::AddConstraint {
@@ -71,7 +72,7 @@ pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
     let mut out = Vec::new();
     match cx.stmt.ast.as_deref() {
         Some(Ast::AlterTable(at)) => {
-            if let Some(l) = at.operations.iter().map(alter_op_lock).max() {
+            if let Some(l) = at.operations.iter().map(op_lock).max() {
                 raw.push((qual(&at.name), l));
             }
         }

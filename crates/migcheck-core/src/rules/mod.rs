@@ -476,7 +476,7 @@ registry! {
 
 // Questions several rules ask (not rules themselves).
 mod functions;
-mod locks;
+pub mod locks;
 mod mentions;
 mod policies;
 mod replace;
