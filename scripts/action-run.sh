@@ -14,6 +14,10 @@
 #                        findings
 #   MIGCHECK_MAX_ANNOTATIONS  annotations printed at most (default 10: GitHub shows about ten
 #                        per step); one more line says how many are left, in the summary
+#   MIGCHECK_DATABASE_URL  optional read-only database URL (a secret): the live table sizes are
+#                        read once (`migcheck stats`) and every run below weighs its findings
+#                        with them; the URL is passed in the environment, never on a command line
+#   MIGCHECK_STATS       optional snapshot written by `migcheck stats`, instead of a database
 #
 # It appends a Markdown summary to $GITHUB_STEP_SUMMARY, writes `markdown-file` and `exit-code`
 # to $GITHUB_OUTPUT, and exits with migcheck's code: 0 clean, 1 findings at or above fail-on,
@@ -77,6 +81,22 @@ fi
 out_dir="${RUNNER_TEMP:-$(mktemp -d)}"
 markdown_file="$out_dir/migcheck-summary.md"
 
+# Live sizes (issue 32): one read-only round trip, then every run uses the snapshot.
+stats_failed=0
+if [ -n "${MIGCHECK_DATABASE_URL:-}" ]; then
+  echo "::add-mask::$MIGCHECK_DATABASE_URL"
+  stats_file="$out_dir/migcheck-stats.json"
+  rm -f "$stats_file"
+  if DATABASE_URL="$MIGCHECK_DATABASE_URL" migcheck stats --output "$stats_file"; then
+    args+=(--stats "$stats_file")
+  else
+    echo "::warning title=migcheck::could not read table sizes from the database (see the log); findings are reported without them"
+    stats_failed=1
+  fi
+elif [ -n "${MIGCHECK_STATS:-}" ]; then
+  args+=(--stats "$MIGCHECK_STATS")
+fi
+
 set +e
 if [ "$format" = github ]; then
   # GitHub shows about ten annotations per step and drops the rest silently: print the first
@@ -102,6 +122,11 @@ set -e
 
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   cat "$markdown_file" >> "$GITHUB_STEP_SUMMARY"
+fi
+# A database that could not be read is exit 2, as `check --database-url` (the findings above
+# were still reported, without sizes).
+if [ "$stats_failed" = 1 ] && [ "$code" != 2 ]; then
+  code=2
 fi
 write_outputs "$code"
 exit "$code"

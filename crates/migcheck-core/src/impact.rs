@@ -38,6 +38,8 @@ pub enum Work {
     IndexBuild,
     /// Writes a new copy of the table and rebuilds its indexes.
     Rewrite,
+    /// A rewrite that also computes a volatile default for every row.
+    RewriteComputing,
     /// Updates or deletes every row (row locks until commit).
     WriteAll,
 }
@@ -48,7 +50,7 @@ impl Work {
             Work::Lock => "lock",
             Work::Scan => "scan",
             Work::IndexBuild => "index build",
-            Work::Rewrite => "rewrite",
+            Work::Rewrite | Work::RewriteComputing => "rewrite",
             Work::WriteAll => "write every row",
         }
     }
@@ -64,7 +66,11 @@ impl Work {
 /// breaks clients and can lose precision) and `update-all-rows` / `delete-all-rows` (they
 /// change data): their impact is shown, and a large table still makes them errors.
 const WEIGHED: &[(&str, Option<Work>, bool)] = &[
-    ("add-column-rewrites-table", Some(Work::Rewrite), true),
+    (
+        "add-column-rewrites-table",
+        Some(Work::RewriteComputing),
+        true,
+    ),
     ("column-type-change", Some(Work::Rewrite), false),
     ("table-rewrite-command", Some(Work::Rewrite), true),
     ("replay-table-rewrite", Some(Work::Rewrite), true),
@@ -175,7 +181,7 @@ fn op_work(op: &Op) -> Work {
                 t.contains("serial")
             };
             if rewrites {
-                Work::Rewrite
+                Work::RewriteComputing
             } else {
                 Work::Lock
             }
@@ -433,35 +439,43 @@ impl Snapshot {
 
 pub use crate::config::Thresholds;
 
-/// Bytes per second of each kind of work on the calibration machine (docs/impact.md, measured
-/// with `cargo bench -p migcheck-pg --bench impact`). An estimate is the heap over the first
-/// rate, plus, for a rewrite, the indexes over the second (they are built again).
+/// The throughput model: `seconds = heap / R + rows × c + indexes / I` per kind of work,
+/// fitted on PostgreSQL 15 with its default settings (`fsync` on, `shared_buffers` 128 MB,
+/// `maintenance_work_mem` 64 MB) on a 2-core machine, tables of 10^5 to 10^7 rows (narrow and
+/// wide rows, one and three indexes): every estimate within 1.3× of the measured median there
+/// (docs/impact.md; rerun with `cargo bench -p migcheck-pg --bench impact`). A busy or slower
+/// server takes longer: an estimate is an order of magnitude, not a promise.
 pub mod model {
-    /// Sequential read of the heap checking each row (`SET NOT NULL`, `VALIDATE CONSTRAINT`).
-    pub const SCAN_BYTES_PER_SECOND: f64 = 400.0e6;
-    /// Reading the heap and sorting the keys of a B-tree (`CREATE INDEX`).
-    pub const INDEX_BUILD_BYTES_PER_SECOND: f64 = 120.0e6;
-    /// Writing a new heap (and its TOAST) with WAL (`ALTER COLUMN TYPE`, a volatile default).
-    pub const REWRITE_BYTES_PER_SECOND: f64 = 60.0e6;
-    /// Rebuilding the indexes of a rewritten table, per byte of index.
-    pub const REINDEX_BYTES_PER_SECOND: f64 = 40.0e6;
-    /// `UPDATE` or `DELETE` of every row: a new version of each row, with WAL.
-    pub const WRITE_ALL_BYTES_PER_SECOND: f64 = 40.0e6;
+    /// `SET NOT NULL`, `VALIDATE CONSTRAINT`: a sequential read of the heap.
+    pub const SCAN_HEAP_BYTES_PER_SECOND: f64 = 4.0e9;
+    pub const SCAN_SECONDS_PER_ROW: f64 = 50e-9;
+    /// `CREATE INDEX` (one B-tree, built without parallel workers): reading and sorting.
+    pub const INDEX_HEAP_BYTES_PER_SECOND: f64 = 1.0e9;
+    pub const INDEX_SECONDS_PER_ROW: f64 = 0.5e-6;
+    /// A rewrite (`ALTER COLUMN TYPE`, `VACUUM FULL`): a new heap and TOAST with WAL, then
+    /// every index built again.
+    pub const REWRITE_HEAP_BYTES_PER_SECOND: f64 = 250.0e6;
+    pub const REWRITE_INDEX_BYTES_PER_SECOND: f64 = 50.0e6;
+    /// A rewrite that computes a volatile default for each row (`ADD COLUMN … DEFAULT
+    /// gen_random_uuid()`): the rewrite plus the function call, per row.
+    pub const DEFAULT_SECONDS_PER_ROW: f64 = 1.5e-6;
 }
 
 /// Estimated seconds of `work` on a table with these figures; `None` for a lock alone.
+/// `UPDATE` / `DELETE` of every row is estimated as a rewrite computing each row (not
+/// calibrated: a new version of every row, its index entries and WAL cost about that much).
 pub fn estimate_seconds(work: Work, t: &TableStats) -> Option<f64> {
     use model::*;
     let heap = t.heap_bytes as f64;
+    let rows = t.rows as f64;
+    let rewrite = (heap + t.toast_bytes as f64) / REWRITE_HEAP_BYTES_PER_SECOND
+        + t.index_bytes as f64 / REWRITE_INDEX_BYTES_PER_SECOND;
     Some(match work {
         Work::Lock => return None,
-        Work::Scan => heap / SCAN_BYTES_PER_SECOND,
-        Work::IndexBuild => heap / INDEX_BUILD_BYTES_PER_SECOND,
-        Work::Rewrite => {
-            (heap + t.toast_bytes as f64) / REWRITE_BYTES_PER_SECOND
-                + t.index_bytes as f64 / REINDEX_BYTES_PER_SECOND
-        }
-        Work::WriteAll => heap / WRITE_ALL_BYTES_PER_SECOND,
+        Work::Scan => heap / SCAN_HEAP_BYTES_PER_SECOND + rows * SCAN_SECONDS_PER_ROW,
+        Work::IndexBuild => heap / INDEX_HEAP_BYTES_PER_SECOND + rows * INDEX_SECONDS_PER_ROW,
+        Work::Rewrite => rewrite,
+        Work::RewriteComputing | Work::WriteAll => rewrite + rows * DEFAULT_SECONDS_PER_ROW,
     })
 }
 
@@ -762,7 +776,7 @@ mod tests {
             "lock-timeout-missing",
         )
         .unwrap();
-        assert_eq!(t.work, Work::Rewrite);
+        assert_eq!(t.work, Work::RewriteComputing);
         let t = target(
             "ALTER TABLE orders ADD COLUMN d timestamptz DEFAULT now()",
             "lock-timeout-missing",

@@ -84,6 +84,9 @@ pub fn render_human(report: &VerifyReport) -> String {
         }
     }
     out.push('\n');
+    if let Some(sizes) = &report.sizes {
+        out.push_str(&sizes_text(sizes));
+    }
     let verdict = if report.ok() { "ok" } else { "verify failed" };
     out.push_str(&format!("{verdict}: {}\n", summary_line(report)));
     out
@@ -96,6 +99,9 @@ struct JsonReport<'a> {
     database: &'a str,
     checks: &'a [CheckResult],
     summary: Summary,
+    /// `--sizes`: the live figures of the tables checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sizes: Option<&'a [migcheck_core::impact::TableStats]>,
 }
 
 /// `{"version": 1, "ok": …, "database": …, "checks": [{"check","object","status","message"}],
@@ -107,10 +113,46 @@ pub fn render_json(report: &VerifyReport) -> String {
         database: &report.database,
         checks: &report.checks,
         summary: report.summary(),
+        sizes: report.sizes.as_deref(),
     };
     let mut s = serde_json::to_string_pretty(&j).expect("a report always serializes");
     s.push('\n');
     s
+}
+
+/// `--sizes`: one line per table, largest first (at most 50; JSON has them all).
+fn sizes_text(sizes: &[migcheck_core::impact::TableStats]) -> String {
+    use migcheck_core::impact::{bytes_text, rows_text};
+    let mut out = String::from("sizes (largest first)\n");
+    let width = sizes
+        .iter()
+        .take(50)
+        .map(|t| crate::verify::display_table(&t.schema, &t.name).len())
+        .max()
+        .unwrap_or(0);
+    for t in sizes.iter().take(50) {
+        let writes = t
+            .writes_per_second
+            .map(|w| format!(", {w:.1} writes/s"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {:<width$}  {:>8} rows  {:>9} (heap {}, indexes {}, TOAST {}){writes}\n",
+            crate::verify::display_table(&t.schema, &t.name),
+            rows_text(t.rows),
+            bytes_text(t.total_bytes()),
+            bytes_text(t.heap_bytes),
+            bytes_text(t.index_bytes),
+            bytes_text(t.toast_bytes),
+        ));
+    }
+    if sizes.len() > 50 {
+        out.push_str(&format!(
+            "  …and {} smaller tables (see --format json)\n",
+            sizes.len() - 50
+        ));
+    }
+    out.push('\n');
+    out
 }
 
 fn cell(s: &str) -> String {
@@ -144,6 +186,21 @@ pub fn render_markdown_for(report: &VerifyReport, command: &str) -> String {
         out.push_str(&format!(" (`{}`)", report.database.replace('`', "'")));
     }
     out.push_str("\n\n");
+    if let Some(sizes) = report.sizes.as_deref().filter(|s| !s.is_empty()) {
+        use migcheck_core::impact::{bytes_text, rows_text};
+        out.push_str("| Table | Rows | Size | Writes/s |\n| --- | ---: | ---: | ---: |\n");
+        for t in sizes.iter().take(20) {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                cell(&crate::verify::display_table(&t.schema, &t.name)).replace('`', "'"),
+                rows_text(t.rows),
+                bytes_text(t.total_bytes()),
+                t.writes_per_second
+                    .map_or("–".into(), |w| format!("{w:.1}")),
+            ));
+        }
+        out.push('\n');
+    }
     if report.checks.is_empty() {
         out.push_str("No checks ran.\n");
         return out;
@@ -239,6 +296,7 @@ mod tests {
             ],
             round_trips: 2,
             elapsed: std::time::Duration::from_millis(3),
+            sizes: None,
         }
     }
 
@@ -303,6 +361,7 @@ mod tests {
             checks: checks_,
             round_trips: 2,
             elapsed: std::time::Duration::from_millis(3),
+            sizes: None,
         }
     }
 

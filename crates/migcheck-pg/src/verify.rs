@@ -125,7 +125,7 @@ pub struct Summary {
 }
 
 /// The outcome of `verify`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct VerifyReport {
     /// The database, as a URL without the password (set by [`verify_blocking`] /
     /// [`verify_with_config`]; [`verify`] leaves it empty).
@@ -135,6 +135,8 @@ pub struct VerifyReport {
     pub round_trips: usize,
     /// Time spent talking to the server for the checks (connecting excluded).
     pub elapsed: Duration,
+    /// `--sizes`: the live figures of the tables checked ([`crate::stats`]), largest first.
+    pub sizes: Option<Vec<migcheck_core::impact::TableStats>>,
 }
 
 impl VerifyReport {
@@ -861,6 +863,7 @@ pub async fn verify(
         checks: out,
         round_trips,
         elapsed: started.elapsed(),
+        sizes: None,
     })
 }
 

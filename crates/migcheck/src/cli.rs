@@ -162,8 +162,11 @@ pub struct CheckArgs {
     /// write rate from this database (read-only, one round trip; the same URL forms, `PG*`
     /// variables, `.pgpass` and TLS as `verify`). Small or absent tables become notes, large
     /// or busy ones errors (`[impact]` in migcheck.toml). Exit 2 when the database cannot be
-    /// read; the findings are still printed, without impact.
-    #[arg(long, value_name = "URL", conflicts_with_all = ["write_baseline", "fix", "diff"])]
+    /// read; the findings are still printed, without impact. `--database-url` without a
+    /// value takes DATABASE_URL, else the `PG*` variables (a URL on the command line is
+    /// visible to other users of the machine in the process list).
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "",
+          conflicts_with_all = ["write_baseline", "fix", "diff"])]
     pub database_url: Option<String>,
     /// Weigh findings with a snapshot written by `migcheck stats` instead of a live database
     /// (no credentials in CI); also `stats = "FILE"` under `[impact]` in migcheck.toml.

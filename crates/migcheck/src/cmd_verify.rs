@@ -37,6 +37,11 @@ pub struct VerifyArgs {
     /// migrations create that the database lacks.
     #[arg(long)]
     pub drift: bool,
+    /// Also show the live size of each table checked (rows estimate, heap, index and TOAST
+    /// bytes, write rate), largest first: where the big tables are before a migration locks
+    /// one. Read-only, one more round trip.
+    #[arg(long)]
+    pub sizes: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = VerifyFormat::Human)]
     pub format: VerifyFormat,
@@ -184,7 +189,7 @@ pub fn run(args: VerifyArgs) -> u8 {
         extra_tables: extra,
         ..VerifyOptions::default()
     };
-    let report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
+    let mut report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
         Ok(r) => r,
         Err(e) => {
             return trouble(
@@ -194,6 +199,43 @@ pub fn run(args: VerifyArgs) -> u8 {
             )
         }
     };
+    if args.sizes {
+        let mut tables: Vec<(String, String)> = Vec::new();
+        let named = expectations
+            .tables
+            .iter()
+            .map(|t| (t.schema.clone(), t.name.clone()))
+            .chain(opts.extra_tables.iter().cloned());
+        for t in named {
+            if !tables.contains(&t) {
+                tables.push(t);
+            }
+        }
+        let read = migcheck_pg::stats::read_blocking(
+            &conn,
+            &migcheck_pg::stats::Tables::Named(tables),
+            &migcheck_pg::stats::StatsOptions::default(),
+        );
+        match read {
+            Ok(s) => {
+                let mut sizes = s.tables;
+                sizes.sort_by(|a, b| {
+                    b.total_bytes()
+                        .cmp(&a.total_bytes())
+                        .then_with(|| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)))
+                });
+                report.sizes = Some(sizes);
+                report.round_trips += 1;
+            }
+            Err(e) => {
+                return trouble(
+                    format,
+                    "connection",
+                    &format!("cannot read table sizes from {}: {e}", conn.display()),
+                )
+            }
+        }
+    }
     emit(&match args.format {
         VerifyFormat::Human => render_human(&report),
         VerifyFormat::Json => render_json(&report),

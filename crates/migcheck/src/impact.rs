@@ -103,7 +103,8 @@ pub(crate) fn weigh(
             url,
             connect_timeout,
         } => {
-            let cfg = connection(Some(url), *connect_timeout)?;
+            let url = Some(url.as_str()).filter(|u| !u.is_empty());
+            let cfg = connection(url, *connect_timeout)?;
             let mut run = Run {
                 source: format!("the database {}", cfg.display()),
                 ..Run::default()

@@ -65,6 +65,9 @@ fn action(repo: &Path, env: &[(&str, &str)]) -> Run {
         "MIGCHECK_FORMAT",
         "MIGCHECK_CONFIG",
         "MIGCHECK_SARIF_FILE",
+        "MIGCHECK_DATABASE_URL",
+        "MIGCHECK_STATS",
+        "DATABASE_URL",
     ] {
         cmd.env_remove(k);
     }
@@ -236,4 +239,81 @@ fn a_mistyped_path_is_an_error_in_the_summary() {
         "{}",
         r.summary
     );
+}
+
+/// Issue 32: with the optional `database-url` input (a secret), the sizes are read once and the
+/// summary starts with the tables the migrations lock; an unreachable database fails the step
+/// with exit 2 and the findings are still there, without sizes.
+#[test]
+fn a_database_secret_puts_the_affected_tables_first_in_the_summary() {
+    use migcheck_pg::{connect, ServerOptions, ThrowawayServer};
+    let server = ThrowawayServer::start(ServerOptions {
+        tcp: true,
+        ..ServerOptions::default()
+    })
+    .expect("server starts");
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let c = connect(&server.connection_config()).await.unwrap();
+            c.batch_execute(
+                "create table public.events (id bigint primary key, kind text); \
+                 insert into public.events select g, 'k' || g from generate_series(1, 20000) g; \
+                 analyze public.events",
+            )
+            .await
+            .unwrap();
+        });
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, &["init", "-q", "-b", "main"]);
+    write(
+        &root.join("supabase/migrations/20250101000000_kind.sql"),
+        "create index events_kind on public.events (kind);\n",
+    );
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "index"]);
+    let url = server.superuser_url();
+    let r = action(
+        root,
+        &[("MIGCHECK_BASE_REF", ""), ("MIGCHECK_DATABASE_URL", &url)],
+    );
+    assert_eq!(r.out.status.code(), Some(1), "{}", stdout(&r));
+    // The secret is masked in the log and never printed.
+    assert!(stdout(&r).contains("::add-mask::"), "{}", stdout(&r));
+    let after_mask: String = stdout(&r)
+        .lines()
+        .filter(|l| !l.starts_with("::add-mask::"))
+        .collect();
+    assert!(!after_mask.contains(server.password()), "{after_mask}");
+    let summary = &r.summary;
+    let table = summary.find("| `public.events` | 20 k |").expect(summary);
+    let findings = summary.find("| Location |").expect(summary);
+    assert!(table < findings, "{summary}");
+    assert!(summary.contains("Impact from the snapshot"), "{summary}");
+
+    let r = action(
+        root,
+        &[
+            ("MIGCHECK_BASE_REF", ""),
+            (
+                "MIGCHECK_DATABASE_URL",
+                "postgresql://postgres:pw@127.0.0.1:1/postgres?connect_timeout=2",
+            ),
+        ],
+    );
+    assert_eq!(r.out.status.code(), Some(2), "{}", stdout(&r));
+    assert!(
+        stdout(&r).contains("::warning title=migcheck::could not read table sizes"),
+        "{}",
+        stdout(&r)
+    );
+    assert!(
+        r.summary.contains("require-concurrent-index"),
+        "{}",
+        r.summary
+    );
+    assert!(r.outputs.contains("exit-code=2"), "{}", r.outputs);
 }

@@ -138,6 +138,68 @@ fn verify_passes_when_the_database_matches() {
     assert!(text(&out).contains("pass"), "{}", text(&out));
 }
 
+/// Issue 32 item 5: `--sizes` shows the live size of each table checked, largest first.
+#[test]
+fn sizes_show_where_the_big_tables_are() {
+    let server = hotdash_server();
+    let url = server.superuser_url();
+    block_on(async {
+        let c = connect(&server.connection_config()).await.unwrap();
+        c.batch_execute(
+            "set session_replication_role = replica; \
+             insert into public.user_preferences (user_id) select gen_random_uuid() from generate_series(1, 3000); \
+             set session_replication_role = origin",
+        )
+        .await
+        .unwrap();
+        c.batch_execute("analyze public.user_preferences")
+            .await
+            .unwrap();
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::copy(
+        root().join(
+            "testdata/examples/hotdash/supabase/migrations/20251020210000_user_preferences.sql",
+        ),
+        mig.join("20251020210000_user_preferences.sql"),
+    )
+    .unwrap();
+    let path = dir.path().to_str().unwrap();
+    // `notifications` has RLS off in this database: exit 1, the sizes still shown.
+    let out = verify(&[path, "--sizes", "--table", "public.notifications"], &url);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let shown = text(&out);
+    let sizes = &shown[shown.find("sizes (largest first)").expect(&shown)..];
+    let first = sizes.lines().nth(1).unwrap();
+    assert!(
+        first.trim_start().starts_with("public.user_preferences"),
+        "{sizes}"
+    );
+    assert!(first.contains("3000 rows"), "{sizes}");
+    assert!(
+        sizes
+            .lines()
+            .nth(2)
+            .unwrap()
+            .contains("public.notifications"),
+        "{sizes}"
+    );
+    let out = verify(&[path, "--sizes", "--format", "json"], &url);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["sizes"][0]["name"], "user_preferences", "{doc}");
+    assert_eq!(doc["sizes"][0]["rows"], 3000, "{doc}");
+    assert!(
+        doc["sizes"][0]["heap_bytes"].as_u64().unwrap() > 8192,
+        "{doc}"
+    );
+    // Without --sizes the document is as before.
+    let out = verify(&[path, "--format", "json"], &url);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc.get("sizes").is_none(), "{doc}");
+}
+
 #[test]
 fn wrong_password_is_exit_2_and_never_printed() {
     let server = hotdash_server();
