@@ -507,3 +507,56 @@ fn a_frozen_network_ends_with_exit_2_and_the_findings_without_impact() {
     assert_eq!(doc["impact"]["weighed"], 0);
     drop(held);
 }
+
+/// The steps a run counted (`MIGCHECK_WORK_STATS=1` prints `work: N steps, ...` at exit).
+fn steps(dir: &Path, args: &[&str]) -> u64 {
+    let out = Command::new(env!("CARGO_BIN_EXE_migcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env("MIGCHECK_WORK_STATS", "1")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("work: "))
+        .unwrap_or_else(|| panic!("no work line: {stderr}"));
+    line.split(' ').next().unwrap().parse().unwrap()
+}
+
+/// Weighing N findings against a snapshot of N tables grows linearly (counted work, not time:
+/// a search of the snapshot, or of the file's statements, for each finding was N² steps).
+#[test]
+fn weighing_grows_linearly_with_the_findings() {
+    let extra = |n: usize| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut sql = String::new();
+        let mut tables = Vec::new();
+        for i in 0..n {
+            sql.push_str(&format!("CREATE INDEX t_{i}_a ON t_{i} (a);\n"));
+            tables.push(format!(
+                r#"{{"schema": "public", "name": "t_{i}", "rows": 50000, "heap_bytes": 4194304, "index_bytes": 1048576, "toast_bytes": 0}}"#
+            ));
+        }
+        write(&dir.path().join("supabase/migrations/20240101000000_indexes.sql"), &sql);
+        write(
+            &dir.path().join("stats.json"),
+            &format!(
+                r#"{{"kind": "migcheck-stats", "version": 1, "taken_at": "2026-12-01T09:30:00Z", "taken_at_unix": 1796117400, "database": "x", "server_version": "15", "complete": true, "tables": [{}]}}"#,
+                tables.join(",")
+            ),
+        );
+        let base = ["check", "--format", "json", "--no-cache"];
+        let plain = steps(dir.path(), &base);
+        let mut with = base.to_vec();
+        with.extend(["--stats", "stats.json"]);
+        steps(dir.path(), &with) - plain
+    };
+    let (small, large) = (extra(1000), extra(2000));
+    assert!(small > 0);
+    assert!(
+        (large as f64) < 2.5 * small as f64,
+        "1,000 findings: {small} extra steps; 2,000: {large}"
+    );
+}
