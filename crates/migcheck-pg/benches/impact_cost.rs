@@ -115,7 +115,11 @@ mod bench {
         }
         let snapshot_began = Instant::now();
         let all = rt
-            .block_on(read_with_config(&cfg, &Tables::All, &StatsOptions::default()))
+            .block_on(read_with_config(
+                &cfg,
+                &Tables::All,
+                &StatsOptions::default(),
+            ))
             .map_err(|e| e.to_string())?;
         let snapshot_time = snapshot_began.elapsed();
 
@@ -132,7 +136,9 @@ mod bench {
             ms(b.saturating_sub(a)),
             b.as_secs_f64() / a.as_secs_f64()
         );
-        println!("round trips of the read:     {statements_per_read} (statements the server logged)");
+        println!(
+            "round trips of the read:     {statements_per_read} (statements the server logged)"
+        );
         println!(
             "full snapshot (`migcheck stats`): {} tables in {:.1} ms",
             all.tables.len(),

@@ -539,7 +539,11 @@ fn weighing_grows_linearly_with_the_findings() {
                 r#"{{"schema": "public", "name": "t_{i}", "rows": 50000, "heap_bytes": 4194304, "index_bytes": 1048576, "toast_bytes": 0}}"#
             ));
         }
-        write(&dir.path().join("supabase/migrations/20240101000000_indexes.sql"), &sql);
+        write(
+            &dir.path()
+                .join("supabase/migrations/20240101000000_indexes.sql"),
+            &sql,
+        );
         write(
             &dir.path().join("stats.json"),
             &format!(
