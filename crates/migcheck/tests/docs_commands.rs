@@ -44,6 +44,12 @@ const PLACES: &[(&str, &str, Place)] = &[
     ("README.md", "Try it", Place::Repo),
     // The scope of a project at its root; the example is one.
     ("README.md", "Commands", Place::Example),
+    // `--stats migcheck-stats.json`: the snapshot the example holds.
+    (
+        "README.md",
+        "Impact: the real table behind each lock",
+        Place::Example,
+    ),
     // `--changed-since origin/main` with `--diff` / `--fix`, and `--fix` on the new file.
     ("README.md", "Fixes", Place::Branch),
     ("docs/getting-started.md", "First run", Place::Example),
@@ -138,6 +144,12 @@ const NOT_RUN: &[(&str, &str, &str, &str)] = &[
         "migcheck verify supabase/ --format json",
         "needs a live database (DATABASE_URL)",
         "tests/verify.rs verify_reports_missing_table_and_rls_off_and_exits_1",
+    ),
+    (
+        "docs/verify.md",
+        "migcheck verify supabase/ --sizes",
+        "needs a live database (DATABASE_URL)",
+        "tests/verify.rs sizes_show_where_the_big_tables_are",
     ),
     (
         "docs/verify.md",
