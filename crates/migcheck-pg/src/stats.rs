@@ -63,16 +63,20 @@ pub fn sql(tables: &Tables, statement_timeout_ms: u64) -> String {
          pg_catalog.current_setting('server_version'); "
     );
     // What each table row reads: found?, rows, heap, indexes, TOAST, writes, and the seconds
-    // since the database's statistics were reset (or the server started), computed once. The
-    // statistics functions are called directly: the `pg_stat_all_tables` view aggregates every
-    // table of the database before a join picks a few (2,000 tables: 3x slower).
-    let figures = "c.oid IS NOT NULL, \
-         GREATEST(c.reltuples, 0)::bigint, \
-         COALESCE(pg_catalog.pg_relation_size(c.oid), 0), \
-         COALESCE(pg_catalog.pg_indexes_size(c.oid), 0), \
-         COALESCE(CASE WHEN c.reltoastrelid OPERATOR(pg_catalog.<>) 0 THEN pg_catalog.pg_total_relation_size(c.reltoastrelid) END, 0), \
-         pg_catalog.pg_stat_get_tuples_inserted(c.oid) + pg_catalog.pg_stat_get_tuples_updated(c.oid) + pg_catalog.pg_stat_get_tuples_deleted(c.oid), \
-         w.secs";
+    // since the database's statistics were reset (or the server started), computed once. A
+    // partitioned table has no storage of its own: its figures are the sums over its leaf
+    // partitions (`pg_partition_tree`, PostgreSQL 12+), which a lock on it reaches. The
+    // statistics functions are called directly, not through the `pg_stat_all_tables` view
+    // (which computes every table's row before a join picks a few).
+    let figures = "c.oid IS NOT NULL, f.rows, f.heap, f.idx, f.toast, f.writes, w.secs";
+    let parts = "LEFT JOIN LATERAL (SELECT \
+         COALESCE(pg_catalog.sum(GREATEST(p.reltuples, 0)), 0)::bigint AS rows, \
+         COALESCE(pg_catalog.sum(pg_catalog.pg_relation_size(p.oid)), 0) AS heap, \
+         COALESCE(pg_catalog.sum(pg_catalog.pg_indexes_size(p.oid)), 0) AS idx, \
+         COALESCE(pg_catalog.sum(CASE WHEN p.reltoastrelid OPERATOR(pg_catalog.<>) 0 THEN pg_catalog.pg_total_relation_size(p.reltoastrelid) ELSE 0 END), 0) AS toast, \
+         pg_catalog.sum(pg_catalog.pg_stat_get_tuples_inserted(p.oid) + pg_catalog.pg_stat_get_tuples_updated(p.oid) + pg_catalog.pg_stat_get_tuples_deleted(p.oid)) AS writes \
+         FROM pg_catalog.pg_class p WHERE p.oid OPERATOR(pg_catalog.=) ANY (CASE WHEN c.relkind OPERATOR(pg_catalog.=) 'p' \
+           THEN ARRAY(SELECT t.relid FROM pg_catalog.pg_partition_tree(c.oid) t WHERE t.isleaf) ELSE ARRAY[c.oid] END)) f ON true";
     let window = "(SELECT EXTRACT(epoch FROM pg_catalog.now() - COALESCE((SELECT d.stats_reset FROM pg_catalog.pg_stat_database d \
          WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()), pg_catalog.pg_postmaster_start_time())) AS secs) w";
     match tables {
@@ -86,6 +90,7 @@ pub fn sql(tables: &Tables, statement_timeout_ms: u64) -> String {
                  LEFT JOIN pg_catalog.pg_namespace n ON n.nspname OPERATOR(pg_catalog.=) e.nsp \
                  LEFT JOIN pg_catalog.pg_class c ON c.relnamespace OPERATOR(pg_catalog.=) n.oid \
                    AND c.relname OPERATOR(pg_catalog.=) e.rel AND c.relkind IN ('r', 'p', 'm') \
+                 {parts} \
                  CROSS JOIN {window} \
                  ORDER BY e.i; "
             );
@@ -96,6 +101,7 @@ pub fn sql(tables: &Tables, statement_timeout_ms: u64) -> String {
                 "SELECT n.nspname, c.relname, {figures} \
                  FROM pg_catalog.pg_class c \
                  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace \
+                 {parts} \
                  CROSS JOIN {window} \
                  WHERE c.relkind IN ('r', 'p', 'm') \
                    AND n.nspname OPERATOR(pg_catalog.<>) ALL(ARRAY['pg_catalog', 'information_schema']) \

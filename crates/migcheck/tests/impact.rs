@@ -30,7 +30,7 @@ fn project(dir: &Path) {
     );
     write(
         &dir.join("supabase/migrations/20240102000000_indexes.sql"),
-        "CREATE INDEX small_a ON small (a);\nCREATE INDEX big_a ON big (a);\nCREATE INDEX fresh_a ON fresh (a);\nALTER TABLE big ALTER COLUMN c SET NOT NULL;\n",
+        "CREATE INDEX small_a ON small (a);\nCREATE INDEX big_a ON big (a);\nCREATE INDEX fresh_a ON fresh (a);\nALTER TABLE big ALTER COLUMN c SET NOT NULL;\nCREATE INDEX parted_a ON parted (a);\n",
     );
 }
 
@@ -182,6 +182,11 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
              INSERT INTO small SELECT g, g, now() FROM generate_series(1, 40) g;
              CREATE TABLE big (id bigint PRIMARY KEY, a int, b text, c timestamptz);
              INSERT INTO big SELECT g, (g::bigint * 7919) % 1000003, md5(g::text), now() FROM generate_series(1, 1200000) g;
+             CREATE TABLE parted (id bigint, a int) PARTITION BY RANGE (id);
+             CREATE TABLE parted_1 PARTITION OF parted FOR VALUES FROM (0) TO (600000);
+             CREATE TABLE parted_2 PARTITION OF parted FOR VALUES FROM (600000) TO (3000000);
+             INSERT INTO parted SELECT g, g FROM generate_series(1, 1100000) g;
+             CREATE ROLE reader LOGIN PASSWORD 'reader-pw';
 ",
         )
         .await
@@ -190,6 +195,7 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
         for sql in [
             "VACUUM ANALYZE small",
             "VACUUM ANALYZE big",
+            "VACUUM ANALYZE parted",
             "SELECT pg_stat_reset()",
         ] {
             c.batch_execute(sql).await.unwrap();
@@ -243,6 +249,13 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
             ),
             rows("lock-timeout-missing", 4, "error", "public.big", "scan"),
             rows("set-not-null", 4, "error", "public.big", "scan"),
+            rows(
+                "require-concurrent-index",
+                5,
+                "error",
+                "public.parted",
+                "index build"
+            ),
         ]
     );
     let impact_of = |rule: &str, line: u64| {
@@ -263,6 +276,13 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
         "{big}"
     );
     assert_eq!(impact_of("require-concurrent-index", 3)["exists"], false);
+    // A partitioned table has no storage of its own: its figures are its partitions'.
+    let parted = impact_of("require-concurrent-index", 5);
+    assert!(parted["rows"].as_u64().unwrap() > 1_000_000, "{parted}");
+    assert!(
+        parted["heap_bytes"].as_u64().unwrap() > 10 << 20,
+        "{parted}"
+    );
     assert_eq!(doc["impact"]["round_trips"], 1);
     assert_eq!(doc["summary"]["notes"], 2);
     assert!(!doc["impact"]["source"]
@@ -313,6 +333,18 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
     }
     assert_eq!(pooled_doc, live_doc);
 
+    // A role that cannot read a row of these tables reads the same figures.
+    let reader_url = format!(
+        "postgresql://reader:reader-pw@127.0.0.1:{}/postgres?sslmode=disable",
+        server.port()
+    );
+    let reader = run(
+        dir.path(),
+        &["check", "--database-url", &reader_url, "--format", "json"],
+    );
+    assert_eq!(reader.code, 1, "{}", reader.stderr);
+    assert_eq!(weighed(&json(&reader.stdout)), weighed(&doc));
+
     // A snapshot (`migcheck stats`) gives the same weighing without credentials.
     let stats_file = dir.path().join("migcheck-stats.json");
     let wrote = run(
@@ -335,7 +367,7 @@ fn the_same_migration_is_a_note_on_a_small_table_and_an_error_on_a_large_one() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["big", "small"]);
+    assert_eq!(names, ["big", "parted", "parted_1", "parted_2", "small"]);
     let offline = run(
         dir.path(),
         &[
