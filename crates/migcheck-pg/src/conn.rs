@@ -1168,6 +1168,18 @@ pub async fn round_trip(
         })
 }
 
+/// Runs `fut` to its end on a current-thread tokio runtime: the one home of the synchronous
+/// entry points (`verify_blocking`, `stats::read_blocking`).
+pub fn block_on<T>(
+    fut: impl std::future::Future<Output = Result<T, PgError>>,
+) -> Result<T, PgError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| PgError::Other(format!("cannot start the async runtime: {e}")))?
+        .block_on(fut)
+}
+
 /// Runs `fut` within `limit` (zero: no limit, as libpq's `connect_timeout=0`).
 async fn within<F: std::future::Future>(limit: Duration, fut: F) -> Option<F::Output> {
     if limit.is_zero() {

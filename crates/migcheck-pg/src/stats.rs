@@ -200,9 +200,5 @@ pub fn read_blocking(
     tables: &Tables,
     opts: &StatsOptions,
 ) -> Result<Snapshot, PgError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PgError::Other(format!("cannot start the async runtime: {e}")))?;
-    rt.block_on(read_with_config(cfg, tables, opts))
+    crate::conn::block_on(read_with_config(cfg, tables, opts))
 }

@@ -1148,11 +1148,7 @@ pub fn verify_blocking(
     exp: &Expectations,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport, PgError> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| PgError::Other(format!("cannot start the async runtime: {e}")))?;
-    rt.block_on(verify_with_config(cfg, exp, opts))
+    crate::conn::block_on(verify_with_config(cfg, exp, opts))
 }
 
 #[cfg(test)]

@@ -10,15 +10,7 @@ use std::time::{Duration, Instant};
 
 use migcheck_pg::{connect, ServerOptions, ThrowawayServer};
 use serde_json::Value;
-use support::{run, write};
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
+use support::{block_on, run, write};
 
 /// A Supabase set: `fresh` is created by an earlier migration (not applied to the database),
 /// then one migration builds indexes on a small, a large and that new table and sets a column

@@ -5,15 +5,7 @@ mod support;
 use std::process::{Command, Output};
 
 use migcheck_pg::{apply_supabase_baseline, connect, ServerOptions, ThrowawayServer};
-use support::workspace as root;
-
-fn block_on<F: std::future::Future>(f: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-        .block_on(f)
-}
+use support::{block_on, workspace as root};
 
 /// A server with the Supabase baseline and the hotdash migrations applied by hand, up to
 /// (not including) the one that fails on a real PostgreSQL.
@@ -46,6 +38,21 @@ fn hotdash_server() -> ThrowawayServer {
         .unwrap();
     });
     server
+}
+
+/// A Supabase set holding only the example's first migration (its table, RLS and policies).
+fn first_migration_only() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mig = dir.path().join("supabase/migrations");
+    std::fs::create_dir_all(&mig).unwrap();
+    std::fs::copy(
+        root().join(
+            "testdata/examples/hotdash/supabase/migrations/20251020210000_user_preferences.sql",
+        ),
+        mig.join("20251020210000_user_preferences.sql"),
+    )
+    .unwrap();
+    dir
 }
 
 fn verify(args: &[&str], url: &str) -> Output {
@@ -123,16 +130,7 @@ fn verify_reports_missing_table_and_rls_off_and_exits_1() {
 fn verify_passes_when_the_database_matches() {
     let server = hotdash_server();
     // Only the first migration: its table, RLS and policies exist.
-    let dir = tempfile::tempdir().unwrap();
-    let mig = dir.path().join("supabase/migrations");
-    std::fs::create_dir_all(&mig).unwrap();
-    std::fs::copy(
-        root().join(
-            "testdata/examples/hotdash/supabase/migrations/20251020210000_user_preferences.sql",
-        ),
-        mig.join("20251020210000_user_preferences.sql"),
-    )
-    .unwrap();
+    let dir = first_migration_only();
     let out = verify(&[dir.path().to_str().unwrap()], &server.superuser_url());
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert!(text(&out).contains("pass"), "{}", text(&out));
@@ -156,16 +154,7 @@ fn sizes_show_where_the_big_tables_are() {
             .await
             .unwrap();
     });
-    let dir = tempfile::tempdir().unwrap();
-    let mig = dir.path().join("supabase/migrations");
-    std::fs::create_dir_all(&mig).unwrap();
-    std::fs::copy(
-        root().join(
-            "testdata/examples/hotdash/supabase/migrations/20251020210000_user_preferences.sql",
-        ),
-        mig.join("20251020210000_user_preferences.sql"),
-    )
-    .unwrap();
+    let dir = first_migration_only();
     let path = dir.path().to_str().unwrap();
     // `notifications` has RLS off in this database: exit 1, the sizes still shown.
     let out = verify(&[path, "--sizes", "--table", "public.notifications"], &url);
