@@ -98,11 +98,6 @@ const WEIGHED: &[(&str, Option<Work>, bool)] = &[
     ("add-column-not-null-without-default", None, true),
 ];
 
-/// True when [`apply`] weighs findings of `rule`.
-pub fn weighs(rule: &str) -> bool {
-    WEIGHED.iter().any(|(r, _, _)| *r == rule)
-}
-
 /// The table a finding's statement locks, the lock, and the work it does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

@@ -224,7 +224,11 @@ pub fn config_text(sets: &[FoundSet], skipped: &[SkippedDir], here: &Platform) -
          # rls-without-policy = \"error\"\n\n\
          # [deploy]\n\
          # Deploy scripts that may apply migrations (a reviewed release step), as \"package.json:script\".\n\
-         # allow_scripts = [\"package.json:db:migrate\"]\n",
+         # allow_scripts = [\"package.json:db:migrate\"]\n\n\
+         # [impact]\n\
+         # Live table sizes (`migcheck stats --output migcheck-stats.json`): lock and rewrite findings\n\
+         # on small or new tables become notes, on large or busy ones errors (docs/impact.md).\n\
+         # stats = \"migcheck-stats.json\"\n",
     );
     s
 }
