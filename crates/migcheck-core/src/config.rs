@@ -632,6 +632,19 @@ mod tests {
         assert_eq!(e.line, 2, "{e}");
     }
 
+    /// `note` (what `[impact]` lowers a finding on a small table to) is a severity a team may
+    /// give a rule too: shown, never failing a run. Sizes of `[impact]` name their line.
+    #[test]
+    fn note_is_a_severity_and_impact_sizes_are_checked() {
+        let c = parse("[rules]\ndrop-table = \"note\"\n").unwrap();
+        assert_eq!(c.severity("drop-table", Severity::Error), Severity::Note);
+        let c = parse("[impact]\nsmall_size = \"512kB\"\nlarge_rows = 5\n").unwrap();
+        assert_eq!((c.impact.small_bytes, c.impact.large_rows), (512 << 10, 5));
+        let e = parse("[impact]\n\nlarge_size = \"big\"\n").unwrap_err();
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("`big` is not a size"), "{e}");
+    }
+
     #[test]
     fn a_comment_mentioning_the_key_does_not_take_the_line() {
         let e = parse(

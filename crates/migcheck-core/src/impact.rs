@@ -391,18 +391,24 @@ pub struct Snapshot {
 pub const SNAPSHOT_KIND: &str = "migcheck-stats";
 
 impl Snapshot {
-    /// Reads a snapshot written by `migcheck stats`; the error names the file.
-    pub fn parse(text: &str, display: &str) -> Result<Snapshot, String> {
+    /// Reads a snapshot written by `migcheck stats` (shown as `display` in the error, which
+    /// is `(line, message)`).
+    pub fn parse(text: &str, display: &str) -> Result<Snapshot, (usize, String)> {
         let s: Snapshot = serde_json::from_str(text).map_err(|e| {
-            format!(
-                "{display}:{}: not a migcheck statistics snapshot: {e} (write one with `migcheck stats --output {display}`)",
-                e.line()
+            (
+                e.line().max(1),
+                format!(
+                    "not a migcheck statistics snapshot: {e} (write one with `migcheck stats --output {display}`)"
+                ),
             )
         })?;
         if s.kind != SNAPSHOT_KIND || s.version != 1 {
-            return Err(format!(
-                "{display}:1: not a migcheck statistics snapshot (kind `{}`, version {}; expected `{SNAPSHOT_KIND}`, version 1)",
-                s.kind, s.version
+            return Err((
+                1,
+                format!(
+                    "not a migcheck statistics snapshot (kind `{}`, version {}; expected `{SNAPSHOT_KIND}`, version 1)",
+                    s.kind, s.version
+                ),
             ));
         }
         Ok(s)

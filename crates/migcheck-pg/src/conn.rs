@@ -1168,6 +1168,21 @@ pub async fn round_trip(
         })
 }
 
+/// Connects with `cfg`, runs `work` over the connection, then closes it politely (a
+/// connection whose round trip timed out is just dropped): the one home of that pattern, for
+/// `verify` and the table sizes alike.
+pub async fn with_connection<T>(
+    cfg: &ConnectionConfig,
+    work: impl AsyncFnOnce(&Client) -> Result<T, PgError>,
+) -> Result<T, PgError> {
+    let (client, driver) = connect_with_driver(cfg).await?;
+    let result = work(&client).await;
+    if !matches!(result, Err(PgError::RoundTripTimeout { .. })) {
+        close(client, driver).await;
+    }
+    result
+}
+
 /// Runs `fut` to its end on a current-thread tokio runtime: the one home of the synchronous
 /// entry points (`verify_blocking`, `stats::read_blocking`).
 pub fn block_on<T>(

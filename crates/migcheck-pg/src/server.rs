@@ -705,8 +705,9 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
-/// The (uid, gid) of an unprivileged user to run PostgreSQL as, from /etc/passwd.
-fn unprivileged_user() -> Option<(u32, u32)> {
+/// The (uid, gid) of an unprivileged user to run PostgreSQL as (and the tests' PgBouncer,
+/// which refuses root), from /etc/passwd.
+pub fn unprivileged_user() -> Option<(u32, u32)> {
     let passwd = fs::read_to_string("/etc/passwd").ok()?;
     for wanted in ["nobody", "postgres", "daemon"] {
         for line in passwd.lines() {

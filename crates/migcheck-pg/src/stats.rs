@@ -15,7 +15,7 @@ use std::time::Duration;
 use migcheck_core::impact::{Snapshot, TableStats, SNAPSHOT_KIND};
 use tokio_postgres::Client;
 
-use crate::conn::{close, connect_with_driver, round_trip, ConnectionConfig, PgError};
+use crate::conn::{round_trip, ConnectionConfig, PgError};
 use crate::verify::{query_error, split_results, text_array};
 
 /// The shortest window a write rate is averaged over: statistics reset (or a server started)
@@ -184,12 +184,8 @@ pub async fn read_with_config(
     tables: &Tables,
     opts: &StatsOptions,
 ) -> Result<Snapshot, PgError> {
-    let (client, driver) = connect_with_driver(cfg).await?;
-    let result = read(&client, tables, opts).await;
-    if !matches!(result, Err(PgError::RoundTripTimeout { .. })) {
-        close(client, driver).await;
-    }
-    let mut snapshot = result?;
+    let mut snapshot =
+        crate::conn::with_connection(cfg, async |client| read(client, tables, opts).await).await?;
     snapshot.database = cfg.display();
     Ok(snapshot)
 }

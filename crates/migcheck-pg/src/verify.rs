@@ -17,7 +17,7 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use crate::conn::{close, connect_with_driver, round_trip, ConnectionConfig, PgError};
+use crate::conn::{round_trip, ConnectionConfig, PgError};
 
 /// Check ids (part of the JSON interface).
 pub mod checks {
@@ -61,6 +61,9 @@ pub struct VerifyOptions {
     /// The client-side deadline of each round trip (the server's `statement_timeout` does
     /// nothing when the network stops answering). `None`: the statement timeout plus 10 s.
     pub round_trip_timeout: Option<Duration>,
+    /// `--sizes`: also read the live size of each table checked ([`crate::stats`]), on the
+    /// same connection ([`verify_with_config`]).
+    pub sizes: bool,
 }
 
 impl VerifyOptions {
@@ -79,6 +82,7 @@ impl Default for VerifyOptions {
             drift: false,
             statement_timeout_ms: 15_000,
             round_trip_timeout: None,
+            sizes: false,
         }
     }
 }
@@ -858,12 +862,37 @@ pub async fn verify(
         }
     }
 
+    // `--sizes`: the tables checked, on the same connection, one more read-only round trip.
+    let sizes = if opts.sizes {
+        let tables = crate::stats::Tables::Named(
+            wanted
+                .iter()
+                .map(|w| (w.schema.clone(), w.name.clone()))
+                .collect(),
+        );
+        let stats_opts = crate::stats::StatsOptions {
+            statement_timeout_ms: opts.statement_timeout_ms,
+            round_trip_timeout: limit,
+        };
+        let mut sizes = crate::stats::read(client, &tables, &stats_opts)
+            .await?
+            .tables;
+        sizes.sort_by(|a, b| {
+            b.total_bytes()
+                .cmp(&a.total_bytes())
+                .then_with(|| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)))
+        });
+        round_trips += 1;
+        Some(sizes)
+    } else {
+        None
+    };
     Ok(VerifyReport {
         database: String::new(),
         checks: out,
         round_trips,
         elapsed: started.elapsed(),
-        sizes: None,
+        sizes,
     })
 }
 
@@ -1131,13 +1160,8 @@ pub async fn verify_with_config(
     exp: &Expectations,
     opts: &VerifyOptions,
 ) -> Result<VerifyReport, PgError> {
-    let (client, driver) = connect_with_driver(cfg).await?;
-    let result = verify(&client, exp, opts).await;
-    // Terminate politely (a timed-out connection is just dropped).
-    if !matches!(result, Err(PgError::RoundTripTimeout { .. })) {
-        close(client, driver).await;
-    }
-    let mut report = result?;
+    let mut report =
+        crate::conn::with_connection(cfg, async |client| verify(client, exp, opts).await).await?;
     report.database = cfg.display();
     Ok(report)
 }

@@ -4,7 +4,9 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use migcheck_core::baseline::Baseline;
-use migcheck_core::config::find_config_file;
+use std::sync::Arc;
+
+use migcheck_core::config::{find_config_file, Config};
 use migcheck_core::source::display_path;
 
 use migcheck_core::lint::{self, CheckOptions};
@@ -152,20 +154,16 @@ fn init_left_the_key_commented(file: &Path) -> bool {
 /// (`--config`, or the nearest migcheck.toml).
 fn baseline_file(
     args: &CheckArgs,
-    paths: &[PathBuf],
-    opts: &CheckOptions,
+    first: &Result<Arc<Config>, lint::InputError>,
 ) -> Result<Option<PathBuf>, lint::InputError> {
     if let Some(b) = &args.baseline {
         return Ok(Some(b.clone()));
     }
-    Ok(first_config(paths, opts)?.baseline.clone())
+    Ok(first.as_ref().map_err(Clone::clone)?.baseline.clone())
 }
 
 /// The configuration governing the first path: `--config`, or the nearest migcheck.toml.
-fn first_config(
-    paths: &[PathBuf],
-    opts: &CheckOptions,
-) -> Result<std::sync::Arc<migcheck_core::config::Config>, lint::InputError> {
+fn first_config(paths: &[PathBuf], opts: &CheckOptions) -> Result<Arc<Config>, lint::InputError> {
     let first = &paths[0];
     let dir = if first.is_dir() {
         first.as_path()
@@ -401,9 +399,10 @@ pub fn run(args: CheckArgs) -> u8 {
         },
         cache: args.cache.open(),
     };
-    // The configuration governing the first path, read before walking: an invalid one stops
-    // the run at once (issue 30: it used to come last, after every finding).
-    if let Err(e) = baseline_file(&args, &paths, &opts) {
+    // The configuration governing the first path, read once, before walking: an invalid one
+    // stops the run at once (issue 30: it used to come last, after every finding).
+    let first = first_config(&paths, &opts);
+    if let Err(e) = baseline_file(&args, &first) {
         if is_config_error(&e, opts.config.as_deref()) {
             return config_errors_stop(&[&e]);
         }
@@ -493,7 +492,7 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     // A baseline or config that cannot be read is an input error: reported in every format,
     // exit 2, never a silent pass.
-    match baseline_file(&args, &paths, &opts) {
+    match baseline_file(&args, &first) {
         Ok(None) => {}
         Ok(Some(file)) => {
             let display = display_path(&file);
@@ -524,7 +523,7 @@ pub fn run(args: CheckArgs) -> u8 {
     }
     // Live figures (issue 32): `--database-url`, `--stats`, else `[impact] stats`.
     let mut impact_failed = false;
-    if let Ok(config) = first_config(&paths, &opts) {
+    if let Ok(config) = &first {
         let source = match (&args.database_url, &args.stats) {
             (Some(url), _) => Some(crate::impact::Source::Database {
                 url: url.clone(),

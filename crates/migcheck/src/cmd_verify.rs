@@ -187,9 +187,10 @@ pub fn run(args: VerifyArgs) -> u8 {
         all: args.all,
         drift: args.drift,
         extra_tables: extra,
+        sizes: args.sizes,
         ..VerifyOptions::default()
     };
-    let mut report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
+    let report = match migcheck_pg::verify_blocking(&conn, &expectations, &opts) {
         Ok(r) => r,
         Err(e) => {
             return trouble(
@@ -199,43 +200,6 @@ pub fn run(args: VerifyArgs) -> u8 {
             )
         }
     };
-    if args.sizes {
-        let mut tables: Vec<(String, String)> = Vec::new();
-        let named = expectations
-            .tables
-            .iter()
-            .map(|t| (t.schema.clone(), t.name.clone()))
-            .chain(opts.extra_tables.iter().cloned());
-        for t in named {
-            if !tables.contains(&t) {
-                tables.push(t);
-            }
-        }
-        let read = migcheck_pg::stats::read_blocking(
-            &conn,
-            &migcheck_pg::stats::Tables::Named(tables),
-            &migcheck_pg::stats::StatsOptions::default(),
-        );
-        match read {
-            Ok(s) => {
-                let mut sizes = s.tables;
-                sizes.sort_by(|a, b| {
-                    b.total_bytes()
-                        .cmp(&a.total_bytes())
-                        .then_with(|| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)))
-                });
-                report.sizes = Some(sizes);
-                report.round_trips += 1;
-            }
-            Err(e) => {
-                return trouble(
-                    format,
-                    "connection",
-                    &format!("cannot read table sizes from {}: {e}", conn.display()),
-                )
-            }
-        }
-    }
     emit(&match args.format {
         VerifyFormat::Human => render_human(&report),
         VerifyFormat::Json => render_json(&report),

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use migcheck_core::impact::{self, Run, Snapshot, Thresholds};
-use migcheck_core::lint::Report;
+use migcheck_core::lint::{InputError, Report};
 use migcheck_pg::stats::{self as live, StatsOptions, Tables};
 use migcheck_pg::ConnectionConfig;
 
@@ -50,22 +50,29 @@ fn now_unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// Reads the snapshot at `file`; the error names it.
-pub(crate) fn read_snapshot(file: &Path) -> Result<Snapshot, String> {
-    let display = migcheck_core::source::display_path(file);
-    let text =
-        std::fs::read_to_string(file).map_err(|e| format!("{display}: cannot read it: {e}"))?;
-    Snapshot::parse(&text, &display)
+/// Reads the snapshot at `file`; the error names it (and the line).
+fn read_snapshot(file: &Path) -> Result<Snapshot, InputError> {
+    let path = migcheck_core::source::display_path(file);
+    let text = std::fs::read_to_string(file).map_err(|e| InputError {
+        path: path.clone(),
+        line: None,
+        message: format!("cannot read it: {e}"),
+    })?;
+    Snapshot::parse(&text, &path).map_err(|(line, message)| InputError {
+        path,
+        line: Some(line),
+        message,
+    })
 }
 
 /// Gives each lock or rewrite finding of `report` its impact, and sets `report.impact`.
 /// `Err` (exit 2) when the figures could not be read: the findings stay as they were, and
-/// `report.impact` carries the reason as a warning.
+/// `report.impact` carries the reason as a warning (the editor shows the error itself).
 pub(crate) fn weigh(
     report: &mut Report,
     source: &Source,
     limits: &Thresholds,
-) -> Result<(), String> {
+) -> Result<(), InputError> {
     let targets = impact::targets(&report.findings);
     let tables = impact::tables(&targets);
     let (snapshot, mut run) = match source {
@@ -104,7 +111,24 @@ pub(crate) fn weigh(
             connect_timeout,
         } => {
             let url = Some(url.as_str()).filter(|u| !u.is_empty());
-            let cfg = connection(url, *connect_timeout)?;
+            let cfg = match connection(url, *connect_timeout) {
+                Ok(c) => c,
+                Err(e) => {
+                    // Settings that cannot be used (a malformed URL): said, not a silent exit 2.
+                    let why =
+                        format!("cannot read table sizes: {e}; findings are shown without impact");
+                    report.impact = Some(Run {
+                        source: "--database-url".into(),
+                        warnings: vec![why.clone()],
+                        ..Run::default()
+                    });
+                    return Err(InputError {
+                        path: "--database-url".into(),
+                        line: None,
+                        message: why,
+                    });
+                }
+            };
             let mut run = Run {
                 source: format!("the database {}", cfg.display()),
                 ..Run::default()
@@ -128,7 +152,11 @@ pub(crate) fn weigh(
                     );
                     run.warnings.push(why.clone());
                     report.impact = Some(run);
-                    return Err(why);
+                    return Err(InputError {
+                        path: cfg.display(),
+                        line: None,
+                        message: why,
+                    });
                 }
             }
         }

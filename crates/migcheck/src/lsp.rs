@@ -593,18 +593,7 @@ fn weigh_with_snapshot(report: &mut Report, path: &Path, opts: &CheckOptions) {
     if let Some(stats) = config.impact.stats.clone() {
         let source = crate::impact::Source::Snapshot(stats.clone());
         if let Err(e) = crate::impact::weigh(report, &source, &config.impact) {
-            // The message names the file and line already.
-            let shown = migcheck_core::source::display_path(&stats);
-            let rest = e.strip_prefix(&format!("{shown}:")).unwrap_or(&e);
-            let (line, message) = match rest.split_once(": ") {
-                Some((l, m)) if l.parse::<usize>().is_ok() => (l.parse().ok(), m.to_string()),
-                _ => (None, rest.trim_start().to_string()),
-            };
-            report.errors.push(lint::InputError {
-                path: shown,
-                line,
-                message,
-            });
+            report.errors.push(e);
         }
     }
 }

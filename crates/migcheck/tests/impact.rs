@@ -77,18 +77,6 @@ impl Drop for Pgbouncer {
     }
 }
 
-fn nobody() -> Option<(u32, u32)> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|l| {
-        let f: Vec<&str> = l.split(':').collect();
-        if f.len() > 3 && f[0] == "nobody" {
-            Some((f[2].parse().ok()?, f[3].parse().ok()?))
-        } else {
-            None
-        }
-    })
-}
-
 fn pgbouncer(server: &ThrowawayServer) -> Pgbouncer {
     use std::os::unix::fs::PermissionsExt;
     use std::os::unix::process::CommandExt;
@@ -130,7 +118,8 @@ fn pgbouncer(server: &ThrowawayServer) -> Pgbouncer {
     let mut cmd = Command::new(bin);
     cmd.arg(p.join("pgbouncer.ini"));
     if migcheck_pg::server::is_root() {
-        let (uid, gid) = nobody().expect("a `nobody` user to run pgbouncer as");
+        let (uid, gid) = migcheck_pg::server::unprivileged_user()
+            .expect("an unprivileged user to run pgbouncer as");
         for f in ["", "userlist.txt", "pgbouncer.ini"] {
             std::os::unix::fs::chown(p.join(f), Some(uid), Some(gid)).unwrap();
         }
@@ -587,4 +576,28 @@ fn weighing_grows_linearly_with_the_findings() {
         (large as f64) < 2.5 * small as f64,
         "1,000 findings: {small} extra steps; 2,000: {large}"
     );
+}
+
+/// Connection settings that cannot be used are said, not a silent exit 2.
+#[test]
+fn an_unusable_database_url_is_said_and_the_findings_still_shown() {
+    let dir = tempfile::tempdir().unwrap();
+    orders_project(dir.path(), 0);
+    let r = run(
+        dir.path(),
+        &[
+            "check",
+            "--database-url",
+            "mysql://db/x",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning: cannot read table sizes: "),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(json(&r.stdout)["diagnostics"].as_array().unwrap().len(), 5);
 }
