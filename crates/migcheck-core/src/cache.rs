@@ -86,47 +86,24 @@ impl ParseCache {
         tool: &str,
         role: Role,
         text: &str,
-        use_: Use,
+        store: bool,
         parse: impl FnOnce() -> ParsedFile,
     ) -> ParsedFile {
         let key = self.key(tool, role, text);
         let path = self.entries.join(&key);
         if let Ok(bytes) = std::fs::read(&path) {
             // Damaged or of another text: parsed again and rewritten below.
-            if let Some(parsed) = decode(&bytes, text, use_.reported) {
+            if let Some(parsed) = decode(&bytes, text) {
                 return parsed;
             }
         }
-        let mut parsed = parse();
-        if use_.store && text.len() <= STORE_UP_TO {
-            // Every tree as bytes: those the parse kept (`kept` lists them), and those of a
-            // large file, which keeps none (`parse::KEEP_TREES_UP_TO`) and whose rules would
-            // parse them again. Written, then dropped: this run goes on as parsed (a large
-            // file's memory stays what it was without the cache; the next run reads them).
-            let mut kept = Vec::new();
-            for (i, s) in parsed.statements.iter_mut().enumerate() {
-                if let Some(a) = &s.ast {
-                    kept.push(i as u32);
-                    s.stored_tree = postcard::to_stdvec(&**a).ok().map(boxed);
-                } else if s.may_have_tree() {
-                    s.stored_tree = s
-                        .tree(text)
-                        .and_then(|t| postcard::to_stdvec(&*t).ok())
-                        .map(boxed);
-                }
-            }
-            let whole = kept
-                .iter()
-                .all(|&i| parsed.statements[i as usize].stored_tree.is_some());
-            if let (true, Ok(bytes)) = (
-                whole,
-                postcard::to_stdvec(&(text.len() as u64, &parsed, &kept)),
-            ) {
-                // A failed write leaves the run as it is: the next run parses the file again.
+        let parsed = parse();
+        if store && text.len() <= STORE_UP_TO {
+            // The statements hold their trees as bytes (`Statement::stored_tree`): the entry is
+            // the parse as it is. A failed write leaves the run as it is: the next run parses
+            // the file again.
+            if let Ok(bytes) = postcard::to_stdvec(&(text.len() as u64, &parsed)) {
                 let _ = write_entry(&path, &bytes);
-            }
-            for s in &mut parsed.statements {
-                s.stored_tree = None;
             }
         }
         parsed
@@ -172,12 +149,9 @@ fn build_id() -> Vec<u8> {
 
 /// An entry read back, when it is whole and fits `text`: its length recorded, and every span on
 /// a character boundary of the text (an entry damaged into other values must not slice the text
-/// out of bounds). For a `reported` file the trees the parse kept are read back into place, so
-/// that every rule sees the file as parsed; for the others they stay bytes, read only if a rule
-/// of the set asks for one ([`crate::parse::Statement::tree`]): such a file only shapes the
-/// schema, and most of its trees are never looked at.
-fn decode(bytes: &[u8], text: &str, reported: bool) -> Option<ParsedFile> {
-    let (len, mut parsed, kept): (u64, ParsedFile, Vec<u32>) = postcard::from_bytes(bytes).ok()?;
+/// out of bounds). Its trees stay bytes, read back when asked for, as after a parse.
+fn decode(bytes: &[u8], text: &str) -> Option<ParsedFile> {
+    let (len, parsed): (u64, ParsedFile) = postcard::from_bytes(bytes).ok()?;
     let fits = |r: &std::ops::Range<usize>| {
         r.start <= r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
     };
@@ -187,31 +161,7 @@ fn decode(bytes: &[u8], text: &str, reported: bool) -> Option<ParsedFile> {
             .comments
             .iter()
             .all(|c| fits(&c.span) && fits(&c.body));
-    if !whole {
-        return None;
-    }
-    if reported {
-        for i in kept {
-            let s = parsed.statements.get_mut(i as usize)?;
-            let tree = postcard::from_bytes(&s.stored_tree.take()?).ok()?;
-            s.ast = Some(Box::new(tree));
-        }
-    }
-    Some(parsed)
-}
-
-/// A stored tree's bytes as [`crate::parse::Statement::stored_tree`] holds them.
-fn boxed(bytes: Vec<u8>) -> crate::parse::StoredTree {
-    Box::new(bytes.into_boxed_slice())
-}
-
-/// How a run uses the cache for one file.
-#[derive(Debug, Clone, Copy)]
-pub struct Use {
-    /// Store the parse when the cache has none (not for text that is not saved).
-    pub store: bool,
-    /// The file is reported: its findings are shown (see `decode`).
-    pub reported: bool,
+    whole.then_some(parsed)
 }
 
 /// Writes an entry under a temporary name beside it, then renames it into place.
@@ -255,7 +205,7 @@ pub(crate) mod bytes {
         d: D,
     ) -> Result<Option<StoredTree>, D::Error> {
         let b: Option<Bytes> = serde::Deserialize::deserialize(d)?;
-        Ok(b.map(|b| super::boxed(b.0)))
+        Ok(b.map(|b| Box::new(b.0.into_boxed_slice())))
     }
 
     struct BytesRef<'a>(&'a [u8]);
@@ -296,14 +246,8 @@ mod tests {
         crate::parse::parse_file(text)
     }
 
-    const SHOWN: Use = Use {
-        store: true,
-        reported: true,
-    };
-    const UNSAVED: Use = Use {
-        store: false,
-        reported: true,
-    };
+    const SHOWN: bool = true;
+    const UNSAVED: bool = false;
 
     /// What a parse holds, trees included, as text to compare.
     fn shown(p: &ParsedFile, text: &str) -> String {
@@ -338,19 +282,9 @@ mod tests {
         });
         assert!(!parsed_again, "the second parse came from the cache");
         assert_eq!(format!("{made:?}"), format!("{read:?}"));
-        // A file that is not reported keeps its trees as bytes, and reads the same trees.
-        let lazy = cache.parse(
-            "supabase",
-            Role::Up,
-            text,
-            Use {
-                store: true,
-                reported: false,
-            },
-            || unreachable!("cached"),
-        );
-        assert!(lazy.statements.iter().all(|s| s.ast.is_none()));
-        assert_eq!(shown(&lazy, text), shown(&made, text));
+        // Trees stay bytes, read back as the same trees when asked for.
+        assert!(read.statements.iter().all(|s| s.ast.is_none()));
+        assert_eq!(shown(&read, text), shown(&made, text));
         assert!(dir.path().join("CACHEDIR.TAG").is_file());
         assert_eq!(
             std::fs::read_to_string(dir.path().join(".gitignore")).unwrap(),
@@ -386,8 +320,7 @@ mod tests {
         let whole = std::fs::read(&entry).unwrap();
         // Truncated, emptied, garbage, and an entry of a longer text (spans out of bounds).
         let other = "alter table t add column a int; alter table t add column b int;";
-        let foreign =
-            postcard::to_stdvec(&(other.len() as u64, parse(other), Vec::<u32>::new())).unwrap();
+        let foreign = postcard::to_stdvec(&(other.len() as u64, parse(other))).unwrap();
         let mut mislabelled = foreign.clone();
         mislabelled[0] = text.len() as u8;
         for damaged in [
@@ -444,31 +377,21 @@ mod tests {
     }
 
     #[test]
-    fn a_large_file_reads_its_trees_from_the_entry_not_the_parser() {
+    fn trees_are_read_back_from_the_entry_not_the_parser() {
         let text: String = (0..2_000)
             .map(|i| format!("create index i{i} on t (c{i});\nselect {i};\n"))
             .collect();
-        assert!(text.len() > crate::parse::KEEP_TREES_UP_TO);
         let dir = tempfile::tempdir().unwrap();
         let cache = ParseCache::open(dir.path()).unwrap();
         let made = cache.parse("supabase", Role::Up, &text, SHOWN, || parse(&text));
-        for reported in [true, false] {
-            let read = cache.parse(
-                "supabase",
-                Role::Up,
-                &text,
-                Use {
-                    store: true,
-                    reported,
-                },
-                || unreachable!("cached"),
-            );
-            // As parsed: no tree kept in the statements (the file is large), the same trees
-            // given when asked for, and each index statement has one.
-            assert!(read.statements.iter().all(|s| s.ast.is_none()));
-            assert_eq!(shown(&read, &text), shown(&made, &text));
-            let stored = read.statements.iter().filter(|s| s.stored_tree.is_some());
-            assert_eq!(stored.count(), 2_000);
-        }
+        let read = cache.parse("supabase", Role::Up, &text, SHOWN, || {
+            unreachable!("cached")
+        });
+        // As parsed: no tree attached, the same trees given when asked for, and each index
+        // statement has its bytes (the SELECTs, which no rule inspects, have none).
+        assert!(read.statements.iter().all(|s| s.ast.is_none()));
+        assert_eq!(shown(&read, &text), shown(&made, &text));
+        let stored = read.statements.iter().filter(|s| s.stored_tree.is_some());
+        assert_eq!(stored.count(), 2_000);
     }
 }

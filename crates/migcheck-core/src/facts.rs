@@ -607,7 +607,7 @@ mod tests {
             for e in stmt.effects.iter() {
                 state.apply(e, &origin);
             }
-            state.note_facts(&stmt);
+            state.note_facts(&stmt.with_tree(sql));
         }
         state
     }

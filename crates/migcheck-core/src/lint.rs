@@ -293,25 +293,10 @@ fn migration_files(found: &crate::discover::Discovery) -> usize {
 type Reader<'r> = &'r (dyn Fn(&Path) -> Result<Arc<SourceFile>, InputError> + Sync);
 
 /// The parse cache a run uses, with whether a file's parse may be stored (not the text of an
-/// editor's unsaved buffer or of a fix not yet written: it would fill the cache with drafts) and
-/// whether a file is reported (the others' trees are read from the cache only when asked for).
+/// editor's unsaved buffer or of a fix not yet written: it would fill the cache with drafts).
 struct Cached<'c> {
     cache: &'c crate::cache::ParseCache,
     store: &'c (dyn Fn(&Path) -> bool + Sync),
-    only: Option<&'c HashSet<PathBuf>>,
-}
-
-impl Cached<'_> {
-    fn use_for(&self, m: &crate::discover::MigrationFile) -> crate::cache::Use {
-        crate::cache::Use {
-            store: (self.store)(&m.path),
-            // As `check_found` decides it.
-            reported: match self.only {
-                Some(only) => only.contains(&canonical(&m.path)),
-                None => m.reported,
-            },
-        }
-    }
 }
 
 /// Stores every file's parse.
@@ -355,10 +340,30 @@ fn load_found(
     configs: &mut ConfigCache,
     errors: &mut Vec<InputError>,
     read: Reader<'_>,
-    cache: Option<Cached<'_>>,
+    cache: Option<&Cached<'_>>,
     spread: Spread,
 ) -> (Vec<LoadedSet>, Vec<PathBuf>) {
-    for (p, why) in found.missing {
+    let prepared = prepare(found.sets, found.missing, configs, errors);
+    let loaded = spread.map(prepared, |(set, config)| {
+        load_set(set, config, read, cache, spread)
+    });
+    let mut sets = Vec::new();
+    for (s, errs) in loaded {
+        errors.extend(errs);
+        sets.push(s);
+    }
+    (sets, found.deploy_files)
+}
+
+/// Each set with the config it is judged with (its files that config excludes left out), the
+/// paths that could not be walked and the invalid configs said in `errors`.
+fn prepare(
+    found: Vec<MigrationSet>,
+    missing: Vec<(PathBuf, String)>,
+    configs: &mut ConfigCache,
+    errors: &mut Vec<InputError>,
+) -> Vec<(MigrationSet, Arc<Config>)> {
+    for (p, why) in missing {
         errors.push(InputError {
             path: display_path(&p),
             line: None,
@@ -366,7 +371,7 @@ fn load_found(
         });
     }
     let mut prepared = Vec::new();
-    for mut set in found.sets {
+    for mut set in found {
         let config = match configs.for_dir(&set.dir) {
             Ok(c) => c,
             Err(e) => {
@@ -379,66 +384,69 @@ fn load_found(
         set.files.retain(|f| !config.is_excluded(&f.path));
         prepared.push((set, config));
     }
-    let loaded: Vec<(LoadedSet, Vec<InputError>)> = spread.map(prepared, |(mut set, config)| {
-        let mut errs = Vec::new();
-        let read: Vec<_> = spread.map(set.files.iter().collect(), |m| {
-            read(&m.path)
-                .and_then(|s| match config.encoding {
-                    // Read again in the configured encoding: only files that are not UTF-8
-                    // (an editor's buffer never reaches here, it is UTF-8 text already).
-                    crate::source::SourceEncoding::Utf8 => Ok(s),
-                    _ if s.undecodable.is_none() => Ok(s),
-                    enc => read_source_as(&m.path, enc),
-                })
-                // Parsed here, on the check threads: a set's files parse independently, and
-                // one large set parsed file after file kept a run on one core (issue 33).
-                .map(|s| {
-                    let parse = || parse_as(set.tool, m.role, &s.text);
-                    let parsed = match &cache {
-                        Some(c) => {
-                            c.cache
-                                .parse(set.tool.id(), m.role, &s.text, c.use_for(m), parse)
-                        }
-                        None => parse(),
-                    };
-                    (m.clone(), s, parsed)
-                })
-        });
-        let mut units = Vec::new();
-        for r in read {
-            match r {
-                Ok((migration, source, parsed)) => {
-                    units.push(FileUnit {
-                        index: units.len(),
-                        source,
-                        parsed,
-                        migration,
-                        transactions: Default::default(),
-                        mentions: Default::default(),
-                    });
-                }
-                Err(e) => errs.push(e),
-            }
-        }
-        // Without a Supabase project or `exposed_schemas`, the set's own statements may show
-        // that clients reach its schemas (`platform::evidence`).
-        if !set.platform.is_supabase() && !config.exposed_schemas_configured {
-            set.platform.evidence = crate::platform::evidence(
-                units
-                    .iter()
-                    .filter(|u| u.migration.role != Role::Down)
-                    .map(|u| (&*u.source, &u.parsed)),
-            );
-        }
-        let config = resolve_platform(&set, config);
-        (LoadedSet { set, config, units }, errs)
+    prepared
+}
+
+/// Reads and parses the files of one set, with the problems of the files that could not be read.
+fn load_set(
+    mut set: MigrationSet,
+    config: Arc<Config>,
+    read: Reader<'_>,
+    cache: Option<&Cached<'_>>,
+    spread: Spread,
+) -> (LoadedSet, Vec<InputError>) {
+    let mut errs = Vec::new();
+    let read: Vec<_> = spread.map(set.files.iter().collect(), |m| {
+        read(&m.path)
+            .and_then(|s| match config.encoding {
+                // Read again in the configured encoding: only files that are not UTF-8
+                // (an editor's buffer never reaches here, it is UTF-8 text already).
+                crate::source::SourceEncoding::Utf8 => Ok(s),
+                _ if s.undecodable.is_none() => Ok(s),
+                enc => read_source_as(&m.path, enc),
+            })
+            // Parsed here, on the check threads: a set's files parse independently, and
+            // one large set parsed file after file kept a run on one core (issue 33).
+            .map(|s| {
+                let parse = || parse_as(set.tool, m.role, &s.text);
+                let parsed = match cache {
+                    Some(c) => {
+                        c.cache
+                            .parse(set.tool.id(), m.role, &s.text, (c.store)(&m.path), parse)
+                    }
+                    None => parse(),
+                };
+                (m.clone(), s, parsed)
+            })
     });
-    let mut sets = Vec::new();
-    for (s, errs) in loaded {
-        errors.extend(errs);
-        sets.push(s);
+    let mut units = Vec::new();
+    for r in read {
+        match r {
+            Ok((migration, source, parsed)) => {
+                units.push(FileUnit {
+                    index: units.len(),
+                    source,
+                    parsed,
+                    migration,
+                    transactions: Default::default(),
+                    mentions: Default::default(),
+                });
+            }
+            Err(e) => errs.push(e),
+        }
     }
-    (sets, found.deploy_files)
+    // Without a Supabase project or `exposed_schemas`, the set's own statements may show
+    // that clients reach its schemas (`platform::evidence`).
+    if !set.platform.is_supabase() && !config.exposed_schemas_configured {
+        set.platform.evidence = crate::platform::evidence(
+            units
+                .iter()
+                .filter(|u| u.migration.role != Role::Down)
+                .map(|u| (&*u.source, &u.parsed)),
+        );
+    }
+    let config = resolve_platform(&set, config);
+    (LoadedSet { set, config, units }, errs)
 }
 
 /// The config a set is judged with: its `migcheck.toml`, with the exposed schemas its platform
@@ -458,19 +466,17 @@ fn resolve_platform(set: &MigrationSet, config: Arc<Config>) -> Arc<Config> {
 
 /// The scope as the sets were loaded: the files left after `exclude`, and the exposed schemas
 /// each set is judged with (its migcheck.toml, else its platform or its own evidence).
-fn resolve_scope(scope: &mut crate::scope::Scope, sets: &[LoadedSet]) {
-    for (shown, loaded) in scope.sets.iter_mut().zip(sets) {
-        let set = &loaded.set;
-        debug_assert_eq!(shown.tool, set.tool.id());
-        shown.files = set.files.iter().map(|f| display_path(&f.path)).collect();
-        shown.exposed_schemas = loaded.config.exposed_schemas.clone();
-        shown.exposed_why = match &loaded.config.path {
-            Some(p) if loaded.config.exposed_schemas_configured => {
-                format!("`exposed_schemas` in {}", display_path(p))
-            }
-            _ => set.platform.why(),
-        };
-    }
+fn resolve_scope(shown: &mut crate::scope::ScopeSet, loaded: &LoadedSet) {
+    let set = &loaded.set;
+    debug_assert_eq!(shown.tool, set.tool.id());
+    shown.files = set.files.iter().map(|f| display_path(&f.path)).collect();
+    shown.exposed_schemas = loaded.config.exposed_schemas.clone();
+    shown.exposed_why = match &loaded.config.path {
+        Some(p) if loaded.config.exposed_schemas_configured => {
+            format!("`exposed_schemas` in {}", display_path(p))
+        }
+        _ => set.platform.why(),
+    };
 }
 
 /// What [`replay`] reports while it walks a set.
@@ -884,7 +890,6 @@ pub fn check(paths: &[PathBuf], opts: &CheckOptions) -> Report {
     let cache = opts.cache.as_deref().map(|cache| Cached {
         cache,
         store: &store_all,
-        only: opts.only.as_ref(),
     });
     on_check_threads(migration_files(&found), |spread| {
         check_found(found, opts, &read_source, cache, false, &scope, spread)
@@ -913,7 +918,6 @@ pub fn check_overlay(
     let cache = opts.cache.as_deref().map(|cache| Cached {
         cache,
         store: &saved,
-        only: opts.only.as_ref(),
     });
     on_check_threads(migration_files(&found), |spread| {
         check_found(found, opts, &read, cache, false, &scope, spread)
@@ -977,58 +981,62 @@ fn check_found(
     let mut configs = ConfigCache::new(opts.config.clone());
     configs.in_memory = in_memory;
     configs.overrides = opts.overrides.clone();
-    let (mut sets, deploy_files) =
-        load_found(found, &mut configs, &mut report.errors, read, cache, spread);
-    resolve_scope(&mut report.scope, &sets);
+    let crate::discover::Discovery {
+        sets,
+        missing,
+        deploy_files,
+        ..
+    } = found;
+    let prepared = prepare(sets, missing, &mut configs, &mut report.errors);
     let only = opts.only.as_ref();
-    // Rules that compare the change with the rest of its set (`migration-version-out-of-order`)
-    // read `is_new`: only git knows which files a change adds.
-    if let Some(added) = &opts.added {
-        for s in &mut sets {
-            for u in &mut s.units {
-                u.migration.is_new = added.contains(&canonical(&u.migration.path));
-            }
-        }
-    }
-    // With a list of files to report (`--changed-since`), the other files of a set are context:
-    // rules that ask whether a later migration ships with this one read `reported`.
-    if let Some(only) = only {
-        for s in &mut sets {
-            for u in &mut s.units {
-                u.migration.reported = only.contains(&canonical(&u.migration.path));
-            }
-        }
-    }
     let is_reported = |path: &Path, named: bool| match only {
         Some(set) => set.contains(&canonical(path)),
         None => named,
     };
-
-    let per_set: Vec<(Findings, Vec<String>, usize)> =
-        spread.map(sets.iter().collect(), |loaded| {
-            let mut by_file = HashMap::new();
-            let units = UnitsBySource::of(loaded);
-            run_rules(loaded, spread, |rule, h| {
-                add_finding(&mut by_file, loaded, &units, rule, h)
-            });
-            let mut findings = Findings::new();
-            let (mut files, mut statements) = (Vec::new(), 0);
-            for unit in &loaded.units {
-                if !is_reported(&unit.migration.path, unit.migration.reported) {
-                    continue;
-                }
-                files.push(unit.source.display.clone());
-                statements += unit.parsed.statements.len();
-                let f = by_file.remove(&unit.index).unwrap_or_default();
-                let f = apply_allows(&unit.source, sql_allows(unit), f, &loaded.config);
-                findings.append(f);
+    // Each set is read, checked and freed in one go: only the sets being checked are held,
+    // never all of them (issue 33: memory). Its scope entry goes with it.
+    let shown = std::mem::take(&mut report.scope.sets);
+    debug_assert_eq!(shown.len(), prepared.len());
+    let work = prepared.into_iter().zip(shown).collect();
+    let per_set = spread.map(work, |((set, config), mut shown)| {
+        let (mut loaded, errs) = load_set(set, config, read, cache.as_ref(), spread);
+        resolve_scope(&mut shown, &loaded);
+        for u in &mut loaded.units {
+            // Rules that compare the change with the rest of its set
+            // (`migration-version-out-of-order`) read `is_new`: only git knows which files a
+            // change adds.
+            if let Some(added) = &opts.added {
+                u.migration.is_new = added.contains(&canonical(&u.migration.path));
             }
-            (findings, files, statements)
+            // With a list of files to report (`--changed-since`), the other files of a set are
+            // context: rules that ask whether a later migration ships with this one read
+            // `reported`.
+            if let Some(only) = only {
+                u.migration.reported = only.contains(&canonical(&u.migration.path));
+            }
+        }
+        let mut by_file = HashMap::new();
+        let units = UnitsBySource::of(&loaded);
+        run_rules(&loaded, spread, |rule, h| {
+            add_finding(&mut by_file, &loaded, &units, rule, h)
         });
-    // The parsed statements are not needed any more: free them before the findings are
-    // gathered and sorted (the peak of a file with many findings).
-    drop(sets);
-    for (f, files, statements) in per_set {
+        let mut findings = Findings::new();
+        let (mut files, mut statements) = (Vec::new(), 0);
+        for unit in &loaded.units {
+            if !is_reported(&unit.migration.path, unit.migration.reported) {
+                continue;
+            }
+            files.push(unit.source.display.clone());
+            statements += unit.parsed.statements.len();
+            let f = by_file.remove(&unit.index).unwrap_or_default();
+            let f = apply_allows(&unit.source, sql_allows(unit), f, &loaded.config);
+            findings.append(f);
+        }
+        (findings, files, statements, shown, errs)
+    });
+    for (f, files, statements, shown, errs) in per_set {
+        report.errors.extend(errs);
+        report.scope.sets.push(shown);
         report.findings.append(f);
         report.files += files.len();
         report.checked.extend(files);

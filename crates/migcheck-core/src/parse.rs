@@ -29,12 +29,12 @@ const RECURSION_LIMIT: usize = 64;
 pub struct Statement {
     /// Byte range in the file.
     pub span: Range<usize>,
-    /// The parsed statement, when sqlparser read all of it. Trees are not kept between parsing
-    /// and the rules (4–7 KB each: a 10 MB DDL file kept 1.8 GB of them): [`crate::lint::replay`]
-    /// hands each statement to the rules with its tree parsed again, and code that looks at
-    /// *other* statements of a file calls [`Statement::tree`]. Never kept for INSERT and
-    /// SELECT, which no rule inspects. Not in the parse cache's entries as such: they keep it as
-    /// [`Statement::stored_tree`].
+    /// The syntax tree, attached only to the statement [`crate::lint::replay`] hands the rules
+    /// ([`Statement::with_tree`]) and dropped once they have seen it. Between parsing and the
+    /// rules a statement holds its tree as bytes ([`Statement::stored_tree`]): a tree takes 4–7
+    /// KB in memory, its bytes about as much as the statement's text (issue 33: the corpus held
+    /// 80 MB of trees). Code that looks at *other* statements of a file calls
+    /// [`Statement::tree`].
     #[serde(skip)]
     pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it, when it could not (boxed: rare, and a file of 250,000
@@ -48,10 +48,10 @@ pub struct Statement {
     pub rollback: bool,
     /// Upper-cased leading keywords (up to three), for rules and reports.
     pub head: Box<str>,
-    /// The tree [`Statement::tree`] would otherwise parse again, from the parse cache
-    /// ([`crate::cache`]): read back from these bytes instead, only when asked for. Held for the
-    /// statements of a large file (which keeps no tree) and of a file that is not reported.
-    /// `None` outside the cache.
+    /// The statement's syntax tree as bytes (postcard), read back by [`Statement::tree`] when
+    /// asked for; the parse cache ([`crate::cache`]) stores them as they are. `None` for a
+    /// statement without a tree: one the parser could not read, a `DO` wrapper, a data statement
+    /// (INSERT and SELECT, which no rule inspects, unless a query runs a data-modifying one).
     /// Boxed twice: one pointer, not two (every statement of a file is held for the run).
     #[serde(with = "crate::cache::bytes")]
     pub stored_tree: Option<StoredTree>,
@@ -82,7 +82,7 @@ impl Unparsed {
 impl Statement {
     /// [`Statement::tree`] when the statement's first words start with one of `heads`, else
     /// `None`: for code that reads other statements of a file and cares about some kinds only
-    /// (parsing is most of a check's time; each statement is parsed once more for the rules).
+    /// (each tree asked for is read back from its bytes).
     pub fn tree_if_head(
         &self,
         text: &str,
@@ -95,8 +95,9 @@ impl Statement {
             .flatten()
     }
 
-    /// The syntax tree of this statement: the one it holds, or parsed again from `text` (the
-    /// file it belongs to). `None` when it is not readable, a `DO` wrapper, or a data statement.
+    /// The syntax tree of this statement: the one attached, read back from its bytes, or parsed
+    /// again from `text` (the file it belongs to) when it holds none. `None` when it is not
+    /// readable, a `DO` wrapper, or a data statement.
     pub fn tree(&self, text: &str) -> Option<std::borrow::Cow<'_, ast::Statement>> {
         if let Some(a) = &self.ast {
             return Some(std::borrow::Cow::Borrowed(&**a));
@@ -142,10 +143,6 @@ impl Statement {
     }
 }
 
-/// Files up to this size keep their statements' syntax trees after parsing; larger ones keep only
-/// effects and parse a statement again when a rule needs its tree (see `Statement::tree`).
-pub const KEEP_TREES_UP_TO: usize = 64 * 1024;
-
 /// INSERTs longer than this are not parsed (see `parse_statement`): their syntax is not checked.
 pub const PARSE_INSERT_UP_TO: usize = 64 * 1024;
 
@@ -162,6 +159,33 @@ fn kept(a: ast::Statement) -> Option<ast::Statement> {
         ast::Statement::Query(q) if crate::extract::data_modifying(q).is_empty() => None,
         _ => Some(a),
     }
+}
+
+/// Files up to this size keep their statements' trees as bytes after parsing; a larger one keeps
+/// only their effects, and a statement is parsed again when a rule asks for its tree
+/// ([`Statement::tree`]). Bytes take one to two times a statement's text, and the findings of a
+/// file where every statement has some take far more: past a megabyte, memory stays what the
+/// text and the findings need (docs/limits.md). Real migration files are smaller (the corpus's
+/// largest is 310 KB), and keep their trees.
+pub const KEEP_TREES_UP_TO: usize = 1 << 20;
+
+/// Statements whose expressions nest deeper than this ([`nesting`]) keep no bytes and are parsed
+/// again when asked for: writing and reading a tree recurses once per level, on whatever thread
+/// parses (an editor's or a test's, with a small stack), while parsing again happens on the
+/// check threads' deep stacks. Real statements nest a few levels.
+const KEEP_NESTING_UP_TO: usize = 100;
+
+/// A parsed tree as a statement holds it ([`Statement::stored_tree`]), when it is worth keeping
+/// ([`kept`]) and nests at most [`KEEP_NESTING_UP_TO`] levels. A tree that cannot be written is
+/// not held: [`Statement::tree`] parses it again.
+fn stored((a, depth): (ast::Statement, usize)) -> Option<StoredTree> {
+    if depth > KEEP_NESTING_UP_TO {
+        return None;
+    }
+    let a = kept(a)?;
+    postcard::to_stdvec(&a)
+        .ok()
+        .map(|bytes| Box::new(bytes.into_boxed_slice()))
 }
 
 /// A parsed file: statements in order, plus the comments (for directives).
@@ -312,7 +336,7 @@ fn parse_statement(
     let sql = filled.as_deref().unwrap_or(sql);
     let (ast, unparsed) = match split_problem {
         Some(p) => (None, Some(p)),
-        None => match parse_one(sql) {
+        None => match parse_nesting(sql) {
             Ok(ast) => (Some(ast), None),
             Err(e) => (None, Some(e)),
         },
@@ -322,7 +346,7 @@ fn parse_statement(
         _ => None,
     };
     let effects = match &ast {
-        Some(a) => crate::extract::effects(a),
+        Some((a, _)) => crate::extract::effects(a),
         None => {
             let mut e = crate::fallback::effects(sql);
             if let Some(r) = &recognised {
@@ -333,24 +357,19 @@ fn parse_statement(
     };
     // Kept for the whole run as a boxed slice: exactly its effects (a vector grown by pushes
     // holds room for 4, 0.5 KB), and 8 bytes less for each statement.
-    // In a large file keep only the effects: the rules get the tree parsed again
-    // (`Statement::tree`), so memory stays proportional to the text, whatever the statements are.
-    // Trees take 4-7 KB a statement; a typical migration file (a few KB) keeps them, because
-    // parsing again in the ordered replay costs more time than they cost memory.
-    let ast = if text.len() <= KEEP_TREES_UP_TO {
-        ast.and_then(kept).map(Box::new)
-    } else {
-        None
-    };
+    // The tree is kept as bytes (in a file up to `KEEP_TREES_UP_TO`): far less memory than the
+    // tree itself, and reading them back costs less than parsing again.
     out.push(Statement {
         span,
-        ast,
+        ast: None,
         unparsed: Unparsed::new(unparsed, recognised),
         effects: effects.into_boxed_slice(),
         in_do_block,
         rollback: false,
         head,
-        stored_tree: None,
+        stored_tree: ast
+            .filter(|_| text.len() <= KEEP_TREES_UP_TO)
+            .and_then(stored),
     });
 }
 
@@ -397,8 +416,8 @@ fn run_called_functions(text: &str, out: &mut Vec<Statement>) {
     *out = walk.out;
 }
 
-/// True when a statement can be a `CREATE FUNCTION` (trees are not kept, so a statement is
-/// parsed again only when its first 80 characters say so).
+/// True when a statement can be a `CREATE FUNCTION` (a tree is read back from its bytes only
+/// when a statement's first 80 characters say so).
 fn maybe_function(text: &str, s: &Statement) -> bool {
     let stmt_text = &text[s.span.clone()];
     s.head.starts_with("CREATE")
@@ -509,28 +528,27 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
     // rendered into it before the file ran: read as names, as in plain statements.
     let filled = crate::dynamic::fill_templates(sql);
     let sql = filled.as_deref().unwrap_or(sql);
-    let (ast, unparsed) = match parse_one(sql) {
+    let (ast, unparsed) = match parse_nesting(sql) {
         Ok(ast) => (Some(ast), None),
         Err(e) => (None, Some(e)),
     };
     let effects = match &ast {
-        Some(a) => crate::extract::effects(a),
+        Some((a, _)) => crate::extract::effects(a),
         None => crate::fallback::effects(sql),
     };
-    let ast = ast.and_then(kept).map(Box::new);
     let recognised = match (&ast, &unparsed) {
         (None, Some(_)) => crate::recognise::read(sql),
         _ => None,
     };
     out.push(Statement {
         span,
-        ast,
+        ast: None,
         unparsed: Unparsed::new(unparsed, recognised),
         effects: effects.into_boxed_slice(),
         in_do_block: true,
         rollback: false,
         head: head_words(sql).into(),
-        stored_tree: None,
+        stored_tree: ast.and_then(stored),
     });
 }
 
@@ -544,6 +562,11 @@ pub const MAX_NESTING: usize = 1000;
 
 /// Parses one statement and checks that nothing is left over.
 pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
+    parse_nesting(sql).map(|(a, _)| a)
+}
+
+/// [`parse_one`], with how deep its expressions nest ([`nesting`]).
+fn parse_nesting(sql: &str) -> Result<(ast::Statement, usize), String> {
     crate::work::add(sql.len());
     let dialect = PostgreSqlDialect {};
     let tokens = Tokenizer::new(&dialect, sql)
@@ -565,7 +588,7 @@ pub fn parse_one(sql: &str) -> Result<ast::Statement, String> {
         let next = parser.next_token();
         match next.token {
             Token::SemiColon => continue,
-            Token::EOF => return Ok(stmt),
+            Token::EOF => return Ok((stmt, depth)),
             other => {
                 return Err(format!(
                     "the parser stopped before `{other}` at line {} column {} of the statement",

@@ -168,17 +168,6 @@ fn assert_work_grows_as_input(what: &str, sizes: [usize; 2], counted: impl Fn(us
     );
 }
 
-/// `sql` followed by a comment that makes it longer than `parse::KEEP_TREES_UP_TO` (64 KB): a
-/// longer file parses its statements again for the rules instead of keeping their trees, so
-/// the files a test compares all end with it, lest the small one keep its trees and the large
-/// one not (a step in the work, not a growth).
-fn padded(mut sql: String) -> String {
-    sql.push_str("-- ");
-    sql.push_str(&"x".repeat(64 * 1024));
-    sql.push('\n');
-    sql
-}
-
 fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
@@ -427,7 +416,7 @@ fn human_output_is_linear_in_findings() {
                 i % 50
             ));
         }
-        let p = project(&[("migrations/001_drop.sql", padded(sql).as_bytes())]);
+        let p = project(&[("migrations/001_drop.sql", sql.as_bytes())]);
         let human = run_counted(p.path(), &["check"]);
         if n > 0 {
             assert_eq!(human.code, Some(1), "{}", human.stderr);
@@ -722,7 +711,7 @@ fn many_tables_without_rls_take_linear_work() {
             ("supabase/config.toml", b"".as_slice()),
             (
                 "supabase/migrations/20240101000000_tables.sql",
-                padded(sql).as_bytes(),
+                sql.as_bytes(),
             ),
         ]);
         let r = run_counted(p.path(), &["check", "--format", "json"]);
@@ -945,10 +934,7 @@ fn assert_linear(shapes: &[Shape]) {
                     "supabase/migrations/20240101000000_init.sql",
                     init.as_bytes(),
                 ),
-                (
-                    "supabase/migrations/20240102000000_big.sql",
-                    padded(sql).as_bytes(),
-                ),
+                ("supabase/migrations/20240102000000_big.sql", sql.as_bytes()),
             ]);
             let r = run_counted(p.path(), &["check", "--format", "json"]);
             if n > 0 {
@@ -1019,7 +1005,7 @@ fn one_long_statement_takes_linear_work() {
                 ),
                 (
                     "supabase/migrations/20240102000000_big.sql",
-                    padded(if n > 0 { file(n) } else { String::new() }).as_bytes(),
+                    (if n > 0 { file(n) } else { String::new() }).as_bytes(),
                 ),
             ]);
             let r = run_counted(p.path(), &["check", "--format", "json"]);
@@ -1127,10 +1113,7 @@ fn a_tool_reads_a_file_for_its_transaction_once() {
                     .replace("00002", "00001")
                     .replace("20240102", "20240101");
                 let init = format!("{head}create table public.t0 (id bigint primary key);\n");
-                let p = project(&[
-                    (first.as_str(), init.as_bytes()),
-                    (path, padded(sql).as_bytes()),
-                ]);
+                let p = project(&[(first.as_str(), init.as_bytes()), (path, sql.as_bytes())]);
                 let r = run_counted(p.path(), &["check", "--format", "json"]);
                 if n > 0 {
                     assert!(
@@ -1305,7 +1288,7 @@ fn findings_on_one_long_line_take_linear_work() {
             .map(|i| format!("alter table public.t{} drop column c{i}; ", i % 50))
             .collect();
         sql.push('\n');
-        project(&[("migrations/001_drop.sql", padded(sql).as_bytes())])
+        project(&[("migrations/001_drop.sql", sql.as_bytes())])
     };
     assert_linear_work("human output of findings on one line", 4_000, |n| {
         let p = one_line(n);
