@@ -61,8 +61,8 @@ pub fn total() -> u64 {
 
 static TREE_BYTES: AtomicU64 = AtomicU64::new(0);
 
-/// Counts `bytes` of a syntax tree read back from the parse cache
-/// ([`crate::parse::Statement::tree`]), when counting is on. Kept apart from [`total`]: a tree
+/// Counts `bytes` of a syntax tree read back from a statement's stored bytes (after a parse or
+/// from the parse cache: [`crate::parse::Statement::tree`]), when counting is on. Kept apart from [`total`]: a tree
 /// read back is not a parse, and the tests that prove a warm run parses nothing compare steps.
 #[inline]
 pub fn add_tree_bytes(bytes: usize) {

@@ -97,7 +97,7 @@ fn main() -> ExitCode {
     let code = run(cli);
     if stats {
         eprintln!(
-            "work: {} steps, {} allocations, {} bytes of cached trees read",
+            "work: {} steps, {} allocations, {} bytes of stored trees read",
             migcheck_core::work::total(),
             ALLOCATIONS.load(Relaxed),
             migcheck_core::work::tree_bytes()

@@ -42,7 +42,7 @@ struct Run {
     stdout: String,
     /// `MIGCHECK_WORK_STATS=1`'s count of steps (bytes parsed among them).
     steps: u64,
-    /// Its count of bytes of syntax trees read back from the cache.
+    /// Its count of bytes of syntax trees read back from their stored bytes.
     tree_bytes: u64,
 }
 
@@ -59,7 +59,7 @@ fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     }
     let out = cmd.output().expect("migcheck runs");
     let stderr = String::from_utf8(out.stderr).unwrap();
-    // `work: N steps, M allocations, T bytes of cached trees read`
+    // `work: N steps, M allocations, T bytes of stored trees read`
     let figures: Vec<u64> = stderr
         .lines()
         .find_map(|l| l.strip_prefix("work: "))

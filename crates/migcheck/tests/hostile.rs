@@ -24,7 +24,7 @@ struct Run {
 }
 
 /// What `MIGCHECK_WORK_STATS=1` makes a run print at exit (`work: N steps, M allocations, T
-/// bytes of cached trees read`).
+/// bytes of stored trees read`).
 #[derive(Debug, Clone, Copy)]
 struct Work {
     steps: u64,
