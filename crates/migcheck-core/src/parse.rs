@@ -29,12 +29,13 @@ const RECURSION_LIMIT: usize = 64;
 pub struct Statement {
     /// Byte range in the file.
     pub span: Range<usize>,
-    /// The syntax tree, attached only to the statement [`crate::lint::replay`] hands the rules
+    /// The syntax tree, attached to the statement [`crate::lint::replay`] hands the rules
     /// ([`Statement::with_tree`]) and dropped once they have seen it. Between parsing and the
     /// rules a statement holds its tree as bytes ([`Statement::stored_tree`]): a tree takes 4–7
     /// KB in memory, its bytes about as much as the statement's text (issue 33: the corpus held
-    /// 80 MB of trees). Code that looks at *other* statements of a file calls
-    /// [`Statement::tree`].
+    /// 80 MB of trees). The one exception: an `EXECUTE` constant nesting too deep to be kept as
+    /// bytes keeps its tree (its text is not at its span, so it could not be parsed again).
+    /// Code that looks at *other* statements of a file calls [`Statement::tree`].
     #[serde(skip)]
     pub ast: Option<Box<ast::Statement>>,
     /// Why the parser could not read it, when it could not (boxed: rare, and a file of 250,000
@@ -540,15 +541,21 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
         (None, Some(_)) => crate::recognise::read(sql),
         _ => None,
     };
+    // Its text is the constant, not the file at its span: a tree that is not kept as bytes
+    // (too deep to write them) is kept as it is, since it could not be parsed again.
+    let (ast, stored_tree) = match ast {
+        Some((a, depth)) if depth > KEEP_NESTING_UP_TO => (kept(a).map(Box::new), None),
+        ast => (None, ast.and_then(stored)),
+    };
     out.push(Statement {
         span,
-        ast: None,
+        ast,
         unparsed: Unparsed::new(unparsed, recognised),
         effects: effects.into_boxed_slice(),
         in_do_block: true,
         rollback: false,
         head: head_words(sql).into(),
-        stored_tree: ast.and_then(stored),
+        stored_tree,
     });
 }
 
@@ -1050,6 +1057,35 @@ mod tests {
         parse_one(&format!("select 1 where a in ({})", chain("1", ",", 5_000))).unwrap();
         let branches = chain("when a = 1 then 'x'", " ", 5_000);
         parse_one(&format!("select case {branches} end")).unwrap();
+    }
+
+    /// A statement nesting deeper than `KEEP_NESTING_UP_TO` keeps no bytes and still gives its
+    /// tree: parsed again from the file, or, for an `EXECUTE` constant of a `DO` block (whose
+    /// text is not the file's at its span), kept as a tree.
+    #[test]
+    fn a_deep_statement_still_gives_its_tree() {
+        let chain = |term: &str, sep: &str, n: usize| vec![term; n].join(sep);
+        let cond = chain("a = 1", " or ", 150);
+        let plain = format!("create index i on t (a) where {cond};");
+        let dynamic =
+            format!("do $$ begin execute 'create index j on t (a) where {cond}'; end $$;");
+        for sql in [plain, dynamic] {
+            let f = parse_file(&sql);
+            let s = f
+                .statements
+                .iter()
+                .find(|s| s.head.starts_with("CREATE INDEX"))
+                .unwrap_or_else(|| panic!("{sql}: {:?}", f.statements));
+            assert!(s.stored_tree.is_none(), "{sql}");
+            assert!(
+                matches!(
+                    s.tree(&sql).as_deref(),
+                    Some(ast::Statement::CreateIndex(_))
+                ),
+                "{sql}: {:?}",
+                s.tree(&sql)
+            );
+        }
     }
 
     #[test]
