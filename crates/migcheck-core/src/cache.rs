@@ -41,10 +41,10 @@ pub const DEFAULT_DIR: &str = ".migcheck_cache";
 /// old one is simply never read again.
 const ENTRIES: &str = "parse-v1";
 
-/// Files larger than this are parsed on every run, never stored: storing writes every tree of
-/// the file at once, and a generated file of megabytes would raise the run's peak memory for an
-/// entry no real migration needs (the largest of ../shared/corpus's 1,805 files is 310 KB).
-pub const STORE_UP_TO: usize = 1 << 20;
+/// Files larger than this are parsed on every run, never stored: they keep no trees
+/// ([`crate::parse::KEEP_TREES_UP_TO`]), so an entry would not spare the parses their rules ask
+/// for (the largest of ../shared/corpus's 1,805 files is 310 KB).
+pub const STORE_UP_TO: usize = crate::parse::KEEP_TREES_UP_TO;
 
 /// An open cache directory.
 #[derive(Debug)]

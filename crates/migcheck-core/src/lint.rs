@@ -1001,18 +1001,21 @@ fn check_found(
     let per_set = spread.map(work, |((set, config), mut shown)| {
         let (mut loaded, errs) = load_set(set, config, read, cache.as_ref(), spread);
         resolve_scope(&mut shown, &loaded);
-        for u in &mut loaded.units {
-            // Rules that compare the change with the rest of its set
-            // (`migration-version-out-of-order`) read `is_new`: only git knows which files a
-            // change adds.
-            if let Some(added) = &opts.added {
-                u.migration.is_new = added.contains(&canonical(&u.migration.path));
-            }
-            // With a list of files to report (`--changed-since`), the other files of a set are
-            // context: rules that ask whether a later migration ships with this one read
-            // `reported`.
-            if let Some(only) = only {
-                u.migration.reported = only.contains(&canonical(&u.migration.path));
+        if opts.added.is_some() || only.is_some() {
+            for u in &mut loaded.units {
+                let path = canonical(&u.migration.path);
+                // Rules that compare the change with the rest of its set
+                // (`migration-version-out-of-order`) read `is_new`: only git knows which files
+                // a change adds.
+                if let Some(added) = &opts.added {
+                    u.migration.is_new = added.contains(&path);
+                }
+                // With a list of files to report (`--changed-since`), the other files of a set
+                // are context: rules that ask whether a later migration ships with this one read
+                // `reported`, and only the reported files' findings are kept below.
+                if let Some(only) = only {
+                    u.migration.reported = only.contains(&path);
+                }
             }
         }
         let mut by_file = HashMap::new();
@@ -1023,7 +1026,7 @@ fn check_found(
         let mut findings = Findings::new();
         let (mut files, mut statements) = (Vec::new(), 0);
         for unit in &loaded.units {
-            if !is_reported(&unit.migration.path, unit.migration.reported) {
+            if !unit.migration.reported {
                 continue;
             }
             files.push(unit.source.display.clone());
