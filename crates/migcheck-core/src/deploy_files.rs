@@ -25,8 +25,11 @@ pub fn check(path: &Path, config: &Config) -> Result<Vec<Finding>, InputError> {
 /// folder: a copy such as `docs/archive/.github/workflows/` is not checked.
 #[derive(Debug, Clone, Default)]
 pub struct Scope {
-    named: Vec<PathBuf>,
-    roots: Vec<PathBuf>,
+    paths: Vec<PathBuf>,
+    /// The paths split into named files and walked folders, on first use: a run without a
+    /// deploy file never asks, and a `stat` per path is work a pre-commit run of 1,000 named
+    /// files would do for nothing.
+    split: std::sync::OnceLock<(Vec<PathBuf>, Vec<PathBuf>)>,
     /// Every file was named (files held in memory).
     all_named: bool,
 }
@@ -34,12 +37,16 @@ pub struct Scope {
 impl Scope {
     /// The scope of a run over `paths`: files are named, folders are walked.
     pub fn of(paths: &[PathBuf]) -> Self {
-        let (named, roots) = paths.iter().cloned().partition(|p| p.is_file());
         Self {
-            named,
-            roots,
-            all_named: false,
+            paths: paths.to_vec(),
+            ..Self::default()
         }
+    }
+
+    /// The named files and the walked folders.
+    fn split(&self) -> &(Vec<PathBuf>, Vec<PathBuf>) {
+        self.split
+            .get_or_init(|| self.paths.iter().cloned().partition(|p| p.is_file()))
     }
 
     /// A scope where every file was named.
@@ -52,7 +59,7 @@ impl Scope {
 
     /// True when `path` was named on the command line.
     pub fn is_named(&self, path: &Path) -> bool {
-        self.all_named || self.named.iter().any(|n| n == path)
+        self.all_named || self.split().0.iter().any(|n| n == path)
     }
 
     /// True when `path`, found by discovery, is checked: a named file, or a walked file that is
@@ -69,7 +76,7 @@ impl Scope {
         } else {
             root
         };
-        root.join(".git").exists() || self.roots.iter().any(|r| same_dir(r, root))
+        root.join(".git").exists() || self.split().1.iter().any(|r| same_dir(r, root))
     }
 }
 

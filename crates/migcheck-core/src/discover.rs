@@ -6,7 +6,7 @@
 //! [`crate::tool`]) decides how its files are named, which it applies, in what order, and
 //! which are rollbacks; the project around it decides its platform (see [`crate::platform`]).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::platform::Platform;
@@ -140,6 +140,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
     let mut d = Discovery::default();
     let mut groups: BTreeMap<PathBuf, Group> = BTreeMap::new();
     let mut deploy = HashSet::new();
+    let mut folders = HashMap::new();
     let named = !opts.force_exclude;
     for p in paths {
         let meta = match std::fs::metadata(p) {
@@ -158,7 +159,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
         }
         if meta.is_file() {
             if is_sql(p) {
-                let dir = set_dir(p);
+                let dir = set_dir(p, &mut folders);
                 // The rest of the set is context; read the directory once per set, however
                 // many of its files were named (pre-commit passes them one by one).
                 let g = groups.entry(dir.clone()).or_insert_with(|| Group {
@@ -255,7 +256,7 @@ pub fn discover_with(paths: &[PathBuf], opts: &DiscoverOptions<'_>) -> Discovery
             }
             let path = entry.into_path();
             if is_sql(&path) {
-                let dir = set_dir(&path);
+                let dir = set_dir(&path, &mut folders);
                 let g = groups.entry(dir).or_insert_with(|| Group {
                     root: p.clone(),
                     ..Group::default()
@@ -623,7 +624,9 @@ fn is_folder_migration(name: &str) -> bool {
     matches!(name, "migration.sql" | "up.sql" | "down.sql")
 }
 
-fn set_dir(file: &Path) -> PathBuf {
+/// The folder of the set `file` belongs to. `folders` remembers, per parent folder, whether it
+/// is one migration's own folder: asked once per folder, not once per file in it.
+fn set_dir(file: &Path, folders: &mut HashMap<PathBuf, bool>) -> PathBuf {
     let parent = file.parent().unwrap_or(Path::new("."));
     let name = file
         .file_name()
@@ -632,9 +635,11 @@ fn set_dir(file: &Path) -> PathBuf {
     // Another .sql file inside a one-folder-per-migration folder belongs to that set too (and
     // is reported as a file its tool never applies).
     let in_migration_folder = is_folder_migration(&name)
-        || ["migration.sql", "up.sql"]
-            .iter()
-            .any(|n| parent.join(n).is_file());
+        || *folders.entry(parent.to_path_buf()).or_insert_with(|| {
+            ["migration.sql", "up.sql"]
+                .iter()
+                .any(|n| parent.join(n).is_file())
+        });
     if in_migration_folder {
         if let Some(gp) = parent.parent() {
             return gp.to_path_buf();
@@ -651,9 +656,15 @@ fn set_members(dir: &Path) -> Vec<PathBuf> {
     };
     for e in rd.flatten() {
         let p = e.path();
-        if p.is_file() && is_sql(&p) {
+        // The entry's type comes with the listing; only a symbolic link needs a `stat` to
+        // say what it points to.
+        let (file, dir) = match e.file_type() {
+            Ok(t) if !t.is_symlink() => (t.is_file(), t.is_dir()),
+            _ => (p.is_file(), p.is_dir()),
+        };
+        if file && is_sql(&p) {
             out.push(p);
-        } else if p.is_dir() {
+        } else if dir {
             for n in ["migration.sql", "up.sql", "down.sql"] {
                 let f = p.join(n);
                 if f.is_file() {

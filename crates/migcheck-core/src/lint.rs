@@ -1033,6 +1033,11 @@ fn check_found(
             statements += unit.parsed.statements.len();
             let f = by_file.remove(&unit.index).unwrap_or_default();
             let f = apply_allows(&unit.source, sql_allows(unit), f, &loaded.config);
+            if !f.is_empty() {
+                // Every output places a finding by line and column: the file's line index is
+                // built here, on the set's thread, not one file after another as it is written.
+                unit.source.lines();
+            }
             findings.append(f);
         }
         (findings, files, statements, shown, errs)

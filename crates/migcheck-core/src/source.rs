@@ -116,10 +116,9 @@ impl LineIndex {
 /// Protocol do; a CRLF is one line end.
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
     let b = text.as_bytes();
-    b.iter()
-        .enumerate()
-        .filter(|&(i, &c)| c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')))
-        .map(|(i, _)| i + 1)
+    memchr::memchr2_iter(b'\n', b'\r', b)
+        .filter(|&i| b[i] == b'\n' || b.get(i + 1) != Some(&b'\n'))
+        .map(|i| i + 1)
 }
 
 /// A file migcheck read, with the path as the user would type it.
@@ -293,8 +292,12 @@ impl SourceFile {
 
 /// The path as the user would type it from the current directory.
 pub fn display_path(path: &Path) -> String {
-    let shown = std::env::current_dir()
-        .ok()
+    // Only an absolute path can start with the current directory (asking for which is a
+    // system call per file).
+    let shown = path
+        .is_absolute()
+        .then(std::env::current_dir)
+        .and_then(Result::ok)
         .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| path.to_path_buf());
     let s = shown.to_string_lossy().replace('\\', "/");

@@ -15,6 +15,8 @@
 
 use std::ops::Range;
 
+use memchr::memchr;
+
 /// One statement: from its first significant character to its terminating `;` (inclusive).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawStatement {
@@ -480,10 +482,6 @@ fn skip_block_comment(b: &[u8], open: usize) -> (usize, bool) {
         }
     }
     (i, depth == 0)
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
 }
 
 fn trim_end(b: &[u8], start: usize, mut end: usize) -> usize {

@@ -341,8 +341,9 @@ fn expand_paths(args: &CheckArgs) -> Result<Vec<PathBuf>, String> {
     let mut out = Vec::new();
     for p in &args.paths {
         let text = p.to_string_lossy();
-        // A file whose name really holds `*` or `[` is taken as named.
-        if p.exists() || !migcheck_core::path_glob::is_glob(&text) {
+        // A file whose name really holds `*` or `[` is taken as named. (The name is looked at
+        // first: a `stat` per named file is work for nothing when none is a glob.)
+        if !migcheck_core::path_glob::is_glob(&text) || p.exists() {
             out.push(p.clone());
             continue;
         }
@@ -568,7 +569,7 @@ pub fn run(args: CheckArgs) -> u8 {
             eprint!("{table}");
         }
     }
-    if !report.errors.is_empty() || impact_failed {
+    let code = if !report.errors.is_empty() || impact_failed {
         TROUBLE
     } else if report.count(Severity::Error) > 0
         || (args.deny_warnings && report.count(Severity::Warning) > 0)
@@ -576,5 +577,9 @@ pub fn run(args: CheckArgs) -> u8 {
         FINDINGS
     } else {
         CLEAN
-    }
+    };
+    // The process exits next and the system takes its memory back at once: freeing every
+    // finding and file one by one first is a tenth of the output's time on a large run.
+    std::mem::forget(report);
+    code
 }

@@ -229,12 +229,21 @@ pub struct SetDir<'a> {
     pub dir: &'a Path,
     pub files: &'a [PathBuf],
     names: Vec<String>,
+    /// Each file's first [`HEAD`] bytes, read when a tool first asks: several tools look for
+    /// their marker, and each file is opened once however many ask.
+    heads: Vec<std::cell::OnceCell<String>>,
 }
 
 impl<'a> SetDir<'a> {
     pub fn new(dir: &'a Path, files: &'a [PathBuf]) -> Self {
         let names = files.iter().map(|f| file_name(f)).collect();
-        Self { dir, files, names }
+        let heads = files.iter().map(|_| std::cell::OnceCell::new()).collect();
+        Self {
+            dir,
+            files,
+            names,
+            heads,
+        }
     }
 
     /// The file names of the set (for folder layouts: `migration.sql`, `up.sql`...).
@@ -250,9 +259,15 @@ impl<'a> SetDir<'a> {
     /// True when the first 4 KiB of some file contain `needle` (ASCII case-insensitive).
     pub fn some_file_says(&self, needle: &str) -> bool {
         let needle = needle.to_ascii_lowercase();
+        self.some_head(|h| h.to_ascii_lowercase().contains(&needle))
+    }
+
+    /// True when `says` holds for the first 4 KiB of some file.
+    pub fn some_head(&self, says: impl Fn(&str) -> bool) -> bool {
         self.files
             .iter()
-            .any(|f| head(f, 4096).to_ascii_lowercase().contains(&needle))
+            .zip(&self.heads)
+            .any(|(f, h)| says(h.get_or_init(|| head(f, HEAD))))
     }
 
     /// True when a project file named `file` (e.g. `Cargo.toml`) in the set folder or one of
@@ -292,6 +307,9 @@ pub fn project_dirs(dir: &Path) -> impl Iterator<Item = PathBuf> {
 fn head(f: &Path, n: usize) -> String {
     crate::fsio::head(f, n as u64)
 }
+
+/// How much of a file detection reads: the markers tools look for are on the first lines.
+const HEAD: usize = 4096;
 
 pub(crate) fn file_name(p: &Path) -> String {
     p.file_name()
@@ -400,6 +418,29 @@ pub fn quote_literal(s: &str) -> String {
 mod tests {
     use super::*;
     use std::cmp::Ordering::*;
+
+    /// Detection asks each tool in turn, and goose, dbmate, postgres-migrations and sqlx each
+    /// look for their marker in the files' first lines: a file is read once, however many ask
+    /// (a plain set's files were read four times, the whole text for sqlx).
+    #[test]
+    fn each_file_is_read_once_however_many_tools_ask() {
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<PathBuf> = ["001_a.sql", "002_b.sql"]
+            .iter()
+            .map(|n| dir.path().join(n))
+            .collect();
+        std::fs::write(&files[0], "create table a (id int);\n").unwrap();
+        std::fs::write(&files[1], "-- No-Transaction\ncreate index b on a (id);\n").unwrap();
+        let cx = SetDir::new(dir.path(), &files);
+        assert!(!cx.some_file_says("-- +goose up"));
+        // Gone from the disk: what the next tools see is what was read for the first.
+        for f in &files {
+            std::fs::remove_file(f).unwrap();
+        }
+        assert!(cx.some_file_says("-- no-transaction"));
+        assert!(!cx.some_head(|h| h.starts_with("-- no-transaction")));
+        assert!(cx.some_head(|h| h.starts_with("-- No-Transaction")));
+    }
 
     #[test]
     fn versions_compare_numerically() {

@@ -55,11 +55,7 @@ impl Tool for Sqlx {
     }
     fn claims(&self, cx: &SetDir<'_>) -> bool {
         cx.some_name_numbered()
-            && (cx.project_file_says("Cargo.toml", "sqlx")
-                || cx
-                    .files
-                    .iter()
-                    .any(|f| no_transaction(&crate::fsio::read_to_string(f).unwrap_or_default())))
+            && (cx.project_file_says("Cargo.toml", "sqlx") || cx.some_head(no_transaction))
     }
     fn classify(&self, file: &Path) -> (Option<String>, String, Role) {
         let stem = stem(file);
