@@ -56,6 +56,58 @@ pub struct Statement {
     /// Boxed twice: one pointer, not two (every statement of a file is held for the run).
     #[serde(with = "crate::cache::bytes")]
     pub stored_tree: Option<StoredTree>,
+    /// What kind of tree the statement has (`TreeKind::None`: none), told without reading it
+    /// back: for code that reads other statements' trees and wants some kinds only.
+    pub kind: TreeKind,
+}
+
+/// The kind of a statement's syntax tree, for code that reads trees again after the replay and
+/// cares about some kinds only (the lock scan of a file's end, [`crate::rules::locks`]): each
+/// tree asked for is read back from its bytes, and most statements are of a kind it skips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum TreeKind {
+    /// No tree: the parser could not read it, a `DO` wrapper, a data statement without one.
+    #[default]
+    None,
+    AlterTable,
+    CreateIndex,
+    Lock,
+    /// `CREATE`, `ALTER` or `DROP POLICY`.
+    Policy,
+    /// `CREATE` or `DROP TRIGGER`.
+    Trigger,
+    Truncate,
+    /// `DROP` of any object but a policy, trigger or function.
+    Drop,
+    RefreshMaterializedView,
+    /// `UPDATE`, `DELETE`, `MERGE`, `COPY`, or a query that runs one of them or an `INSERT`.
+    DataChange,
+    /// Any other statement (`CREATE TABLE`, `CREATE FUNCTION`, `GRANT`, `COMMENT`...).
+    Other,
+}
+
+impl TreeKind {
+    /// The kind of `a`, a tree as kept ([`kept`]).
+    fn of(a: &ast::Statement) -> Self {
+        use ast::Statement as S;
+        match a {
+            S::AlterTable(_) => TreeKind::AlterTable,
+            S::CreateIndex(_) => TreeKind::CreateIndex,
+            S::Lock(_) => TreeKind::Lock,
+            S::CreatePolicy(_) | S::AlterPolicy(_) | S::DropPolicy(_) => TreeKind::Policy,
+            S::CreateTrigger(_) | S::DropTrigger(_) => TreeKind::Trigger,
+            S::Truncate(_) => TreeKind::Truncate,
+            S::Drop { .. } => TreeKind::Drop,
+            S::RefreshMaterializedView(_) => TreeKind::RefreshMaterializedView,
+            S::Insert(_)
+            | S::Update(_)
+            | S::Delete(_)
+            | S::Merge(_)
+            | S::Copy { .. }
+            | S::Query(_) => TreeKind::DataChange,
+            _ => TreeKind::Other,
+        }
+    }
 }
 
 /// A syntax tree as the parse cache stores it: its bytes, behind one pointer.
@@ -132,6 +184,7 @@ impl Statement {
                 rollback: self.rollback,
                 head: self.head.clone(),
                 stored_tree: None,
+                kind: self.kind,
             }),
             _ => std::borrow::Cow::Borrowed(self),
         }
@@ -176,15 +229,14 @@ pub const KEEP_TREES_UP_TO: usize = 1 << 20;
 /// check threads' deep stacks. Real statements nest a few levels.
 const KEEP_NESTING_UP_TO: usize = 100;
 
-/// A parsed tree as a statement holds it ([`Statement::stored_tree`]), when it is worth keeping
-/// ([`kept`]) and nests at most [`KEEP_NESTING_UP_TO`] levels. A tree that cannot be written is
+/// A kept tree ([`kept`]) as a statement holds it ([`Statement::stored_tree`]), when it nests at
+/// most [`KEEP_NESTING_UP_TO`] levels. A tree that cannot be written is
 /// not held: [`Statement::tree`] parses it again.
-fn stored((a, depth): (ast::Statement, usize)) -> Option<StoredTree> {
+fn stored(a: &ast::Statement, depth: usize) -> Option<StoredTree> {
     if depth > KEEP_NESTING_UP_TO {
         return None;
     }
-    let a = kept(a)?;
-    postcard::to_stdvec(&a)
+    postcard::to_stdvec(a)
         .ok()
         .map(|bytes| Box::new(bytes.into_boxed_slice()))
 }
@@ -249,6 +301,7 @@ pub fn parse_file_for(text: &str, whole: &[Range<usize>], client: Client) -> Par
             rollback: false,
             head: Box::default(),
             stored_tree: None,
+            kind: TreeKind::None,
         });
     }
     ParsedFile {
@@ -277,6 +330,7 @@ fn parse_statement(
                 rollback: false,
                 head,
                 stored_tree: None,
+                kind: TreeKind::None,
             });
             let base = span.start + body.start;
             for (inner, dynamic) in split_plpgsql(&sql[body]) {
@@ -303,6 +357,7 @@ fn parse_statement(
             rollback: false,
             head,
             stored_tree: None,
+            kind: TreeKind::None,
         });
         return;
     }
@@ -328,6 +383,7 @@ fn parse_statement(
                 rollback: false,
                 head,
                 stored_tree: None,
+                kind: TreeKind::None,
             });
             return;
         }
@@ -356,6 +412,7 @@ fn parse_statement(
             e
         }
     };
+    let tree = ast.and_then(|(a, depth)| Some((kept(a)?, depth)));
     // Kept for the whole run as a boxed slice: exactly its effects (a vector grown by pushes
     // holds room for 4, 0.5 KB), and 8 bytes less for each statement.
     // The tree is kept as bytes (in a file up to `KEEP_TREES_UP_TO`): far less memory than the
@@ -368,9 +425,12 @@ fn parse_statement(
         in_do_block,
         rollback: false,
         head,
-        stored_tree: ast
+        kind: tree
+            .as_ref()
+            .map_or(TreeKind::None, |(a, _)| TreeKind::of(a)),
+        stored_tree: tree
             .filter(|_| text.len() <= KEEP_TREES_UP_TO)
-            .and_then(stored),
+            .and_then(|(a, depth)| stored(&a, depth)),
     });
 }
 
@@ -543,9 +603,13 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
     };
     // Its text is the constant, not the file at its span: a tree that is not kept as bytes
     // (too deep to write them) is kept as it is, since it could not be parsed again.
-    let (ast, stored_tree) = match ast {
-        Some((a, depth)) if depth > KEEP_NESTING_UP_TO => (kept(a).map(Box::new), None),
-        ast => (None, ast.and_then(stored)),
+    let tree = ast.and_then(|(a, depth)| Some((kept(a)?, depth)));
+    let kind = tree
+        .as_ref()
+        .map_or(TreeKind::None, |(a, _)| TreeKind::of(a));
+    let (ast, stored_tree) = match tree {
+        Some((a, depth)) if depth > KEEP_NESTING_UP_TO => (Some(Box::new(a)), None),
+        tree => (None, tree.and_then(|(a, depth)| stored(&a, depth))),
     };
     out.push(Statement {
         span,
@@ -556,6 +620,7 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
         rollback: false,
         head: head_words(sql).into(),
         stored_tree,
+        kind,
     });
 }
 

@@ -56,9 +56,28 @@ fn word(t: Option<&Tok>) -> Option<&str> {
 /// Whether `text` holds `word` (ASCII lower case) in any ASCII case, anywhere: a cheap test
 /// before tokenizing a statement to look for that word.
 pub(crate) fn contains_word_text(text: &str, word: &str) -> bool {
-    text.as_bytes()
-        .windows(word.len())
-        .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    let (b, w) = (text.as_bytes(), word.as_bytes());
+    let Some(&first) = w.first() else {
+        return true;
+    };
+    // Only where the word's first letter is, in either case, is the rest compared.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), b).any(|i| {
+        b.get(i..i + w.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(w))
+    })
+}
+
+/// Whether the statement text `sql` may start with one of `words` (ASCII lower case), in any
+/// ASCII case: a cheap test before tokenizing a statement that only its first word can make
+/// interesting. A statement's span starts at its first token; text that starts with a comment
+/// answers yes (the tokenizer decides).
+pub(crate) fn may_start_with(sql: &str, words: &[&str]) -> bool {
+    let t = sql.trim_start_matches(|c: char| c == '\u{feff}' || c.is_whitespace());
+    t.starts_with("--")
+        || t.starts_with("/*")
+        || words
+            .iter()
+            .any(|w| t.get(..w.len()).is_some_and(|p| p.eq_ignore_ascii_case(w)))
 }
 
 fn words(toks: &[Tok]) -> Vec<&str> {
@@ -556,12 +575,8 @@ fn options_at(toks: &[Tok], i: usize) -> (Vec<(String, bool)>, usize) {
 /// from its text whether or not sqlparser parsed it. `None` for other statements and for the
 /// forms that take no blocking lock (`VACUUM` without FULL, `REINDEX ... CONCURRENTLY`).
 pub fn command_lock(sql: &str) -> Option<CommandLock> {
-    // Every statement comes here: tokenize only one that can start with one of these words
-    // (a word token is text of the statement, so the text holds it).
-    if !["vacuum", "cluster", "reindex"]
-        .iter()
-        .any(|w| contains_word_text(sql, w))
-    {
+    // Every statement comes here: tokenize only one that can start with one of these words.
+    if !may_start_with(sql, &["vacuum", "cluster", "reindex"]) {
         return None;
     }
     let toks = tokens(sql);
@@ -790,6 +805,12 @@ mod tests {
         assert!(contains_word_text("/* x */ VaCuUm FULL t", "vacuum"));
         assert!(!contains_word_text("select 1", "vacuum"));
         assert!(!contains_word_text("vac", "vacuum"));
+        assert!(may_start_with("VaCuUm FULL t", &["vacuum"]));
+        assert!(may_start_with("\u{feff} cluster t", &["vacuum", "cluster"]));
+        assert!(may_start_with("/* x */ VACUUM FULL t", &["vacuum"]));
+        assert!(may_start_with("-- x\nVACUUM FULL t", &["vacuum"]));
+        assert!(!may_start_with("select 'vacuum full t'", &["vacuum"]));
+        assert!(!may_start_with("vac", &["vacuum"]));
         assert_eq!(
             command_lock("-- why\n/* note */ Vacuum Full t")
                 .unwrap()

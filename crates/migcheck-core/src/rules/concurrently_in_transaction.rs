@@ -1,6 +1,7 @@
 use sqlparser::ast::Statement as Ast;
 
 use super::sql::{has_word, tokens};
+use crate::recognise::contains_word_text;
 use super::transaction::refused_in_transaction;
 use super::{Hits, Rule, RuleMeta, StatementCx};
 
@@ -27,7 +28,12 @@ fn concurrent_form(cx: &StatementCx<'_>) -> Option<&'static str> {
     if !reindex && !alter {
         return None;
     }
-    let toks = tokens(&cx.unit.source.text[cx.stmt.span.clone()]);
+    let text = &cx.unit.source.text[cx.stmt.span.clone()];
+    // A word token is text of the statement: without the word anywhere, no need to tokenize.
+    if !contains_word_text(text, "concurrently") {
+        return None;
+    }
+    let toks = tokens(text);
     if !has_word(&toks, "CONCURRENTLY") {
         return None;
     }

@@ -170,6 +170,10 @@ fn leading_words(cx: &StatementCx<'_>) -> impl Iterator<Item = String> {
 
 /// True when the statement starts with `verb` and has `IF EXISTS` among its first words.
 fn leading_if_exists(cx: &StatementCx<'_>, verb: &str) -> bool {
+    // A word token is text of the statement: without `exists` anywhere, no need to tokenize.
+    if !crate::recognise::contains_word_text(cx.unit.source.slice(&cx.stmt.span), "exists") {
+        return false;
+    }
     let mut words = leading_words(cx);
     words.next().as_deref() == Some(verb)
         && words

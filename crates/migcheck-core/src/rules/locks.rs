@@ -9,6 +9,7 @@ use sqlparser::ast::{self, AlterTableOperation, Statement as Ast, TableConstrain
 use super::StatementCx;
 use crate::effect::{Effect, ObjectKind, QualName};
 use crate::extract::qual;
+use crate::parse::TreeKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Lock {
@@ -363,6 +364,19 @@ fn work(
     ))
 }
 
+/// Adds the tables `stmt` creates to `created`.
+fn note_created(
+    created: &mut std::collections::HashSet<(String, String)>,
+    stmt: &crate::parse::Statement,
+    state: &crate::schema::SchemaState,
+) {
+    for e in &stmt.effects {
+        if let Effect::CreateTable { table, .. } = e {
+            created.insert(state.resolve_table(table));
+        }
+    }
+}
+
 /// One pass over a file, with the schema at its end.
 pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
     use super::transaction::{control, file_is_one_transaction, Control};
@@ -391,14 +405,21 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
             }
             None => {}
         }
-        let full = stmt.with_tree(&fcx.unit.source.text);
-        let stmt: &crate::parse::Statement = &full;
         if sets_lock_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
             timeout = true;
         }
         if sets_statement_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
             statement_timeout = true;
         }
+        if stmt.kind == TreeKind::Other {
+            // A kind that locks no existing table and does no work under a lock held
+            // ([`existing_table_locks`], [`work`] find nothing in it): its tree is not read
+            // back. What it creates still counts.
+            note_created(&mut created_here, stmt, fcx.state);
+            continue;
+        }
+        let full = stmt.with_tree(&fcx.unit.source.text);
+        let stmt: &crate::parse::Statement = &full;
         let cx = StatementCx {
             set: fcx.set,
             unit: fcx.unit,
@@ -411,11 +432,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
             .into_iter()
             .filter(|l| l.table.as_ref().is_none_or(|t| !created_here.contains(t)))
             .collect();
-        for e in &stmt.effects {
-            if let Effect::CreateTable { table, .. } = e {
-                created_here.insert(fcx.state.resolve_table(table));
-            }
-        }
+        note_created(&mut created_here, stmt, fcx.state);
         if let Some((h, lock)) = &held {
             if found.after_exclusive.is_none() {
                 if let Some(w) = work(stmt, &fcx.unit.source.text[stmt.span.clone()], &locks, lock)

@@ -3,7 +3,7 @@
 use super::{Hits, Rule, RuleMeta, StatementCx};
 use crate::effect::{ObjectKind, QualName};
 use crate::fallback::{tokens, Tok};
-use crate::recognise::{command_lock, contains_word_text};
+use crate::recognise::{command_lock, contains_word_text, may_start_with};
 
 pub struct TableRewriteCommand;
 
@@ -113,8 +113,13 @@ impl Rule for TableRewriteCommand {
                 "To change the values, use an UPDATE (in batches on a large table), which keeps the table readable and writable.",
             ));
         }
-        // Only `ALTER TABLE` is read below: tokenize no other statement.
-        if !(contains_word_text(text, "alter") && contains_word_text(text, "table")) {
+        // Only `ALTER TABLE` with one of these forms is read below: tokenize no other statement
+        // (a word token is text of the statement, so the text holds it).
+        if !(may_start_with(text, &["alter"])
+            && ["tablespace", "logged", "detach"]
+                .iter()
+                .any(|w| contains_word_text(text, w)))
+        {
             return;
         }
         let toks = tokens(text);
