@@ -77,7 +77,8 @@ pub enum TreeKind {
     /// `CREATE` or `DROP TRIGGER`.
     Trigger,
     Truncate,
-    /// `DROP` of any object but a policy, trigger or function.
+    /// `DROP TABLE`, `DROP INDEX` and the other drops sqlparser reads as one `Statement::Drop`
+    /// (policies, triggers, functions and some others have statements of their own).
     Drop,
     RefreshMaterializedView,
     /// `UPDATE`, `DELETE`, `MERGE`, `COPY`, or a query that runs one of them or an `INSERT`.
