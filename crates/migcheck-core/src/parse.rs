@@ -216,6 +216,17 @@ fn kept(a: ast::Statement) -> Option<ast::Statement> {
     }
 }
 
+/// A parsed tree (with its nesting) when it is worth keeping ([`kept`]), and its kind.
+fn kept_with_kind(
+    parsed: Option<(ast::Statement, usize)>,
+) -> (TreeKind, Option<(ast::Statement, usize)>) {
+    let tree = parsed.and_then(|(a, depth)| Some((kept(a)?, depth)));
+    let kind = tree
+        .as_ref()
+        .map_or(TreeKind::None, |(a, _)| TreeKind::of(a));
+    (kind, tree)
+}
+
 /// Files up to this size keep their statements' trees as bytes after parsing; a larger one keeps
 /// only their effects, and a statement is parsed again when a rule asks for its tree
 /// ([`Statement::tree`]). Bytes take one to two times a statement's text, and the findings of a
@@ -413,7 +424,7 @@ fn parse_statement(
             e
         }
     };
-    let tree = ast.and_then(|(a, depth)| Some((kept(a)?, depth)));
+    let (kind, tree) = kept_with_kind(ast);
     // Kept for the whole run as a boxed slice: exactly its effects (a vector grown by pushes
     // holds room for 4, 0.5 KB), and 8 bytes less for each statement.
     // The tree is kept as bytes (in a file up to `KEEP_TREES_UP_TO`): far less memory than the
@@ -426,9 +437,7 @@ fn parse_statement(
         in_do_block,
         rollback: false,
         head,
-        kind: tree
-            .as_ref()
-            .map_or(TreeKind::None, |(a, _)| TreeKind::of(a)),
+        kind,
         stored_tree: tree
             .filter(|_| text.len() <= KEEP_TREES_UP_TO)
             .and_then(|(a, depth)| stored(&a, depth)),
@@ -604,10 +613,7 @@ fn parse_dynamic(sql: &str, span: Range<usize>, out: &mut Vec<Statement>) {
     };
     // Its text is the constant, not the file at its span: a tree that is not kept as bytes
     // (too deep to write them) is kept as it is, since it could not be parsed again.
-    let tree = ast.and_then(|(a, depth)| Some((kept(a)?, depth)));
-    let kind = tree
-        .as_ref()
-        .map_or(TreeKind::None, |(a, _)| TreeKind::of(a));
+    let (kind, tree) = kept_with_kind(ast);
     let (ast, stored_tree) = match tree {
         Some((a, depth)) if depth > KEEP_NESTING_UP_TO => (Some(Box::new(a)), None),
         tree => (None, tree.and_then(|(a, depth)| stored(&a, depth))),
