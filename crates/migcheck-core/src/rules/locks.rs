@@ -67,7 +67,7 @@ pub fn op_lock(op: &AlterTableOperation) -> Lock {
 /// Locks the statement takes on objects that existed before its file.
 ///
 /// Each kind of tree matched here (and in [`work`]) has a [`TreeKind`] of its own:
-/// [`scan_file`] does not read back the tree of a `TreeKind::Other` statement. A new kind
+/// [`scan_file`] does not read back the tree of a `TreeKind::Other` or `Function` statement. A new kind
 /// matched here needs its variant there.
 pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
     if !cx.is_forward() {
@@ -415,7 +415,7 @@ pub fn scan_file(fcx: &super::FileCx<'_>) -> FileLocks {
         if sets_statement_timeout(&fcx.unit.source.text[stmt.span.clone()]) {
             statement_timeout = true;
         }
-        if stmt.kind == TreeKind::Other {
+        if matches!(stmt.kind, TreeKind::Other | TreeKind::Function) {
             // A kind that locks no existing table and does no work under a lock held
             // ([`existing_table_locks`], [`work`] find nothing in it): its tree is not read
             // back. What it creates still counts.
