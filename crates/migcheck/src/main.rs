@@ -56,12 +56,13 @@ unsafe impl GlobalAlloc for Counted {
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// How long mimalloc keeps memory freed before it hands it back to the system, in
-/// milliseconds. Its own default, a second, is longer than a check of the whole corpus takes:
-/// every set's texts and trees, freed once the set was checked, stayed resident to the end.
-/// Measured on `../shared/corpus` (issue 33, docs/performance.md, session 19): 0 ms saved 3.9
-/// MiB of peak and cost 11% of the wall time (a purge for every freed page), 5 ms saves 3.0 MiB
-/// for about 2%, 20 ms 1.9 MiB.
-const PURGE_DELAY_MS: std::ffi::c_long = 5;
+/// milliseconds (mimalloc 2's default). Its version 3 default, a second, is longer than a check
+/// of the whole corpus takes: every set's texts and trees, freed once the set was checked,
+/// stayed resident to the end. Measured with `farm-bench` (issue 33, docs/performance.md,
+/// session 19): on `../shared/corpus`, 0 ms saved 3.9 MiB of peak and cost 12% of the wall time
+/// (a purge for every freed page), 10 ms saves 2.7 MiB for about 1%; on the bench's generated
+/// set of 2,000 small files, 10 ms saves 2.2 MiB for about 6%.
+const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 /// Sets mimalloc's purge delay to [`PURGE_DELAY_MS`], unless `MIMALLOC_PURGE_DELAY` in the
 /// environment says otherwise (mimalloc reads it, and a user's choice stands).
