@@ -61,7 +61,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// stayed resident to the end. Measured with `farm-bench` (issue 33, docs/performance.md,
 /// session 19): on `../shared/corpus`, 0 ms saved 3.9 MiB of peak and cost 12% of the wall time
 /// (a purge for every freed page), 10 ms saves 2.7 MiB for about 1%; on the bench's generated
-/// set of 2,000 small files, 10 ms saves 2.2 MiB for about 6%.
+/// set of 2,000 small files, 10 ms saves 1.7–2.2 MiB for 6–9%.
 const PURGE_DELAY_MS: std::ffi::c_long = 10;
 
 /// Sets mimalloc's purge delay to [`PURGE_DELAY_MS`], unless `MIMALLOC_PURGE_DELAY` in the
