@@ -67,8 +67,8 @@ pub fn op_lock(op: &AlterTableOperation) -> Lock {
 /// Locks the statement takes on objects that existed before its file.
 ///
 /// Each kind of tree matched here (and in [`work`]) has a [`TreeKind`] of its own:
-/// [`scan_file`] does not read back the tree of a `TreeKind::Other` or `Function` statement. A new kind
-/// matched here needs its variant there.
+/// [`scan_file`] does not read back the tree of a `TreeKind::Other` or `Function` statement. A
+/// new kind matched here needs its variant there.
 pub fn existing_table_locks(cx: &StatementCx<'_>) -> Vec<TableLock> {
     if !cx.is_forward() {
         return Vec::new();
