@@ -160,12 +160,14 @@ impl Statement {
         if let Some(a) = &self.ast {
             return Some(std::borrow::Cow::Borrowed(&**a));
         }
-        if self.kind == TreeKind::Function && self.stored_tree.is_some() {
+        if self.kind == TreeKind::Function {
             // A path of its own: with the body put back here, every tree read here took one
-            // more copy of its 3.5 KB root (`callgrind`), functions or not.
-            return self.function_tree(text).map(std::borrow::Cow::Owned);
-        }
-        if let Some(a) = self.stored_tree.as_deref().and_then(|b| {
+            // more copy of its 3.5 KB root (`callgrind`), functions or not. Bytes that cannot
+            // be read fall through to parsing again, as any other tree's do.
+            if let Some(a) = self.function_tree(text) {
+                return Some(std::borrow::Cow::Owned(a));
+            }
+        } else if let Some(a) = self.stored_tree.as_deref().and_then(|b| {
             crate::work::add_tree_bytes(b.len());
             postcard::from_bytes::<ast::Statement>(b).ok()
         }) {
